@@ -1,0 +1,54 @@
+# The README's two commands: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup prereqs frontend lint migrate bench clean
+
+prereqs:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 or newer is required: install python3 (e.g. apt-get install python3 python3-venv)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "Python 3.11 or newer is required: $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js 18 or newer with npm is required: install nodejs and npm"; exit 1; }
+
+$(PY_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/app.css: $(NODE_STAMP) $(shell find assets -type f 2>/dev/null)
+	npm run --silent build
+
+frontend: static/build/app.css
+
+setup: prereqs $(PY_STAMP) frontend
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py load_demo
+	@echo "Starting Safer Communities Casework on http://$(HOST):$(PORT)/ (sign in with a demo login above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || echo "Browser tests will be skipped: install Chromium (apt-get install chromium) to run them"
+	TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: migrate
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules static/build var

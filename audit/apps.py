@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = "Audit"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import triggers
+
+        # After every app has migrated, so history tables added by any app are covered.
+        post_migrate.connect(triggers.post_migrate_install, dispatch_uid="audit_append_only_triggers")

@@ -1,0 +1,106 @@
+"""Append-only logs required by DPA 2018 s62: who consulted, disclosed or erased what, and when.
+
+The audit app imports no domain app: callers describe objects by type, id and label. Each row carries a
+SHA-256 hash chained to the previous row of the same log, so an edit made behind the database triggers'
+back is detectable by `manage.py verify_audit`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    LIST = "list", "Listed / searched"
+    EXPORT = "export", "Exported"
+    PRINT = "print", "Printed / PDF"
+    DOWNLOAD = "download", "Downloaded evidence"
+    API_READ = "api_read", "Read through the API"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    ERASE = "erase", "Erased / anonymised"
+
+
+class ChainedLogEntry(models.Model):
+    """Fields every hash-chained log row shares."""
+
+    at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        abstract = True
+
+
+class AccessLog(ChainedLogEntry):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    agency = models.CharField(max_length=200, blank=True, db_index=True)
+    action = models.CharField(max_length=20, choices=AccessAction.choices, db_index=True)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True, help_text="The case the object belongs to, if any.")
+    person_id = models.BigIntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["case_id", "at"]),
+            models.Index(fields=["person_id", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.object_type} {self.object_label} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DisclosureKind(models.TextChoices):
+    SHARE = "share", "Shared"
+    REVOKE = "revoke", "Share revoked"
+    EXPORT = "export", "Exported to another agency"
+    ERASURE = "erasure", "Erased under retention policy"
+
+
+class Disclosure(ChainedLogEntry):
+    """A disclosure of personal data to another agency, its revocation, or an erasure tombstone."""
+
+    kind = models.CharField(max_length=20, choices=DisclosureKind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    from_agency = models.CharField(max_length=200, blank=True)
+    to_agency = models.CharField(max_length=200, blank=True, db_index=True)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    legal_basis = models.CharField(max_length=200, blank=True)
+    purpose = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_label} to {self.to_agency} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChainHead(models.Model):
+    """One row per log: the last hash. Locking it serialises appends so the chain never forks."""
+
+    log = models.CharField(max_length=50, primary_key=True)
+    last_hash = models.CharField(max_length=64)
+    length = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.log} chain: {self.length} rows"

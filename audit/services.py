@@ -1,0 +1,172 @@
+"""Writes to the audit logs. Domain apps call these; nothing else writes AccessLog or Disclosure rows."""
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .context import ip_address_var, request_id_var
+from .models import AccessAction, AccessLog, ChainHead, Disclosure, DisclosureKind
+
+GENESIS = "0" * 64
+
+ACCESS_FIELDS = (
+    "at",
+    "user_id",
+    "username",
+    "agency",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "case_id",
+    "person_id",
+    "details",
+    "ip_address",
+    "request_id",
+    "path",
+)
+DISCLOSURE_FIELDS = (
+    "at",
+    "kind",
+    "user_id",
+    "username",
+    "from_agency",
+    "to_agency",
+    "object_type",
+    "object_id",
+    "object_label",
+    "case_id",
+    "legal_basis",
+    "purpose",
+    "details",
+    "request_id",
+)
+CHAINS = {"access": (AccessLog, ACCESS_FIELDS), "disclosure": (Disclosure, DISCLOSURE_FIELDS)}
+
+
+def _canonical(value: Any) -> Any:
+    if hasattr(value, "astimezone"):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def row_hash(row: Any, fields: tuple[str, ...], prev_hash: str) -> str:
+    """Hash of a row's content and its predecessor's hash; what verify_audit recomputes."""
+    payload = {name: _canonical(getattr(row, name)) for name in fields}
+    payload["prev_hash"] = prev_hash
+    encoded = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _append(log: str, row: AccessLog | Disclosure) -> None:
+    model, fields = CHAINS[log]
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            log=log, defaults={"last_hash": GENESIS, "length": 0}
+        )
+        row.at = timezone.now()
+        row.prev_hash = head.last_hash
+        row.hash = row_hash(row, fields, head.last_hash)
+        row.save(force_insert=True)
+        head.last_hash = row.hash
+        head.length += 1
+        head.save(update_fields=["last_hash", "length"])
+
+
+def _who(user) -> tuple[Any, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, ""
+    return user, user.get_username()
+
+
+def log_access(
+    *,
+    user,
+    agency: str,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    object_label: str = "",
+    case_id: int | None = None,
+    person_id: int | None = None,
+    details: dict | None = None,
+    path: str = "",
+) -> AccessLog:
+    """Record one consultation (view, list, export, print, download, API read) by a user."""
+    if action not in AccessAction.values:
+        raise ValueError(f"Unknown access action {action!r}")
+    who, username = _who(user)
+    row = AccessLog(
+        user=who,
+        username=username,
+        agency=agency or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_label=(object_label or "")[:200],
+        case_id=case_id,
+        person_id=person_id,
+        details=details or {},
+        ip_address=ip_address_var.get(),
+        request_id=request_id_var.get(),
+        path=(path or "")[:500],
+    )
+    _append("access", row)
+    return row
+
+
+def log_disclosure(
+    *,
+    user,
+    kind: str,
+    from_agency: str,
+    to_agency: str,
+    object_type: str,
+    object_id: Any,
+    object_label: str,
+    legal_basis: str,
+    purpose: str,
+    case_id: int | None = None,
+    details: dict | None = None,
+) -> Disclosure:
+    """Record a share, revoke, cross-agency export or erasure, with its legal basis."""
+    if kind not in DisclosureKind.values:
+        raise ValueError(f"Unknown disclosure kind {kind!r}")
+    who, username = _who(user)
+    row = Disclosure(
+        kind=kind,
+        user=who,
+        username=username,
+        from_agency=from_agency or "",
+        to_agency=to_agency or "",
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=(object_label or "")[:200],
+        case_id=case_id,
+        legal_basis=legal_basis,
+        purpose=purpose,
+        details=details or {},
+        request_id=request_id_var.get(),
+    )
+    _append("disclosure", row)
+    return row
+
+
+def verify_chain(log: str) -> tuple[int, Any]:
+    """Walk a log in insertion order; return (rows checked, first broken row or None)."""
+    model, fields = CHAINS[log]
+    prev = GENESIS
+    checked = 0
+    for row in model.objects.order_by("id").iterator(chunk_size=2000):
+        if row.prev_hash != prev or row_hash(row, fields, prev) != row.hash:
+            return checked, row
+        prev = row.hash
+        checked += 1
+    head = ChainHead.objects.filter(log=log).first()
+    if head is not None and head.length != checked:
+        return checked, f"chain head says {head.length} rows but {checked} are present (rows deleted?)"
+    return checked, None

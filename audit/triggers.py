@@ -1,0 +1,85 @@
+"""Append-only enforcement inside the database.
+
+Every django-simple-history table and the two audit logs get triggers that refuse UPDATE and DELETE,
+on PostgreSQL and on SQLite alike, so neither a bug nor an admin shell can rewrite the past. The one
+sanctioned exception is retention erasure, which runs in a transaction holding a row in
+`audit_erasure_permit` (scope 'erasure': history tables only; the audit logs stay untouchable). Test
+suites that flush the database hold scope 'flush'. Triggers are (re)installed after every migrate so the
+history tables of apps added later are covered without a migration per app.
+"""
+
+from django.apps import apps
+from django.db import connection as default_connection
+
+PERMIT_TABLE = "audit_erasure_permit"
+AUDIT_LOG_TABLES = ("audit_accesslog", "audit_disclosure")
+
+
+def protected_tables() -> tuple[list[str], list[str]]:
+    """(history tables, audit log tables) that exist in this project."""
+    history = sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if model.__name__.startswith("Historical") and hasattr(model, "instance_type")
+    )
+    return history, list(AUDIT_LOG_TABLES)
+
+
+def _existing(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+def install(connection=default_connection) -> int:
+    """Create or refresh the triggers; returns how many tables are protected."""
+    history, logs = protected_tables()
+    existing = _existing(connection)
+    targets = [(t, "erasure") for t in history if t in existing] + [(t, "flush") for t in logs if t in existing]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """
+                CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM audit_erasure_permit
+                               WHERE scope = 'flush' OR scope = TG_ARGV[0]) THEN
+                        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP
+                        USING ERRCODE = 'insufficient_privilege';
+                END;
+                $$ LANGUAGE plpgsql;
+                """
+            )
+            for table, scope in targets:
+                name = f"append_only_{table}"[:63]
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}" BEFORE UPDATE OR DELETE ON "{table}" '
+                    f"FOR EACH ROW EXECUTE FUNCTION audit_refuse_change('{scope}')"
+                )
+                truncate = f"no_truncate_{table}"[:63]
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{truncate}" ON "{table}"')
+                cursor.execute(
+                    f'CREATE TRIGGER "{truncate}" BEFORE TRUNCATE ON "{table}" '
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change('{scope}')"
+                )
+        elif connection.vendor == "sqlite":
+            for table, scope in targets:
+                allowed = "scope = 'flush'" if scope == "flush" else "scope IN ('flush', 'erasure')"
+                for op in ("UPDATE", "DELETE"):
+                    name = f"append_only_{op.lower()}_{table}"
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                    cursor.execute(
+                        f'CREATE TRIGGER "{name}" BEFORE {op} ON "{table}" '
+                        f"WHEN NOT EXISTS (SELECT 1 FROM {PERMIT_TABLE} WHERE {allowed}) "
+                        f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: {op} refused'); END"
+                    )
+    return len(targets)
+
+
+def post_migrate_install(using="default", **kwargs) -> None:
+    from django.db import connections
+
+    install(connections[using])

@@ -1,0 +1,153 @@
+"""The one answer to "may this user see or change this?".
+
+Views, exports, search, the API, reports and admin all ask here. Case visibility comes from
+django-guardian object permissions held by the user's agency group (or the user), stored in the
+direct foreign-key tables so the filter is an integer join. Community safety managers and auditors
+hold `casework.view_all_cases` and read every case, never change one. Records that hang off a case are
+visible exactly when their case is.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission
+
+VIEW = "view_case"
+CHANGE = "change_case"
+SENSITIVE = "view_case_sensitive"
+
+
+def agency_of(user) -> Agency | None:
+    """The user's agency, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_agency_cache"):
+        membership = getattr(user, "membership", None) if _has_membership(user) else None
+        user._agency_cache = membership.agency if membership else None
+    return user._agency_cache
+
+
+def _has_membership(user) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        user.membership  # noqa: B018
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def sees_all_cases(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.view_all_cases")
+    )
+
+
+def _cases_with(user, codename: str) -> QuerySet[Case]:
+    by_group = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group__user=user.pk,
+        permission__codename=codename,
+        permission__content_type__app_label="casework",
+    )
+    by_user = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        user_id=user.pk,
+        permission__codename=codename,
+        permission__content_type__app_label="casework",
+    )
+    return Case.objects.filter(Exists(by_group) | Exists(by_user))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case this user may see; the base of every list, search, count and export."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if sees_all_cases(user):
+        return Case.objects.all()
+    return _cases_with(user, VIEW)
+
+
+def changeable_cases(user) -> QuerySet[Case]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    return _cases_with(user, CHANGE)
+
+
+def _case_of(obj) -> Case:
+    if isinstance(obj, Case):
+        return obj
+    case = getattr(obj, "case", None)
+    if case is None:
+        raise TypeError(f"{type(obj).__name__} does not hang off a case")
+    return case
+
+
+def can_view(user, obj) -> bool:
+    case = _case_of(obj)
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def can_change(user, obj) -> bool:
+    case = _case_of(obj)
+    return changeable_cases(user).filter(pk=case.pk).exists()
+
+
+def can_view_sensitive(user, obj) -> bool:
+    """Anonymous parties' identities: the lead agency only (it holds view_case_sensitive)."""
+    case = _case_of(obj)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return _cases_with(user, SENSITIVE).filter(pk=case.pk).exists()
+
+
+def get_visible_case(user, reference: str) -> Case:
+    """The case if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
+    case = (
+        visible_cases(user)
+        .select_related("ward", "lead_agency", "officer", "address")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+    return case
+
+
+class CaseAccess:
+    """What one user may do on one case, worked out once per request."""
+
+    def __init__(self, user, case: Case):
+        self.user = user
+        self.case = case
+        codenames = set()
+        if getattr(user, "is_authenticated", False):
+            group_ids = list(user.groups.values_list("id", flat=True))
+            codenames |= set(
+                CaseGroupObjectPermission.objects.filter(content_object=case, group_id__in=group_ids).values_list(
+                    "permission__codename", flat=True
+                )
+            )
+            codenames |= set(
+                CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list(
+                    "permission__codename", flat=True
+                )
+            )
+        self.can_view = VIEW in codenames or sees_all_cases(user)
+        self.can_change = CHANGE in codenames
+        self.can_view_sensitive = SENSITIVE in codenames
+        agency = agency_of(user)
+        self.is_lead = agency is not None and agency.pk == case.lead_agency_id
+
+
+def case_access_or_404(user, reference: str, *, change: bool = False) -> CaseAccess:
+    """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write."""
+    case = get_visible_case(user, reference)
+    access = CaseAccess(user, case)
+    if not access.can_view:
+        raise Http404("No case found")
+    if change and not access.can_change:
+        raise PermissionDenied("You can read this case but not change it")
+    return access

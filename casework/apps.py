@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = "ASB casework"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        post_migrate.connect(roles.sync_role_groups, sender=self)

@@ -1,0 +1,64 @@
+"""The case list's filters (django-filter); the free-text search goes through selectors.search_cases."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from . import selectors
+from .models import Agency, Case, CaseCategory, CaseStatus, RiskLevel, Ward
+
+User = get_user_model()
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Reference, name, address or postcode", method="search")
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, widget=forms.CheckboxSelectMultiple)
+    category = django_filters.ChoiceFilter(choices=CaseCategory.choices, empty_label="Any category")
+    ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.all(), empty_label="Any ward")
+    lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), empty_label="Any agency")
+    officer = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(membership__isnull=False).order_by("first_name", "last_name"),
+        empty_label="Any officer",
+    )
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices[1:], empty_label="Any risk level")
+    opened_after = django_filters.DateFilter(
+        field_name="opened_at",
+        lookup_expr="date__gte",
+        label="Opened on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    opened_before = django_filters.DateFilter(
+        field_name="opened_at",
+        lookup_expr="date__lte",
+        label="Opened on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("opened_at", "opened"),
+            ("reference", "reference"),
+            ("status", "status"),
+            ("risk_level", "risk"),
+            ("ward__name", "ward"),
+        ),
+        field_labels={"opened": "Opened", "reference": "Reference", "status": "Status", "risk": "Risk", "ward": "Ward"},
+        empty_label="Newest first",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "category", "ward", "lead_agency", "officer", "risk_level"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.form.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def search(self, queryset, name, value):
+        return selectors.search_cases(queryset, user=self.user, text=value)
+
+    def applied(self) -> dict:
+        """The filters actually used, for the access log (what was searched, not what was shown)."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return {k: str(v) for k, v in self.form.cleaned_data.items() if v not in (None, "", [], ())}

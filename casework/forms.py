@@ -1,0 +1,395 @@
+"""Input validation for casework screens, rendered with the GOV.UK Design System (crispy-forms-gds)."""
+
+import zipfile
+from datetime import timedelta
+
+import filetype
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import risk
+from .models import (
+    ActionStatus,
+    Agency,
+    CaseCategory,
+    CaseOutcome,
+    CaseParty,
+    CaseStatus,
+    EvidenceKind,
+    LegalBasis,
+    PartyRole,
+    Ward,
+)
+
+User = get_user_model()
+
+
+class GovUKForm(forms.Form):
+    """Every form renders its fields through crispy-forms-gds; the page owns the <form> and the error summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _datetime_field(label: str, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date and time",
+        },
+        **kwargs,
+    )
+
+
+def _not_future(value, label: str):
+    if value and value > timezone.now() + timedelta(minutes=5):
+        raise forms.ValidationError(f"{label} must be today or in the past")
+    return value
+
+
+def officers_of(agency: Agency | None):
+    if agency is None:
+        return User.objects.none()
+    return User.objects.filter(membership__agency=agency, is_active=True).order_by("first_name", "last_name")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class CaseForm(GovUKForm):
+    title = forms.CharField(
+        max_length=200,
+        label="Short title",
+        help_text="What officers will recognise, e.g. 'Noise and intimidation at Flat 3'",
+        error_messages={"required": "Enter a short title"},
+    )
+    category = forms.ChoiceField(
+        choices=[("", "Choose a category"), *CaseCategory.choices], error_messages={"required": "Choose a category"}
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=10000, error_messages={"required": "Describe the problem"}
+    )
+    ward = forms.ModelChoiceField(
+        queryset=Ward.objects.all(), empty_label="Choose a ward", error_messages={"required": "Choose the ward"}
+    )
+    address_line1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    location_description = forms.CharField(
+        label="Location description (optional)",
+        max_length=200,
+        required=False,
+        help_text="e.g. 'rear car park of the parade'",
+    )
+    officer = UserChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Unassigned", label="Case officer"
+    )
+    hate_related = forms.BooleanField(required=False, label="Hate-related")
+
+    def __init__(self, *args, agency: Agency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers_of(agency)
+
+    def clean_postcode(self) -> str:
+        import re
+
+        value = self.cleaned_data["postcode"].strip().upper()
+        if value and not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", value):
+            raise forms.ValidationError("Enter a real postcode, like NW4 4BQ")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("address_line1") and not data.get("postcode"):
+            self.add_error("postcode", "Enter the postcode for this address")
+        if data.get("postcode") and not data.get("address_line1"):
+            self.add_error("address_line1", "Enter the first line of the address")
+        return data
+
+
+class CaseEditForm(CaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TransitionForm(GovUKForm):
+    to = forms.ChoiceField(
+        label="New status",
+        choices=CaseStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the new status"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome (needed to close)", choices=[("", "Choose an outcome"), *CaseOutcome.choices], required=False
+    )
+    outcome_notes = forms.CharField(
+        label="Closing notes", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args, allowed: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["to"].choices = [c for c in CaseStatus.choices if c[0] in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == CaseStatus.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", "Choose an outcome to close the case")
+        return data
+
+
+class PartyForm(GovUKForm):
+    role = forms.ChoiceField(
+        choices=PartyRole.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the party's role"}
+    )
+    is_organisation = forms.BooleanField(required=False, label="This party is a business or organisation")
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    organisation_name = forms.CharField(max_length=200, required=False, label="Organisation name")
+    date_of_birth = DateInputField(required=False, label="Date of birth (optional)", help_text="For example, 27 3 1980")
+    phone = forms.CharField(max_length=30, required=False, label="Phone (optional)")
+    email = forms.EmailField(required=False, label="Email (optional)")
+    is_anonymous = forms.BooleanField(
+        required=False,
+        label="Anonymous: only the lead agency may see who this is",
+        help_text="Partners will see the role only, never the name or contact details.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_organisation"):
+            if not data.get("organisation_name", "").strip():
+                self.add_error("organisation_name", "Enter the organisation's name")
+        else:
+            if not data.get("first_name", "").strip():
+                self.add_error("first_name", "Enter the first name")
+            if not data.get("last_name", "").strip():
+                self.add_error("last_name", "Enter the last name")
+        return data
+
+
+class IncidentForm(GovUKForm):
+    occurred_at = _datetime_field("Date and time it happened")
+    reported_at = _datetime_field("Date and time it was reported")
+    reported_to = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency it was reported to"},
+    )
+    agency_reference = forms.CharField(
+        max_length=50, required=False, label="Their reference (optional)", help_text="e.g. a police CAD or CRIS number"
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "Describe what happened"},
+    )
+    hate_related = forms.BooleanField(required=False, label="Hate-related")
+    reported_by = forms.ModelChoiceField(
+        queryset=CaseParty.objects.none(), required=False, empty_label="Not recorded", label="Reported by (optional)"
+    )
+
+    def __init__(self, *args, party_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if party_choices is not None:
+            queryset, label = party_choices
+            self.fields["reported_by"].queryset = queryset
+            self.fields["reported_by"].label_from_instance = label
+
+    def clean_occurred_at(self):
+        return _not_future(self.cleaned_data.get("occurred_at"), "The date it happened")
+
+    def clean_reported_at(self):
+        return _not_future(self.cleaned_data.get("reported_at"), "The date it was reported")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("occurred_at") and data.get("reported_at") and data["reported_at"] < data["occurred_at"]:
+            self.add_error("reported_at", "The report date must be the same as or after the date it happened")
+        return data
+
+
+class RiskAssessmentForm(GovUKForm):
+    victim = forms.ModelChoiceField(
+        queryset=CaseParty.objects.none(), required=False, empty_label="Not linked", label="Victim assessed"
+    )
+    repeat_victimisation_count = forms.IntegerField(
+        min_value=0,
+        max_value=500,
+        label="Reports of ASB by this victim in the last 12 months",
+        error_messages={
+            "required": "Enter how many times the victim has reported ASB in the last 12 months",
+            "min_value": "The number of reports cannot be negative",
+            "max_value": "Enter a number of reports of 500 or fewer",
+        },
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+    def __init__(self, *args, victim_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in risk.QUESTIONS:
+            self.fields[question.key] = forms.BooleanField(required=False, label=question.text)
+        order = ["victim", *[q.key for q in risk.QUESTIONS], "repeat_victimisation_count", "notes"]
+        self.order_fields(order)
+        if victim_choices is not None:
+            queryset, label = victim_choices
+            self.fields["victim"].queryset = queryset
+            self.fields["victim"].label_from_instance = label
+
+    def answers(self) -> dict[str, bool]:
+        return {q.key: bool(self.cleaned_data.get(q.key)) for q in risk.QUESTIONS}
+
+
+class ActionForm(GovUKForm):
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, error_messages={"required": "Describe the action"}
+    )
+    owner_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        label="Owner agency",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency that owns the action"},
+    )
+    due_date = DateInputField(label="Due date", help_text="For example, 27 3 2027")
+
+    def clean_due_date(self):
+        value = self.cleaned_data.get("due_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return value
+
+
+class ActionStatusForm(GovUKForm):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class NoteForm(GovUKForm):
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": "Enter the note"},
+    )
+
+
+# File types officers upload as evidence, identified by content, not by the name the user gave.
+EVIDENCE_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+MAX_UNCOMPRESSED_RATIO = 100
+
+
+class EvidenceForm(GovUKForm):
+    kind = forms.ChoiceField(choices=EvidenceKind.choices, label="Type of evidence")
+    description = forms.CharField(max_length=500, error_messages={"required": "Describe the evidence"})
+    file = forms.FileField(required=False, label="File (PDF, JPEG, PNG or Word document)")
+    external_reference = forms.CharField(
+        max_length=100,
+        required=False,
+        label="External reference (optional)",
+        help_text="For body-worn video, the reference in the video system",
+    )
+    redacted = forms.BooleanField(required=False, label="This copy is redacted")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        limit = settings.CASEWORK["EVIDENCE_MAX_BYTES"]
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {limit // (1024 * 1024)} MB")
+        if upload.size == 0:
+            raise forms.ValidationError("The selected file is empty")
+        head = upload.read(8192)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in EVIDENCE_TYPES:
+            raise forms.ValidationError("The selected file must be a PDF, JPEG, PNG or Word document")
+        if kind.mime.endswith("document"):
+            self._check_zip(upload)
+        self.detected_content_type = kind.mime
+        return upload
+
+    @staticmethod
+    def _check_zip(upload) -> None:
+        """A Word document is a zip: refuse zip bombs and entries that try to escape their folder."""
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                total = 0
+                for info in archive.infolist():
+                    if info.filename.startswith(("/", "\\")) or ".." in info.filename.replace("\\", "/").split("/"):
+                        raise forms.ValidationError("The selected file is not a valid Word document")
+                    total += info.file_size
+                if total > upload.size * MAX_UNCOMPRESSED_RATIO or total > 200 * 1024 * 1024:
+                    raise forms.ValidationError("The selected file is not a valid Word document")
+        except zipfile.BadZipFile as exc:
+            raise forms.ValidationError("The selected file is not a valid Word document") from exc
+        finally:
+            upload.seek(0)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("external_reference", "").strip():
+            self.add_error("file", "Choose a file, or give an external reference")
+        return data
+
+
+class ShareForm(GovUKForm):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency to share with"},
+    )
+    legal_basis = forms.ChoiceField(
+        choices=LegalBasis.choices,
+        widget=forms.RadioSelect,
+        label="Legal basis",
+        error_messages={"required": "Choose the legal basis for sharing"},
+    )
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why this agency needs the case: share only what is relevant and proportionate",
+        error_messages={"required": "Say why the case is being shared"},
+    )
+    can_change = forms.BooleanField(required=False, label="Let this agency add notes, incidents and actions")
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
+
+
+class RevokeShareForm(GovUKForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the share is being revoked"},
+    )

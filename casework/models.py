@@ -1,0 +1,430 @@
+"""The partnership, its people and places, and ASB cases with everything that hangs off them."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+User = settings.AUTH_USER_MODEL
+
+
+class AgencyKind(models.TextChoices):
+    COUNCIL = "council", "Council"
+    HOUSING = "housing", "Housing provider"
+    POLICE = "police", "Police"
+    PROBATION = "probation", "Probation"
+    FIRE = "fire", "Fire and rescue"
+    HEALTH = "health", "Health / mental health"
+    SOCIAL_CARE = "social_care", "Adult / children's social care"
+    VICTIM_SUPPORT = "victim_support", "Victim support"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+
+
+class Agency(models.Model):
+    """A partner organisation. Its members share one Django group, which carries case permissions."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.SlugField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Which agency a user works for: one agency per user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    job_title = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.agency}"
+
+
+class Ward(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    code = models.SlugField(max_length=60, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Address(models.Model):
+    line1 = models.CharField("Address line 1", max_length=200)
+    line2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField(max_length=100, default="London")
+    postcode = models.CharField(max_length=10, db_index=True)
+    uprn = models.BigIntegerField("UPRN", null=True, blank=True, unique=True)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="addresses")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.line1, self.line2, self.town, self.postcode) if part)
+
+
+class Person(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Organisation(models.Model):
+    """A business or body (a recipient of a CPN can be one, and so can a victim)."""
+
+    name = models.CharField(max_length=200, db_index=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations")
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCategory(models.TextChoices):
+    ASB_PERSONAL = "asb_personal", "ASB – personal"
+    ASB_NUISANCE = "asb_nuisance", "ASB – nuisance"
+    ASB_ENVIRONMENTAL = "asb_environmental", "ASB – environmental"
+    NOISE = "noise", "Noise"
+    DRUG_RELATED = "drug_related", "Drug-related"
+    FLY_TIPPING = "fly_tipping", "Fly-tipping"
+    LITTERING = "littering", "Littering"
+    WASTE_DUTY_OF_CARE = "waste_duty_of_care", "Waste duty of care (s34)"
+    GRAFFITI = "graffiti", "Graffiti and fly-posting"
+    ABANDONED_VEHICLE = "abandoned_vehicle", "Abandoned vehicle"
+    ENCAMPMENT = "encampment", "Unauthorised encampment"
+    MEMBERS_ENQUIRY = "members_enquiry", "Member's enquiry"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    INVESTIGATING = "investigating", "Investigating"
+    ENFORCEMENT = "enforcement", "Enforcement"
+    MONITORING = "monitoring", "Monitoring"
+    CLOSED = "closed", "Closed"
+
+
+class CaseOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved – behaviour stopped"
+    ENFORCEMENT_SUCCESSFUL = "enforcement_successful", "Resolved through enforcement"
+    REFERRED = "referred", "Referred to another agency"
+    NO_FURTHER_ACTION = "no_further_action", "No further action possible"
+    VICTIM_WITHDREW = "victim_withdrew", "Victim no longer wishes to proceed"
+    UNFOUNDED = "unfounded", "Not substantiated"
+
+
+class RiskLevel(models.TextChoices):
+    NOT_ASSESSED = "", "Not assessed"
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200, help_text="A short description officers will recognise.")
+    category = models.CharField(max_length=30, choices=CaseCategory.choices, db_index=True)
+    description = models.TextField()
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    location_description = models.CharField(max_length=200, blank=True)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="cases")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
+    officer = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="officer_cases")
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True, default="", db_index=True)
+    hate_related = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=CaseOutcome.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit; stops lost updates.")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        permissions = [
+            ("view_case_sensitive", "Can see anonymous parties' identities and contact details"),
+            ("view_all_cases", "Can see every case in the partnership, read-only"),
+        ]
+        indexes = [
+            models.Index(fields=["lead_agency", "status", "opened_at"]),
+            models.Index(fields=["ward", "opened_at"]),
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["status", "closed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) & ~Q(outcome="") | ~Q(status="closed"),
+                name="case_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class CaseReferenceCounter(models.Model):
+    """The last reference number handed out per year; locked row by row so numbers never repeat."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class PartyRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    WITNESS = "witness", "Witness"
+    COMPLAINANT = "complainant", "Complainant"
+    PERSON_CAUSING_HARM = "person_causing_harm", "Person causing harm"
+    LANDLORD = "landlord", "Landlord"
+    OTHER = "other", "Other"
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=30, choices=PartyRole.choices)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="case_roles")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="case_roles"
+    )
+    is_anonymous = models.BooleanField(
+        default=False, help_text="Identity and contact details are seen by the lead agency only."
+    )
+    notes = models.TextField(blank=True)
+    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "case parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organisation__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False),
+                name="party_is_person_or_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} on {self.case_id}"
+
+    @property
+    def party(self):
+        return self.person or self.organisation
+
+
+class Incident(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incidents")
+    occurred_at = models.DateTimeField()
+    reported_at = models.DateTimeField()
+    reported_to = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents_reported")
+    agency_reference = models.CharField("Their reference", max_length=50, blank=True)
+    description = models.TextField()
+    hate_related = models.BooleanField(default=False)
+    reported_by = models.ForeignKey(
+        CaseParty, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents_reported"
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_at__gte=models.F("occurred_at")), name="incident_reported_after_it_occurred"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident {self.occurred_at:%d %b %Y} on case {self.case_id}"
+
+
+class RiskAssessment(models.Model):
+    """A victim risk questionnaire; answers are stored as given and the score is computed by services."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    victim = models.ForeignKey(
+        CaseParty, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_assessments"
+    )
+    answers = models.JSONField(default=dict)
+    repeat_victimisation_count = models.PositiveIntegerField(
+        default=0, help_text="Times the victim has reported ASB in the last 12 months."
+    )
+    score = models.PositiveIntegerField()
+    level = models.CharField(max_length=10, choices=RiskLevel.choices[1:])
+    notes = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessed_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} risk ({self.score}) on case {self.case_id}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Action(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["owner_agency", "status", "due_date"]),
+            models.Index(fields=["owner", "status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_agency = models.ForeignKey(Agency, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note on case {self.case_id}"
+
+
+class EvidenceKind(models.TextChoices):
+    WITNESS_STATEMENT = "witness_statement", "Witness statement"
+    PHOTO = "photo", "Photograph"
+    BODY_WORN_VIDEO = "body_worn_video", "Body-worn video reference"
+    DIARY_SHEET = "diary_sheet", "Diary sheet"
+    DOCUMENT = "document", "Other document"
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    """Store under a random name: the user's filename never reaches the file system."""
+    import uuid
+
+    return f"evidence/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=30, choices=EvidenceKind.choices)
+    description = models.CharField(max_length=500)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    external_reference = models.CharField(
+        max_length=100, blank=True, help_text="e.g. a body-worn video system reference"
+    )
+    redacted = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class LegalBasis(models.TextChoices):
+    CDA_S115 = "cda_s115", "s115 Crime and Disorder Act 1998"
+    ISA = "isa", "Partnership information-sharing agreement"
+    ASB_ACT_S104 = "asb_s104", "s104 ASB, Crime and Policing Act 2014 (case review)"
+    DPA_PART3 = "dpa_part3", "DPA 2018 Part 3 (law enforcement purposes)"
+    CONSENT = "consent", "Consent of the data subject"
+    SAFEGUARDING = "safeguarding", "Safeguarding (Care Act 2014 / Children Act 1989)"
+
+
+class CaseShare(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_shares")
+    can_change = models.BooleanField(default=False)
+    legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices)
+    purpose = models.TextField()
+    shared_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-shared_at"]
+        indexes = [models.Index(fields=["agency", "shared_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"], condition=Q(revoked_at__isnull=True), name="one_live_share_per_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} shared with {self.agency}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

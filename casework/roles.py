@@ -1,0 +1,90 @@
+"""Role groups and the model permissions each role holds.
+
+Roles give model-level permissions (what kinds of record a user may create or change); which cases
+they apply to is decided by object permissions in casework.access. Groups are synced after every
+migrate so permissions of apps added later reach the roles without a hand-written migration.
+"""
+
+from fnmatch import fnmatch
+
+ENFORCEMENT_OFFICER = "Enforcement officer"
+MARAC_COORDINATOR = "MARAC coordinator"
+PARTNER_CASEWORKER = "Partner caseworker"
+COMMUNITY_SAFETY_MANAGER = "Community safety manager"
+AUDITOR = "Auditor"
+ADMINISTRATOR = "Administrator"
+
+CASE_RECORDS = "case caseparty incident riskassessment action note evidence caseshare person organisation address"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ENFORCEMENT_OFFICER: [
+        *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in CASE_RECORDS.split()],
+        "casework.view_ward",
+        "casework.view_agency",
+        "enforcement.add_*",
+        "enforcement.change_*",
+        "enforcement.view_*",
+        "marac.add_referral",
+        "marac.view_*",
+        "triggers.view_*",
+    ],
+    MARAC_COORDINATOR: [
+        *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in CASE_RECORDS.split()],
+        "casework.view_ward",
+        "casework.view_agency",
+        "marac.*",
+        "enforcement.view_*",
+    ],
+    PARTNER_CASEWORKER: [
+        *[
+            f"casework.{verb}_{model}"
+            for verb in ("add", "change", "view")
+            for model in "incident riskassessment action note evidence caseparty person organisation address".split()
+        ],
+        "casework.view_case",
+        "casework.change_case",
+        "casework.view_ward",
+        "casework.view_agency",
+        "marac.add_referral",
+        "marac.add_researchresponse",
+        "marac.change_researchresponse",
+        "marac.view_*",
+        "enforcement.view_*",
+    ],
+    COMMUNITY_SAFETY_MANAGER: [
+        "casework.view_*",
+        "casework.view_all_cases",
+        "triggers.*",
+        "reports.*",
+        "enforcement.view_*",
+        "marac.view_*",
+    ],
+    AUDITOR: [
+        "casework.view_*",
+        "casework.view_all_cases",
+        "audit.view_*",
+        "enforcement.view_*",
+        "marac.view_*",
+        "triggers.view_*",
+    ],
+    ADMINISTRATOR: ["*"],
+}
+
+# Administrators manage users and reference data, but are not case readers by default.
+ADMINISTRATOR_EXCLUDES = ["casework.view_case_sensitive", "casework.view_all_cases", "audit.*"]
+
+
+def _wanted(codename: str, patterns: list[str], excludes: list[str]) -> bool:
+    return any(fnmatch(codename, p) for p in patterns) and not any(fnmatch(codename, p) for p in excludes)
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and give each exactly the permissions its patterns match."""
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = list(Permission.objects.select_related("content_type"))
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        excludes = ADMINISTRATOR_EXCLUDES if role == ADMINISTRATOR else []
+        wanted = [p for p in permissions if _wanted(f"{p.content_type.app_label}.{p.codename}", patterns, excludes)]
+        group.permissions.set(wanted)

@@ -1,0 +1,245 @@
+"""Every read the casework screens need: permission-filtered through casework.access and already joined."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import chain
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from . import access
+from .models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseParty,
+    CaseShare,
+    CaseStatus,
+    Evidence,
+    Incident,
+    Note,
+    RiskAssessment,
+)
+
+ANONYMOUS_LABEL = "Anonymous {role}"
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    """Cases the user may see, joined for the list page (constant queries whatever the page size)."""
+    return access.visible_cases(user).select_related("ward", "lead_agency", "officer")
+
+
+def search_cases(queryset: QuerySet[Case], *, user, text: str) -> QuerySet[Case]:
+    """Free text over reference, title, address, postcode and party names.
+
+    Anonymous parties' names only match for users who may see them, so a search can never reveal
+    that an anonymous victim is on a case.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    agency = access.agency_of(user)
+    name_match = (
+        Q(person__first_name__icontains=text)
+        | Q(person__last_name__icontains=text)
+        | Q(organisation__name__icontains=text)
+    )
+    parts = text.split()
+    if len(parts) >= 2:
+        name_match |= Q(person__first_name__iexact=parts[0], person__last_name__icontains=" ".join(parts[1:]))
+    may_see_identity = Q(is_anonymous=False)
+    if agency is not None:
+        may_see_identity |= Q(case__lead_agency=agency)
+    party_match = CaseParty.objects.filter(Q(case=OuterRef("pk")) & name_match & may_see_identity)
+    return queryset.filter(
+        Q(reference__iexact=text)
+        | Q(reference__icontains=text)
+        | Q(title__icontains=text)
+        | Q(address__line1__icontains=text)
+        | Q(address__postcode__iexact=text.upper())
+        | Q(address__postcode__istartswith=text.upper())
+        | Q(location_description__icontains=text)
+        | Exists(party_match)
+    )
+
+
+@dataclass
+class PartyView:
+    """A party as this user may see it: identity withheld when anonymous and the user is not the lead."""
+
+    party: CaseParty
+    withheld: bool
+
+    @property
+    def name(self) -> str:
+        if self.withheld:
+            return ANONYMOUS_LABEL.format(role=self.party.get_role_display().lower())
+        return str(self.party.party)
+
+    @property
+    def contact(self) -> str:
+        if self.withheld:
+            return "Withheld"
+        p = self.party.party
+        return ", ".join(x for x in (getattr(p, "phone", ""), getattr(p, "email", "")) if x) or "None recorded"
+
+    @property
+    def address(self) -> str:
+        if self.withheld:
+            return "Withheld"
+        p = self.party.party
+        return str(p.address) if getattr(p, "address", None) else "None recorded"
+
+
+def parties_for(case: Case, case_access: access.CaseAccess) -> list[PartyView]:
+    parties = case.parties.select_related("person__address", "organisation__address").order_by("role", "id")
+    return [PartyView(p, p.is_anonymous and not case_access.can_view_sensitive) for p in parties]
+
+
+def incidents_for(case: Case) -> QuerySet[Incident]:
+    return case.incidents.select_related("reported_to", "reported_by__person", "reported_by__organisation")
+
+
+def risk_assessments_for(case: Case) -> QuerySet[RiskAssessment]:
+    return case.risk_assessments.select_related("assessed_by", "victim__person", "victim__organisation")
+
+
+def actions_for(case: Case) -> QuerySet[Action]:
+    return case.actions.select_related("owner_agency", "owner")
+
+
+def notes_for(case: Case) -> QuerySet[Note]:
+    return case.notes.select_related("author", "author_agency")
+
+
+def evidence_for(case: Case) -> QuerySet[Evidence]:
+    return case.evidence.select_related("uploaded_by")
+
+
+def shares_for(case: Case) -> QuerySet[CaseShare]:
+    return case.shares.select_related("agency", "shared_by", "revoked_by")
+
+
+def agencies_who_can_see(case: Case) -> list[tuple[str, str]]:
+    """(agency, what it may do) for the sharing page: who can see this case right now."""
+    rows = [(str(case.lead_agency), "Lead agency: view, change, see anonymous parties")]
+    for share in case.shares.filter(revoked_at__isnull=True).select_related("agency"):
+        rows.append((str(share.agency), "View and change" if share.can_change else "View only"))
+    return rows
+
+
+def get_evidence(*, user, reference: str, evidence_id: int) -> tuple[access.CaseAccess, Evidence]:
+    from django.http import Http404
+
+    case_access = access.case_access_or_404(user, reference)
+    evidence = Evidence.objects.filter(case=case_access.case, pk=evidence_id).first()
+    if evidence is None or not evidence.file:
+        raise Http404("No evidence found")
+    return case_access, evidence
+
+
+@dataclass
+class MyWork:
+    my_cases: list[Case]
+    my_actions: list[Action]
+    agency_actions: list[Action]
+    recently_shared: list[CaseShare]
+    overdue_count: int
+
+
+def my_work(*, user, today=None) -> MyWork:
+    """What is due and overdue for this user and their agency, and what was shared with them lately."""
+    today = today or timezone.localdate()
+    agency = access.agency_of(user)
+    visible = access.visible_cases(user)
+    open_actions = (
+        Action.objects.filter(case__in=visible, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        .select_related("case", "owner_agency", "owner")
+        .order_by("due_date", "id")
+    )
+    my_cases = list(
+        visible.filter(officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("ward")
+        .order_by("-opened_at")[:25]
+    )
+    my_actions = list(open_actions.filter(owner=user)[:25])
+    agency_actions = list(open_actions.filter(owner_agency=agency).exclude(owner=user)[:25]) if agency else []
+    shared = []
+    if agency is not None:
+        shared = list(
+            CaseShare.objects.filter(
+                agency=agency, revoked_at__isnull=True, shared_at__gte=timezone.now() - timedelta(days=30)
+            )
+            .select_related("case", "case__lead_agency", "shared_by")
+            .order_by("-shared_at")[:10]
+        )
+    overdue = sum(1 for a in chain(my_actions, agency_actions) if a.due_date < today)
+    return MyWork(my_cases, my_actions, agency_actions, shared, overdue)
+
+
+def case_counts_by_status(*, user) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = access.visible_cases(user).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass
+class TimelineEvent:
+    title: str
+    when: object
+    byline: str
+    description: str
+    changes: list
+
+
+def _history_sources(case: Case):
+    from .models import Action as ActionModel
+    from .models import CaseParty as PartyModel
+    from .models import CaseShare as ShareModel
+    from .models import Evidence as EvidenceModel
+    from .models import Incident as IncidentModel
+    from .models import Note as NoteModel
+    from .models import RiskAssessment as RiskModel
+
+    yield "Case", Case.history.filter(id=case.pk)
+    yield "Party", PartyModel.history.filter(case_id=case.pk)
+    yield "Incident", IncidentModel.history.filter(case_id=case.pk)
+    yield "Risk assessment", RiskModel.history.filter(case_id=case.pk)
+    yield "Action", ActionModel.history.filter(case_id=case.pk)
+    yield "Note", NoteModel.history.filter(case_id=case.pk)
+    yield "Evidence", EvidenceModel.history.filter(case_id=case.pk)
+    yield "Share", ShareModel.history.filter(case_id=case.pk).select_related("agency")
+
+
+# Fields of a withheld (anonymous) party that the timeline must never show to a partner.
+WITHHELD_PARTY_FIELDS = {"person_id", "organisation_id", "notes"}
+
+
+def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
+    """Everything that happened on the case, newest first, built from history (one query per record type)."""
+    from audit.history import entries
+
+    anonymous_parties = set(case.parties.filter(is_anonymous=True).values_list("id", flat=True))
+    events: list[TimelineEvent] = []
+    for label, records in _history_sources(case):
+        for entry in entries(records.select_related("history_user"), model_label=label):
+            withheld = (
+                label == "Party"
+                and not case_access.can_view_sensitive
+                and (entry.object_id in anonymous_parties or getattr(entry.record, "is_anonymous", False))
+            )
+            changes = [c for c in entry.changes if not (withheld and c.field in WITHHELD_PARTY_FIELDS)]
+            user = entry.user
+            byline = (user.get_full_name() or user.get_username()) if user else "System"
+            title = entry.reason or f"{label} {entry.kind}"
+            if withheld:
+                title = f"{title} (anonymous {entry.record.get_role_display().lower()})"
+            events.append(
+                TimelineEvent(
+                    title=title, when=entry.when, byline=byline, description=f"{label} {entry.kind}", changes=changes
+                )
+            )
+    events.sort(key=lambda e: e.when, reverse=True)
+    return events

@@ -1,0 +1,454 @@
+"""Every write to casework: one transaction each, history with the acting user and a reason."""
+
+import hashlib
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.models import DisclosureKind
+from audit.services import log_disclosure
+
+from . import access, risk
+from .errors import EditConflict, InvalidTransition, NotAllowed
+from .models import (
+    Action,
+    ActionStatus,
+    Address,
+    Agency,
+    Case,
+    CaseOutcome,
+    CaseParty,
+    CaseReferenceCounter,
+    CaseShare,
+    CaseStatus,
+    Evidence,
+    Incident,
+    Note,
+    Organisation,
+    Person,
+    RiskAssessment,
+)
+
+# The case lifecycle. Closing needs an outcome; a closed case can only be reopened.
+TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.OPEN: {CaseStatus.INVESTIGATING, CaseStatus.CLOSED},
+    CaseStatus.INVESTIGATING: {CaseStatus.ENFORCEMENT, CaseStatus.MONITORING, CaseStatus.CLOSED},
+    CaseStatus.ENFORCEMENT: {CaseStatus.MONITORING, CaseStatus.INVESTIGATING, CaseStatus.CLOSED},
+    CaseStatus.MONITORING: {CaseStatus.INVESTIGATING, CaseStatus.ENFORCEMENT, CaseStatus.CLOSED},
+    CaseStatus.CLOSED: {CaseStatus.OPEN},
+}
+
+LEAD_PERMISSIONS = (access.VIEW, access.CHANGE, access.SENSITIVE)
+
+
+def _save(instance, by, reason: str = "", **kwargs) -> None:
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    instance.save(**kwargs)
+
+
+def allocate_reference(*, year: int | None = None) -> str:
+    """Next reference such as ASB-2026-00123; the counter row is locked so two callers never share one."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        CaseReferenceCounter.objects.get_or_create(year=year)
+        counter = CaseReferenceCounter.objects.select_for_update().get(year=year)
+        counter.last_number = F("last_number") + 1
+        counter.save(update_fields=["last_number"])
+        counter.refresh_from_db()
+    prefix = settings.CASEWORK["REFERENCE_PREFIX"]
+    return f"{prefix}-{year}-{counter.last_number:05d}"
+
+
+def _require_change(user, case: Case) -> None:
+    if not access.can_change(user, case):
+        raise NotAllowed("You do not have permission to change this case.")
+
+
+@transaction.atomic
+def create_case(
+    *,
+    by,
+    title: str,
+    category: str,
+    description: str,
+    ward,
+    lead_agency: Agency | None = None,
+    address: Address | None = None,
+    location_description: str = "",
+    officer=None,
+    hate_related: bool = False,
+    opened_at: datetime | None = None,
+) -> Case:
+    """Open a case led by the creator's agency, which gets view, change and sensitive-view permissions."""
+    lead_agency = lead_agency or access.agency_of(by)
+    if lead_agency is None:
+        raise NotAllowed("Only a member of an agency can open a case.")
+    opened_at = opened_at or timezone.now()
+    case = Case(
+        reference=allocate_reference(year=timezone.localtime(opened_at).year),
+        title=title,
+        category=category,
+        description=description,
+        ward=ward,
+        address=address,
+        location_description=location_description,
+        lead_agency=lead_agency,
+        officer=officer,
+        hate_related=hate_related,
+        opened_at=opened_at,
+        created_by=by,
+    )
+    _save(case, by, "Case opened")
+    for codename in LEAD_PERMISSIONS:
+        assign_perm(codename, lead_agency.group, case)
+    return case
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "category",
+    "description",
+    "ward",
+    "address",
+    "location_description",
+    "officer",
+    "hate_related",
+)
+
+
+@transaction.atomic
+def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
+    """Edit a case's details. A save based on an out-of-date version is refused, never merged silently."""
+    _require_change(by, case)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        raise EditConflict(
+            "Someone else changed this case while you were editing it. Your changes were not saved: "
+            "reload the case to see their changes, then make yours again."
+        )
+    case.refresh_from_db(fields=["version"])
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _save(case, by, "Case details edited")
+    return case
+
+
+@transaction.atomic
+def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
+    """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule."""
+    _require_change(by, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    allowed = TRANSITIONS.get(case.status, set())
+    if to not in allowed:
+        names = ", ".join(CaseStatus(s).label.lower() for s in sorted(allowed)) or "nothing"
+        raise InvalidTransition(
+            f"A case that is {CaseStatus(case.status).label.lower()} cannot move to "
+            f"{CaseStatus(to).label.lower() if to in CaseStatus.values else to!r}; it can move to: {names}."
+        )
+    if to == CaseStatus.CLOSED:
+        if outcome not in CaseOutcome.values:
+            raise InvalidTransition("Choose an outcome to close the case.")
+        case.outcome = outcome
+        case.outcome_notes = outcome_notes
+        case.closed_at = timezone.now()
+    if case.status == CaseStatus.CLOSED and to == CaseStatus.OPEN:
+        case.closed_at = None
+        case.outcome = ""
+    reason = f"Status {CaseStatus(case.status).label} → {CaseStatus(to).label}"
+    case.status = to
+    case.version += 1
+    _save(case, by, reason)
+    return case
+
+
+@transaction.atomic
+def add_party(
+    *,
+    case: Case,
+    by,
+    role: str,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+    is_anonymous: bool = False,
+    notes: str = "",
+) -> CaseParty:
+    _require_change(by, case)
+    if (person is None) == (organisation is None):
+        raise ValueError("A party is either a person or an organisation.")
+    party = CaseParty(
+        case=case,
+        role=role,
+        person=person,
+        organisation=organisation,
+        is_anonymous=is_anonymous,
+        notes=notes,
+        added_by=by,
+    )
+    _save(party, by, "Party added")
+    return party
+
+
+@transaction.atomic
+def create_person(
+    *,
+    by,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    phone: str = "",
+    email: str = "",
+    address: Address | None = None,
+) -> Person:
+    person = Person(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        phone=phone,
+        email=email,
+        address=address,
+    )
+    _save(person, by, "Person recorded")
+    return person
+
+
+@transaction.atomic
+def create_address(
+    *, by, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
+) -> Address:
+    address = Address(line1=line1, line2=line2, town=town, postcode=postcode.upper().strip(), ward=ward, uprn=uprn)
+    _save(address, by, "Address recorded")
+    return address
+
+
+@transaction.atomic
+def add_incident(
+    *,
+    case: Case,
+    by,
+    occurred_at: datetime,
+    reported_at: datetime,
+    reported_to: Agency,
+    description: str,
+    agency_reference: str = "",
+    hate_related: bool = False,
+    reported_by: CaseParty | None = None,
+) -> Incident:
+    _require_change(by, case)
+    if reported_at < occurred_at:
+        raise ValueError("An incident cannot be reported before it happened.")
+    incident = Incident(
+        case=case,
+        occurred_at=occurred_at,
+        reported_at=reported_at,
+        reported_to=reported_to,
+        description=description,
+        agency_reference=agency_reference,
+        hate_related=hate_related,
+        reported_by=reported_by,
+        created_by=by,
+    )
+    _save(incident, by, "Incident logged")
+    if hate_related and not case.hate_related:
+        case.hate_related = True
+        _save(case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"])
+    return incident
+
+
+@transaction.atomic
+def record_risk_assessment(
+    *,
+    case: Case,
+    by,
+    answers: dict[str, bool],
+    repeat_victimisation_count: int,
+    victim: CaseParty | None = None,
+    notes: str = "",
+) -> RiskAssessment:
+    """Score the questionnaire and make its level the case's current risk level."""
+    _require_change(by, case)
+    total, level, _reasons = risk.score(answers, repeat_victimisation_count)
+    assessment = RiskAssessment(
+        case=case,
+        victim=victim,
+        answers={q.key: bool(answers.get(q.key)) for q in risk.QUESTIONS},
+        repeat_victimisation_count=repeat_victimisation_count,
+        score=total,
+        level=level,
+        notes=notes,
+        assessed_by=by,
+        assessed_at=timezone.now(),
+    )
+    _save(assessment, by, "Risk assessed")
+    if case.risk_level != level:
+        case.risk_level = level
+        _save(case, by, f"Risk level set to {level}", update_fields=["risk_level", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_date: date, owner=None) -> Action:
+    _require_change(by, case)
+    action = Action(
+        case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
+    )
+    _save(action, by, "Action agreed")
+    return action
+
+
+@transaction.atomic
+def set_action_status(*, action: Action, by, status: str) -> Action:
+    _require_change(by, action.case)
+    if status not in ActionStatus.values:
+        raise InvalidTransition("Unknown action status.")
+    if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and status != ActionStatus.OPEN:
+        raise InvalidTransition("A finished action can only be reopened.")
+    action.status = status
+    action.completed_at = timezone.now() if status == ActionStatus.DONE else None
+    _save(action, by, f"Action {ActionStatus(status).label.lower()}")
+    return action
+
+
+@transaction.atomic
+def add_note(*, case: Case, by, text: str) -> Note:
+    _require_change(by, case)
+    note = Note(case=case, text=text, author=by, author_agency=access.agency_of(by))
+    _save(note, by, "Note added")
+    return note
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    description: str,
+    upload: UploadedFile | None = None,
+    content_type: str = "",
+    external_reference: str = "",
+    redacted: bool = False,
+) -> Evidence:
+    """Store an evidence item. The upload must already have passed the form's type and size checks."""
+    _require_change(by, case)
+    evidence = Evidence(
+        case=case,
+        kind=kind,
+        description=description,
+        external_reference=external_reference,
+        redacted=redacted,
+        uploaded_by=by,
+    )
+    if upload is not None:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        evidence.original_name = upload.name[-200:]
+        evidence.content_type = content_type
+        evidence.size = upload.size
+        evidence.sha256 = digest.hexdigest()
+        evidence.file.save("upload", upload, save=False)
+    _save(evidence, by, "Evidence added")
+    return evidence
+
+
+@transaction.atomic
+def share_case(
+    *, case: Case, agency: Agency, legal_basis: str, purpose: str, by, can_change: bool = False
+) -> CaseShare:
+    """Share a case with an agency: the share record, its group permissions and a disclosure log row."""
+    _require_change(by, case)
+    if not purpose.strip():
+        raise NotAllowed("Say why the case is being shared.")
+    if agency.pk == case.lead_agency_id:
+        raise NotAllowed(f"{agency} leads this case and can already see it.")
+    if CaseShare.objects.filter(case=case, agency=agency, revoked_at__isnull=True).exists():
+        raise NotAllowed(f"The case is already shared with {agency}.")
+    share = CaseShare(
+        case=case,
+        agency=agency,
+        legal_basis=legal_basis,
+        purpose=purpose,
+        can_change=can_change,
+        shared_by=by,
+        shared_at=timezone.now(),
+    )
+    _save(share, by, f"Shared with {agency}")
+    assign_perm(access.VIEW, agency.group, case)
+    if can_change:
+        assign_perm(access.CHANGE, agency.group, case)
+    from_agency = access.agency_of(by)
+    log_disclosure(
+        user=by,
+        kind=DisclosureKind.SHARE,
+        from_agency=str(from_agency or ""),
+        to_agency=str(agency),
+        object_type="case",
+        object_id=case.pk,
+        object_label=case.reference,
+        case_id=case.pk,
+        legal_basis=share.get_legal_basis_display(),
+        purpose=purpose,
+        details={"can_change": can_change},
+    )
+    return share
+
+
+@transaction.atomic
+def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
+    _require_change(by, share.case)
+    if share.revoked_at is not None:
+        raise InvalidTransition("This share has already been revoked.")
+    if not reason.strip():
+        raise NotAllowed("Say why the share is being revoked.")
+    share.revoked_at = timezone.now()
+    share.revoked_by = by
+    share.revoke_reason = reason
+    _save(share, by, f"Share with {share.agency} revoked")
+    for codename in (access.VIEW, access.CHANGE):
+        remove_perm(codename, share.agency.group, share.case)
+    log_disclosure(
+        user=by,
+        kind=DisclosureKind.REVOKE,
+        from_agency=str(access.agency_of(by) or ""),
+        to_agency=str(share.agency),
+        object_type="case",
+        object_id=share.case_id,
+        object_label=share.case.reference,
+        case_id=share.case_id,
+        legal_basis=share.get_legal_basis_display(),
+        purpose=reason,
+    )
+    return share
+
+
+@transaction.atomic
+def create_agency(*, name: str, short_name: str, kind: str) -> Agency:
+    """An agency and the Django group its members join (object permissions are granted to the group)."""
+    group, _ = Group.objects.get_or_create(name=f"Agency: {name}")
+    agency, _ = Agency.objects.get_or_create(
+        short_name=short_name, defaults={"name": name, "kind": kind, "group": group}
+    )
+    return agency
+
+
+@transaction.atomic
+def add_member(*, user, agency: Agency, job_title: str = "", roles: tuple[str, ...] = ()) -> None:
+    from .models import Membership
+
+    Membership.objects.update_or_create(user=user, defaults={"agency": agency, "job_title": job_title})
+    user.groups.add(agency.group, *Group.objects.filter(name__in=roles))
+    for attr in ("_agency_cache", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)

@@ -1,0 +1,24 @@
+"""Presentation helpers for casework pages."""
+
+from django import template
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    "open": "blue",
+    "investigating": "yellow",
+    "enforcement": "orange",
+    "monitoring": "turquoise",
+    "closed": "grey",
+}
+RISK_COLOURS = {"standard": "green", "medium": "orange", "high": "red"}
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "grey")
+
+
+@register.filter
+def risk_colour(level: str) -> str:
+    return RISK_COLOURS.get(level, "grey")

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("export.csv", views.case_export, name="case_export"),
+    path("new/", views.case_create, name="case_create"),
+    path("<str:reference>/", views.case_detail, name="case_detail"),
+    path("<str:reference>/edit/", views.case_edit, name="case_edit"),
+    path("<str:reference>/status/", views.case_transition, name="case_transition"),
+    path("<str:reference>/parties/", views.case_parties, name="case_parties"),
+    path("<str:reference>/parties/add/", views.party_add, name="party_add"),
+    path("<str:reference>/incidents/", views.case_incidents, name="case_incidents"),
+    path("<str:reference>/incidents/add/", views.incident_add, name="incident_add"),
+    path("<str:reference>/risk/", views.case_risk, name="case_risk"),
+    path("<str:reference>/risk/add/", views.risk_add, name="risk_add"),
+    path("<str:reference>/actions/", views.case_actions, name="case_actions"),
+    path("<str:reference>/actions/add/", views.action_add, name="action_add"),
+    path("<str:reference>/actions/<int:action_id>/status/", views.action_status, name="action_status"),
+    path("<str:reference>/notes/", views.case_notes, name="case_notes"),
+    path("<str:reference>/evidence/", views.case_evidence, name="case_evidence"),
+    path("<str:reference>/evidence/add/", views.evidence_add, name="evidence_add"),
+    path("<str:reference>/evidence/<int:evidence_id>/download/", views.evidence_download, name="evidence_download"),
+    path("<str:reference>/sharing/", views.case_sharing, name="case_sharing"),
+    path("<str:reference>/sharing/add/", views.share_add, name="share_add"),
+    path("<str:reference>/sharing/<int:share_id>/revoke/", views.share_revoke, name="share_revoke"),
+    path("<str:reference>/timeline/", views.case_timeline, name="case_timeline"),
+]

@@ -1,0 +1,685 @@
+"""Casework screens. Each view: resolve access through casework.access, call one service or selector, render."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import AccessAction
+from audit.services import log_access
+
+from . import access, selectors, services
+from .errors import CaseworkError
+from .filters import CaseFilter
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    CaseEditForm,
+    CaseForm,
+    EvidenceForm,
+    IncidentForm,
+    NoteForm,
+    PartyForm,
+    RevokeShareForm,
+    RiskAssessmentForm,
+    ShareForm,
+    TransitionForm,
+)
+from .models import Action, Agency, CaseShare, CaseStatus
+
+PAGE_SIZES = (25, 50, 100)
+
+CASE_TABS = (
+    ("Summary", "casework:case_detail"),
+    ("Parties", "casework:case_parties"),
+    ("Incidents", "casework:case_incidents"),
+    ("Risk", "casework:case_risk"),
+    ("Actions", "casework:case_actions"),
+    ("Notes", "casework:case_notes"),
+    ("Evidence", "casework:case_evidence"),
+    ("Sharing", "casework:case_sharing"),
+    ("Timeline", "casework:case_timeline"),
+)
+
+
+def _agency_name(user) -> str:
+    agency = access.agency_of(user)
+    return str(agency) if agency else ""
+
+
+def log_case_read(request, case, *, page: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=action,
+        object_type="case",
+        object_id=case.pk,
+        object_label=case.reference,
+        case_id=case.pk,
+        details={"page": page, **(extra or {})},
+        path=request.path,
+    )
+
+
+def _case_context(request, case_access: access.CaseAccess, tab: str, **extra) -> dict:
+    case = case_access.case
+    tabs = [
+        {"label": label, "href": reverse(name, args=[case.reference]), "active": label == tab}
+        for label, name in CASE_TABS
+    ]
+    return {"case": case, "case_access": case_access, "tabs": tabs, "tab": tab, **extra}
+
+
+def _read_page(request, reference: str, tab: str):
+    case_access = access.case_access_or_404(request.user, reference)
+    log_case_read(request, case_access.case, page=tab.lower())
+    return case_access
+
+
+def my_work(request):
+    work = selectors.my_work(user=request.user)
+    return render(request, "casework/my_work.html", {"work": work})
+
+
+def _filtered_cases(request):
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user), user=request.user)
+    return case_filter, case_filter.qs
+
+
+def case_list(request):
+    case_filter, cases = _filtered_cases(request)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(cases, per_page).get_page(request.GET.get("page"))
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type="case",
+        details={"filters": case_filter.applied(), "page": page.number, "rows_shown": len(page.object_list)},
+        path=request.path,
+    )
+    return render(
+        request,
+        "casework/case_list.html",
+        {
+            "filter": case_filter,
+            "page_obj": page,
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_COLUMNS = (
+    "Reference",
+    "Title",
+    "Category",
+    "Status",
+    "Ward",
+    "Lead agency",
+    "Officer",
+    "Risk level",
+    "Hate-related",
+    "Opened",
+    "Closed",
+    "Outcome",
+)
+
+
+def case_export(request):
+    """CSV of exactly the rows the user's filters select among the cases they may see; logged."""
+    case_filter, cases = _filtered_cases(request)
+    count = cases.count()
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.EXPORT,
+        object_type="case",
+        details={"filters": case_filter.applied(), "rows_exported": count, "format": "csv"},
+        path=request.path,
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for case in cases.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    case.reference,
+                    _csv_safe(case.title),
+                    case.get_category_display(),
+                    case.get_status_display(),
+                    case.ward.name,
+                    case.lead_agency.name,
+                    (case.officer.get_full_name() or case.officer.get_username()) if case.officer else "",
+                    case.get_risk_level_display(),
+                    "Yes" if case.hate_related else "No",
+                    case.opened_at.date().isoformat(),
+                    case.closed_at.date().isoformat() if case.closed_at else "",
+                    case.get_outcome_display(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheet formula injection from text typed by users."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    if not request.user.has_perm("casework.add_case") or access.agency_of(request.user) is None:
+        raise PermissionDenied("Only officers of an agency can open cases")
+    agency = access.agency_of(request.user)
+    form = CaseForm(request.POST or None, agency=agency, initial={"officer": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            address = None
+            if data["address_line1"]:
+                address = services.create_address(
+                    by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
+                )
+            case = services.create_case(
+                by=request.user,
+                title=data["title"],
+                category=data["category"],
+                description=data["description"],
+                ward=data["ward"],
+                address=address,
+                location_description=data["location_description"],
+                officer=data["officer"],
+                hate_related=data["hate_related"],
+            )
+        messages.success(request, f"Case {case.reference} opened")
+        return redirect("casework:case_detail", case.reference)
+    return render(request, "casework/case_create.html", {"form": form})
+
+
+def case_detail(request, reference):
+    case_access = _read_page(request, reference, "Summary")
+    case = case_access.case
+    context = _case_context(
+        request,
+        case_access,
+        "Summary",
+        latest_risk=selectors.risk_assessments_for(case).first(),
+        open_actions=selectors.actions_for(case).exclude(status__in=["done", "cancelled"])[:5],
+        counts={"incidents": case.incidents.count(), "parties": case.parties.count()},
+        allowed=sorted(services.TRANSITIONS.get(case.status, ())),
+    )
+    return render(request, "casework/case_summary.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    initial = {
+        "title": case.title,
+        "category": case.category,
+        "description": case.description,
+        "ward": case.ward_id,
+        "address_line1": case.address.line1 if case.address else "",
+        "postcode": case.address.postcode if case.address else "",
+        "location_description": case.location_description,
+        "officer": case.officer_id,
+        "hate_related": case.hate_related,
+        "version": case.version,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial, agency=case.lead_agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                address = case.address
+                if data["address_line1"] and (
+                    address is None or (address.line1, address.postcode) != (data["address_line1"], data["postcode"])
+                ):
+                    address = services.create_address(
+                        by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
+                    )
+                elif not data["address_line1"]:
+                    address = None
+                services.update_case(
+                    case=case,
+                    by=request.user,
+                    expected_version=data["version"],
+                    title=data["title"],
+                    category=data["category"],
+                    description=data["description"],
+                    ward=data["ward"],
+                    address=address,
+                    location_description=data["location_description"],
+                    officer=data["officer"],
+                    hate_related=data["hate_related"],
+                )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case details saved")
+            return redirect("casework:case_detail", case.reference)
+    return render(
+        request,
+        "casework/case_form_page.html",
+        _case_context(request, case_access, "Summary", form=form, heading="Edit case details", submit="Save changes"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_transition(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    allowed = services.TRANSITIONS.get(case.status, set())
+    form = TransitionForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition_case(
+                case=case,
+                by=request.user,
+                to=form.cleaned_data["to"],
+                outcome=form.cleaned_data["outcome"],
+                outcome_notes=form.cleaned_data["outcome_notes"],
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
+            return redirect("casework:case_detail", case.reference)
+    return render(
+        request,
+        "casework/case_form_page.html",
+        _case_context(request, case_access, "Summary", form=form, heading="Change status", submit="Change status"),
+    )
+
+
+def _party_label(case_access):
+    def label(party):
+        view = selectors.PartyView(party, party.is_anonymous and not case_access.can_view_sensitive)
+        return f"{view.name} ({party.get_role_display()})"
+
+    return label
+
+
+def case_parties(request, reference):
+    case_access = _read_page(request, reference, "Parties")
+    parties = selectors.parties_for(case_access.case, case_access)
+    return render(
+        request, "casework/case_parties.html", _case_context(request, case_access, "Parties", parties=parties)
+    )
+
+
+def _form_page(request, case_access, tab, form, heading, submit, *, multipart=False):
+    return render(
+        request,
+        "casework/case_form_page.html",
+        _case_context(request, case_access, tab, form=form, heading=heading, submit=submit, multipart=multipart),
+    )
+
+
+def _save_or_message(request, form, call, success: str):
+    try:
+        result = call()
+    except CaseworkError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+@require_http_methods(["GET", "POST"])
+def party_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    form = PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        @transaction.atomic
+        def save():
+            person = organisation = None
+            if data["is_organisation"]:
+                from .models import Organisation
+
+                organisation = Organisation(name=data["organisation_name"], phone=data["phone"], email=data["email"])
+                services._save(organisation, request.user, "Organisation recorded")
+            else:
+                person = services.create_person(
+                    by=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    phone=data["phone"],
+                    email=data["email"],
+                )
+            return services.add_party(
+                case=case_access.case,
+                by=request.user,
+                role=data["role"],
+                person=person,
+                organisation=organisation,
+                is_anonymous=data["is_anonymous"],
+                notes=data["notes"],
+            )
+
+        if _save_or_message(request, form, save, "Party added"):
+            return redirect("casework:case_parties", reference)
+    return _form_page(request, case_access, "Parties", form, "Add a party", "Add party")
+
+
+def case_incidents(request, reference):
+    case_access = _read_page(request, reference, "Incidents")
+    incidents = list(selectors.incidents_for(case_access.case))
+    label = _party_label(case_access)
+    rows = [(i, label(i.reported_by) if i.reported_by else "") for i in incidents]
+    return render(request, "casework/case_incidents.html", _case_context(request, case_access, "Incidents", rows=rows))
+
+
+@require_http_methods(["GET", "POST"])
+def incident_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    form = IncidentForm(
+        request.POST or None,
+        party_choices=(case.parties.select_related("person", "organisation"), _party_label(case_access)),
+        initial={"reported_to": access.agency_of(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save_or_message(
+            request,
+            form,
+            lambda: services.add_incident(
+                case=case,
+                by=request.user,
+                occurred_at=data["occurred_at"],
+                reported_at=data["reported_at"],
+                reported_to=data["reported_to"],
+                description=data["description"],
+                agency_reference=data["agency_reference"],
+                hate_related=data["hate_related"],
+                reported_by=data["reported_by"],
+            ),
+            "Incident logged",
+        ):
+            return redirect("casework:case_incidents", reference)
+    return _form_page(request, case_access, "Incidents", form, "Log an incident", "Log incident")
+
+
+def case_risk(request, reference):
+    from . import risk
+
+    case_access = _read_page(request, reference, "Risk")
+    assessments = list(selectors.risk_assessments_for(case_access.case))
+    label = _party_label(case_access)
+    rows = [(a, label(a.victim) if a.victim else "") for a in assessments]
+    return render(
+        request,
+        "casework/case_risk.html",
+        _case_context(request, case_access, "Risk", rows=rows, questions=risk.QUESTIONS),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    victims = case.parties.filter(role="victim").select_related("person", "organisation")
+    form = RiskAssessmentForm(request.POST or None, victim_choices=(victims, _party_label(case_access)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = _save_or_message(
+            request,
+            form,
+            lambda: services.record_risk_assessment(
+                case=case,
+                by=request.user,
+                answers=form.answers(),
+                repeat_victimisation_count=data["repeat_victimisation_count"],
+                victim=data["victim"],
+                notes=data["notes"],
+            ),
+            "Risk assessment recorded",
+        )
+        if result:
+            messages.info(request, f"Risk level: {result.get_level_display()} (score {result.score})")
+            return redirect("casework:case_risk", reference)
+    return _form_page(request, case_access, "Risk", form, "Assess the victim's risk", "Save assessment")
+
+
+def case_actions(request, reference):
+    case_access = _read_page(request, reference, "Actions")
+    return render(
+        request,
+        "casework/case_actions.html",
+        _case_context(
+            request,
+            case_access,
+            "Actions",
+            actions=selectors.actions_for(case_access.case),
+            status_form=ActionStatusForm(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    form = ActionForm(request.POST or None, initial={"owner_agency": access.agency_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save_or_message(
+            request,
+            form,
+            lambda: services.add_action(
+                case=case_access.case,
+                by=request.user,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                due_date=data["due_date"],
+            ),
+            "Action added",
+        ):
+            return redirect("casework:case_actions", reference)
+    return _form_page(request, case_access, "Actions", form, "Add an action", "Add action")
+
+
+@require_POST
+def action_status(request, reference, action_id):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    action = get_object_or_404(Action, pk=action_id, case=case_access.case)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_action_status(action=action, by=request.user, status=form.cleaned_data["status"])
+            messages.success(request, "Action updated")
+        except CaseworkError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid status")
+    return redirect("casework:case_actions", reference)
+
+
+@require_http_methods(["GET", "POST"])
+def case_notes(request, reference):
+    if request.method == "POST":
+        case_access = access.case_access_or_404(request.user, reference, change=True)
+        form = NoteForm(request.POST)
+        if form.is_valid() and _save_or_message(
+            request,
+            form,
+            lambda: services.add_note(case=case_access.case, by=request.user, text=form.cleaned_data["text"]),
+            "Note added",
+        ):
+            return redirect("casework:case_notes", reference)
+    else:
+        case_access = _read_page(request, reference, "Notes")
+        form = NoteForm()
+    return render(
+        request,
+        "casework/case_notes.html",
+        _case_context(request, case_access, "Notes", notes=selectors.notes_for(case_access.case), form=form),
+    )
+
+
+def case_evidence(request, reference):
+    case_access = _read_page(request, reference, "Evidence")
+    return render(
+        request,
+        "casework/case_evidence.html",
+        _case_context(request, case_access, "Evidence", evidence=selectors.evidence_for(case_access.case)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save_or_message(
+            request,
+            form,
+            lambda: services.add_evidence(
+                case=case_access.case,
+                by=request.user,
+                kind=data["kind"],
+                description=data["description"],
+                upload=data["file"],
+                content_type=getattr(form, "detected_content_type", ""),
+                external_reference=data["external_reference"],
+                redacted=data["redacted"],
+            ),
+            "Evidence added",
+        ):
+            return redirect("casework:case_evidence", reference)
+    return _form_page(request, case_access, "Evidence", form, "Add evidence", "Add evidence", multipart=True)
+
+
+def evidence_download(request, reference, evidence_id):
+    case_access, evidence = selectors.get_evidence(user=request.user, reference=reference, evidence_id=evidence_id)
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.DOWNLOAD,
+        object_type="evidence",
+        object_id=evidence.pk,
+        object_label=evidence.description[:200],
+        case_id=case_access.case.pk,
+        details={"sha256": evidence.sha256},
+        path=request.path,
+    )
+    from .forms import EVIDENCE_TYPES
+
+    extension = EVIDENCE_TYPES.get(evidence.content_type, "bin")
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=f"{case_access.case.reference}-evidence-{evidence.pk}.{extension}",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def case_sharing(request, reference):
+    case_access = _read_page(request, reference, "Sharing")
+    case = case_access.case
+    return render(
+        request,
+        "casework/case_sharing.html",
+        _case_context(
+            request,
+            case_access,
+            "Sharing",
+            shares=selectors.shares_for(case),
+            who_can_see=selectors.agencies_who_can_see(case),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def share_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    shared_ids = case.shares.filter(revoked_at__isnull=True).values_list("agency_id", flat=True)
+    agencies = Agency.objects.filter(is_active=True).exclude(pk=case.lead_agency_id).exclude(pk__in=shared_ids)
+    form = ShareForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save_or_message(
+            request,
+            form,
+            lambda: services.share_case(
+                case=case,
+                agency=data["agency"],
+                legal_basis=data["legal_basis"],
+                purpose=data["purpose"],
+                by=request.user,
+                can_change=data["can_change"],
+            ),
+            f"Case shared with {data['agency']}",
+        ):
+            return redirect("casework:case_sharing", reference)
+    return render(
+        request,
+        "casework/case_share.html",
+        _case_context(request, case_access, "Sharing", form=form, who_can_see=selectors.agencies_who_can_see(case)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def share_revoke(request, reference, share_id):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    share = get_object_or_404(
+        CaseShare.objects.select_related("agency"), pk=share_id, case=case_access.case, revoked_at__isnull=True
+    )
+    form = RevokeShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _save_or_message(
+            request,
+            form,
+            lambda: services.revoke_share(share=share, by=request.user, reason=form.cleaned_data["reason"]),
+            f"{share.agency} can no longer see this case",
+        ):
+            return redirect("casework:case_sharing", reference)
+    return render(
+        request,
+        "casework/case_form_page.html",
+        _case_context(
+            request,
+            case_access,
+            "Sharing",
+            form=form,
+            heading=f"Stop sharing with {share.agency}",
+            submit="Revoke share",
+            warning=True,
+        ),
+    )
+
+
+def case_timeline(request, reference):
+    case_access = _read_page(request, reference, "Timeline")
+    return render(
+        request,
+        "casework/case_timeline.html",
+        _case_context(request, case_access, "Timeline", events=selectors.timeline(case_access.case, case_access)),
+    )

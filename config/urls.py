@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from casework import views as casework_views
+
+from . import views
+
+urlpatterns = [
+    path("", casework_views.my_work, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accessibility/",
+        login_not_required(TemplateView.as_view(template_name="pages/accessibility.html")),
+        name="accessibility",
+    ),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("cases/", include("casework.urls")),
+    path("enforcement/", include("enforcement.urls")),
+    path("marac/", include("marac.urls")),
+    path("triggers/", include("triggers.urls")),
+    path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Public pages (no sign-in) are listed here so the anonymous-redirect test knows them.
+PUBLIC_URL_NAMES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+    "accessibility",
+}
