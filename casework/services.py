@@ -47,7 +47,11 @@ TRANSITIONS: dict[str, set[str]] = {
 LEAD_PERMISSIONS = (access.VIEW, access.CHANGE, access.SENSITIVE)
 
 
-def _save(instance, by, reason: str = "", **kwargs) -> None:
+def save_with_history(instance, by, reason: str = "", **kwargs) -> None:
+    """Save a tracked model with the acting user and a change reason on its history row.
+
+    Every app's services save through this so history is attributed even outside a request.
+    """
     instance._history_user = by
     if reason:
         instance._change_reason = reason
@@ -106,7 +110,7 @@ def create_case(
         opened_at=opened_at,
         created_by=by,
     )
-    _save(case, by, "Case opened")
+    save_with_history(case, by, "Case opened")
     for codename in LEAD_PERMISSIONS:
         assign_perm(codename, lead_agency.group, case)
     return case
@@ -140,7 +144,7 @@ def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
     case.refresh_from_db(fields=["version"])
     for name, value in changes.items():
         setattr(case, name, value)
-    _save(case, by, "Case details edited")
+    save_with_history(case, by, "Case details edited")
     return case
 
 
@@ -168,7 +172,7 @@ def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes
     reason = f"Status {CaseStatus(case.status).label} → {CaseStatus(to).label}"
     case.status = to
     case.version += 1
-    _save(case, by, reason)
+    save_with_history(case, by, reason)
     return case
 
 
@@ -195,7 +199,7 @@ def add_party(
         notes=notes,
         added_by=by,
     )
-    _save(party, by, "Party added")
+    save_with_history(party, by, "Party added")
     return party
 
 
@@ -218,7 +222,7 @@ def create_person(
         email=email,
         address=address,
     )
-    _save(person, by, "Person recorded")
+    save_with_history(person, by, "Person recorded")
     return person
 
 
@@ -227,7 +231,7 @@ def create_address(
     *, by, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
 ) -> Address:
     address = Address(line1=line1, line2=line2, town=town, postcode=postcode.upper().strip(), ward=ward, uprn=uprn)
-    _save(address, by, "Address recorded")
+    save_with_history(address, by, "Address recorded")
     return address
 
 
@@ -258,10 +262,10 @@ def add_incident(
         reported_by=reported_by,
         created_by=by,
     )
-    _save(incident, by, "Incident logged")
+    save_with_history(incident, by, "Incident logged")
     if hate_related and not case.hate_related:
         case.hate_related = True
-        _save(case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"])
+        save_with_history(case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"])
     return incident
 
 
@@ -289,10 +293,10 @@ def record_risk_assessment(
         assessed_by=by,
         assessed_at=timezone.now(),
     )
-    _save(assessment, by, "Risk assessed")
+    save_with_history(assessment, by, "Risk assessed")
     if case.risk_level != level:
         case.risk_level = level
-        _save(case, by, f"Risk level set to {level}", update_fields=["risk_level", "updated_at"])
+        save_with_history(case, by, f"Risk level set to {level}", update_fields=["risk_level", "updated_at"])
     return assessment
 
 
@@ -302,7 +306,7 @@ def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_da
     action = Action(
         case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
     )
-    _save(action, by, "Action agreed")
+    save_with_history(action, by, "Action agreed")
     return action
 
 
@@ -315,7 +319,7 @@ def set_action_status(*, action: Action, by, status: str) -> Action:
         raise InvalidTransition("A finished action can only be reopened.")
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None
-    _save(action, by, f"Action {ActionStatus(status).label.lower()}")
+    save_with_history(action, by, f"Action {ActionStatus(status).label.lower()}")
     return action
 
 
@@ -323,7 +327,7 @@ def set_action_status(*, action: Action, by, status: str) -> Action:
 def add_note(*, case: Case, by, text: str) -> Note:
     _require_change(by, case)
     note = Note(case=case, text=text, author=by, author_agency=access.agency_of(by))
-    _save(note, by, "Note added")
+    save_with_history(note, by, "Note added")
     return note
 
 
@@ -359,7 +363,7 @@ def add_evidence(
         evidence.size = upload.size
         evidence.sha256 = digest.hexdigest()
         evidence.file.save("upload", upload, save=False)
-    _save(evidence, by, "Evidence added")
+    save_with_history(evidence, by, "Evidence added")
     return evidence
 
 
@@ -384,7 +388,7 @@ def share_case(
         shared_by=by,
         shared_at=timezone.now(),
     )
-    _save(share, by, f"Shared with {agency}")
+    save_with_history(share, by, f"Shared with {agency}")
     assign_perm(access.VIEW, agency.group, case)
     if can_change:
         assign_perm(access.CHANGE, agency.group, case)
@@ -415,7 +419,7 @@ def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
     share.revoked_at = timezone.now()
     share.revoked_by = by
     share.revoke_reason = reason
-    _save(share, by, f"Share with {share.agency} revoked")
+    save_with_history(share, by, f"Share with {share.agency} revoked")
     for codename in (access.VIEW, access.CHANGE):
         remove_perm(codename, share.agency.group, share.case)
     log_disclosure(

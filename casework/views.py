@@ -360,7 +360,7 @@ def party_add(request, reference):
                 from .models import Organisation
 
                 organisation = Organisation(name=data["organisation_name"], phone=data["phone"], email=data["email"])
-                services._save(organisation, request.user, "Organisation recorded")
+                services.save_with_history(organisation, request.user, "Organisation recorded")
             else:
                 person = services.create_person(
                     by=request.user,
