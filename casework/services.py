@@ -265,7 +265,9 @@ def add_incident(
     save_with_history(incident, by, "Incident logged")
     if hate_related and not case.hate_related:
         case.hate_related = True
-        save_with_history(case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"])
+        save_with_history(
+            case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"]
+        )
     return incident
 
 
