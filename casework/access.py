@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
 
 VIEW = "view_case"
 CHANGE = "change_case"
@@ -24,19 +24,9 @@ def agency_of(user) -> Agency | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_agency_cache"):
-        membership = getattr(user, "membership", None) if _has_membership(user) else None
+        membership = Membership.objects.select_related("agency").filter(user_id=user.pk).first()
         user._agency_cache = membership.agency if membership else None
     return user._agency_cache
-
-
-def _has_membership(user) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        user.membership  # noqa: B018
-    except ObjectDoesNotExist:
-        return False
-    return True
 
 
 def sees_all_cases(user) -> bool:
@@ -70,8 +60,13 @@ def visible_cases(user) -> QuerySet[Case]:
     return _cases_with(user, VIEW)
 
 
+def may_change_cases(user) -> bool:
+    """Read-only roles (managers, auditors) never change a case, even one their agency leads."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.change_case"))
+
+
 def changeable_cases(user) -> QuerySet[Case]:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not may_change_cases(user):
         return Case.objects.none()
     return _cases_with(user, CHANGE)
 
@@ -136,18 +131,23 @@ class CaseAccess:
                 )
             )
         self.can_view = VIEW in codenames or sees_all_cases(user)
-        self.can_change = CHANGE in codenames
+        self.can_change = CHANGE in codenames and may_change_cases(user)
         self.can_view_sensitive = SENSITIVE in codenames
         agency = agency_of(user)
         self.is_lead = agency is not None and agency.pk == case.lead_agency_id
 
 
-def case_access_or_404(user, reference: str, *, change: bool = False) -> CaseAccess:
-    """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write."""
+def case_access_or_404(user, reference: str, *, change: bool = False, lead: bool = False) -> CaseAccess:
+    """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write.
+
+    `lead=True` is for what only the lead agency decides: the case's details, status and who it is shared with.
+    """
     case = get_visible_case(user, reference)
     access = CaseAccess(user, case)
     if not access.can_view:
         raise Http404("No case found")
-    if change and not access.can_change:
+    if (change or lead) and not access.can_change:
         raise PermissionDenied("You can read this case but not change it")
+    if lead and not access.is_lead:
+        raise PermissionDenied("Only the lead agency can do this")
     return access

@@ -36,6 +36,14 @@ class GovUKForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        for name, field in self.fields.items():
+            label = str(field.label or name.replace("_", " ")).removesuffix(" (optional)").lower()
+            messages = field.error_messages
+            messages.setdefault("required", f"Enter the {label}")
+            if messages.get("invalid_choice", "").startswith("Select a valid choice"):
+                messages["invalid_choice"] = f"Select the {label} from the list"
+            if getattr(field, "max_length", None):
+                messages["max_length"] = f"{label.capitalize()} must be {field.max_length} characters or fewer"
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

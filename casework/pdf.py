@@ -13,7 +13,7 @@ def _static_fetcher(url: str, *args, **kwargs):
 
     prefix = "static:"
     if url.startswith(prefix):
-        path = finders.find(url[len(prefix):])
+        path = finders.find(url[len(prefix) :])
         if path:
             with open(path, "rb") as handle:
                 return {"string": handle.read(), "mime_type": None}

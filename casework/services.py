@@ -76,6 +76,13 @@ def _require_change(user, case: Case) -> None:
         raise NotAllowed("You do not have permission to change this case.")
 
 
+def _require_lead(user, case: Case) -> None:
+    _require_change(user, case)
+    agency = access.agency_of(user)
+    if agency is None or agency.pk != case.lead_agency_id:
+        raise NotAllowed("Only the lead agency can change the case's details, status or sharing.")
+
+
 @transaction.atomic
 def create_case(
     *,
@@ -131,7 +138,7 @@ EDITABLE_FIELDS = (
 @transaction.atomic
 def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
     """Edit a case's details. A save based on an out-of-date version is refused, never merged silently."""
-    _require_change(by, case)
+    _require_lead(by, case)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
@@ -148,17 +155,21 @@ def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
     return case
 
 
+def _status_label(status: str) -> str:
+    return CaseStatus(status).label.lower() if status in CaseStatus.values else f"an unknown status ({status})"
+
+
 @transaction.atomic
 def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
     """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule."""
-    _require_change(by, case)
+    _require_lead(by, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     allowed = TRANSITIONS.get(case.status, set())
     if to not in allowed:
         names = ", ".join(CaseStatus(s).label.lower() for s in sorted(allowed)) or "nothing"
         raise InvalidTransition(
-            f"A case that is {CaseStatus(case.status).label.lower()} cannot move to "
-            f"{CaseStatus(to).label.lower() if to in CaseStatus.values else to!r}; it can move to: {names}."
+            f"A case that is {CaseStatus(case.status).label.lower()} cannot move to {_status_label(to)}; "
+            f"it can move to: {names}."
         )
     if to == CaseStatus.CLOSED:
         if outcome not in CaseOutcome.values:

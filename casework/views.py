@@ -232,7 +232,7 @@ def case_detail(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request, reference):
-    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
     initial = {
         "title": case.title,
@@ -287,7 +287,7 @@ def case_edit(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def case_transition(request, reference):
-    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
     allowed = services.TRANSITIONS.get(case.status, set())
     form = TransitionForm(request.POST or None, allowed=allowed)
@@ -618,7 +618,7 @@ def case_sharing(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def share_add(request, reference):
-    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
     shared_ids = case.shares.filter(revoked_at__isnull=True).values_list("agency_id", flat=True)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=case.lead_agency_id).exclude(pk__in=shared_ids)
@@ -648,7 +648,7 @@ def share_add(request, reference):
 
 @require_http_methods(["GET", "POST"])
 def share_revoke(request, reference, share_id):
-    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
     share = get_object_or_404(
         CaseShare.objects.select_related("agency"), pk=share_id, case=case_access.case, revoked_at__isnull=True
     )

@@ -1,0 +1,162 @@
+"""Every case-scoped URL x every kind of user -> the expected status, generated from the URLconf.
+
+A new casework URL without an entry in EXPECTED fails this test, so no page ships unchecked.
+"""
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from casework import roles, services
+from casework.models import ActionStatus, EvidenceKind, LegalBasis
+from tests.factories import AgencyFactory, make_member
+
+READ = {
+    "lead": 200,
+    "partner_view": 200,
+    "partner_change": 200,
+    "unshared": 404,
+    "manager": 200,
+    "auditor": 200,
+    "anonymous": 302,
+}
+WRITE = {
+    "lead": 200,
+    "partner_view": 403,
+    "partner_change": 200,
+    "unshared": 404,
+    "manager": 403,
+    "auditor": 403,
+    "anonymous": 302,
+}
+LEAD_ONLY = {
+    "lead": 200,
+    "partner_view": 403,
+    "partner_change": 403,
+    "unshared": 404,
+    "manager": 403,
+    "auditor": 403,
+    "anonymous": 302,
+}
+# POST-only endpoints: a valid-looking post from someone allowed ends in a redirect back to the case.
+POST_WRITE = {**WRITE, "lead": 302, "partner_change": 302}
+DOWNLOAD = READ
+
+EXPECTED = {
+    "case_detail": ("GET", READ),
+    "case_edit": ("GET", LEAD_ONLY),
+    "case_transition": ("GET", LEAD_ONLY),
+    "case_parties": ("GET", READ),
+    "party_add": ("GET", WRITE),
+    "case_incidents": ("GET", READ),
+    "incident_add": ("GET", WRITE),
+    "case_risk": ("GET", READ),
+    "risk_add": ("GET", WRITE),
+    "case_actions": ("GET", READ),
+    "action_add": ("GET", WRITE),
+    "action_status": ("POST", POST_WRITE),
+    "case_notes": ("GET", READ),
+    "case_evidence": ("GET", READ),
+    "evidence_add": ("GET", WRITE),
+    "evidence_download": ("GET", DOWNLOAD),
+    "case_sharing": ("GET", READ),
+    "share_add": ("GET", LEAD_ONLY),
+    "share_revoke": ("GET", LEAD_ONLY),
+    "case_timeline": ("GET", READ),
+}
+
+
+def case_scoped_url_names() -> set[str]:
+    resolver = get_resolver()
+    names = set()
+    for entry in resolver.url_patterns:
+        if getattr(entry, "namespace", None) == "casework":
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern) and "<str:reference>" in str(pattern.pattern):
+                    names.add(pattern.name)
+    return names
+
+
+def test_every_case_url_has_an_expectation():
+    missing = case_scoped_url_names() - set(EXPECTED)
+    assert not missing, f"Add these case URLs to the authorization matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(db, shared_case, officer, police, police_user, housing_user, manager, auditor):
+    case = shared_case
+    services.share_case(
+        case=case, agency=police, legal_basis=LegalBasis.CDA_S115, purpose="Joint patrols", by=officer, can_change=True
+    )
+    probation = AgencyFactory(name="Probation", short_name="probation")
+    outsider = make_member(probation, roles.PARTNER_CASEWORKER, "outsider")
+    action = services.add_action(
+        case=case, by=officer, description="Visit", owner_agency=case.lead_agency, due_date=case.opened_at.date()
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    evidence = services.add_evidence(
+        case=case,
+        by=officer,
+        kind=EvidenceKind.PHOTO,
+        description="Photo",
+        upload=SimpleUploadedFile("p.png", png),
+        content_type="image/png",
+    )
+    share = case.shares.get(agency__short_name="barnet-homes")
+    users = {
+        "lead": officer,
+        "partner_view": housing_user,
+        "partner_change": police_user,
+        "unshared": outsider,
+        "manager": manager,
+        "auditor": auditor,
+        "anonymous": None,
+    }
+    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk}
+    return case, users, ids
+
+
+def _url(name: str, case, ids) -> str:
+    resolver = get_resolver()
+    for entry in resolver.url_patterns:
+        if getattr(entry, "namespace", None) == "casework":
+            for pattern in entry.url_patterns:
+                if pattern.name == name:
+                    kwargs = {"reference": case.reference}
+                    for key, value in ids.items():
+                        if f"<int:{key}>" in str(pattern.pattern):
+                            kwargs[key] = value
+                    return reverse(f"casework:{name}", kwargs=kwargs)
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("who", list(READ))
+def test_authorization_matrix(client, world, who):
+    case, users, ids = world
+    user = users[who]
+    if user is not None:
+        client.force_login(user)
+    failures = []
+    for name, (method, expectations) in EXPECTED.items():
+        url = _url(name, case, ids)
+        data = {"status": ActionStatus.IN_PROGRESS} if name == "action_status" else None
+        response = client.post(url, data or {}) if method == "POST" else client.get(url)
+        if response.status_code != expectations[who]:
+            failures.append(f"{method} {url}: expected {expectations[who]}, got {response.status_code}")
+        if who == "unshared":
+            assert case.reference.encode() not in response.content
+            assert b"Intimidation" not in response.content
+    assert not failures, f"{who}:\n" + "\n".join(failures)
+
+
+def test_unshared_partner_never_sees_the_case_in_lists_search_or_export(client, world):
+    case, users, _ = world
+    client.force_login(users["unshared"])
+    for url in ["/cases/", "/", "/cases/export.csv", f"/cases/export.csv?q={case.reference}"]:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert case.reference.encode() not in body, url
+    for query in ["", case.reference, "Intimidation", "Kevin Loud", "Burnt Oak"]:
+        listing = client.get("/cases/", {"q": query})
+        assert "0 cases found" in listing.content.decode(), query
