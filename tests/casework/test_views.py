@@ -247,11 +247,7 @@ def test_case_detail_query_counts_do_not_grow_with_the_case(client, case, office
             counts[page] = len(ctx.captured_queries)
         return counts
 
-    client.force_login(officer)
-    measure()  # warm up: the first request creates the audit chain head
-    before = measure()
-    now = timezone.now()
-    for n in range(6):
+    def grow(n):
         person = services.create_person(by=officer, first_name="W", last_name=f"Witness{n}")
         party = services.add_party(case=case, by=officer, role=PartyRole.WITNESS, person=person)
         services.add_incident(
@@ -266,5 +262,13 @@ def test_case_detail_query_counts_do_not_grow_with_the_case(client, case, office
         services.add_action(case=case, by=officer, description=f"a{n}", owner_agency=council, due_date=now.date())
         services.add_note(case=case, by=officer, text=f"n{n}")
         services.record_risk_assessment(case=case, by=officer, answers={}, repeat_victimisation_count=n, victim=party)
+
+    now = timezone.now()
+    grow(0)  # one record of every kind, so every kind of related name is already looked up once
+    client.force_login(officer)
+    measure()  # warm up: the first request creates the audit chain head
+    before = measure()
+    for n in range(1, 7):
+        grow(n)
     after = measure()
     assert before == after, (before, after)
