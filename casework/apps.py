@@ -10,4 +10,4 @@ class CaseworkConfig(AppConfig):
 
         from . import roles
 
-        post_migrate.connect(roles.sync_role_groups, sender=self)
+        post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")

@@ -78,9 +78,16 @@ def _wanted(codename: str, patterns: list[str], excludes: list[str]) -> bool:
     return any(fnmatch(codename, p) for p in patterns) and not any(fnmatch(codename, p) for p in excludes)
 
 
-def sync_role_groups(**kwargs) -> None:
-    """Create the role groups and give each exactly the permissions its patterns match."""
+def sync_role_groups(app_config=None, **kwargs) -> None:
+    """Create the role groups and give each exactly the permissions its patterns match.
+
+    Runs once per migrate, after the last app's permissions exist.
+    """
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
 
     permissions = list(Permission.objects.select_related("content_type"))
     for role, patterns in ROLE_PERMISSIONS.items():
