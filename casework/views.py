@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessAction
 from audit.services import log_access
 
-from . import access, selectors, services
+from . import access, extensions, selectors, services
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
@@ -71,7 +71,7 @@ def _case_context(request, case_access: access.CaseAccess, tab: str, **extra) ->
     case = case_access.case
     tabs = [
         {"label": label, "href": reverse(name, args=[case.reference]), "active": label == tab}
-        for label, name in CASE_TABS
+        for label, name in (*CASE_TABS, *extensions.CASE_TABS)
     ]
     return {"case": case, "case_access": case_access, "tabs": tabs, "tab": tab, **extra}
 
@@ -83,8 +83,11 @@ def _read_page(request, reference: str, tab: str):
 
 
 def my_work(request):
+    from django.utils import timezone
+
     work = selectors.my_work(user=request.user)
-    return render(request, "casework/my_work.html", {"work": work})
+    more = extensions.my_work_sections(user=request.user, today=timezone.localdate())
+    return render(request, "casework/my_work.html", {"work": work, "more": more})
 
 
 def _filtered_cases(request):

@@ -1,0 +1,47 @@
+"""Hooks through which apps that build on casework add to its screens without casework importing them.
+
+Dependencies point one way (enforcement, marac, triggers -> casework); these registries let those apps put
+a tab on the case page and a section on "My work" from their AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class WorkItem:
+    text: str
+    href: str
+    due: date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class WorkSection:
+    title: str
+    items: list[WorkItem] = field(default_factory=list)
+    empty: str = "Nothing due."
+
+
+CASE_TABS: list[tuple[str, str]] = []
+MY_WORK_PROVIDERS: list[Callable[..., list[WorkSection]]] = []
+
+
+def register_case_tab(label: str, url_name: str) -> None:
+    """A tab on every case page; `url_name` takes the case reference as its only argument."""
+    if (label, url_name) not in CASE_TABS:
+        CASE_TABS.append((label, url_name))
+
+
+def register_my_work(provider: Callable[..., list[WorkSection]]) -> None:
+    """`provider(user=..., today=...)` returns sections for "My work", already permission-filtered."""
+    if provider not in MY_WORK_PROVIDERS:
+        MY_WORK_PROVIDERS.append(provider)
+
+
+def my_work_sections(*, user, today: date) -> list[WorkSection]:
+    sections: list[WorkSection] = []
+    for provider in MY_WORK_PROVIDERS:
+        sections.extend(provider(user=user, today=today))
+    return sections
