@@ -8,26 +8,31 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def _static_fetcher(url: str, *args, **kwargs):
-    from weasyprint import default_url_fetcher
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    prefix = "static:"
-    if url.startswith(prefix):
-        path = finders.find(url[len(prefix) :])
-        if path:
-            with open(path, "rb") as handle:
-                return {"string": handle.read(), "mime_type": None}
-        raise ValueError(f"Static file not found: {url}")
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"Refusing to fetch {url} while printing")
+    class OfflineFetcher(URLFetcher):
+        """Serves `static:` URLs from the static files finders and inline `data:` URIs; refuses the network."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("static:"):
+                path = finders.find(url.removeprefix("static:"))
+                if not path:
+                    raise ValueError(f"Static file not found: {url}")
+                with open(path, "rb") as handle:
+                    return URLFetcherResponse(url, handle.read())
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"Refusing to fetch {url} while printing")
+
+    return OfflineFetcher(allowed_protocols={"static", "data"})
 
 
 def render_pdf_bytes(template_name: str, context: dict, request=None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, url_fetcher=_static_fetcher, base_url="static:").write_pdf()
+    return HTML(string=html, url_fetcher=_fetcher(), base_url="static:").write_pdf()
 
 
 def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:
