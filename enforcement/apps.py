@@ -3,3 +3,33 @@ from django.apps import AppConfig
 
 class EnforcementConfig(AppConfig):
     name = "enforcement"
+    verbose_name = "ASB tools and powers"
+
+    def ready(self) -> None:
+        from casework.extensions import register_case_tab, register_my_work
+
+        register_case_tab("Enforcement", "enforcement:case_enforcement")
+        register_my_work(my_work_sections)
+
+
+def my_work_sections(*, user, today):
+    """Enforcement deadlines (compliance, appeal windows, payments, hearings) for "My work"."""
+    from casework.extensions import WorkItem, WorkSection
+
+    from . import selectors
+
+    if not user.has_perm("enforcement.view_fixedpenaltynotice"):
+        return []
+    found = selectors.my_work_deadlines(user=user, today=today)
+
+    def items(deadlines):
+        return [
+            WorkItem(text=f"{d.case_reference + ': ' if d.case_reference else ''}{d.label}", href=d.url, due=d.due,
+                     overdue=d.overdue)
+            for d in deadlines[:15]
+        ]
+
+    return [
+        WorkSection("My enforcement deadlines", items(found["mine"]), "No enforcement deadlines of yours."),
+        WorkSection("My agency's enforcement deadlines", items(found["agency"]), "No enforcement deadlines."),
+    ]

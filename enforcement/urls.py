@@ -1,5 +1,62 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    # Registers and records
+    path("warnings/", views.warning_list, name="warning_list"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning_detail"),
+    path("warnings/<int:pk>/outcome/", views.warning_outcome, name="warning_outcome"),
+    path("warnings/<int:pk>/pdf/", views.warning_pdf, name="warning_pdf"),
+    path("cpns/", views.cpn_list, name="cpn_list"),
+    path("cpns/<int:pk>/", views.cpn_detail, name="cpn_detail"),
+    path("cpns/<int:pk>/pdf/", views.cpn_pdf, name="cpn_pdf"),
+    path("cpns/<int:pk>/appeal/", views.cpn_appeal, name="cpn_appeal"),
+    path("cpns/<int:pk>/appeal/decision/", views.cpn_appeal_decision, name="cpn_appeal_decision"),
+    path("cpns/<int:pk>/status/", views.cpn_status, name="cpn_status"),
+    path("cpns/<int:pk>/breaches/add/", views.cpn_breach_add, name="cpn_breach_add"),
+    path("cpn-breaches/<int:pk>/fpn/", views.cpn_breach_fpn, name="cpn_breach_fpn"),
+    path("cpn-breaches/<int:pk>/prosecute/", views.cpn_breach_prosecute, name="cpn_breach_prosecute"),
+    path("fpns/", views.fpn_list, name="fpn_list"),
+    path("fpns/new/", views.fpn_create, name="fpn_create"),
+    path("fpns/<int:pk>/", views.fpn_detail, name="fpn_detail"),
+    path("fpns/<int:pk>/pdf/", views.fpn_pdf, name="fpn_pdf"),
+    path("fpns/<int:pk>/payment/", views.fpn_payment, name="fpn_payment"),
+    path("fpns/<int:pk>/cancel/", views.fpn_cancel, name="fpn_cancel"),
+    path("fpns/<int:pk>/prosecute/", views.fpn_prosecute, name="fpn_prosecute"),
+    path("pspos/", views.pspo_list, name="pspo_list"),
+    path("pspos/new/", views.pspo_create, name="pspo_create"),
+    path("pspos/<int:pk>/", views.pspo_detail, name="pspo_detail"),
+    path("pspos/<int:pk>/extend/", views.pspo_extend, name="pspo_extend"),
+    path("pspos/<int:pk>/breaches/add/", views.pspo_breach_add, name="pspo_breach_add"),
+    path("pspo-breaches/<int:pk>/", views.pspo_breach_detail, name="pspo_breach_detail"),
+    path("pspo-breaches/<int:pk>/fpn/", views.pspo_breach_fpn, name="pspo_breach_fpn"),
+    path("pspo-breaches/<int:pk>/prosecute/", views.pspo_breach_prosecute, name="pspo_breach_prosecute"),
+    path("closures/", views.closure_list, name="closure_list"),
+    path("closures/<int:pk>/", views.closure_detail, name="closure_detail"),
+    path("closures/<int:pk>/pdf/", views.closure_pdf, name="closure_pdf"),
+    path("closures/<int:pk>/extend/", views.closure_extend, name="closure_extend"),
+    path("closures/<int:pk>/decision/", views.closure_decision, name="closure_decision"),
+    path("closures/<int:pk>/cancel/", views.closure_cancel, name="closure_cancel"),
+    path("closure-orders/<int:pk>/extend/", views.closure_order_extend, name="closure_order_extend"),
+    path("closure-orders/<int:pk>/breaches/add/", views.closure_order_breach, name="closure_order_breach"),
+    path("cbos/", views.cbo_list, name="cbo_list"),
+    path("cbos/<int:pk>/", views.cbo_detail, name="cbo_detail"),
+    path("cbos/<int:pk>/breaches/add/", views.cbo_breach, name="cbo_breach"),
+    path("cbos/<int:pk>/review/", views.cbo_review, name="cbo_review"),
+    path("injunctions/", views.injunction_list, name="injunction_list"),
+    path("injunctions/<int:pk>/", views.injunction_detail, name="injunction_detail"),
+    path("injunctions/<int:pk>/breaches/add/", views.injunction_breach, name="injunction_breach"),
+    path("injunctions/<int:pk>/review/", views.injunction_review, name="injunction_review"),
+    # A case's enforcement records, and issuing new ones on it
+    path("cases/<str:reference>/", views.case_enforcement, name="case_enforcement"),
+    path("cases/<str:reference>/warnings/new/", views.warning_create, name="warning_create"),
+    path("cases/<str:reference>/cpns/new/", views.cpn_create, name="cpn_create"),
+    path("cases/<str:reference>/fpns/new/", views.case_fpn_create, name="case_fpn_create"),
+    path("cases/<str:reference>/closures/new/", views.closure_create, name="closure_create"),
+    path("cases/<str:reference>/cbos/new/", views.cbo_create, name="cbo_create"),
+    path("cases/<str:reference>/injunctions/new/", views.injunction_create, name="injunction_create"),
+]

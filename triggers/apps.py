@@ -3,3 +3,31 @@ from django.apps import AppConfig
 
 class TriggersConfig(AppConfig):
     name = "triggers"
+    verbose_name = "Community Trigger"
+
+    def ready(self) -> None:
+        from casework.extensions import register_my_work
+
+        register_my_work(my_work_section)
+
+
+def my_work_section(*, user, today):
+    """Community Trigger applications with a deadline due soon or passed, for "My work"."""
+    from django.urls import reverse
+
+    from casework.extensions import WorkItem, WorkSection
+
+    from . import selectors
+
+    if not user.has_perm("triggers.view_application"):
+        return []
+    items = [
+        WorkItem(
+            text=f"{application.reference} ({application.get_status_display()})",
+            href=reverse("triggers:application_detail", args=[application.reference]),
+            due=application.next_due,
+            overdue=application.next_due < today,
+        )
+        for application in selectors.deadlines_for(user=user, today=today)
+    ]
+    return [WorkSection("Community Trigger deadlines", items, "No Community Trigger deadlines due.")]

@@ -1,0 +1,141 @@
+"""Django admin: administrators keep the offence codes and PSPOs; case-linked records are read-only here.
+
+Writes to notices go through services.py so every statutory rule holds; the admin only shows the records
+casework.access lets the administrator see.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from casework.errors import CaseworkError
+
+from . import selectors, services
+from .models import (
+    ClosureNotice,
+    CommunityProtectionNotice,
+    CommunityProtectionWarning,
+    FixedPenaltyNotice,
+    OffenceCode,
+    PSPOCondition,
+    PublicSpacesProtectionOrder,
+)
+
+
+class OffenceCodeForm(forms.ModelForm):
+    class Meta:
+        model = OffenceCode
+        fields = [
+            "code",
+            "statute",
+            "description",
+            "full_amount",
+            "early_payment_amount",
+            "early_payment_days",
+            "payment_days",
+            "effective_from",
+            "effective_to",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        names = [f.name for f in OffenceCode._meta.concrete_fields if f.name != "id"]
+        candidate = OffenceCode(pk=self.instance.pk, **{name: data.get(name) for name in names})
+        problems = services.offence_code_problems(candidate)
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
+
+@admin.register(OffenceCode)
+class OffenceCodeAdmin(SimpleHistoryAdmin):
+    """Amounts and payment periods per code; a change in law is a new row with a later date of effect."""
+
+    form = OffenceCodeForm
+    list_display = (
+        "code",
+        "description",
+        "full_amount",
+        "early_payment_amount",
+        "early_payment_days",
+        "payment_days",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("effective_to",)
+    search_fields = ("code", "description")
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.save_offence_code(offence=obj, by=request.user)
+        except CaseworkError as error:  # the form's clean already showed it; never save a bad row
+            messages.error(request, str(error))
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown to administrators through casework.access; changed only through the screens' services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommunityProtectionWarning)
+class WarningAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "case", "status", "served_at", "compliance_deadline")
+    list_filter = ("status",)
+
+    def get_queryset(self, request):
+        return selectors.warnings_for(request.user)
+
+
+@admin.register(CommunityProtectionNotice)
+class CPNAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "case", "status", "issued_on", "appeal_deadline")
+    list_filter = ("status",)
+
+    def get_queryset(self, request):
+        return selectors.cpns_for(request.user)
+
+
+@admin.register(FixedPenaltyNotice)
+class FPNAdmin(ReadOnlyAdmin):
+    list_display = ("notice_number", "offence", "owner_agency", "status", "issued_at", "payment_due")
+    list_filter = ("status", "offence__code")
+
+    def get_queryset(self, request):
+        return selectors.fpns_for(request.user)
+
+
+@admin.register(ClosureNotice)
+class ClosureNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "case", "status", "served_at", "hearing_deadline")
+
+    def get_queryset(self, request):
+        return selectors.closure_notices_for(request.user)
+
+
+class PSPOConditionInline(admin.TabularInline):
+    model = PSPOCondition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("number", "text")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicSpacesProtectionOrder)
+class PSPOAdmin(ReadOnlyAdmin):
+    """Orders are made and extended on the PSPO screens, where the 3-year limits are checked."""
+
+    list_display = ("title", "owner_agency", "in_force_from", "expires_on", "status")
+    inlines = [PSPOConditionInline]
+
+    def get_queryset(self, request):
+        return selectors.pspos_for(request.user)

@@ -1,0 +1,322 @@
+"""How enforcement records read on screen: summary-list rows and register rows, in the officers' words.
+
+Kept out of views (which stay thin) and out of templates (which would otherwise repeat every field).
+Nothing here queries the database: selectors have already joined what is shown.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+STATUS_COLOURS = {
+    "served": "blue",
+    "in_force": "blue",
+    "issued": "blue",
+    "appealed": "purple",
+    "breached": "red",
+    "complied": "green",
+    "paid": "green",
+    "withdrawn": "grey",
+    "cancelled": "grey",
+    "quashed": "grey",
+    "discharged": "grey",
+    "varied": "turquoise",
+    "prosecution": "orange",
+    "order_granted": "red",
+    "order_refused": "grey",
+}
+
+
+def colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "grey")
+
+
+def d(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = timezone.localtime(value)
+        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def who(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def money(value) -> str:
+    return f"£{value:,.2f}" if value is not None else ""
+
+
+def warning_rows(w) -> list[tuple[str, str]]:
+    return [
+        ("Recipient", w.recipient_name),
+        ("Recipient's address", w.recipient_address),
+        ("Conduct", w.conduct),
+        ("What must stop or be done", w.requirements),
+        ("Compliance deadline", d(w.compliance_deadline)),
+        ("Served", f"{d(w.served_at)} – {w.get_served_how_display().lower()}"),
+        ("Served by", f"{who(w.served_by)}, {w.issuing_agency}"),
+        ("Status", w.get_status_display()),
+        ("Outcome recorded", f"{d(w.outcome_on)}: {w.outcome_notes}" if w.outcome_on else ""),
+        ("Appeal", "A written warning cannot be appealed."),
+    ]
+
+
+def cpn_rows(c) -> list[tuple[str, str]]:
+    appeal = "No appeal lodged"
+    if c.appeal_lodged_on:
+        appeal = f"Lodged {d(c.appeal_lodged_on)}: {c.appeal_grounds}"
+        if c.appeal_outcome:
+            appeal += f" – {c.get_appeal_outcome_display()} on {d(c.appeal_decided_on)}"
+    return [
+        ("Recipient", c.recipient_name),
+        ("Recipient's address", c.recipient_address),
+        ("Conduct", c.conduct),
+        ("Requirements", c.requirements),
+        ("Compliance deadline", d(c.compliance_deadline)),
+        ("Issued", f"{d(c.issued_on)} – {c.get_served_how_display().lower()}"),
+        ("Issued by", f"{who(c.issued_by)}, {c.issuing_agency}"),
+        ("Appeal deadline", f"{d(c.appeal_deadline)} (21 days from issue)"),
+        ("Appeal", appeal),
+        ("Status", c.get_status_display()),
+    ]
+
+
+def fpn_rows(f) -> list[tuple[str, str]]:
+    source = "Issued on the street"
+    if f.cpn_breach_id:
+        source = f"Breach of CPN {f.cpn_breach.cpn_id}"
+    elif f.pspo_breach_id:
+        source = f"Breach of the PSPO '{f.pspo_breach.pspo}'"
+    rows = [
+        ("Notice number", f.notice_number),
+        ("Offence", f"{f.offence.code} – {f.offence.description} ({f.offence.statute})"),
+        ("Description of the offence", f.offence_description),
+        ("Date and time of the offence", d(f.offence_at)),
+        ("Location", f.location + (f", {f.ward}" if f.ward_id else "")),
+        ("Recipient", f.recipient_name),
+        ("Recipient's date of birth", d(f.recipient_date_of_birth)),
+        ("Recipient's address", f.recipient_address),
+        ("Issued", f"{d(f.issued_at)} by {who(f.issued_by)}, {f.owner_agency}"),
+        ("Reason", source),
+        ("Amount", f"{money(f.full_amount)}, or {money(f.early_payment_amount)} if paid by {d(f.early_payment_until)}"),
+        ("Payment due by", d(f.payment_due)),
+        ("No proceedings before", d(f.no_proceedings_before)),
+        ("Status", f.get_status_display()),
+    ]
+    if f.paid_on:
+        rows.append(("Paid", f"{money(f.amount_paid)} on {d(f.paid_on)} {f.payment_reference}".strip()))
+    if f.cancelled_reason:
+        rows.append(("Cancelled because", f.cancelled_reason))
+    if f.prosecution_listed_on:
+        rows.append(("Listed for prosecution", d(f.prosecution_listed_on)))
+    return rows
+
+
+def pspo_rows(p) -> list[tuple[str, str]]:
+    return [
+        ("Area", p.area_description),
+        ("Made", d(p.made_on)),
+        ("In force", f"{d(p.in_force_from)} to {d(p.expires_on)}"),
+        ("Consultation", f"{d(p.consultation_started_on)} to {d(p.consultation_ended_on)}"),
+        ("Consulted", p.consultees),
+        ("Consultation summary", p.consultation_summary),
+        ("Owner", str(p.owner_agency)),
+        ("Status", p.get_status_display()),
+    ]
+
+
+def pspo_breach_rows(b) -> list[tuple[str, str]]:
+    return [
+        ("Order", str(b.pspo)),
+        ("Condition breached", str(b.condition)),
+        ("When", d(b.occurred_at)),
+        ("Location", b.location + (f", {b.ward}" if b.ward_id else "")),
+        ("Offender", b.offender_name),
+        ("Offender's address", b.offender_address),
+        ("What happened", b.description),
+        ("Recorded by", f"{who(b.recorded_by)}, {b.owner_agency}"),
+        ("Outcome", b.get_outcome_display()),
+    ]
+
+
+def closure_rows(n) -> list[tuple[str, str]]:
+    rows = [
+        ("Premises", n.premises),
+        ("Who is prohibited", n.prohibition),
+        ("Authorised by", f"{n.authorised_by_name} – {n.get_authorised_by_role_display().lower()}"),
+        ("Consulted", n.consultation),
+        ("People informed", n.people_informed),
+        ("Served", f"{d(n.served_at)} by {who(n.served_by)}, {n.issuing_agency}"),
+        ("Notice lasts", f"{n.duration_hours} hours, until {d(n.expires_at)}"),
+    ]
+    if n.extended_by_role:
+        rows.append(("Extended by", f"{n.extended_by_name} – {n.get_extended_by_role_display().lower()}"))
+    rows += [
+        ("Hearing", f"{d(n.hearing_at)} at {n.hearing_court}"),
+        ("Hearing must be by", f"{d(n.hearing_deadline)} (48 hours from service, Christmas Day disregarded)"),
+        ("Housing advice", n.housing_advice),
+        ("Legal advice", n.legal_advice),
+        ("Status", n.get_status_display()),
+    ]
+    return rows
+
+
+def closure_order_rows(o) -> list[tuple[str, str]]:
+    return [
+        ("Court", o.court),
+        ("Heard", d(o.heard_at)),
+        ("Extent", o.get_scope_display()),
+        ("Terms", o.terms),
+        ("In force", f"{d(o.starts_on)} to {d(o.ends_on)}"),
+        ("Originally to", d(o.original_ends_on)),
+        ("Appeal deadline", d(o.appeal_deadline)),
+        ("Status", o.get_status_display()),
+    ]
+
+
+def court_order_rows(o, *, kind: str) -> list[tuple[str, str]]:
+    rows = [
+        ("Subject", f"{o.subject} (born {d(o.subject_date_of_birth)})"),
+        ("Under 18 when made", "Yes" if o.is_youth else "No"),
+        ("Court", o.court),
+        ("Application heard", d(o.application_heard_on)),
+        ("Made", d(o.made_on)),
+        ("In force", f"{d(o.starts_on)} to {d(o.ends_on) if o.ends_on else 'indefinite'}"),
+        ("Prohibitions", o.prohibitions),
+        ("Requirements", o.requirements),
+        ("Next hearing", d(o.next_hearing_on)),
+        ("Next review", d(o.next_review_on)),
+        ("Status", o.get_status_display()),
+    ]
+    if kind == "cbo":
+        rows.insert(2, ("Offence convicted of", o.conviction_offence))
+    else:
+        rows.insert(2, ("Applicant", str(o.applicant_agency)))
+        rows.append(("Power of arrest", o.power_of_arrest_terms if o.power_of_arrest else "None attached"))
+    return rows
+
+
+# --- Registers ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegisterRow:
+    url: str
+    link_text: str
+    cells: list[str]
+    status: str
+    status_label: str
+    overdue: bool = False
+
+
+def _case(record) -> str:
+    return record.case.reference if getattr(record, "case_id", None) else "No case"
+
+
+def warning_register_row(w, today: date) -> RegisterRow:
+    return RegisterRow(
+        reverse("enforcement:warning_detail", args=[w.pk]),
+        f"Warning {w.pk}",
+        [
+            w.recipient_name,
+            _case(w),
+            w.case.ward.name,
+            d(timezone.localtime(w.served_at).date()),
+            d(w.compliance_deadline),
+            who(w.served_by),
+        ],
+        w.status,
+        w.get_status_display(),
+        w.status == "served" and w.compliance_deadline < today,
+    )
+
+
+def cpn_register_row(c, today: date) -> RegisterRow:
+    return RegisterRow(
+        reverse("enforcement:cpn_detail", args=[c.pk]),
+        f"CPN {c.pk}",
+        [c.recipient_name, _case(c), c.case.ward.name, d(c.issued_on), d(c.compliance_deadline), d(c.appeal_deadline)],
+        c.status,
+        c.get_status_display(),
+        c.status == "in_force" and c.compliance_deadline < today,
+    )
+
+
+def fpn_register_row(f, today: date) -> RegisterRow:
+    return RegisterRow(
+        reverse("enforcement:fpn_detail", args=[f.pk]),
+        f.notice_number,
+        [
+            f.offence.code,
+            f.recipient_name,
+            _case(f),
+            d(timezone.localtime(f.issued_at).date()),
+            d(f.payment_due),
+            who(f.issued_by),
+        ],
+        f.status,
+        f.get_status_display(),
+        f.status == "issued" and f.payment_due < today,
+    )
+
+
+def closure_register_row(n, today: date) -> RegisterRow:
+    return RegisterRow(
+        reverse("enforcement:closure_detail", args=[n.pk]),
+        f"Closure notice {n.pk}",
+        [n.premises.splitlines()[0], _case(n), d(n.served_at), d(n.hearing_at)],
+        n.status,
+        n.get_status_display(),
+        n.status == "in_force" and n.hearing_deadline < timezone.now(),
+    )
+
+
+def court_order_register_row(o, today: date, *, url_name: str, label: str) -> RegisterRow:
+    return RegisterRow(
+        reverse(url_name, args=[o.pk]),
+        f"{label} {o.pk}",
+        [str(o.subject), _case(o), d(o.made_on), d(o.ends_on) if o.ends_on else "Indefinite", d(o.next_review_on)],
+        o.status,
+        o.get_status_display(),
+        bool(o.next_review_on and o.next_review_on < today),
+    )
+
+
+def pspo_register_row(p, today: date) -> RegisterRow:
+    return RegisterRow(
+        reverse("enforcement:pspo_detail", args=[p.pk]),
+        p.title,
+        [d(p.made_on), d(p.in_force_from), d(p.expires_on), str(p.owner_agency)],
+        p.status,
+        p.get_status_display(),
+        False,
+    )
+
+
+REGISTERS = {
+    "warnings": (
+        "CPN written warnings",
+        ["Recipient", "Case", "Ward", "Served", "Comply by", "Officer"],
+        warning_register_row,
+    ),
+    "cpns": (
+        "Community Protection Notices",
+        ["Recipient", "Case", "Ward", "Issued", "Comply by", "Appeal by"],
+        cpn_register_row,
+    ),
+    "fpns": (
+        "Fixed penalty notices",
+        ["Offence", "Recipient", "Case", "Issued", "Payment due", "Officer"],
+        fpn_register_row,
+    ),
+    "closures": ("Closure notices and orders", ["Premises", "Case", "Served", "Hearing"], closure_register_row),
+    "pspos": ("Public Spaces Protection Orders", ["Made", "In force from", "Last day", "Owner"], pspo_register_row),
+}

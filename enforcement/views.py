@@ -1,0 +1,1289 @@
+"""Enforcement screens. Each view: resolve access (casework.access / selectors), call one service, render.
+
+Outsiders get 404 from the selectors; a reader who tries to write gets 403; a refused action shows the
+service's message on the form and saves nothing.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.models import AccessAction
+from audit.services import log_access
+from casework import access
+from casework import services as casework_services
+from casework.errors import CaseworkError
+from casework.models import Organisation, PartyRole
+from casework.pdf import pdf_response
+
+from . import filters, forms, presenters, selectors, services
+from .config import limit
+from .models import CPNStatus, FPNStatus, WarningStatus
+
+PAGE_SIZE = 25
+
+SECTIONS = (
+    ("Overview", "enforcement:index"),
+    ("Written warnings", "enforcement:warning_list"),
+    ("CPNs", "enforcement:cpn_list"),
+    ("Fixed penalties", "enforcement:fpn_list"),
+    ("PSPOs", "enforcement:pspo_list"),
+    ("Closures", "enforcement:closure_list"),
+    ("CBOs", "enforcement:cbo_list"),
+    ("Injunctions", "enforcement:injunction_list"),
+)
+
+
+def _sections(active: str) -> list[dict]:
+    return [{"label": label, "href": reverse(name), "active": label == active} for label, name in SECTIONS]
+
+
+def _agency_name(user) -> str:
+    agency = access.agency_of(user)
+    return str(agency) if agency else ""
+
+
+def _log(request, record, *, object_type: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
+    case_id = getattr(record, "case_id", None)
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=action,
+        object_type=object_type,
+        object_id=record.pk,
+        object_label=str(record)[:200],
+        case_id=case_id,
+        details=extra or {},
+        path=request.path,
+    )
+
+
+def _posted(request):
+    """The submitted data on a POST (even an empty one, so it shows its errors), else None for a blank form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _need_perm(request, codename: str) -> None:
+    if not request.user.has_perm(f"enforcement.{codename}"):
+        raise PermissionDenied("You cannot do this")
+
+
+def _need_change(request, record, codename: str) -> None:
+    _need_perm(request, codename)
+    if not services.may_change_record(request.user, record):
+        raise PermissionDenied("You can read this record but not change it")
+
+
+def _form_page(request, form, *, heading: str, submit: str, back: str, section: str, caption: str = "", **extra):
+    context = {
+        "form": form,
+        "heading": heading,
+        "submit": submit,
+        "back": back,
+        "caption": caption,
+        "sections": _sections(section),
+        **extra,
+    }
+    return render(request, "enforcement/form_page.html", context)
+
+
+def _attempt(request, form, call, success: str):
+    """Run a service; a refusal becomes the form's error (nothing saved), success a banner."""
+    try:
+        result = call()
+    except CaseworkError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _case_context(case_access: access.CaseAccess) -> dict:
+    return {"case": case_access.case, "case_access": case_access}
+
+
+# --- Overview -------------------------------------------------------------------------------------------
+
+SCOPES = {"all": "Everything you can see", "mine": "Mine", "agency": "My agency's"}
+
+
+def index(request):
+    _need_perm(request, "view_fixedpenaltynotice")
+    scope = request.GET.get("scope", "all")
+    scope = scope if scope in SCOPES else "all"
+    items = selectors.deadlines(user=request.user, scope=scope)
+    prosecution = list(selectors.fpns_for_prosecution(user=request.user)[:50])
+    return render(
+        request,
+        "enforcement/index.html",
+        {
+            "sections": _sections("Overview"),
+            "deadlines": items,
+            "overdue": [i for i in items if i.overdue],
+            "due_soon": [i for i in items if not i.overdue],
+            "prosecution": prosecution,
+            "scope": scope,
+            "scopes": [{"key": k, "label": v, "href": f"?scope={k}", "active": k == scope} for k, v in SCOPES.items()],
+            "due_soon_days": limit("DUE_SOON_DAYS"),
+            "now": timezone.now(),
+        },
+    )
+
+
+# --- Registers ------------------------------------------------------------------------------------------
+
+
+def _register(request, *, key: str, queryset, filter_class, section: str, new_url: str = "", new_label: str = ""):
+    title, columns, row = presenters.REGISTERS[key]
+    register_filter = filter_class(request.GET or None, queryset=queryset)
+    page = Paginator(register_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type=key,
+        details={"filters": register_filter.applied(), "page": page.number, "rows_shown": len(page.object_list)},
+        path=request.path,
+    )
+    return render(
+        request,
+        "enforcement/register.html",
+        {
+            "title": title,
+            "columns": columns,
+            "rows": [row(record, today) for record in page.object_list],
+            "filter": register_filter,
+            "page_obj": page,
+            "sections": _sections(section),
+            "new_url": new_url,
+            "new_label": new_label,
+        },
+    )
+
+
+def warning_list(request):
+    _need_perm(request, "view_communityprotectionwarning")
+    return _register(
+        request,
+        key="warnings",
+        queryset=selectors.warnings_for(request.user),
+        filter_class=filters.WarningFilter,
+        section="Written warnings",
+    )
+
+
+def cpn_list(request):
+    _need_perm(request, "view_communityprotectionnotice")
+    return _register(
+        request, key="cpns", queryset=selectors.cpns_for(request.user), filter_class=filters.CPNFilter, section="CPNs"
+    )
+
+
+def fpn_list(request):
+    _need_perm(request, "view_fixedpenaltynotice")
+    can_issue = request.user.has_perm("enforcement.add_fixedpenaltynotice") and access.agency_of(request.user)
+    return _register(
+        request,
+        key="fpns",
+        queryset=selectors.fpns_for(request.user),
+        filter_class=filters.FPNFilter,
+        section="Fixed penalties",
+        new_url=reverse("enforcement:fpn_create") if can_issue else "",
+        new_label="Issue a fixed penalty on the street",
+    )
+
+
+def closure_list(request):
+    _need_perm(request, "view_closurenotice")
+    return _register(
+        request,
+        key="closures",
+        queryset=selectors.closure_notices_for(request.user),
+        filter_class=filters.ClosureFilter,
+        section="Closures",
+    )
+
+
+def pspo_list(request):
+    _need_perm(request, "view_publicspacesprotectionorder")
+    can_make = request.user.has_perm("enforcement.add_publicspacesprotectionorder")
+    return _register(
+        request,
+        key="pspos",
+        queryset=selectors.pspos_for(request.user),
+        filter_class=filters.PSPOFilter,
+        section="PSPOs",
+        new_url=reverse("enforcement:pspo_create") if can_make else "",
+        new_label="Record a PSPO",
+    )
+
+
+def _court_order_list(request, *, kind: str):
+    label, url_name, queryset, filter_class, section, title = {
+        "cbo": (
+            "CBO",
+            "enforcement:cbo_detail",
+            selectors.cbos_for(request.user),
+            filters.CBOFilter,
+            "CBOs",
+            "Criminal Behaviour Orders",
+        ),
+        "injunction": (
+            "Injunction",
+            "enforcement:injunction_detail",
+            selectors.injunctions_for(request.user),
+            filters.InjunctionFilter,
+            "Injunctions",
+            "Civil injunctions",
+        ),
+    }[kind]
+    register_filter = filter_class(request.GET or None, queryset=queryset)
+    page = Paginator(register_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type=kind,
+        details={"filters": register_filter.applied(), "page": page.number},
+        path=request.path,
+    )
+    rows = [presenters.court_order_register_row(o, today, url_name=url_name, label=label) for o in page.object_list]
+    return render(
+        request,
+        "enforcement/register.html",
+        {
+            "title": title,
+            "columns": ["Subject", "Case", "Made", "Last day", "Next review"],
+            "rows": rows,
+            "filter": register_filter,
+            "page_obj": page,
+            "sections": _sections(section),
+        },
+    )
+
+
+def cbo_list(request):
+    _need_perm(request, "view_criminalbehaviourorder")
+    return _court_order_list(request, kind="cbo")
+
+
+def injunction_list(request):
+    _need_perm(request, "view_civilinjunction")
+    return _court_order_list(request, kind="injunction")
+
+
+# --- A case's enforcement page --------------------------------------------------------------------------
+
+
+def case_enforcement(request, reference):
+    case_access = access.case_access_or_404(request.user, reference)
+    case = case_access.case
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.VIEW,
+        object_type="case",
+        object_id=case.pk,
+        object_label=case.reference,
+        case_id=case.pk,
+        details={"page": "enforcement"},
+        path=request.path,
+    )
+    return render(
+        request,
+        "enforcement/case_enforcement.html",
+        {
+            **_case_context(case_access),
+            "records": selectors.case_enforcement(case),
+            "timeline": selectors.case_timeline_events(case),
+            "case_deadlines": selectors.case_deadline_events(case, user=request.user),
+            "sections": _sections(""),
+        },
+    )
+
+
+def _case_for_new(request, reference, codename: str) -> access.CaseAccess:
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    _need_perm(request, codename)
+    return case_access
+
+
+@require_http_methods(["GET", "POST"])
+def warning_create(request, reference):
+    case_access = _case_for_new(request, reference, "add_communityprotectionwarning")
+    case = case_access.case
+    form = forms.WarningForm(_posted(request), case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        @transaction.atomic
+        def save():
+            person, organisation = _recipient_from(request, form, case)
+            return services.serve_written_warning(
+                case=case,
+                by=request.user,
+                recipient_person=person,
+                recipient_organisation=organisation,
+                recipient_address=data["recipient_address"],
+                conduct=data["conduct"],
+                requirements=data["requirements"],
+                compliance_deadline=data["compliance_deadline"],
+                served_at=data["served_at"],
+                served_how=data["served_how"],
+            )
+
+        warning = _attempt(request, form, save, "Written warning recorded")
+        if warning:
+            return redirect("enforcement:warning_detail", warning.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record a CPN written warning",
+        submit="Record the warning",
+        back=reverse("enforcement:case_enforcement", args=[case.reference]),
+        section="Written warnings",
+        caption=f"{case.reference} · {case.title}",
+    )
+
+
+def _recipient_from(request, form, case):
+    """The chosen party, or a new person / organisation added to the case as the person causing harm."""
+    data = form.cleaned_data
+    choice = data["recipient"]
+    dob = data.get("date_of_birth")
+    if choice in form.parties:
+        party = form.parties[choice]
+        if party.person and dob and party.person.date_of_birth != dob:
+            party.person.date_of_birth = dob
+            casework_services.save_with_history(party.person, request.user, "Date of birth recorded")
+        return party.person, party.organisation
+    if choice == forms.NEW_ORGANISATION:
+        organisation = Organisation(name=data["organisation_name"].strip())
+        casework_services.save_with_history(organisation, request.user, "Organisation recorded")
+        casework_services.add_party(
+            case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, organisation=organisation
+        )
+        return None, organisation
+    person = casework_services.create_person(
+        by=request.user, first_name=data["first_name"].strip(), last_name=data["last_name"].strip(), date_of_birth=dob
+    )
+    casework_services.add_party(case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, person=person)
+    return person, None
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_create(request, reference):
+    case_access = _case_for_new(request, reference, "add_communityprotectionnotice")
+    case = case_access.case
+    warnings = case.cpn_warnings.select_related("recipient_person", "recipient_organisation")
+    initial = {}
+    if request.GET.get("warning"):
+        initial["warning"] = request.GET["warning"]
+    form = forms.CPNForm(_posted(request), warnings=warnings, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cpn = _attempt(
+            request,
+            form,
+            lambda: services.issue_cpn(
+                case=case,
+                by=request.user,
+                warning=data["warning"],
+                issued_on=data["issued_on"],
+                served_how=data["served_how"],
+                compliance_deadline=data["compliance_deadline"],
+                requirements=data["requirements"],
+                recipient_address=data["recipient_address"],
+            ),
+            "Community Protection Notice issued",
+        )
+        if cpn:
+            return redirect("enforcement:cpn_detail", cpn.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Issue a Community Protection Notice",
+        submit="Issue the notice",
+        back=reverse("enforcement:case_enforcement", args=[case.reference]),
+        section="CPNs",
+        caption=f"{case.reference} · {case.title}",
+        rule=services.CPN_RULE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_fpn_create(request, reference):
+    case_access = _case_for_new(request, reference, "add_fixedpenaltynotice")
+    return _fpn_form(request, case=case_access.case)
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_create(request):
+    _need_perm(request, "add_fixedpenaltynotice")
+    if access.agency_of(request.user) is None:
+        raise PermissionDenied("Only a member of an agency can issue fixed penalties")
+    return _fpn_form(request, case=None)
+
+
+def _fpn_form(request, *, case):
+    initial = {"ward": case.ward_id} if case else {}
+    form = forms.FPNForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fpn = _attempt(
+            request,
+            form,
+            lambda: services.issue_fpn(
+                by=request.user,
+                offence_code=data["offence"].code,
+                notice_number=data["notice_number"],
+                offence_at=data["offence_at"],
+                issued_at=data["issued_at"],
+                location=data["location"],
+                ward=data["ward"],
+                offence_description=data["offence_description"],
+                recipient_name=data["recipient_name"],
+                recipient_date_of_birth=data["recipient_date_of_birth"],
+                recipient_address=data["recipient_address"],
+                case=case,
+            ),
+            "Fixed penalty notice recorded",
+        )
+        if fpn:
+            return redirect("enforcement:fpn_detail", fpn.pk)
+    back = reverse("enforcement:case_enforcement", args=[case.reference]) if case else reverse("enforcement:fpn_list")
+    return _form_page(
+        request,
+        form,
+        heading="Issue a fixed penalty notice",
+        submit="Record the notice",
+        back=back,
+        section="Fixed penalties",
+        caption=f"{case.reference} · {case.title}" if case else "On the street, without a case",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_create(request, reference):
+    case_access = _case_for_new(request, reference, "add_closurenotice")
+    case = case_access.case
+    initial = {"premises": str(case.address) if case.address else ""}
+    form = forms.ClosureNoticeForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notice = _attempt(
+            request,
+            form,
+            lambda: services.issue_closure_notice(case=case, by=request.user, **data),
+            "Closure notice recorded",
+        )
+        if notice:
+            return redirect("enforcement:closure_detail", notice.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record a closure notice",
+        submit="Record the notice",
+        back=reverse("enforcement:case_enforcement", args=[case.reference]),
+        section="Closures",
+        caption=f"{case.reference} · {case.title}",
+        rule="The court must hear the closure order application within 48 hours of service (Christmas Day "
+        "disregarded). A notice lasts at most 24 hours, extendable to 48.",
+    )
+
+
+def _court_order_create(request, reference, *, kind: str):
+    codename = "add_criminalbehaviourorder" if kind == "cbo" else "add_civilinjunction"
+    case_access = _case_for_new(request, reference, codename)
+    case = case_access.case
+    form_class = forms.CBOForm if kind == "cbo" else forms.InjunctionForm
+    form = form_class(_posted(request), case=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        party = data.pop("subject")
+        service = services.record_cbo if kind == "cbo" else services.record_injunction
+        order = _attempt(
+            request,
+            form,
+            lambda: service(case=case, by=request.user, subject=party.person, **data),
+            "Order recorded",
+        )
+        if order:
+            return redirect("enforcement:cbo_detail" if kind == "cbo" else "enforcement:injunction_detail", order.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record a Criminal Behaviour Order" if kind == "cbo" else "Record a civil injunction",
+        submit="Record the order",
+        back=reverse("enforcement:case_enforcement", args=[case.reference]),
+        section="CBOs" if kind == "cbo" else "Injunctions",
+        caption=f"{case.reference} · {case.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_create(request, reference):
+    return _court_order_create(request, reference, kind="cbo")
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_create(request, reference):
+    return _court_order_create(request, reference, kind="injunction")
+
+
+# --- Written warnings -----------------------------------------------------------------------------------
+
+
+def _detail(request, template: str, record, *, object_type: str, section: str, **extra):
+    _log(request, record, object_type=object_type)
+    return render(request, template, {"record": record, "sections": _sections(section), **extra})
+
+
+def warning_detail(request, pk):
+    warning = selectors.get_warning(user=request.user, pk=pk)
+    can_change = services.may_change_record(request.user, warning)
+    return _detail(
+        request,
+        "enforcement/warning_detail.html",
+        warning,
+        object_type="cpn_warning",
+        section="Written warnings",
+        rows=presenters.warning_rows(warning),
+        can_change=can_change and request.user.has_perm("enforcement.change_communityprotectionwarning"),
+        can_issue_cpn=can_change and request.user.has_perm("enforcement.add_communityprotectionnotice"),
+        cpn_problem=services.qualifying_warning_problem(warning, timezone.localdate()),
+        open_statuses=services.WARNING_TRANSITIONS[warning.status],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def warning_outcome(request, pk):
+    warning = selectors.get_warning(user=request.user, pk=pk)
+    _need_change(request, warning, "change_communityprotectionwarning")
+    form = forms.WarningOutcomeForm(_posted(request), initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = {
+            WarningStatus.COMPLIED: services.mark_warning_complied,
+            WarningStatus.BREACHED: services.record_warning_breach,
+            WarningStatus.WITHDRAWN: services.withdraw_warning,
+        }[data["outcome"]]
+        if _attempt(
+            request,
+            form,
+            lambda: service(warning=warning, by=request.user, on=data["on"], notes=data["notes"]),
+            "Outcome recorded",
+        ):
+            return redirect("enforcement:warning_detail", warning.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record the warning's outcome",
+        submit="Record the outcome",
+        back=reverse("enforcement:warning_detail", args=[warning.pk]),
+        section="Written warnings",
+        caption=f"Written warning to {warning.recipient_name}",
+    )
+
+
+def _pdf(request, record, *, template: str, object_type: str, filename: str, **extra):
+    _log(request, record, object_type=object_type, action=AccessAction.PRINT, extra={"document": template})
+    return pdf_response(template, {"record": record, **extra}, filename=filename, request=request)
+
+
+def warning_pdf(request, pk):
+    warning = selectors.get_warning(user=request.user, pk=pk)
+    return _pdf(
+        request,
+        warning,
+        template="enforcement/print/warning.html",
+        object_type="cpn_warning",
+        filename=f"cpn-written-warning-{warning.pk}.pdf",
+    )
+
+
+# --- CPNs -----------------------------------------------------------------------------------------------
+
+
+def cpn_detail(request, pk):
+    cpn = selectors.get_cpn(user=request.user, pk=pk)
+    can_change = services.may_change_record(request.user, cpn) and request.user.has_perm(
+        "enforcement.change_communityprotectionnotice"
+    )
+    return _detail(
+        request,
+        "enforcement/cpn_detail.html",
+        cpn,
+        object_type="cpn",
+        section="CPNs",
+        rows=presenters.cpn_rows(cpn),
+        breaches=selectors.breaches_of_cpn(cpn),
+        can_change=can_change,
+        appeal_open=CPNStatus.APPEALED in services.CPN_TRANSITIONS[cpn.status]
+        and not cpn.appeal_lodged_on
+        and timezone.localdate() <= cpn.appeal_deadline,
+        can_breach=can_change and cpn.status not in (CPNStatus.QUASHED, CPNStatus.WITHDRAWN),
+        next_statuses=services.CPN_TRANSITIONS[cpn.status],
+    )
+
+
+def cpn_pdf(request, pk):
+    cpn = selectors.get_cpn(user=request.user, pk=pk)
+    return _pdf(
+        request,
+        cpn,
+        template="enforcement/print/cpn.html",
+        object_type="cpn",
+        filename=f"community-protection-notice-{cpn.pk}.pdf",
+        appeal_days=limit("CPN_APPEAL_DAYS"),
+    )
+
+
+def _cpn_form(request, pk, form_class, *, heading, submit, call, success, initial=None, **kwargs):
+    cpn = selectors.get_cpn(user=request.user, pk=pk)
+    _need_change(request, cpn, "change_communityprotectionnotice")
+    form = form_class(_posted(request), initial=initial or {}, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(request, form, lambda: call(cpn, form.cleaned_data), success):
+            return redirect("enforcement:cpn_detail", cpn.pk)
+    return _form_page(
+        request,
+        form,
+        heading=heading,
+        submit=submit,
+        back=reverse("enforcement:cpn_detail", args=[cpn.pk]),
+        section="CPNs",
+        caption=f"CPN {cpn.pk} to {cpn.recipient_name}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_appeal(request, pk):
+    return _cpn_form(
+        request,
+        pk,
+        forms.AppealForm,
+        heading="Record an appeal",
+        submit="Record the appeal",
+        call=lambda cpn, data: services.lodge_appeal(
+            notice=cpn, by=request.user, lodged_on=data["lodged_on"], grounds=data["grounds"]
+        ),
+        success="Appeal recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_appeal_decision(request, pk):
+    return _cpn_form(
+        request,
+        pk,
+        forms.AppealDecisionForm,
+        heading="Record the appeal decision",
+        submit="Record the decision",
+        call=lambda cpn, data: services.decide_appeal(cpn=cpn, by=request.user, **data),
+        success="Appeal decision recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_status(request, pk):
+    def call(cpn, data):
+        if data["status"] == CPNStatus.COMPLIED:
+            return services.mark_cpn_complied(cpn=cpn, by=request.user, notes=data["notes"])
+        return services.withdraw_cpn(cpn=cpn, by=request.user, notes=data["notes"])
+
+    return _cpn_form(
+        request,
+        pk,
+        forms.CPNStatusForm,
+        heading="Update the notice",
+        submit="Save",
+        call=call,
+        success="Notice updated",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_breach_add(request, pk):
+    cpn = selectors.get_cpn(user=request.user, pk=pk)
+    _need_perm(request, "add_cpnbreach")
+    return _cpn_form(
+        request,
+        pk,
+        forms.CPNBreachForm,
+        heading="Record a breach of the CPN",
+        submit="Record the breach",
+        call=lambda cpn, data: services.record_cpn_breach(
+            cpn=cpn,
+            by=request.user,
+            occurred_on=data["occurred_on"],
+            description=data["description"],
+            evidence_summary=data["evidence_summary"],
+            evidence=list(data["evidence"]),
+        ),
+        success="Breach recorded",
+        case=cpn.case,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_breach_fpn(request, pk):
+    breach = selectors.get_cpn_breach(user=request.user, pk=pk)
+    _need_perm(request, "add_fixedpenaltynotice")
+    if not access.can_change(request.user, breach.cpn.case):
+        raise PermissionDenied("You can read this record but not change it")
+    initial = {"issued_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = forms.BreachFPNForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fpn = _attempt(
+            request,
+            form,
+            lambda: services.issue_fpn_for_cpn_breach(breach=breach, by=request.user, **form.cleaned_data),
+            "Fixed penalty notice issued for the breach",
+        )
+        if fpn:
+            return redirect("enforcement:fpn_detail", fpn.pk)
+    return _form_page(
+        request,
+        form,
+        heading=f"Issue a fixed penalty ({limit('CPN_BREACH_OFFENCE_CODE')}) for the breach",
+        submit="Issue the fixed penalty",
+        back=reverse("enforcement:cpn_detail", args=[breach.cpn_id]),
+        section="CPNs",
+        caption=f"Breach of CPN {breach.cpn_id} on {presenters.d(breach.occurred_on)}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cpn_breach_prosecute(request, pk):
+    breach = selectors.get_cpn_breach(user=request.user, pk=pk)
+    _need_perm(request, "change_cpnbreach")
+    if not access.can_change(request.user, breach.cpn.case):
+        raise PermissionDenied("You can read this record but not change it")
+    form = forms.ProsecutionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request,
+            form,
+            lambda: services.refer_breach_for_prosecution(breach=breach, by=request.user, **form.cleaned_data),
+            "Breach referred for prosecution",
+        ):
+            return redirect("enforcement:cpn_detail", breach.cpn_id)
+    return _form_page(
+        request,
+        form,
+        heading="Refer the breach for prosecution",
+        submit="Refer for prosecution",
+        back=reverse("enforcement:cpn_detail", args=[breach.cpn_id]),
+        section="CPNs",
+    )
+
+
+# --- Fixed penalties ------------------------------------------------------------------------------------
+
+
+def fpn_detail(request, pk):
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    can_change = services.may_change_record(request.user, fpn) and request.user.has_perm(
+        "enforcement.change_fixedpenaltynotice"
+    )
+    today = timezone.localdate()
+    return _detail(
+        request,
+        "enforcement/fpn_detail.html",
+        fpn,
+        object_type="fpn",
+        section="Fixed penalties",
+        rows=presenters.fpn_rows(fpn),
+        can_change=can_change,
+        amount_today=services.amount_due_on(fpn, today),
+        may_prosecute=fpn.status == FPNStatus.ISSUED and today > fpn.payment_due and today >= fpn.no_proceedings_before,
+        next_statuses=services.FPN_TRANSITIONS[fpn.status],
+    )
+
+
+def fpn_pdf(request, pk):
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    return _pdf(
+        request,
+        fpn,
+        template="enforcement/print/fpn.html",
+        object_type="fpn",
+        filename=f"fixed-penalty-{fpn.notice_number}.pdf",
+    )
+
+
+def _fpn_action(request, pk, form_class, *, heading, submit, call, success, initial=None, warning=False):
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    _need_change(request, fpn, "change_fixedpenaltynotice")
+    form = form_class(_posted(request), initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(request, form, lambda: call(fpn, form.cleaned_data), success):
+            return redirect("enforcement:fpn_detail", fpn.pk)
+    return _form_page(
+        request,
+        form,
+        heading=heading,
+        submit=submit,
+        back=reverse("enforcement:fpn_detail", args=[fpn.pk]),
+        section="Fixed penalties",
+        caption=f"Fixed penalty {fpn.notice_number}",
+        warning=warning,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_payment(request, pk):
+    return _fpn_action(
+        request,
+        pk,
+        forms.PaymentForm,
+        heading="Record a payment",
+        submit="Record the payment",
+        call=lambda fpn, data: services.record_fpn_payment(fpn=fpn, by=request.user, **data),
+        success="Payment recorded",
+        initial={"paid_on": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_cancel(request, pk):
+    return _fpn_action(
+        request,
+        pk,
+        forms.ReasonForm,
+        heading="Cancel the fixed penalty",
+        submit="Cancel the notice",
+        call=lambda fpn, data: services.cancel_fpn(fpn=fpn, by=request.user, reason=data["reason"]),
+        success="Fixed penalty cancelled",
+        warning=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_prosecute(request, pk):
+    return _fpn_action(
+        request,
+        pk,
+        forms.ProsecutionForm,
+        heading="List the unpaid notice for prosecution",
+        submit="List for prosecution",
+        call=lambda fpn, data: services.list_fpn_for_prosecution(fpn=fpn, by=request.user),
+        success="Listed for prosecution",
+    )
+
+
+# --- PSPOs ----------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def pspo_create(request):
+    _need_perm(request, "add_publicspacesprotectionorder")
+    form = forms.PSPOForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["conditions"] = data["conditions"].splitlines()
+        pspo = _attempt(request, form, lambda: services.make_pspo(by=request.user, **data), "PSPO recorded")
+        if pspo:
+            return redirect("enforcement:pspo_detail", pspo.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record a Public Spaces Protection Order",
+        submit="Record the order",
+        back=reverse("enforcement:pspo_list"),
+        section="PSPOs",
+        rule="A PSPO lasts at most 3 years; each extension adds at most 3 years.",
+    )
+
+
+def _may_change_pspo(user, pspo) -> bool:
+    agency = access.agency_of(user)
+    return (
+        agency is not None
+        and agency.pk == pspo.owner_agency_id
+        and user.has_perm("enforcement.change_publicspacesprotectionorder")
+    )
+
+
+def pspo_detail(request, pk):
+    pspo = selectors.get_pspo(user=request.user, pk=pk)
+    _log(request, pspo, object_type="pspo")
+    breaches = selectors.breaches_of_pspo(user=request.user, pspo=pspo)
+    return render(
+        request,
+        "enforcement/pspo_detail.html",
+        {
+            "record": pspo,
+            "rows": presenters.pspo_rows(pspo),
+            "breaches": breaches[:100],
+            "can_change": _may_change_pspo(request.user, pspo),
+            "can_record_breach": request.user.has_perm("enforcement.add_pspobreach")
+            and access.agency_of(request.user) is not None
+            and pspo.status == "in_force",
+            "sections": _sections("PSPOs"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pspo_extend(request, pk):
+    pspo = selectors.get_pspo(user=request.user, pk=pk)
+    if not _may_change_pspo(request.user, pspo):
+        raise PermissionDenied("Only the owner agency can change this order")
+    form = forms.PSPOExtensionForm(_posted(request), initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request,
+            form,
+            lambda: services.extend_pspo(pspo=pspo, by=request.user, **form.cleaned_data),
+            "PSPO extended",
+        ):
+            return redirect("enforcement:pspo_detail", pspo.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Extend the PSPO",
+        submit="Record the extension",
+        back=reverse("enforcement:pspo_detail", args=[pspo.pk]),
+        section="PSPOs",
+        caption=pspo.title,
+        rule=(
+            "An extension adds at most 3 years: this order can run to "
+            f"{presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pspo_breach_add(request, pk):
+    pspo = selectors.get_pspo(user=request.user, pk=pk)
+    _need_perm(request, "add_pspobreach")
+    form = forms.PSPOBreachForm(_posted(request), pspo=pspo)
+    if request.method == "POST" and form.is_valid():
+        breach = _attempt(
+            request,
+            form,
+            lambda: services.record_pspo_breach(pspo=pspo, by=request.user, **form.cleaned_data),
+            "Breach recorded",
+        )
+        if breach:
+            return redirect("enforcement:pspo_breach_detail", breach.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Record a breach of the PSPO",
+        submit="Record the breach",
+        back=reverse("enforcement:pspo_detail", args=[pspo.pk]),
+        section="PSPOs",
+        caption=pspo.title,
+    )
+
+
+def pspo_breach_detail(request, pk):
+    breach = selectors.get_pspo_breach(user=request.user, pk=pk)
+    fpn = getattr(breach, "fixed_penalty", None)
+    return _detail(
+        request,
+        "enforcement/pspo_breach_detail.html",
+        breach,
+        object_type="pspo_breach",
+        section="PSPOs",
+        rows=presenters.pspo_breach_rows(breach),
+        fpn=fpn,
+        can_change=services.may_change_record(request.user, breach) and breach.outcome == "pending",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pspo_breach_fpn(request, pk):
+    breach = selectors.get_pspo_breach(user=request.user, pk=pk)
+    _need_perm(request, "add_fixedpenaltynotice")
+    if not services.may_change_record(request.user, breach):
+        raise PermissionDenied("You can read this record but not change it")
+    form = forms.PSPOBreachFPNForm(
+        _posted(request), initial={"issued_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
+    if request.method == "POST" and form.is_valid():
+        fpn = _attempt(
+            request,
+            form,
+            lambda: services.issue_fpn_for_pspo_breach(breach=breach, by=request.user, **form.cleaned_data),
+            "Fixed penalty notice issued for the breach",
+        )
+        if fpn:
+            return redirect("enforcement:fpn_detail", fpn.pk)
+    return _form_page(
+        request,
+        form,
+        heading=f"Issue a fixed penalty ({limit('PSPO_BREACH_OFFENCE_CODE')}) for the breach",
+        submit="Issue the fixed penalty",
+        back=reverse("enforcement:pspo_breach_detail", args=[breach.pk]),
+        section="PSPOs",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pspo_breach_prosecute(request, pk):
+    breach = selectors.get_pspo_breach(user=request.user, pk=pk)
+    _need_change(request, breach, "change_pspobreach")
+    form = forms.ProsecutionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request,
+            form,
+            lambda: services.refer_breach_for_prosecution(breach=breach, by=request.user, **form.cleaned_data),
+            "Breach referred for prosecution",
+        ):
+            return redirect("enforcement:pspo_breach_detail", breach.pk)
+    return _form_page(
+        request,
+        form,
+        heading="Refer the breach for prosecution",
+        submit="Refer for prosecution",
+        back=reverse("enforcement:pspo_breach_detail", args=[breach.pk]),
+        section="PSPOs",
+    )
+
+
+# --- Closure notices and orders -------------------------------------------------------------------------
+
+
+def closure_detail(request, pk):
+    notice = selectors.get_closure_notice(user=request.user, pk=pk)
+    order = getattr(notice, "order", None)
+    can_change = services.may_change_record(request.user, notice) and request.user.has_perm(
+        "enforcement.change_closurenotice"
+    )
+    now = timezone.now()
+    return _detail(
+        request,
+        "enforcement/closure_detail.html",
+        notice,
+        object_type="closure_notice",
+        section="Closures",
+        rows=presenters.closure_rows(notice),
+        order=order,
+        order_rows=presenters.closure_order_rows(order) if order else [],
+        order_breaches=selectors.breaches_of_order(order) if order else [],
+        order_extensions=order.extensions.all() if order else [],
+        can_change=can_change,
+        hearing_overdue=notice.status == "in_force" and notice.hearing_deadline < now,
+        now=now,
+        latest_order_end=services.closure_order_total_latest_end(order.starts_on) if order else None,
+    )
+
+
+def closure_pdf(request, pk):
+    notice = selectors.get_closure_notice(user=request.user, pk=pk)
+    return _pdf(
+        request,
+        notice,
+        template="enforcement/print/closure_notice.html",
+        object_type="closure_notice",
+        filename=f"closure-notice-{notice.pk}.pdf",
+        order_max_months=limit("CLOSURE_ORDER_MAX_MONTHS"),
+        order_total_months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"),
+    )
+
+
+def _closure_action(request, pk, form_class, *, heading, submit, call, success, initial=None, warning=False):
+    notice = selectors.get_closure_notice(user=request.user, pk=pk)
+    _need_change(request, notice, "change_closurenotice")
+    form = form_class(_posted(request), initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(request, form, lambda: call(notice, form.cleaned_data), success):
+            return redirect("enforcement:closure_detail", notice.pk)
+    return _form_page(
+        request,
+        form,
+        heading=heading,
+        submit=submit,
+        back=reverse("enforcement:closure_detail", args=[notice.pk]),
+        section="Closures",
+        caption=notice.premises.splitlines()[0],
+        warning=warning,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_extend(request, pk):
+    return _closure_action(
+        request,
+        pk,
+        forms.ClosureExtensionForm,
+        heading="Extend the closure notice",
+        submit="Record the extension",
+        call=lambda notice, data: services.extend_closure_notice(notice=notice, by=request.user, **data),
+        success="Closure notice extended",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_decision(request, pk):
+    def call(notice, data):
+        if data["decision"] == "refused":
+            return services.refuse_closure_order(notice=notice, by=request.user, heard_at=data["heard_at"])
+        return services.grant_closure_order(
+            notice=notice,
+            by=request.user,
+            heard_at=data["heard_at"],
+            court=data["court"],
+            scope=data["scope"],
+            terms=data["terms"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+
+    notice = selectors.get_closure_notice(user=request.user, pk=pk)
+    initial = {"court": notice.hearing_court, "heard_at": timezone.localtime(notice.hearing_at).replace(tzinfo=None)}
+    return _closure_action(
+        request,
+        pk,
+        forms.ClosureDecisionForm,
+        heading="Record the court's decision",
+        submit="Record the decision",
+        call=call,
+        success="Court decision recorded",
+        initial=initial,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_cancel(request, pk):
+    return _closure_action(
+        request,
+        pk,
+        forms.ReasonForm,
+        heading="Cancel the closure notice",
+        submit="Cancel the notice",
+        call=lambda notice, data: services.cancel_closure_notice(notice=notice, by=request.user, reason=data["reason"]),
+        success="Closure notice cancelled",
+        warning=True,
+    )
+
+
+def _order_action(request, order, form_class, *, heading, submit, call, success, back, section, codename):
+    _need_perm(request, codename)
+    if not access.can_change(request.user, order.case):
+        raise PermissionDenied("You can read this record but not change it")
+    form = form_class(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if _attempt(request, form, lambda: call(order, form.cleaned_data), success):
+            return redirect(back)
+    return _form_page(request, form, heading=heading, submit=submit, back=back, section=section)
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_extend(request, pk):
+    order = selectors.get_closure_order(user=request.user, pk=pk)
+    return _order_action(
+        request,
+        order,
+        forms.ClosureOrderExtensionForm,
+        heading="Record an extension of the closure order",
+        submit="Record the extension",
+        call=lambda order, data: services.extend_closure_order(order=order, by=request.user, **data),
+        success="Closure order extended",
+        back=reverse("enforcement:closure_detail", args=[order.notice_id]),
+        section="Closures",
+        codename="change_closureorder",
+    )
+
+
+def _breach_view(request, order, *, back: str, section: str):
+    return _order_action(
+        request,
+        order,
+        forms.OrderBreachForm,
+        heading="Record a breach of the order",
+        submit="Record the breach",
+        call=lambda order, data: services.record_order_breach(order=order, by=request.user, **data),
+        success="Breach recorded",
+        back=back,
+        section=section,
+        codename="add_orderbreach",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_breach(request, pk):
+    order = selectors.get_closure_order(user=request.user, pk=pk)
+    return _breach_view(
+        request, order, back=reverse("enforcement:closure_detail", args=[order.notice_id]), section="Closures"
+    )
+
+
+# --- CBOs and injunctions -------------------------------------------------------------------------------
+
+
+def _court_order_detail(request, order, *, kind: str):
+    codename = "change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction"
+    can_change = services.may_change_record(request.user, order)
+    return _detail(
+        request,
+        "enforcement/court_order_detail.html",
+        order,
+        object_type=kind,
+        section="CBOs" if kind == "cbo" else "Injunctions",
+        rows=presenters.court_order_rows(order, kind=kind),
+        breaches=selectors.breaches_of_order(order),
+        kind=kind,
+        title="Criminal Behaviour Order" if kind == "cbo" else "Civil injunction",
+        can_change=can_change and request.user.has_perm(f"enforcement.{codename}"),
+        can_breach=can_change and request.user.has_perm("enforcement.add_orderbreach"),
+        breach_url=reverse(f"enforcement:{kind}_breach", args=[order.pk]),
+        review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]),
+    )
+
+
+def cbo_detail(request, pk):
+    return _court_order_detail(request, selectors.get_cbo(user=request.user, pk=pk), kind="cbo")
+
+
+def injunction_detail(request, pk):
+    return _court_order_detail(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_breach(request, pk):
+    order = selectors.get_cbo(user=request.user, pk=pk)
+    return _breach_view(request, order, back=reverse("enforcement:cbo_detail", args=[pk]), section="CBOs")
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_breach(request, pk):
+    order = selectors.get_injunction(user=request.user, pk=pk)
+    return _breach_view(request, order, back=reverse("enforcement:injunction_detail", args=[pk]), section="Injunctions")
+
+
+def _review_view(request, order, *, kind: str):
+    return _order_action(
+        request,
+        order,
+        forms.ReviewForm,
+        heading="Record a review",
+        submit="Record the review",
+        call=lambda order, data: services.record_review(order=order, by=request.user, reviewed_on=data["reviewed_on"]),
+        success="Review recorded",
+        back=reverse(f"enforcement:{kind}_detail", args=[order.pk]),
+        section="CBOs" if kind == "cbo" else "Injunctions",
+        codename="change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_review(request, pk):
+    return _review_view(request, selectors.get_cbo(user=request.user, pk=pk), kind="cbo")
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_review(request, pk):
+    return _review_view(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")

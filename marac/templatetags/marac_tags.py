@@ -1,0 +1,76 @@
+"""Presentation helpers for the CS MARAC pages."""
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+# (label, url name, permission, url names that count as this section)
+SECTIONS = (
+    ("Overview", "marac:index", "marac.view_meeting", {"index"}),
+    (
+        "Meetings",
+        "marac:meeting_list",
+        "marac.view_meeting",
+        {
+            "meeting_list",
+            "schedule",
+            "meeting_detail",
+            "meeting_edit",
+            "panel_list",
+            "panel_add",
+            "publish",
+            "entry_detail",
+            "entry_edit",
+            "action_add",
+            "attendance",
+            "held",
+            "minutes",
+        },
+    ),
+    (
+        "Referrals",
+        "marac:referral_list",
+        "marac.view_referral",
+        {"referral_list", "referral_create", "referral_detail", "referral_screen", "referral_information"},
+    ),
+    ("Research", "marac:research_list", "marac.view_researchresponse", {"research_list", "research_respond"}),
+    ("Actions", "marac:actions", "marac.view_maracaction", {"actions"}),
+    ("Statistics", "marac:statistics", "marac.view_meeting", {"statistics"}),
+)
+
+REFERRAL_COLOURS = {
+    "submitted": "blue",
+    "more_information": "yellow",
+    "accepted": "green",
+    "declined": "grey",
+    "closed": "grey",
+}
+MEETING_COLOURS = {"planned": "grey", "published": "blue", "held": "turquoise", "minutes_approved": "green"}
+RISK_COLOURS = {"standard": "green", "medium": "orange", "high": "red"}
+
+
+@register.simple_tag(takes_context=True)
+def marac_sections(context) -> list[dict]:
+    request = context["request"]
+    current = getattr(request.resolver_match, "url_name", "")
+    return [
+        {"label": label, "href": reverse(name), "active": current in names}
+        for label, name, perm, names in SECTIONS
+        if request.user.has_perm(perm)
+    ]
+
+
+@register.filter
+def referral_colour(status: str) -> str:
+    return REFERRAL_COLOURS.get(status, "grey")
+
+
+@register.filter
+def meeting_colour(status: str) -> str:
+    return MEETING_COLOURS.get(status, "grey")
+
+
+@register.filter
+def marac_risk_colour(level: str) -> str:
+    return RISK_COLOURS.get(level, "grey")

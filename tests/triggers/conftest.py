@@ -1,0 +1,29 @@
+"""Fixtures for the Community Trigger tests: a clean rate-limit cache and ready-made applications."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tests.factories import TriggerApplicationFactory, incident_report
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The rate limiter counts in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def application(council):
+    """An application received online a week ago, listing three incidents reported to the police in time."""
+    today = timezone.localdate()
+    return TriggerApplicationFactory(
+        owner_agency=council,
+        received_at=timezone.now() - timedelta(days=7),
+        applicant_name="Maria Evans",
+        incidents=[incident_report(today - timedelta(days=d)) for d in (60, 40, 20)],
+    )

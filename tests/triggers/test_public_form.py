@@ -1,0 +1,215 @@
+"""The public application form: no sign-in, GOV.UK errors, nothing stored until sent, spam and abuse refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client
+from django.utils import timezone
+
+from triggers.models import Application, ApplicationIncident, ApplyingFor
+
+pytestmark = pytest.mark.django_db
+
+APPLY = "/triggers/public/apply/"
+
+
+class BrokenEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def date_fields(name: str, day) -> dict:
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+CONTACT = {
+    "applicant_name": "Maria Evans",
+    "applicant_email": "maria@example.org",
+    "applicant_phone": "",
+    "applicant_address": "12 Deansbrook Road",
+    "applicant_postcode": "ha8 9be",
+    "contact_preference": "email",
+}
+PROBLEM = {
+    "problem_description": "Drug dealing from a car outside most nights, shouting and threats.",
+    "problem_location": "Deansbrook Road, outside number 14",
+    "problem_postcode": "HA8 9BE",
+}
+
+
+def incident(days_ago: int, *, reported_after: int = 0, to: str = "police", hate: bool = False) -> dict:
+    today = timezone.localdate()
+    data = {
+        "action": "add",
+        **date_fields("occurred_on", today - timedelta(days=days_ago)),
+        **date_fields("reported_on", today - timedelta(days=days_ago - reported_after)),
+        "reported_to": to,
+        "agency_reference": "CAD1234",
+    }
+    if hate:
+        data["hate_related"] = "on"
+    return data
+
+
+def answer_everything(client, *, someone_else: bool = False) -> None:
+    if someone_else:
+        assert client.post(APPLY, {"applying_for": ApplyingFor.SOMEONE_ELSE}).status_code == 302
+        response = client.post(
+            APPLY + "victim/",
+            {"victim_name": "Yusuf Khan", "victim_relationship": "Son", "victim_consent": "on"},
+        )
+        assert response.status_code == 302
+    else:
+        assert client.post(APPLY, {"applying_for": ApplyingFor.SELF})["Location"] == APPLY + "contact/"
+    assert client.post(APPLY + "contact/", CONTACT)["Location"] == APPLY + "problem/"
+    assert client.post(APPLY + "problem/", PROBLEM)["Location"] == APPLY + "incidents/"
+    for days in (60, 40, 20):
+        assert client.post(APPLY + "incidents/", incident(days)).status_code == 302
+    assert client.post(APPLY + "incidents/", {"action": "continue"})["Location"] == APPLY + "check/"
+
+
+def test_every_public_page_opens_without_signing_in(client):
+    for url in ("/triggers/public/", APPLY):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    start = client.get("/triggers/public/").content.decode()
+    assert "Apply for an ASB Case Review" in start and "Start now" in start
+    assert "Are you the person affected" in client.get(APPLY).content.decode()
+
+
+def test_a_resident_applies_and_gets_a_reference_and_an_email(client, council):
+    answer_everything(client)
+    assert Application.objects.count() == 0, "nothing is stored before the applicant sends the application"
+    check = client.get(APPLY + "check/").content.decode()
+    assert "Check your answers" in check and "Maria Evans" in check and "CAD1234" in check
+    response = client.post(APPLY + "check/")
+    assert response["Location"] == APPLY + "confirmation/"
+    application = Application.objects.get()
+    assert application.channel == "online" and application.owner_agency == council
+    assert application.applicant_postcode == "HA8 9BE"
+    assert application.incidents.count() == 3
+    assert application.acknowledged_at is not None and application.acknowledgement_method == "email"
+    assert application.history.first().history_change_reason == "Acknowledged by email"
+    confirmation = client.get(APPLY + "confirmation/").content.decode()
+    assert application.reference in confirmation and "Application sent" in confirmation
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria@example.org"]
+    assert application.reference in mail.outbox[0].subject
+    assert application.threshold_decision_by.strftime("%-d %B %Y") in mail.outbox[0].body
+    assert "triggers_public_application" not in client.session, "answers are cleared once sent"
+
+
+def test_applying_for_someone_else_needs_their_consent(client, council):
+    client.post(APPLY, {"applying_for": ApplyingFor.SOMEONE_ELSE})
+    response = client.post(APPLY + "victim/", {"victim_name": "Yusuf Khan", "victim_relationship": "Son"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Confirm that the person affected has agreed to you applying for them" in page
+    assert client.get(APPLY + "contact/")["Location"] == APPLY + "victim/", "cannot skip the consent question"
+    client.cookies.clear()
+    client = Client()
+    answer_everything(client, someone_else=True)
+    client.post(APPLY + "check/")
+    application = Application.objects.get()
+    assert application.victim_name == "Yusuf Khan" and application.victim_consent
+
+
+def test_invalid_answers_show_a_govuk_error_summary_and_store_nothing(client):
+    client.post(APPLY, {"applying_for": ApplyingFor.SELF})
+    response = client.post(APPLY + "contact/", {**CONTACT, "applicant_name": "", "applicant_email": "not-an-email"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("There is a problem") == 1
+    assert '<a href="#id_applicant_name">Enter your full name</a>' in page
+    assert "Enter an email address in the correct format, like name@example.com" in page
+    assert "<title>Error: " in page
+    assert "contact" not in client.session.get("triggers_public_application", {})
+
+    client.post(APPLY + "contact/", CONTACT)
+    client.post(APPLY + "problem/", PROBLEM)
+    future = incident(0)
+    future.update(date_fields("occurred_on", timezone.localdate() + timedelta(days=3)))
+    page = client.post(APPLY + "incidents/", future).content.decode()
+    assert "The date it happened must be today or in the past" in page
+    page = client.post(APPLY + "incidents/", {**incident(10), "occurred_on_0": "31", "occurred_on_1": "2"}).content
+    assert "When did it happen must be a real date" in page.decode()
+    page = client.post(APPLY + "incidents/", {"action": "continue"}).content.decode()
+    assert "Add at least one incident you reported before you continue" in page
+    assert client.get(APPLY + "check/")["Location"] == APPLY + "incidents/"
+    assert client.post(APPLY + "check/").status_code == 302
+    assert Application.objects.count() == 0 and ApplicationIncident.objects.count() == 0
+
+
+def test_contact_by_email_needs_an_email_address(client):
+    client.post(APPLY, {"applying_for": ApplyingFor.SELF})
+    page = client.post(APPLY + "contact/", {**CONTACT, "applicant_email": ""}).content.decode()
+    assert "Enter your email address so we can contact you by email" in page
+
+
+def test_a_bot_filling_the_honeypot_is_refused(client, council):
+    assert client.post(APPLY, {"applying_for": ApplyingFor.SELF, "website": "http://spam.example"}).status_code == 400
+    answer_everything(client)
+    response = client.post(APPLY + "check/", {"website": "http://spam.example"})
+    assert response.status_code == 400
+    assert Application.objects.count() == 0
+    assert len(mail.outbox) == 0
+
+
+def test_posts_without_a_csrf_token_are_refused(council):
+    client = Client(enforce_csrf_checks=True)
+    assert client.get(APPLY).status_code == 200
+    assert client.post(APPLY, {"applying_for": ApplyingFor.SELF}).status_code == 403
+    token = client.cookies["csrftoken"].value
+    assert client.post(APPLY, {"applying_for": ApplyingFor.SELF, "csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_the_rate_limit_holds_per_client_address(settings):
+    settings.TRIGGERS = {"RATE_LIMIT": {"POSTS": 3, "WINDOW_SECONDS": 600}}
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    for _ in range(3):
+        assert client.post(APPLY, {"applying_for": ApplyingFor.SELF}).status_code == 302
+    blocked = client.post(APPLY, {"applying_for": ApplyingFor.SELF})
+    assert blocked.status_code == 429
+    assert "too many attempts" in blocked.content.decode().lower()
+    assert client.get(APPLY).status_code == 200, "reading the form is never blocked"
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert other.post(APPLY, {"applying_for": ApplyingFor.SELF}).status_code == 302
+
+
+def test_submissions_are_limited_too(settings, council):
+    settings.TRIGGERS = {"RATE_LIMIT": {"SUBMISSIONS": 1}}
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    answer_everything(client)
+    client.post(APPLY + "check/")
+    answer_everything(client)
+    assert client.post(APPLY + "check/").status_code == 429
+    assert Application.objects.count() == 1
+
+
+def test_a_failing_mail_server_never_loses_the_application(client, council, settings):
+    settings.EMAIL_BACKEND = "tests.triggers.test_public_form.BrokenEmailBackend"
+    answer_everything(client)
+    response = client.post(APPLY + "check/")
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.acknowledged_at is None
+    assert application.next_due == application.acknowledge_by, "staff see that the acknowledgement is still due"
+    assert application.reference in client.get(APPLY + "confirmation/").content.decode()
+
+
+def test_answers_can_be_changed_from_the_check_page(client, council):
+    answer_everything(client)
+    response = client.post(APPLY + "problem/?change=1", {**PROBLEM, "problem_location": "Burnt Oak Broadway"})
+    assert response["Location"] == APPLY + "check/"
+    assert "Burnt Oak Broadway" in client.get(APPLY + "check/").content.decode()
+    client.post(APPLY + "incidents/", {"action": "remove", "index": "0"})
+    client.post(APPLY + "check/")
+    assert Application.objects.get().incidents.count() == 2
+
+
+def test_confirmation_without_an_application_goes_back_to_the_start(client):
+    assert client.get(APPLY + "confirmation/")["Location"] == "/triggers/public/"
+    assert client.get(APPLY + "nonsense/").status_code == 404

@@ -1,0 +1,526 @@
+"""Input validation for the public application form and the staff screens, with GOV.UK messages."""
+
+import re
+from datetime import date, timedelta
+
+import django_filters
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from casework.forms import GovUKForm
+from casework.models import ActionStatus, Agency, AgencyKind
+
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationStatus,
+    ApplyingFor,
+    Channel,
+    ContactPreference,
+    EscalationResult,
+    ReportedTo,
+)
+
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
+PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+class RealDateField(DateInputField):
+    """GOV.UK date input whose messages name the question, and which refuses impossible dates."""
+
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        self.error_messages["required"] = required_message
+        self.error_messages["incomplete"] = required_message
+        self._real_message = f"{label.rstrip('?')} must be a real date"
+
+    def compress(self, data_list):
+        try:
+            value = super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self._real_message) from error
+        if value is not None and value.year < 1900:
+            raise ValidationError(self._real_message)
+        return value
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            if any(message.startswith("Enter a valid") for message in error.messages):
+                raise ValidationError(self._real_message) from error
+            raise
+
+
+def _not_future(value: date | None, message: str) -> date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
+
+
+def _clean_postcode(value: str) -> str:
+    value = (value or "").strip().upper()
+    if value and not POSTCODE.fullmatch(value):
+        raise forms.ValidationError("Enter a real postcode, like NW4 4BQ")
+    return value
+
+
+class _TextArea(forms.Textarea):
+    def __init__(self, rows: int = 5):
+        super().__init__(attrs={"rows": rows})
+
+
+# --- the public question pages ---
+
+
+class WhoForm(GovUKForm):
+    applying_for = forms.ChoiceField(
+        label="Are you the person affected by the anti-social behaviour?",
+        choices=[
+            (ApplyingFor.SELF, "Yes, I am applying for myself"),
+            (ApplyingFor.SOMEONE_ELSE, "No, I am applying for someone else, with their agreement"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="A relative, councillor, MP or professional can apply for a person, business or community group.",
+        error_messages={"required": "Select whether you are the person affected or applying for someone else"},
+    )
+
+    single_question = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.radios("applying_for", legend_size=Size.LARGE, legend_tag="h1"))
+
+
+class VictimForm(GovUKForm):
+    victim_name = forms.CharField(
+        label="Name of the person, business or group affected",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person, business or group affected"},
+    )
+    victim_relationship = forms.CharField(
+        label="How are you connected to them?",
+        max_length=200,
+        help_text="For example, family member, ward councillor, support worker",
+        error_messages={"required": "Enter how you are connected to the person affected"},
+    )
+    victim_consent = forms.BooleanField(
+        label="They have agreed to me applying for a case review for them",
+        error_messages={"required": "Confirm that the person affected has agreed to you applying for them"},
+    )
+
+
+class ContactForm(GovUKForm):
+    applicant_name = forms.CharField(
+        label="Your full name", max_length=200, error_messages={"required": "Enter your full name"}
+    )
+    applicant_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    applicant_phone = forms.CharField(label="Phone number (optional)", required=False, max_length=30)
+    applicant_address = forms.CharField(
+        label="Postal address (optional)", required=False, max_length=300, help_text="House number and street"
+    )
+    applicant_postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    contact_preference = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how we should contact you"},
+    )
+
+    def clean_applicant_phone(self) -> str:
+        value = self.cleaned_data["applicant_phone"].strip()
+        if value and not PHONE.match(value):
+            raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or 07700 900 982")
+        return value
+
+    def clean_applicant_postcode(self) -> str:
+        return _clean_postcode(self.cleaned_data["applicant_postcode"])
+
+    def clean(self):
+        data = super().clean()
+        preference = data.get("contact_preference")
+        if (
+            preference == ContactPreference.EMAIL
+            and not data.get("applicant_email")
+            and "applicant_email" not in self.errors
+        ):
+            self.add_error("applicant_email", "Enter your email address so we can contact you by email")
+        if (
+            preference == ContactPreference.PHONE
+            and not data.get("applicant_phone")
+            and "applicant_phone" not in self.errors
+        ):
+            self.add_error("applicant_phone", "Enter your phone number so we can contact you by phone")
+        if preference == ContactPreference.LETTER:
+            if not data.get("applicant_address"):
+                self.add_error("applicant_address", "Enter your address so we can write to you")
+            if not data.get("applicant_postcode") and "applicant_postcode" not in self.errors:
+                self.add_error("applicant_postcode", "Enter your postcode so we can write to you")
+        return data
+
+
+class ProblemForm(GovUKForm):
+    problem_description = forms.CharField(
+        label="What is the anti-social behaviour and how is it affecting you?",
+        widget=_TextArea(6),
+        max_length=5000,
+        help_text="Tell us what has been happening, who is affected and what has been done so far.",
+        error_messages={
+            "required": "Describe the anti-social behaviour",
+            "max_length": "The description must be 5,000 characters or fewer",
+        },
+    )
+    problem_location = forms.CharField(
+        label="Where is it happening?",
+        max_length=300,
+        help_text="For example, the street, block or park",
+        error_messages={"required": "Enter where the anti-social behaviour is happening"},
+    )
+    problem_postcode = forms.CharField(label="Postcode of the place (optional)", required=False, max_length=10)
+
+    def clean_problem_postcode(self) -> str:
+        return _clean_postcode(self.cleaned_data["problem_postcode"])
+
+
+class IncidentForm(GovUKForm):
+    occurred_on = RealDateField(
+        label="When did it happen?", required_message="Enter the date it happened", help_text="For example, 27 3 2026"
+    )
+    reported_on = RealDateField(
+        label="When did you report it?",
+        required_message="Enter the date you reported it",
+        help_text="For example, 28 3 2026",
+    )
+    reported_to = forms.ChoiceField(
+        label="Who did you report it to?",
+        choices=ReportedTo.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who you reported it to"},
+    )
+    agency_reference = forms.CharField(
+        label="Reference number (optional)",
+        required=False,
+        max_length=50,
+        help_text="For example, a police CAD or crime reference number, if you were given one",
+    )
+    description = forms.CharField(
+        label="What happened? (optional)", required=False, max_length=2000, widget=_TextArea(3)
+    )
+    hate_related = forms.BooleanField(
+        label="I think this incident was motivated by hate",
+        required=False,
+        help_text="For example, because of race, religion, disability, sexual orientation or gender identity",
+    )
+
+    def clean_occurred_on(self):
+        return _not_future(self.cleaned_data.get("occurred_on"), "The date it happened must be today or in the past")
+
+    def clean_reported_on(self):
+        return _not_future(
+            self.cleaned_data.get("reported_on"), "The date you reported it must be today or in the past"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("occurred_on") and data.get("reported_on") and data["reported_on"] < data["occurred_on"]:
+            self.add_error("reported_on", "The date you reported it must be the same as or after the date it happened")
+        return data
+
+
+# --- staff screens ---
+
+
+class IntakeForm(ContactForm, ProblemForm):
+    """An application taken by phone, email, letter or in person."""
+
+    channel = forms.ChoiceField(
+        label="How was the application made?",
+        choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the application was made"},
+    )
+    received_on = RealDateField(label="Date received", required_message="Enter the date the application was received")
+    applying_for = forms.ChoiceField(
+        label="Who is applying?",
+        choices=ApplyingFor.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who is applying"},
+    )
+    victim_name = forms.CharField(label="Victim (if someone applies for them)", required=False, max_length=200)
+    victim_relationship = forms.CharField(label="Applicant's connection to the victim", required=False, max_length=200)
+    victim_consent = forms.BooleanField(label="The victim has agreed to this application", required=False)
+
+    field_order = [
+        "channel",
+        "received_on",
+        "applying_for",
+        "victim_name",
+        "victim_relationship",
+        "victim_consent",
+        "applicant_name",
+        "applicant_email",
+        "applicant_phone",
+        "applicant_address",
+        "applicant_postcode",
+        "contact_preference",
+        "problem_description",
+        "problem_location",
+        "problem_postcode",
+    ]
+
+    def clean_received_on(self):
+        return _not_future(self.cleaned_data.get("received_on"), "The date received must be today or in the past")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("applying_for") == ApplyingFor.SOMEONE_ELSE:
+            if not data.get("victim_name", "").strip():
+                self.add_error("victim_name", "Enter the name of the victim the application is for")
+            if not data.get("victim_consent"):
+                self.add_error("victim_consent", "Confirm that the victim has agreed to the application")
+        return data
+
+
+class AcknowledgementForm(GovUKForm):
+    method = forms.ChoiceField(
+        label="How was the applicant told?",
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the applicant was told"},
+    )
+    acknowledged_on = RealDateField(label="Date acknowledged", required_message="Enter the date of the acknowledgement")
+
+    def clean_acknowledged_on(self):
+        return _not_future(self.cleaned_data.get("acknowledged_on"), "The date must be today or in the past")
+
+
+class LinkCaseForm(GovUKForm):
+    case_reference = forms.CharField(
+        label="Case reference",
+        max_length=20,
+        help_text="For example, ASB-2026-00123",
+        error_messages={"required": "Enter the reference of the case to link"},
+    )
+    found_by = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+class DecisionForm(GovUKForm):
+    met = forms.TypedChoiceField(
+        label="Is the threshold for a case review met?",
+        choices=[("yes", "Yes, the threshold is met"), ("no", "No, the threshold is not met")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the threshold is met"},
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        widget=_TextArea(4),
+        max_length=5000,
+        help_text="The applicant will be told this. Say if you used discretion (persistence, harm, a poor response).",
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+
+
+def _review_bodies():
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+class ArrangeReviewForm(GovUKForm):
+    meeting_on = RealDateField(label="Date of the review meeting", required_message="Enter the date of the meeting")
+    location = forms.CharField(label="Where (optional)", required=False, max_length=200)
+    agencies = forms.ModelMultipleChoiceField(
+        label="Bodies taking part",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The council, police, health and the housing provider are usually involved.",
+        error_messages={"required": "Select the bodies taking part in the review"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = _review_bodies()
+        if not self.is_bound:
+            self.initial.setdefault(
+                "agencies",
+                list(
+                    _review_bodies()
+                    .filter(kind__in=[AgencyKind.COUNCIL, AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.HOUSING])
+                    .values_list("pk", flat=True)
+                ),
+            )
+
+    def clean_meeting_on(self):
+        value = self.cleaned_data.get("meeting_on")
+        if value and value < timezone.localdate() - timedelta(days=365):
+            raise forms.ValidationError("The meeting date must be within the last year or in the future")
+        return value
+
+
+class ContributionForm(GovUKForm):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Body",
+        empty_label="Choose a body",
+        error_messages={"required": "Choose the body that provided the information"},
+    )
+    information = forms.CharField(
+        label="Information provided",
+        widget=_TextArea(5),
+        max_length=10000,
+        help_text="Reports received, action taken, what they know. Relevant and proportionate only.",
+        error_messages={"required": "Enter the information the body provided"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _review_bodies()
+
+
+class RecommendationForm(GovUKForm):
+    description = forms.CharField(
+        label="Recommendation",
+        widget=_TextArea(3),
+        max_length=5000,
+        error_messages={"required": "Describe the recommendation"},
+    )
+    owner_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Body responsible",
+        empty_label="Choose a body",
+        error_messages={"required": "Choose the body responsible for the recommendation"},
+    )
+    due_date = RealDateField(
+        label="Due date", required_message="Enter the due date", help_text="For example, 27 3 2027"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = _review_bodies()
+
+    def clean_due_date(self):
+        value = self.cleaned_data.get("due_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return value
+
+
+class RecommendationStatusForm(GovUKForm):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ReviewHeldForm(GovUKForm):
+    held_on = RealDateField(label="Date the meeting was held", required_message="Enter the date the meeting was held")
+    attended = forms.ModelMultipleChoiceField(
+        label="Bodies that attended",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the bodies that attended"},
+    )
+    findings = forms.CharField(
+        label="What did the review find?",
+        widget=_TextArea(6),
+        max_length=10000,
+        error_messages={"required": "Enter what the review found"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = _review_bodies()
+
+    def clean_held_on(self):
+        return _not_future(self.cleaned_data.get("held_on"), "The meeting date must be today or in the past")
+
+
+class OutcomeForm(GovUKForm):
+    summary = forms.CharField(
+        label="Outcome for the applicant",
+        widget=_TextArea(10),
+        max_length=10000,
+        help_text="Plain language: what we found, what will happen and who will do it. This goes in the letter.",
+        error_messages={"required": "Write the outcome for the applicant"},
+    )
+
+
+class CloseForm(GovUKForm):
+    notes = forms.CharField(label="Closing notes (optional)", widget=_TextArea(3), required=False, max_length=5000)
+
+
+class WithdrawForm(GovUKForm):
+    reason = forms.CharField(
+        label="Why was the application withdrawn?",
+        widget=_TextArea(3),
+        max_length=5000,
+        error_messages={"required": "Enter why the application was withdrawn"},
+    )
+
+
+class EscalationForm(GovUKForm):
+    requested_on = RealDateField(label="Date of the request", required_message="Enter the date of the request")
+    body = forms.CharField(
+        label="Body reviewing the handling",
+        max_length=200,
+        error_messages={"required": "Enter the body that will review the handling"},
+    )
+    grounds = forms.CharField(
+        label="Why is the applicant unhappy with the handling?",
+        widget=_TextArea(4),
+        max_length=5000,
+        error_messages={"required": "Enter why the applicant is unhappy with the handling"},
+    )
+
+    def clean_requested_on(self):
+        return _not_future(
+            self.cleaned_data.get("requested_on"), "The date of the request must be today or in the past"
+        )
+
+
+class EscalationResultForm(GovUKForm):
+    result = forms.ChoiceField(
+        label="Result",
+        choices=EscalationResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the result"},
+    )
+    notes = forms.CharField(label="Details (optional)", widget=_TextArea(4), required=False, max_length=5000)
+    concluded_on = RealDateField(label="Date of the result", required_message="Enter the date of the result")
+
+    def clean_concluded_on(self):
+        return _not_future(self.cleaned_data.get("concluded_on"), "The date of the result must be today or in the past")
+
+
+class FiguresForm(GovUKForm):
+    year = forms.TypedChoiceField(label="Year (April to March)", coerce=int, choices=[])
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}/{str(y + 1)[-2:]}") for y in years]
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label="Reference or applicant", method="filter_search")
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, empty_label="Any status")
+    overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Application
+        fields = ["search", "status"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES, next_due__lt=timezone.localdate())
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__iexact=value) | Q(applicant_name__icontains=value))

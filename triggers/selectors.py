@@ -1,0 +1,345 @@
+"""Every read the Community Trigger screens, My work and the dashboard need, permission-filtered.
+
+Applications have no case of their own: they are owned by the agency that received them and are
+visible to its members who hold ``triggers.view_application``, and to holders of
+``casework.view_all_cases`` with that permission (managers, auditors). Linked casework cases and their
+incidents are only ever shown through ``casework.access.visible_cases``.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from casework import access
+from casework.calendar import add_working_days
+from casework.models import Case, CaseParty, Incident
+
+from . import conf, threshold
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationIncident,
+    CaseLink,
+    CaseReview,
+    Escalation,
+    Recommendation,
+    ReviewContribution,
+)
+
+VIEW_PERMISSION = "triggers.view_application"
+CHANGE_PERMISSION = "triggers.change_application"
+ADD_PERMISSION = "triggers.add_application"
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Applications this user may see: their agency's, or every one for partnership-wide readers."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    if not user.has_perm(VIEW_PERMISSION):
+        return Application.objects.none()
+    if access.sees_all_cases(user):
+        return Application.objects.all()
+    agency = access.agency_of(user)
+    if agency is None:
+        return Application.objects.none()
+    return Application.objects.filter(owner_agency=agency)
+
+
+def application_list(*, user) -> QuerySet[Application]:
+    return visible_applications(user).select_related("owner_agency")
+
+
+def get_application(*, user, reference: str) -> Application:
+    """The application if the user may see it; 404 otherwise so outsiders cannot tell it exists."""
+    application = (
+        visible_applications(user)
+        .select_related("owner_agency", "threshold_decided_by", "created_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if application is None:
+        raise Http404("No application found")
+    return application
+
+
+def incidents_for(application: Application) -> QuerySet[ApplicationIncident]:
+    return application.incidents.all()
+
+
+def linked_cases(*, application: Application, user) -> QuerySet[CaseLink]:
+    """Links to cases this user may see; links to other cases stay hidden."""
+    return (
+        application.case_links.filter(case__in=access.visible_cases(user))
+        .select_related("case__ward", "case__lead_agency", "case__address", "linked_by")
+        .order_by("linked_at")
+    )
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space before the inward code ("n31aa" -> "N3 1AA")."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if len(compact) > 3:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return compact
+
+
+def _postcode_variants(*values: str) -> set[str]:
+    variants = set()
+    for value in values:
+        if value:
+            spaced = normalise_postcode(value)
+            variants |= {spaced, spaced.replace(" ", "")}
+    return variants
+
+
+def _name_parts(name: str) -> tuple[str, str] | None:
+    parts = name.split()
+    if len(parts) < 2:
+        return None
+    return parts[0], parts[-1]
+
+
+@dataclass
+class RelatedCase:
+    case: Case
+    found_by: str
+
+
+def related_cases(*, application: Application, user, limit: int = 20) -> list[RelatedCase]:
+    """Cases the user may see about the same place or people, not yet linked: candidates to link.
+
+    Anonymous parties' names only match for their lead agency, as in the case search, so this can never
+    reveal that an anonymous victim is on a case.
+    """
+    postcodes = _postcode_variants(application.problem_postcode, application.applicant_postcode)
+    agency = access.agency_of(user)
+    may_see_identity = Q(is_anonymous=False)
+    if agency is not None:
+        may_see_identity |= Q(case__lead_agency=agency)
+    name_match = Q(pk__in=[])
+    for name in {application.applicant_name, application.victim_name} - {""}:
+        parts = _name_parts(name)
+        if parts:
+            name_match |= Q(person__first_name__iexact=parts[0], person__last_name__iexact=parts[1])
+        name_match |= Q(organisation__name__iexact=name.strip())
+    person_match = CaseParty.objects.filter(Q(case=OuterRef("pk")) & name_match & may_see_identity)
+    cases = (
+        access.visible_cases(user)
+        .exclude(trigger_links__application=application)
+        .annotate(person_match=Exists(person_match))
+        .filter(Q(address__postcode__in=postcodes) | Q(person_match=True))
+        .select_related("ward", "lead_agency", "address")
+        .order_by("-opened_at")[:limit]
+    )
+    results = []
+    for case in cases:
+        reasons = []
+        if case.address and case.address.postcode in postcodes:
+            reasons.append(f"postcode {case.address.postcode}")
+        if case.person_match:
+            reasons.append("a person named in the application")
+        results.append(RelatedCase(case=case, found_by=" and ".join(reasons)))
+    return results
+
+
+def _same_person(name: str, party: CaseParty | None) -> bool:
+    if party is None or not name:
+        return False
+    other = str(party.party or "")
+    return " ".join(other.casefold().split()) == " ".join(name.casefold().split())
+
+
+def complaints_for(*, application: Application, user) -> list[threshold.Complaint]:
+    """The applicant's reported incidents and those on linked cases the user may see, as complaints."""
+    complaints = [
+        threshold.Complaint(
+            occurred_on=incident.occurred_on,
+            reported_on=incident.reported_on,
+            reported_to=incident.get_reported_to_display(),
+            reference=incident.agency_reference,
+            hate_related=incident.hate_related,
+            complainant=threshold.APPLICANT,
+            source="Application",
+        )
+        for incident in incidents_for(application)
+    ]
+    case_incidents = Incident.objects.filter(
+        case__in=access.visible_cases(user), case__trigger_links__application=application
+    ).select_related("case", "reported_to", "reported_by__person", "reported_by__organisation")
+    for incident in case_incidents:
+        party = incident.reported_by
+        if _same_person(application.applicant_name, party):
+            complainant = threshold.APPLICANT
+        elif party is not None:
+            complainant = f"person:{party.person_id}" if party.person_id else f"organisation:{party.organisation_id}"
+        else:
+            complainant = None
+        complaints.append(
+            threshold.Complaint(
+                occurred_on=timezone.localtime(incident.occurred_at).date(),
+                reported_on=timezone.localtime(incident.reported_at).date(),
+                reported_to=incident.reported_to.name,
+                reference=incident.agency_reference,
+                hate_related=incident.hate_related,
+                complainant=complainant,
+                source=f"Case {incident.case.reference}",
+            )
+        )
+    return complaints
+
+
+def threshold_check(*, application: Application, user) -> threshold.ThresholdResult:
+    """The threshold check as this user can see it, with its reasoning."""
+    return threshold.evaluate(
+        complaints=complaints_for(application=application, user=user),
+        received_on=timezone.localtime(application.received_at).date(),
+        rules=threshold.Rules.from_settings(),
+    )
+
+
+def review_for(application: Application) -> CaseReview | None:
+    return CaseReview.objects.filter(application=application).select_related("chair").first()
+
+
+def contributions_for(review: CaseReview | None) -> QuerySet[ReviewContribution]:
+    if review is None:
+        return ReviewContribution.objects.none()
+    return review.contributions.select_related("agency")
+
+
+def recommendations_for(review: CaseReview | None) -> QuerySet[Recommendation]:
+    if review is None:
+        return Recommendation.objects.none()
+    return review.recommendations.select_related("owner_agency")
+
+
+def escalations_for(application: Application) -> QuerySet[Escalation]:
+    return application.escalations.select_related("recorded_by")
+
+
+@dataclass(frozen=True)
+class AnnualFigures:
+    """What s104 requires the bodies to publish, for applications received between start and end."""
+
+    start: date
+    end: date
+    applications_received: int
+    threshold_met: int
+    threshold_not_met: int
+    reviews_carried_out: int
+    reviews_with_recommendations: int
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [
+            ("Applications received", self.applications_received),
+            ("Applications where the threshold was met", self.threshold_met),
+            ("Applications where the threshold was not met", self.threshold_not_met),
+            ("Case reviews carried out", self.reviews_carried_out),
+            ("Case reviews that resulted in recommendations", self.reviews_with_recommendations),
+        ]
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
+def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
+    """The s104 publication figures for applications received from `start` to `end` (both included).
+
+    Every figure follows the applications received in the period (a cohort), so a year's published
+    figures do not move when a late decision or review lands in the next year. One SQL aggregate.
+    """
+    since, until = _day_bounds(start, end)
+    has_recommendations = Exists(Recommendation.objects.filter(review__application=OuterRef("pk")))
+    reviewed = Q(review__held_on__isnull=False)
+    totals = (
+        visible_applications(user)
+        .filter(received_at__gte=since, received_at__lt=until)
+        .aggregate(
+            n_received=Count("id"),
+            n_met=Count("id", filter=Q(threshold_met=True)),
+            n_not_met=Count("id", filter=Q(threshold_met=False)),
+            n_reviews=Count("id", filter=reviewed),
+            n_with_recommendations=Count("id", filter=reviewed & Q(has_recommendations)),
+        )
+    )
+    return AnnualFigures(
+        start=start,
+        end=end,
+        applications_received=totals["n_received"],
+        threshold_met=totals["n_met"],
+        threshold_not_met=totals["n_not_met"],
+        reviews_carried_out=totals["n_reviews"],
+        reviews_with_recommendations=totals["n_with_recommendations"],
+    )
+
+
+def financial_year(starting: int) -> tuple[date, date]:
+    """1 April to 31 March: the year the partnership board reports in."""
+    return date(starting, 4, 1), date(starting + 1, 3, 31)
+
+
+def current_financial_year(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def deadlines_for(*, user, today: date | None = None, limit: int = 25) -> list[Application]:
+    """Open applications whose next deadline is overdue or due within the next few working days."""
+    today = today or timezone.localdate()
+    horizon = add_working_days(today, conf.get("DUE_SOON_WORKING_DAYS"))
+    return list(
+        visible_applications(user)
+        .filter(status__in=OPEN_STATUSES, next_due__isnull=False, next_due__lte=horizon)
+        .select_related("owner_agency")
+        .order_by("next_due", "id")[:limit]
+    )
+
+
+def overdue_count(*, user, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return visible_applications(user).filter(status__in=OPEN_STATUSES, next_due__lt=today).count()
+
+
+@dataclass
+class TimelineEvent:
+    title: str
+    when: datetime
+    byline: str
+    changes: list
+
+
+def timeline(application: Application) -> list[TimelineEvent]:
+    """Everything recorded on the application, newest first, from history (one query per record type)."""
+    from audit.history import entries
+
+    review_ids = list(CaseReview.history.filter(application_id=application.pk).values_list("id", flat=True).distinct())
+    sources = (
+        ("Application", Application.history.filter(id=application.pk)),
+        ("Incident", ApplicationIncident.history.filter(application_id=application.pk)),
+        ("Linked case", CaseLink.history.filter(application_id=application.pk)),
+        ("Review", CaseReview.history.filter(application_id=application.pk)),
+        ("Body's information", ReviewContribution.history.filter(review_id__in=review_ids)),
+        ("Recommendation", Recommendation.history.filter(review_id__in=review_ids)),
+        ("Escalation", Escalation.history.filter(application_id=application.pk)),
+    )
+    events = []
+    for label, records in sources:
+        for entry in entries(records.select_related("history_user"), model_label=label):
+            user = entry.user
+            byline = (user.get_full_name() or user.get_username()) if user else "Member of the public / system"
+            events.append(
+                TimelineEvent(
+                    title=entry.reason or f"{label} {entry.kind}", when=entry.when, byline=byline, changes=entry.changes
+                )
+            )
+    events.sort(key=lambda e: e.when, reverse=True)
+    return events

@@ -1,0 +1,538 @@
+"""Every write to the Community Trigger: one transaction each, history with the acting user and a reason.
+
+One service per transition of the application's lifecycle (models.TRANSITIONS); an illegal move raises
+InvalidTransition with a message for the user. Deadlines are computed here and stored.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from casework import access
+from casework.errors import InvalidTransition, NotAllowed
+from casework.models import ActionStatus, Agency, AgencyKind, Case
+from casework.services import save_with_history
+
+from . import conf, deadlines
+from .models import (
+    ESCALATION_TRANSITIONS,
+    TRANSITIONS,
+    Application,
+    ApplicationIncident,
+    ApplicationReferenceCounter,
+    ApplicationStatus,
+    ApplyingFor,
+    CaseLink,
+    CaseReview,
+    Channel,
+    ContactPreference,
+    Escalation,
+    EscalationResult,
+    EscalationStatus,
+    Recommendation,
+    ReviewContribution,
+)
+from .selectors import CHANGE_PERMISSION, normalise_postcode, visible_applications
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IncidentReport:
+    """An incident as the applicant (or the officer taking the call) describes it."""
+
+    occurred_on: date
+    reported_on: date
+    reported_to: str
+    agency_reference: str = ""
+    hate_related: bool = False
+    description: str = ""
+
+
+@dataclass
+class ApplicationDetails:
+    """What the applicant tells us, whichever way they apply."""
+
+    applicant_name: str
+    contact_preference: str
+    problem_description: str
+    problem_location: str
+    applying_for: str = ApplyingFor.SELF
+    applicant_email: str = ""
+    applicant_phone: str = ""
+    applicant_address: str = ""
+    applicant_postcode: str = ""
+    victim_name: str = ""
+    victim_relationship: str = ""
+    victim_consent: bool = False
+    problem_postcode: str = ""
+    incidents: list[IncidentReport] = field(default_factory=list)
+
+
+def _allocate_reference(year: int) -> str:
+    """Next reference such as CT-2026-0007; the counter row is locked so two callers never share one."""
+    ApplicationReferenceCounter.objects.get_or_create(year=year)
+    counter = ApplicationReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number = F("last_number") + 1
+    counter.save(update_fields=["last_number"])
+    counter.refresh_from_db()
+    return f"{conf.get('REFERENCE_PREFIX')}-{year}-{counter.last_number:04d}"
+
+
+def receiving_agency() -> Agency:
+    """The agency that owns applications made through the public form."""
+    agency = Agency.objects.filter(short_name=conf.get("RECEIVING_AGENCY"), is_active=True).first()
+    if agency is None:
+        agency = Agency.objects.filter(kind=AgencyKind.COUNCIL, is_active=True).order_by("id").first()
+    if agency is None:
+        raise ImproperlyConfigured(
+            "No agency can receive Community Trigger applications: set TRIGGERS['RECEIVING_AGENCY']"
+        )
+    return agency
+
+
+def _require_change(user, application: Application | None = None) -> None:
+    if user is None or not user.has_perm(CHANGE_PERMISSION):
+        raise NotAllowed("You do not have permission to change Community Trigger applications.")
+    if application is not None and not visible_applications(user).filter(pk=application.pk).exists():
+        raise NotAllowed("You do not have permission to change this application.")
+
+
+def _validate(details: ApplicationDetails) -> None:
+    if details.applying_for == ApplyingFor.SOMEONE_ELSE:
+        if not details.victim_name.strip():
+            raise NotAllowed("Give the name of the person, business or group the application is for.")
+        if not details.victim_consent:
+            raise NotAllowed("Someone applying for a victim needs the victim's consent.")
+    preference = details.contact_preference
+    if preference == ContactPreference.EMAIL and not details.applicant_email:
+        raise NotAllowed("Give an email address to be contacted by email.")
+    if preference == ContactPreference.PHONE and not details.applicant_phone:
+        raise NotAllowed("Give a phone number to be contacted by phone.")
+    if preference == ContactPreference.LETTER and not details.applicant_address:
+        raise NotAllowed("Give a postal address to be contacted by letter.")
+    for incident in details.incidents:
+        if incident.reported_on < incident.occurred_on:
+            raise NotAllowed("An incident cannot have been reported before it happened.")
+
+
+def _refresh_next_due(application: Application) -> None:
+    application.next_due = deadlines.next_due(application)
+
+
+def _move(application: Application, to: str) -> str:
+    """Check the transition table; return the history reason for the move."""
+    allowed = TRANSITIONS.get(application.status, set())
+    if to not in allowed:
+        current = ApplicationStatus(application.status).label.lower()
+        names = ", ".join(ApplicationStatus(s).label.lower() for s in sorted(allowed)) or "nothing (it is finished)"
+        raise InvalidTransition(
+            f"An application that is {current} cannot become {ApplicationStatus(to).label.lower()}; "
+            f"it can become: {names}."
+        )
+    reason = f"Status {ApplicationStatus(application.status).label} → {ApplicationStatus(to).label}"
+    application.status = to
+    return reason
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+@transaction.atomic
+def receive_application(
+    *,
+    by,
+    details: ApplicationDetails,
+    channel: str,
+    owner_agency: Agency,
+    received_at: datetime | None = None,
+) -> Application:
+    """Record an application with its incidents and its deadlines. `by` is None for the public form."""
+    if by is not None and not by.has_perm("triggers.add_application"):
+        raise NotAllowed("You do not have permission to record Community Trigger applications.")
+    if channel not in Channel.values:
+        raise NotAllowed("Choose how the application was received.")
+    _validate(details)
+    received_at = received_at or timezone.now()
+    received_on = timezone.localtime(received_at).date()
+    acknowledge_by = deadlines.acknowledge_by(received_on)
+    application = Application(
+        reference=_allocate_reference(received_on.year),
+        channel=channel,
+        owner_agency=owner_agency,
+        received_at=received_at,
+        applicant_name=details.applicant_name.strip(),
+        applicant_email=details.applicant_email.strip(),
+        applicant_phone=details.applicant_phone.strip(),
+        applicant_address=details.applicant_address.strip(),
+        applicant_postcode=normalise_postcode(details.applicant_postcode),
+        contact_preference=details.contact_preference,
+        applying_for=details.applying_for,
+        victim_name=details.victim_name.strip() if details.applying_for == ApplyingFor.SOMEONE_ELSE else "",
+        victim_relationship=(
+            details.victim_relationship.strip() if details.applying_for == ApplyingFor.SOMEONE_ELSE else ""
+        ),
+        victim_consent=details.victim_consent and details.applying_for == ApplyingFor.SOMEONE_ELSE,
+        problem_description=details.problem_description.strip(),
+        problem_location=details.problem_location.strip(),
+        problem_postcode=normalise_postcode(details.problem_postcode),
+        hate_related=any(i.hate_related for i in details.incidents),
+        acknowledge_by=acknowledge_by,
+        threshold_decision_by=deadlines.threshold_decision_by(acknowledge_by),
+        created_by=by,
+    )
+    _refresh_next_due(application)
+    save_with_history(application, by, f"Application received ({Channel(channel).label.lower()})")
+    for report in details.incidents:
+        _save_incident(application, by, report)
+    return application
+
+
+def _save_incident(application: Application, by, report: IncidentReport) -> ApplicationIncident:
+    incident = ApplicationIncident(
+        application=application,
+        occurred_on=report.occurred_on,
+        reported_on=report.reported_on,
+        reported_to=report.reported_to,
+        agency_reference=report.agency_reference.strip(),
+        hate_related=report.hate_related,
+        description=report.description.strip(),
+    )
+    save_with_history(incident, by, "Incident listed")
+    return incident
+
+
+def submit_public_application(*, details: ApplicationDetails) -> Application:
+    """An application made by a member of the public through the online form."""
+    return receive_application(by=None, details=details, channel=Channel.ONLINE, owner_agency=receiving_agency())
+
+
+def send_acknowledgement(*, application: Application) -> bool:
+    """Email the applicant an acknowledgement. A failing mail server never loses the application:
+    it stays unacknowledged, so the acknowledgement deadline shows on the staff lists."""
+    if not application.applicant_email:
+        return False
+    now = timezone.now()
+    # The acknowledgement starts the decision clock: tell the applicant the date it sets.
+    context = {
+        "application": application,
+        "decision_by": deadlines.threshold_decision_by(timezone.localtime(now).date()),
+    }
+    subject = render_to_string("triggers/email/acknowledgement_subject.txt", context).strip()
+    body = render_to_string("triggers/email/acknowledgement.txt", context)
+    sender = conf.get("ACKNOWLEDGEMENT_FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
+    try:
+        send_mail(subject, body, sender, [application.applicant_email], fail_silently=False)
+    except Exception:  # noqa: BLE001 - any mail failure must leave the application safe
+        logger.warning("Acknowledgement email for %s could not be sent", application.reference, exc_info=True)
+        return False
+    _mark_acknowledged(application=application, by=None, method=ContactPreference.EMAIL, when=now)
+    return True
+
+
+@transaction.atomic
+def _mark_acknowledged(*, application: Application, by, method: str, when: datetime) -> Application:
+    application = _locked(application)
+    if application.acknowledged_at is not None:
+        return application
+    application.acknowledged_at = when
+    application.acknowledgement_method = method
+    if application.status == ApplicationStatus.RECEIVED and application.threshold_met is None:
+        application.threshold_decision_by = deadlines.threshold_decision_by(timezone.localtime(when).date())
+    _refresh_next_due(application)
+    save_with_history(application, by, f"Acknowledged by {ContactPreference(method).label.lower()}")
+    return application
+
+
+@transaction.atomic
+def record_acknowledgement(*, application: Application, by, method: str, acknowledged_on: date) -> Application:
+    """An officer acknowledged the application by phone, letter or email outside the system."""
+    _require_change(by, application)
+    application = _locked(application)
+    if application.acknowledged_at is not None:
+        raise InvalidTransition("This application has already been acknowledged.")
+    if method not in ContactPreference.values:
+        raise NotAllowed("Choose how the applicant was told.")
+    if acknowledged_on < timezone.localtime(application.received_at).date():
+        raise NotAllowed("The acknowledgement cannot be before the application was received.")
+    when = timezone.make_aware(datetime.combine(acknowledged_on, time(12)))
+    return _mark_acknowledged(application=application, by=by, method=method, when=when)
+
+
+@transaction.atomic
+def add_incident(*, application: Application, by, report: IncidentReport) -> ApplicationIncident:
+    _require_change(by, application)
+    application = _locked(application)
+    if not application.is_open:
+        raise InvalidTransition("Incidents can only be added while the application is open.")
+    if report.reported_on < report.occurred_on:
+        raise NotAllowed("An incident cannot have been reported before it happened.")
+    incident = _save_incident(application, by, report)
+    if report.hate_related and not application.hate_related:
+        application.hate_related = True
+        save_with_history(application, by, "Hate incident listed", update_fields=["hate_related"])
+    return incident
+
+
+@transaction.atomic
+def link_case(*, application: Application, case: Case, by, found_by: str = "") -> CaseLink:
+    """Link an existing case the officer can see; its incidents then count in the threshold check."""
+    _require_change(by, application)
+    if not access.visible_cases(by).filter(pk=case.pk).exists():
+        raise NotAllowed("You can only link cases you can see.")
+    if CaseLink.objects.filter(application=application, case=case).exists():
+        raise NotAllowed(f"Case {case.reference} is already linked to this application.")
+    link = CaseLink(application=application, case=case, found_by=found_by[:200], linked_by=by, linked_at=timezone.now())
+    save_with_history(link, by, f"Case {case.reference} linked")
+    return link
+
+
+@transaction.atomic
+def unlink_case(*, link: CaseLink, by) -> None:
+    _require_change(by, link.application)
+    link._history_user = by
+    link._change_reason = f"Case {link.case.reference} unlinked"
+    link.delete()
+
+
+@transaction.atomic
+def record_threshold_decision(
+    *, application: Application, by, met: bool, reason: str, reasoning: str = "", decided_at: datetime | None = None
+) -> Application:
+    """The manager's decision, with their reason and the check as it stood. Not met still gets a response."""
+    _require_change(by, application)
+    if not reason.strip():
+        raise NotAllowed("Give the reason for the decision: the applicant will be told it.")
+    application = _locked(application)
+    to = ApplicationStatus.THRESHOLD_MET if met else ApplicationStatus.THRESHOLD_NOT_MET
+    history_reason = _move(application, to)
+    decided_at = decided_at or timezone.now()
+    decided_on = timezone.localtime(decided_at).date()
+    application.threshold_met = met
+    application.threshold_reason = reason.strip()
+    application.threshold_reasoning = reasoning
+    application.threshold_decided_at = decided_at
+    application.threshold_decided_by = by
+    if met:
+        application.review_meeting_by = deadlines.review_meeting_by(decided_on)
+    else:
+        application.outcome_by = deadlines.outcome_by(decided_on)
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    return application
+
+
+@transaction.atomic
+def arrange_review(
+    *, application: Application, by, meeting_on: date, location: str, agencies: list[Agency]
+) -> CaseReview:
+    """Set the review meeting and invite the relevant bodies (council, police, health, housing provider)."""
+    _require_change(by, application)
+    if not agencies:
+        raise NotAllowed("Choose at least one body to take part in the review.")
+    application = _locked(application)
+    history_reason = _move(application, ApplicationStatus.REVIEW_ARRANGED)
+    if application.review_meeting_by is None:
+        application.review_meeting_by = deadlines.review_meeting_by(timezone.localdate())
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    review = CaseReview(application=application, meeting_on=meeting_on, location=location.strip(), chair=by)
+    save_with_history(review, by, "Review meeting arranged")
+    for agency in agencies:
+        contribution = ReviewContribution(review=review, agency=agency)
+        save_with_history(contribution, by, f"{agency} invited to the review")
+    return review
+
+
+def _open_review(application: Application) -> CaseReview:
+    review = CaseReview.objects.filter(application=application).first()
+    if review is None:
+        raise InvalidTransition("Arrange the review meeting first.")
+    return review
+
+
+@transaction.atomic
+def record_contribution(*, application: Application, by, agency: Agency, information: str) -> ReviewContribution:
+    """What one body knows about the case, gathered for the review."""
+    _require_change(by, application)
+    application = _locked(application)
+    if application.status not in (ApplicationStatus.REVIEW_ARRANGED, ApplicationStatus.REVIEWED):
+        raise InvalidTransition(
+            "Information can be recorded once the review is arranged and until the outcome is sent."
+        )
+    if not information.strip():
+        raise NotAllowed("Enter the information the body provided.")
+    review = _open_review(application)
+    contribution = ReviewContribution.objects.filter(review=review, agency=agency).first()
+    if contribution is None:
+        contribution = ReviewContribution(review=review, agency=agency)
+    contribution.information = information.strip()
+    save_with_history(contribution, by, f"Information from {agency} recorded")
+    return contribution
+
+
+@transaction.atomic
+def add_recommendation(
+    *, application: Application, by, description: str, owner_agency: Agency, due_date: date
+) -> Recommendation:
+    """A recommendation of the review and the body that will carry it out."""
+    _require_change(by, application)
+    application = _locked(application)
+    if application.status not in (ApplicationStatus.REVIEW_ARRANGED, ApplicationStatus.REVIEWED):
+        raise InvalidTransition("Recommendations are made at the review, before the outcome is sent.")
+    if not description.strip():
+        raise NotAllowed("Describe the recommendation.")
+    review = _open_review(application)
+    recommendation = Recommendation(
+        review=review, description=description.strip(), owner_agency=owner_agency, due_date=due_date, created_by=by
+    )
+    save_with_history(recommendation, by, "Recommendation made")
+    return recommendation
+
+
+@transaction.atomic
+def set_recommendation_status(*, recommendation: Recommendation, by, status: str) -> Recommendation:
+    _require_change(by, recommendation.review.application)
+    if status not in ActionStatus.values:
+        raise InvalidTransition("Unknown status.")
+    if recommendation.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and status != ActionStatus.OPEN:
+        raise InvalidTransition("A finished recommendation can only be reopened.")
+    recommendation.status = status
+    recommendation.completed_at = timezone.now() if status == ActionStatus.DONE else None
+    save_with_history(recommendation, by, f"Recommendation {ActionStatus(status).label.lower()}")
+    return recommendation
+
+
+@transaction.atomic
+def record_review_held(
+    *, application: Application, by, held_on: date, attended: list[Agency], findings: str
+) -> CaseReview:
+    """The meeting took place: who attended and what the review found. The outcome letter is then due."""
+    _require_change(by, application)
+    if not findings.strip():
+        raise NotAllowed("Record what the review found.")
+    if held_on > timezone.localdate():
+        raise NotAllowed("The meeting date cannot be in the future.")
+    application = _locked(application)
+    history_reason = _move(application, ApplicationStatus.REVIEWED)
+    review = _open_review(application)
+    review.held_on = held_on
+    review.findings = findings.strip()
+    save_with_history(review, by, "Review meeting held")
+    attended_ids = {a.pk for a in attended}
+    existing = {c.agency_id: c for c in review.contributions.all()}
+    for agency in attended:
+        if agency.pk not in existing:
+            existing[agency.pk] = ReviewContribution(review=review, agency=agency)
+    for agency_id, contribution in existing.items():
+        present = agency_id in attended_ids
+        if contribution.pk is None or contribution.attended != present:
+            contribution.attended = present
+            save_with_history(contribution, by, "Attendance recorded")
+    application.outcome_by = deadlines.outcome_by(held_on)
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    return review
+
+
+@transaction.atomic
+def send_outcome(*, application: Application, by, summary: str, sent_at: datetime | None = None) -> Application:
+    """Record the plain-language outcome sent to the applicant (the letter is printed from it)."""
+    _require_change(by, application)
+    if not summary.strip():
+        raise NotAllowed("Write the outcome for the applicant.")
+    application = _locked(application)
+    history_reason = _move(application, ApplicationStatus.OUTCOME_SENT)
+    application.outcome_summary = summary.strip()
+    application.outcome_sent_at = sent_at or timezone.now()
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    return application
+
+
+@transaction.atomic
+def close_application(
+    *, application: Application, by, notes: str = "", closed_at: datetime | None = None
+) -> Application:
+    _require_change(by, application)
+    application = _locked(application)
+    history_reason = _move(application, ApplicationStatus.CLOSED)
+    application.closed_at = closed_at or timezone.now()
+    application.closing_notes = notes.strip()
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by, reason: str) -> Application:
+    """The applicant withdrew; the application stays on record (and in the year's figures)."""
+    _require_change(by, application)
+    if not reason.strip():
+        raise NotAllowed("Say why the application was withdrawn.")
+    application = _locked(application)
+    history_reason = _move(application, ApplicationStatus.WITHDRAWN)
+    application.closed_at = timezone.now()
+    application.closing_notes = reason.strip()
+    _refresh_next_due(application)
+    save_with_history(application, by, history_reason)
+    return application
+
+
+ESCALATION_ALLOWED_FROM = {
+    ApplicationStatus.THRESHOLD_NOT_MET,
+    ApplicationStatus.REVIEWED,
+    ApplicationStatus.OUTCOME_SENT,
+    ApplicationStatus.CLOSED,
+}
+
+
+@transaction.atomic
+def request_escalation(*, application: Application, by, requested_on: date, grounds: str, body: str = "") -> Escalation:
+    """The applicant asked for the handling of their application to be reviewed."""
+    _require_change(by, application)
+    application = _locked(application)
+    if application.status not in ESCALATION_ALLOWED_FROM:
+        raise InvalidTransition("An escalation can be recorded once the threshold decision or the outcome is known.")
+    if application.escalations.filter(status=EscalationStatus.REQUESTED).exists():
+        raise InvalidTransition("There is already an escalation waiting for a result.")
+    if not grounds.strip():
+        raise NotAllowed("Say why the applicant is unhappy with the handling.")
+    if requested_on > timezone.localdate():
+        raise NotAllowed("The request date cannot be in the future.")
+    escalation = Escalation(
+        application=application,
+        requested_on=requested_on,
+        body=(body or conf.get("ESCALATION_BODY")).strip(),
+        grounds=grounds.strip(),
+        recorded_by=by,
+    )
+    save_with_history(escalation, by, f"Escalation to {escalation.body} requested")
+    return escalation
+
+
+@transaction.atomic
+def record_escalation_result(*, escalation: Escalation, by, result: str, notes: str, concluded_on: date) -> Escalation:
+    _require_change(by, escalation.application)
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if EscalationStatus.CONCLUDED not in ESCALATION_TRANSITIONS[escalation.status]:
+        raise InvalidTransition("This escalation already has a result.")
+    if result not in EscalationResult.values:
+        raise NotAllowed("Choose the result of the escalation.")
+    if concluded_on < escalation.requested_on:
+        raise NotAllowed("The result cannot be dated before the request.")
+    escalation.status = EscalationStatus.CONCLUDED
+    escalation.result = result
+    escalation.result_notes = notes.strip()
+    escalation.concluded_on = concluded_on
+    save_with_history(escalation, by, f"Escalation result: {EscalationResult(result).label}")
+    return escalation

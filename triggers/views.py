@@ -1,0 +1,714 @@
+"""Community Trigger screens for the community safety team.
+
+Each view: check access (model permission -> 403; an application the user may not see -> 404), call
+one service or selector, render. Detail pages, the letter and exports are recorded in the access log.
+"""
+
+import csv
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import AccessAction
+from audit.services import log_access
+from casework import access
+from casework.errors import CaseworkError
+from casework.pdf import pdf_response
+
+from . import conf, deadlines, selectors, services
+from .forms import (
+    AcknowledgementForm,
+    ApplicationFilter,
+    ArrangeReviewForm,
+    CloseForm,
+    ContributionForm,
+    DecisionForm,
+    EscalationForm,
+    EscalationResultForm,
+    FiguresForm,
+    IncidentForm,
+    IntakeForm,
+    LinkCaseForm,
+    OutcomeForm,
+    RecommendationForm,
+    RecommendationStatusForm,
+    ReviewHeldForm,
+    WithdrawForm,
+)
+from .models import (
+    TRANSITIONS,
+    Application,
+    ApplicationStatus,
+    CaseLink,
+    Escalation,
+    EscalationStatus,
+    Recommendation,
+)
+
+OBJECT_TYPE = "trigger_application"
+PAGE_SIZE = 25
+
+TABS = (
+    ("Summary", "triggers:application_detail"),
+    ("Threshold", "triggers:threshold"),
+    ("Review", "triggers:review"),
+    ("Outcome", "triggers:outcome"),
+    ("Escalation", "triggers:escalations"),
+    ("Timeline", "triggers:timeline"),
+)
+
+
+def _agency_name(user) -> str:
+    agency = access.agency_of(user)
+    return str(agency) if agency else ""
+
+
+def _log(request, application: Application, *, page: str, action: str = AccessAction.VIEW, **extra) -> None:
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=action,
+        object_type=OBJECT_TYPE,
+        object_id=application.pk,
+        object_label=application.reference,
+        details={"page": page, **extra},
+        path=request.path,
+    )
+
+
+def _require_view(request) -> None:
+    if not request.user.has_perm(selectors.VIEW_PERMISSION):
+        raise PermissionDenied("You do not have access to the Community Trigger")
+
+
+def _application(request, reference: str, *, change: bool = False) -> Application:
+    """404 for anyone who may not see the application; 403 for a reader who tries to change it."""
+    application = selectors.get_application(user=request.user, reference=reference)
+    if change and not request.user.has_perm(selectors.CHANGE_PERMISSION):
+        raise PermissionDenied("You can read this application but not change it")
+    return application
+
+
+def _context(request, application: Application, tab: str, **extra) -> dict:
+    tabs = [
+        {"label": label, "href": reverse(name, args=[application.reference]), "active": label == tab}
+        for label, name in TABS
+    ]
+    today = timezone.localdate()
+    return {
+        "application": application,
+        "tabs": tabs,
+        "tab": tab,
+        "can_change": request.user.has_perm(selectors.CHANGE_PERMISSION),
+        "overdue": application.is_open and application.next_due is not None and application.next_due < today,
+        "next_step": deadlines.next_step(application),
+        **extra,
+    }
+
+
+def _form_page(request, application, tab: str, form, heading: str, submit: str, **extra):
+    return render(
+        request,
+        "triggers/application_form_page.html",
+        _context(request, application, tab, form=form, heading=heading, submit=submit, **extra),
+    )
+
+
+def _saved(request, form, call, success: str):
+    try:
+        result = call()
+    except CaseworkError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def index(request):
+    """Applications with their next deadline; overdue ones flagged."""
+    _require_view(request)
+    application_filter = ApplicationFilter(request.GET or None, queryset=selectors.application_list(user=request.user))
+    applications = application_filter.qs.order_by("-received_at", "-id")
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type=OBJECT_TYPE,
+        details={"page": page.number, "rows_shown": len(page.object_list)},
+        path=request.path,
+    )
+    return render(
+        request,
+        "triggers/index.html",
+        {
+            "filter": application_filter,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "overdue_total": selectors.overdue_count(user=request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    """An application received by phone, email, letter or in person."""
+    agency = access.agency_of(request.user)
+    if not request.user.has_perm("triggers.add_application") or agency is None:
+        raise PermissionDenied("You cannot record Community Trigger applications")
+    form = IntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = services.ApplicationDetails(
+            **{name: data[name] for name in services.ApplicationDetails.__dataclass_fields__ if name in data}
+        )
+        received_on: date = data["received_on"]
+        received_at = (
+            timezone.now()
+            if received_on == timezone.localdate()
+            else timezone.make_aware(datetime.combine(received_on, time(9)))
+        )
+        application = _saved(
+            request,
+            form,
+            lambda: services.receive_application(
+                by=request.user, details=details, channel=data["channel"], owner_agency=agency, received_at=received_at
+            ),
+            "Application recorded",
+        )
+        if application:
+            messages.info(request, "Add the incidents the applicant reported, then check the threshold.")
+            return redirect("triggers:application_detail", application.reference)
+    return render(request, "triggers/application_create.html", {"form": form})
+
+
+def application_detail(request, reference):
+    application = _application(request, reference)
+    _log(request, application, page="summary")
+    return render(
+        request,
+        "triggers/application_summary.html",
+        _context(request, application, "Summary", incidents=selectors.incidents_for(application)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incident_add(request, reference):
+    application = _application(request, reference, change=True)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = services.IncidentReport(**form.cleaned_data)
+        if _saved(
+            request,
+            form,
+            lambda: services.add_incident(application=application, by=request.user, report=report),
+            "Incident added",
+        ):
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Summary", form, "Add an incident the applicant reported", "Add incident")
+
+
+@require_http_methods(["GET", "POST"])
+def acknowledge(request, reference):
+    application = _application(request, reference, change=True)
+    form = AcknowledgementForm(
+        request.POST or None,
+        initial={"method": application.contact_preference, "acknowledged_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.record_acknowledgement(
+                application=application,
+                by=request.user,
+                method=form.cleaned_data["method"],
+                acknowledged_on=form.cleaned_data["acknowledged_on"],
+            ),
+            "Acknowledgement recorded",
+        ):
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Summary", form, "Record the acknowledgement", "Save acknowledgement")
+
+
+def threshold(request, reference):
+    """The threshold check with its reasoning, the linked cases and candidates to link."""
+    application = _application(request, reference)
+    links = list(selectors.linked_cases(application=application, user=request.user))
+    _log(request, application, page="threshold", linked_cases=[link.case.reference for link in links])
+    can_change = request.user.has_perm(selectors.CHANGE_PERMISSION)
+    related = (
+        selectors.related_cases(application=application, user=request.user)
+        if can_change and application.is_open
+        else []
+    )
+    return render(
+        request,
+        "triggers/application_threshold.html",
+        _context(
+            request,
+            application,
+            "Threshold",
+            check=selectors.threshold_check(application=application, user=request.user),
+            links=links,
+            related=related,
+            link_form=LinkCaseForm(),
+            may_decide=ApplicationStatus.THRESHOLD_MET in TRANSITIONS[application.status],
+        ),
+    )
+
+
+@require_POST
+def case_link(request, reference):
+    application = _application(request, reference, change=True)
+    form = LinkCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the reference of the case to link")
+        return redirect("triggers:threshold", reference)
+    case_reference = form.cleaned_data["case_reference"].strip().upper()
+    case = access.visible_cases(request.user).filter(reference=case_reference).first()
+    if case is None:
+        messages.error(request, f"No case {case_reference} that you can see")
+        return redirect("triggers:threshold", reference)
+    try:
+        services.link_case(
+            application=application, case=case, by=request.user, found_by=form.cleaned_data["found_by"] or "reference"
+        )
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Case {case.reference} linked")
+    return redirect("triggers:threshold", reference)
+
+
+@require_POST
+def case_unlink(request, reference, link_id):
+    application = _application(request, reference, change=True)
+    link = get_object_or_404(
+        CaseLink.objects.select_related("case", "application"),
+        pk=link_id,
+        application=application,
+        case__in=access.visible_cases(request.user),
+    )
+    try:
+        services.unlink_case(link=link, by=request.user)
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Case {link.case.reference} unlinked")
+    return redirect("triggers:threshold", reference)
+
+
+@require_http_methods(["GET", "POST"])
+def decision(request, reference):
+    application = _application(request, reference, change=True)
+    check = selectors.threshold_check(application=application, user=request.user)
+    form = DecisionForm(request.POST or None, initial={"met": "yes" if check.met else "no"})
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.record_threshold_decision(
+                application=application,
+                by=request.user,
+                met=form.cleaned_data["met"],
+                reason=form.cleaned_data["reason"],
+                reasoning=check.text,
+            ),
+            "Threshold decision recorded",
+        ):
+            return redirect("triggers:threshold", reference)
+    return _form_page(
+        request, application, "Threshold", form, "Record the threshold decision", "Save decision", check=check
+    )
+
+
+def review(request, reference):
+    application = _application(request, reference)
+    _log(request, application, page="review")
+    case_review = selectors.review_for(application)
+    return render(
+        request,
+        "triggers/application_review.html",
+        _context(
+            request,
+            application,
+            "Review",
+            review=case_review,
+            contributions=selectors.contributions_for(case_review),
+            recommendations=selectors.recommendations_for(case_review),
+            status_form=RecommendationStatusForm(),
+            may_arrange=ApplicationStatus.REVIEW_ARRANGED in TRANSITIONS[application.status],
+            may_add=application.status in (ApplicationStatus.REVIEW_ARRANGED, ApplicationStatus.REVIEWED),
+            may_hold=application.status == ApplicationStatus.REVIEW_ARRANGED,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_arrange(request, reference):
+    application = _application(request, reference, change=True)
+    form = ArrangeReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(
+            request,
+            form,
+            lambda: services.arrange_review(
+                application=application,
+                by=request.user,
+                meeting_on=data["meeting_on"],
+                location=data["location"],
+                agencies=list(data["agencies"]),
+            ),
+            "Review meeting arranged",
+        ):
+            return redirect("triggers:review", reference)
+    return _form_page(request, application, "Review", form, "Arrange the review meeting", "Arrange meeting")
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_add(request, reference):
+    application = _application(request, reference, change=True)
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.record_contribution(
+                application=application,
+                by=request.user,
+                agency=form.cleaned_data["agency"],
+                information=form.cleaned_data["information"],
+            ),
+            "Information recorded",
+        ):
+            return redirect("triggers:review", reference)
+    return _form_page(request, application, "Review", form, "Record information from a body", "Save information")
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_add(request, reference):
+    application = _application(request, reference, change=True)
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(
+            request,
+            form,
+            lambda: services.add_recommendation(
+                application=application,
+                by=request.user,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                due_date=data["due_date"],
+            ),
+            "Recommendation added",
+        ):
+            return redirect("triggers:review", reference)
+    return _form_page(request, application, "Review", form, "Add a recommendation", "Add recommendation")
+
+
+@require_POST
+def recommendation_status(request, reference, recommendation_id):
+    application = _application(request, reference, change=True)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review__application"),
+        pk=recommendation_id,
+        review__application=application,
+    )
+    form = RecommendationStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_recommendation_status(
+                recommendation=recommendation, by=request.user, status=form.cleaned_data["status"]
+            )
+            messages.success(request, "Recommendation updated")
+        except CaseworkError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid status")
+    return redirect("triggers:review", reference)
+
+
+@require_http_methods(["GET", "POST"])
+def review_held(request, reference):
+    application = _application(request, reference, change=True)
+    case_review = selectors.review_for(application)
+    initial = {"held_on": case_review.meeting_on if case_review else timezone.localdate()}
+    if case_review is not None:
+        initial["attended"] = [c.agency_id for c in case_review.contributions.all()]
+    form = ReviewHeldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(
+            request,
+            form,
+            lambda: services.record_review_held(
+                application=application,
+                by=request.user,
+                held_on=data["held_on"],
+                attended=list(data["attended"]),
+                findings=data["findings"],
+            ),
+            "Review meeting recorded",
+        ):
+            return redirect("triggers:review", reference)
+    return _form_page(request, application, "Review", form, "Record the review meeting", "Save meeting")
+
+
+def _draft_outcome(application: Application, case_review, recommendations) -> str:
+    """A plain-language starting point for the letter; the officer edits it before sending."""
+    if case_review is not None and case_review.held_on:
+        lines = [
+            f"We held a case review meeting on {case_review.held_on:%d %B %Y} with the organisations involved.",
+            "",
+            case_review.findings,
+        ]
+        if recommendations:
+            lines += [
+                "",
+                "We have agreed the actions listed below. Each organisation will tell us when its action is done.",
+            ]
+        return "\n".join(lines)
+    return "\n".join(
+        [
+            "We have looked carefully at your application and at the reports the council, the police and your "
+            "housing provider hold.",
+            "",
+            f"We decided that the threshold for a case review was not met: {application.threshold_reason}",
+            "",
+            "This does not mean we will not help. Please keep reporting each incident as it happens.",
+        ]
+    )
+
+
+def outcome(request, reference):
+    application = _application(request, reference)
+    _log(request, application, page="outcome")
+    case_review = selectors.review_for(application)
+    return render(
+        request,
+        "triggers/application_outcome.html",
+        _context(
+            request,
+            application,
+            "Outcome",
+            may_send=ApplicationStatus.OUTCOME_SENT in TRANSITIONS[application.status],
+            may_close=ApplicationStatus.CLOSED in TRANSITIONS[application.status],
+            may_withdraw=ApplicationStatus.WITHDRAWN in TRANSITIONS[application.status],
+            review=case_review,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_send(request, reference):
+    application = _application(request, reference, change=True)
+    case_review = selectors.review_for(application)
+    recommendations = list(selectors.recommendations_for(case_review))
+    form = OutcomeForm(
+        request.POST or None, initial={"summary": _draft_outcome(application, case_review, recommendations)}
+    )
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.send_outcome(
+                application=application, by=request.user, summary=form.cleaned_data["summary"]
+            ),
+            "Outcome recorded: print the letter and send it to the applicant",
+        ):
+            return redirect("triggers:outcome", reference)
+    return _form_page(request, application, "Outcome", form, "Write the outcome for the applicant", "Save outcome")
+
+
+def outcome_letter(request, reference):
+    """The outcome letter as a PDF, in plain language; every print is logged."""
+    application = _application(request, reference)
+    if not application.outcome_summary:
+        messages.error(request, "Write the outcome before printing the letter")
+        return redirect("triggers:outcome", reference)
+    case_review = selectors.review_for(application)
+    _log(request, application, page="outcome letter", action=AccessAction.PRINT)
+    return pdf_response(
+        "triggers/outcome_letter.html",
+        {
+            "application": application,
+            "review": case_review,
+            "recommendations": list(selectors.recommendations_for(case_review)),
+            "escalation_body": conf.get("ESCALATION_BODY"),
+            "today": timezone.localdate(),
+        },
+        filename=f"{application.reference}-outcome.pdf",
+        request=request,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close(request, reference):
+    application = _application(request, reference, change=True)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.close_application(
+                application=application, by=request.user, notes=form.cleaned_data["notes"]
+            ),
+            "Application closed",
+        ):
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Outcome", form, "Close the application", "Close application")
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, reference):
+    application = _application(request, reference, change=True)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            request,
+            form,
+            lambda: services.withdraw_application(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "Application withdrawn",
+        ):
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Outcome", form, "Record that the application was withdrawn", "Withdraw")
+
+
+def escalations(request, reference):
+    application = _application(request, reference)
+    _log(request, application, page="escalations")
+    return render(
+        request,
+        "triggers/application_escalations.html",
+        _context(
+            request,
+            application,
+            "Escalation",
+            escalations=selectors.escalations_for(application),
+            may_escalate=application.status in services.ESCALATION_ALLOWED_FROM,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_add(request, reference):
+    application = _application(request, reference, change=True)
+    form = EscalationForm(
+        request.POST or None, initial={"body": conf.get("ESCALATION_BODY"), "requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(
+            request,
+            form,
+            lambda: services.request_escalation(
+                application=application,
+                by=request.user,
+                requested_on=data["requested_on"],
+                grounds=data["grounds"],
+                body=data["body"],
+            ),
+            "Escalation recorded",
+        ):
+            return redirect("triggers:escalations", reference)
+    return _form_page(request, application, "Escalation", form, "Record an escalation request", "Save escalation")
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_result(request, reference, escalation_id):
+    application = _application(request, reference, change=True)
+    escalation = get_object_or_404(
+        Escalation.objects.select_related("application"),
+        pk=escalation_id,
+        application=application,
+        status=EscalationStatus.REQUESTED,
+    )
+    form = EscalationResultForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(
+            request,
+            form,
+            lambda: services.record_escalation_result(
+                escalation=escalation,
+                by=request.user,
+                result=data["result"],
+                notes=data["notes"],
+                concluded_on=data["concluded_on"],
+            ),
+            "Escalation result recorded",
+        ):
+            return redirect("triggers:escalations", reference)
+    return _form_page(
+        request, application, "Escalation", form, f"Result of the escalation to {escalation.body}", "Save result"
+    )
+
+
+def timeline(request, reference):
+    application = _application(request, reference)
+    _log(request, application, page="timeline")
+    return render(
+        request,
+        "triggers/application_timeline.html",
+        _context(request, application, "Timeline", events=selectors.timeline(application)),
+    )
+
+
+def _figure_years() -> list[int]:
+    current = selectors.current_financial_year()
+    return list(range(current, current - 8, -1))
+
+
+def figures(request):
+    """The s104 publication figures for any year (April to March)."""
+    _require_view(request)
+    years = _figure_years()
+    form = FiguresForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    start, end = selectors.financial_year(year)
+    return render(
+        request,
+        "triggers/figures.html",
+        {
+            "form": form,
+            "year": year,
+            "figures": selectors.annual_figures(user=request.user, start=start, end=end),
+        },
+    )
+
+
+def figures_csv(request):
+    _require_view(request)
+    form = FiguresForm(request.GET or None, years=_figure_years())
+    year = form.cleaned_data["year"] if form.is_valid() else selectors.current_financial_year()
+    start, end = selectors.financial_year(year)
+    annual = selectors.annual_figures(user=request.user, start=start, end=end)
+    log_access(
+        user=request.user,
+        agency=_agency_name(request.user),
+        action=AccessAction.EXPORT,
+        object_type="trigger_figures",
+        object_label=f"{year}/{str(year + 1)[-2:]}",
+        details={"format": "csv", "start": start.isoformat(), "end": end.isoformat()},
+        path=request.path,
+    )
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="community-trigger-{year}-{year + 1}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Period", "Measure", "Number"])
+    period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
+    for label, value in annual.rows():
+        writer.writerow([period, label, value])
+    return response
