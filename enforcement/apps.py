@@ -24,8 +24,12 @@ def my_work_sections(*, user, today):
 
     def items(deadlines):
         return [
-            WorkItem(text=f"{d.case_reference + ': ' if d.case_reference else ''}{d.label}", href=d.url, due=d.due,
-                     overdue=d.overdue)
+            WorkItem(
+                text=f"{d.case_reference + ': ' if d.case_reference else ''}{d.label}",
+                href=d.url,
+                due=d.due,
+                overdue=d.overdue,
+            )
             for d in deadlines[:15]
         ]
 
