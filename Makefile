@@ -48,7 +48,7 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: migrate
-	$(PY) -m bench.run
+	$(PY) -m bench.run --cases 10000 --fresh
 
 clean:
 	rm -rf $(VENV) node_modules static/build var

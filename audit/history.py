@@ -87,3 +87,91 @@ def entries(records, *, model_label: str) -> list[HistoryEntry]:
         )
         last_by_object[object_id] = record
     return result
+
+
+def historical_models(*, existing_only: bool = False) -> list:
+    """Every django-simple-history model in the project (any app), found without importing the apps.
+
+    With existing_only, models whose table is not migrated yet are left out (one catalogue query).
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    models = [m for m in apps.get_models() if m.__name__.startswith("Historical") and hasattr(m, "instance_type")]
+    if existing_only:
+        tables = set(connection.introspection.table_names())
+        models = [m for m in models if m._meta.db_table in tables]
+    return models
+
+
+def relation_fields(history_model, target) -> list:
+    """Foreign keys of a history model that point at `target` (a live model class)."""
+    return [
+        f
+        for f in history_model._meta.fields
+        if f.is_relation and f.related_model is target and f.name not in ("history_user", "history_relation")
+    ]
+
+
+def _display(value: Any) -> str:
+    import json
+    from datetime import date
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(local, "j M Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j M Y")
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
+def _object_label(obj) -> str:
+    if hasattr(obj, "get_full_name") and hasattr(obj, "get_username"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def readable(entries_: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Replace raw values in the changes with what a person reads: names for foreign keys, Yes/No, dates.
+
+    Foreign keys are resolved with one query per related model, however many entries there are.
+    """
+    wanted: dict[Any, set] = {}
+    relations: dict[tuple, Any] = {}
+    for entry in entries_:
+        meta = entry.record._meta
+        for change in entry.changes:
+            f = next((x for x in meta.fields if x.attname == change.field), None)
+            if f is not None and f.is_relation:
+                relations[(meta.label, change.field)] = f.related_model
+                for value in (change.before, change.after):
+                    if value is not None:
+                        wanted.setdefault(f.related_model, set()).add(value)
+    labels: dict[Any, dict] = {
+        model: {pk: _object_label(obj) for pk, obj in model._base_manager.in_bulk(list(ids)).items()}
+        for model, ids in wanted.items()
+    }
+    for entry in entries_:
+        for change in entry.changes:
+            model = relations.get((entry.record._meta.label, change.field))
+            if model is None:
+                change.before, change.after = _display(change.before), _display(change.after)
+                continue
+            found = labels.get(model, {})
+            for side in ("before", "after"):
+                value = getattr(change, side)
+                if value is not None:
+                    text = found.get(value, f"{model._meta.verbose_name} {value} (no longer exists)")
+                    setattr(change, side, text)
+                else:
+                    setattr(change, side, "")
+    return entries_

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -156,17 +157,51 @@ def log_disclosure(
     return row
 
 
-def verify_chain(log: str) -> tuple[int, Any]:
-    """Walk a log in insertion order; return (rows checked, first broken row or None)."""
+@dataclass
+class ChainReport:
+    """The result of re-computing one log's chain: rows verified and, if any, the first broken link."""
+
+    log: str
+    checked: int
+    broken: Any = None  # the first row whose link does not hold, when there is one
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def check_chain(log: str) -> ChainReport:
+    """Walk a log in insertion order, re-computing each hash; stop at the first link that does not hold.
+
+    A row edited in place fails its own hash; a row deleted from the middle breaks the next row's link; rows
+    deleted from the end disagree with the chain head's count and last hash.
+    """
     model, fields = CHAINS[log]
     prev = GENESIS
     checked = 0
     for row in model.objects.order_by("id").iterator(chunk_size=2000):
-        if row.prev_hash != prev or row_hash(row, fields, prev) != row.hash:
-            return checked, row
+        if row.prev_hash != prev:
+            return ChainReport(log, checked, row, "its link to the previous row is broken (a row was removed)")
+        if row_hash(row, fields, prev) != row.hash:
+            return ChainReport(log, checked, row, "its content does not match its hash (the row was altered)")
         prev = row.hash
         checked += 1
     head = ChainHead.objects.filter(log=log).first()
     if head is not None and head.length != checked:
-        return checked, f"chain head says {head.length} rows but {checked} are present (rows deleted?)"
-    return checked, None
+        return ChainReport(
+            log, checked, None, f"the chain head says {head.length} rows but {checked} are present (rows deleted?)"
+        )
+    if head is not None and checked and head.last_hash != prev:
+        return ChainReport(log, checked, None, "the chain head's last hash does not match the last row")
+    if head is None and checked:
+        return ChainReport(log, checked, None, "the chain head is missing")
+    return ChainReport(log, checked)
+
+
+def verify_chain(log: str) -> tuple[int, Any]:
+    """Walk a log in insertion order; return (rows checked, first broken row or a description, or None)."""
+    report = check_chain(log)
+    if report.ok:
+        return report.checked, None
+    return report.checked, report.broken if report.broken is not None else report.problem

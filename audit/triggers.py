@@ -8,6 +8,8 @@ suites that flush the database hold scope 'flush'. Triggers are (re)installed af
 history tables of apps added later are covered without a migration per app.
 """
 
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.db import connection as default_connection
 
@@ -83,3 +85,26 @@ def post_migrate_install(using="default", **kwargs) -> None:
     from django.db import connections
 
     install(connections[using])
+
+
+@contextmanager
+def erasure_permit(*, granted_by: str, reason: str, using: str = "default"):
+    """Let the current transaction rewrite history rows (never the audit logs) for a lawful erasure.
+
+    The permit row is inserted inside the caller's transaction and deleted before it commits, so no other
+    transaction ever sees it. If the erasure fails the rollback removes it too.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("An erasure permit is only valid inside a transaction (use transaction.atomic)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PERMIT_TABLE} (scope, granted_by, reason) VALUES ('erasure', %s, %s) RETURNING id",
+            [granted_by[:150], reason],
+        )
+        permit_id = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {PERMIT_TABLE} WHERE id = %s", [permit_id])

@@ -47,3 +47,16 @@ class CaseAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Sign-in security per role (config/two_factor.py) ---
+from .models import RoleSecurityPolicy  # noqa: E402
+
+
+@admin.register(RoleSecurityPolicy)
+class RoleSecurityPolicyAdmin(SimpleHistoryAdmin):
+    """Administrators choose which role groups must sign in with a code from an authenticator app."""
+
+    list_display = ("group", "require_two_factor")
+    list_filter = ("require_two_factor",)
+    search_fields = ("group__name",)

@@ -46,6 +46,16 @@ class GovUKForm(forms.Form):
                 messages["max_length"] = f"{label.capitalize()} must be {field.max_length} characters or fewer"
 
 
+class GovUKDateField(DateInputField):
+    """GOV.UK day/month/year date input that answers an absurd year with a message, not a server error."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError("Enter a real date") from error
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -171,7 +181,7 @@ class PartyForm(GovUKForm):
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
     organisation_name = forms.CharField(max_length=200, required=False, label="Organisation name")
-    date_of_birth = DateInputField(required=False, label="Date of birth (optional)", help_text="For example, 27 3 1980")
+    date_of_birth = GovUKDateField(required=False, label="Date of birth (optional)", help_text="For example, 27 3 1980")
     phone = forms.CharField(max_length=30, required=False, label="Phone (optional)")
     email = forms.EmailField(required=False, label="Email (optional)")
     is_anonymous = forms.BooleanField(
@@ -282,7 +292,7 @@ class ActionForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
-    due_date = DateInputField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
 
     def clean_due_date(self):
         value = self.cleaned_data.get("due_date")

@@ -428,3 +428,54 @@ class CaseShare(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+# --- The partner API's tokens (config/api.py; docs/api.md) ---
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API, acting as one user with that user's permissions.
+
+    Only a SHA-256 hash of the secret is stored: the secret is shown once, when the token is created.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the system that uses it.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16, help_text="The secret's first characters, to recognise it by.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
+# --- Sign-in security per role (config/two_factor.py; docs/security.md) ---
+
+
+class RoleSecurityPolicy(models.Model):
+    """What a role group demands at sign-in: administrators decide in Django admin which roles need two-factor."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="security_policy")
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Members must set up an authenticator app and enter a code from it every time they sign in.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "role security policy"
+        verbose_name_plural = "role security policies"
+
+    def __str__(self) -> str:
+        return f"{self.group.name}: two-factor {'required' if self.require_two_factor else 'optional'}"

@@ -54,7 +54,7 @@ def save_with_history(instance, by, reason: str = "", **kwargs) -> None:
     """
     instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # history column is 100
     instance.save(**kwargs)
 
 

@@ -76,7 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -230,6 +232,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Reliability and security controls: two-factor sign-in (config/two_factor.py; which roles must use it is
+# set per role group in Django admin) and double-submit protection (config/idempotency.py). docs/security.md.
+SECURITY = {
+    "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "Barnet Safer Communities"),
+    "IDEMPOTENCY_CACHE": os.environ.get("IDEMPOTENCY_CACHE", "default"),
+    "IDEMPOTENCY_TTL_SECONDS": int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(6 * 60 * 60))),
+    "IDEMPOTENCY_WAIT_SECONDS": 10,
+}
+
 # Domain reference values that are local choices; see docs/ and domain.md.
 CASEWORK = {
     "REFERENCE_PREFIX": "ASB",
@@ -245,10 +256,32 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Requests per API token (per user for the browser session); more than this in the period gives 429.
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE_LIMIT", "600/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safer Communities Casework partner API",
     "DESCRIPTION": "Cases shared with your agency, incidents, actions, notes, MARAC referrals and notices.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "casework.models.CaseStatus",
+        "CaseCategoryEnum": "casework.models.CaseCategory",
+        "RiskLevelEnum": "casework.models.RiskLevel",
+        "CaseOutcomeEnum": "casework.models.CaseOutcome",
+        "ActionStatusEnum": "casework.models.ActionStatus",
+        "PartyRoleEnum": "casework.models.PartyRole",
+        "LegalBasisEnum": "casework.models.LegalBasis",
+        "ReferralStatusEnum": "marac.models.ReferralStatus",
+        "ConsentEnum": "marac.models.Consent",
+        "WarningStatusEnum": "enforcement.models.WarningStatus",
+        "CPNStatusEnum": "enforcement.models.CPNStatus",
+        "AppealOutcomeEnum": "enforcement.models.AppealOutcome",
+        "FPNStatusEnum": "enforcement.models.FPNStatus",
+        "ClosureStatusEnum": "enforcement.models.ClosureStatus",
+        "ServiceMethodEnum": "enforcement.models.ServiceMethod",
+    },
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/two-factor/", include("config.two_factor")),
     path("cases/", include("casework.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("marac/", include("marac.urls")),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("account/tokens/", include("config.token_urls")),
 ]
 
 # Public pages (no sign-in) are listed here so the anonymous-redirect test knows them.

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
+from casework.forms import GovUKDateField as CaseworkDateField
 from casework.forms import GovUKForm
 from casework.models import CaseParty, Evidence, PartyRole, Ward
 
@@ -23,7 +23,7 @@ from .models import (
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class GovUKDateField(DateInputField):
+class GovUKDateField(CaseworkDateField):
     """The GOV.UK date input with messages that say which date is missing."""
 
     def __init__(self, *, label: str, required: bool = True, **kwargs):

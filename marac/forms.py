@@ -1,11 +1,10 @@
 """Input for the CS MARAC screens, with GOV.UK error messages; services re-check every rule."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
 from casework.calendar import is_working_day
-from casework.forms import GovUKForm, UserChoiceField
+from casework.forms import GovUKDateField, GovUKForm, UserChoiceField
 from casework.models import Agency, LegalBasis
 
 from .models import AttendanceStatus, Consent, EntryReason, MaracRisk, NextStep
@@ -111,7 +110,7 @@ class ClosureProposalForm(GovUKForm):
 
 
 class MeetingForm(GovUKForm):
-    date = DateInputField(label="Date", help_text="For example, 27 3 2027")
+    date = GovUKDateField(label="Date", help_text="For example, 27 3 2027")
     start_time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, for example 10:00",
@@ -142,7 +141,7 @@ class MeetingForm(GovUKForm):
 
 
 class ScheduleForm(GovUKForm):
-    first = DateInputField(label="Date of the first meeting", help_text="For example, 27 3 2027")
+    first = GovUKDateField(label="Date of the first meeting", help_text="For example, 27 3 2027")
     count = forms.IntegerField(
         label="How many meetings to schedule",
         min_value=1,
@@ -241,7 +240,7 @@ class MaracActionForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
-    due_date = DateInputField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,8 +299,8 @@ class HeldForm(GovUKForm):
 
 
 class PeriodForm(GovUKForm):
-    start = DateInputField(label="From", required=False, help_text="For example, 1 4 2022")
-    end = DateInputField(label="To", required=False, help_text="For example, 31 3 2023")
+    start = GovUKDateField(label="From", required=False, help_text="For example, 1 4 2022")
+    end = GovUKDateField(label="To", required=False, help_text="For example, 31 3 2023")
 
     def clean(self):
         data = super().clean()

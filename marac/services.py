@@ -327,7 +327,7 @@ def mark_meeting_held(*, meeting: Meeting, by, minutes_notes: str = "") -> Meeti
 @transaction.atomic
 def approve_minutes(*, meeting: Meeting, by) -> Meeting:
     """The chair approves the minutes; with no chair recorded, the coordinator approves them."""
-    meeting = Meeting.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
     if meeting.chair_id is not None:
         if meeting.chair_id != by.pk:
             name = meeting.chair.get_full_name() or meeting.chair.get_username()

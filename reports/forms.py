@@ -1,10 +1,9 @@
 """Choosing the dashboard's period."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
-from casework.forms import GovUKForm
+from casework.forms import GovUKDateField, GovUKForm
 
 from . import periods
 
@@ -25,8 +24,8 @@ class PeriodForm(GovUKForm):
         error_messages={"required": "Choose a period"},
     )
     financial_year = forms.TypedChoiceField(coerce=int, required=False, label="Financial year")
-    start = DateInputField(required=False, label="From", help_text="For example, 1 3 2023")
-    end = DateInputField(required=False, label="To", help_text="For example, 31 5 2023")
+    start = GovUKDateField(required=False, label="From", help_text="For example, 1 3 2023")
+    end = GovUKDateField(required=False, label="To", help_text="For example, 31 5 2023")
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

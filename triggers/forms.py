@@ -4,14 +4,13 @@ import re
 from datetime import date, timedelta
 
 import django_filters
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from casework.forms import GovUKForm
+from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
 
 from .models import (
@@ -29,7 +28,7 @@ POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
 PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
-class RealDateField(DateInputField):
+class RealDateField(GovUKDateField):
     """GOV.UK date input whose messages name the question, and which refuses impossible dates."""
 
     def __init__(self, *, label: str, required_message: str, **kwargs):

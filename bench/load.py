@@ -1,0 +1,341 @@
+"""Load test: a mix of partner reads and officer writes against gunicorn on 127.0.0.1, driven by wrk.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k python -m bench.load --duration 60
+
+Signs users in by creating real sessions (no password round trip), writes a wrk Lua script that cycles
+through their requests (case list pages and filters, case detail, My work, and officers adding notes
+through the real form with a CSRF token), starts gunicorn on 127.0.0.1 only, runs wrk for a bounded time
+and number of requests, stops gunicorn, and reports requests/s, p50/p95/p99 and every error. Needs the
+`wrk` binary (Debian: `apt-get install wrk`).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
+_wsgi = None
+
+
+def application(environ, start_response):
+    """The project's WSGI app as gunicorn serves it for the load test (DEBUG off, like production)."""
+    global _wsgi
+    if _wsgi is None:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        from django.conf import settings
+        from django.core.wsgi import get_wsgi_application
+
+        _wsgi = get_wsgi_application()
+        settings.DEBUG = False
+    return _wsgi(environ, start_response)
+
+
+def _session_for(user) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def build_requests(*, partners: int, officers: int, write_share: float, seed: int) -> list[dict]:
+    """The request mix: each entry is one HTTP request wrk may send (method, path, cookie, body)."""
+    from django.contrib.auth import get_user_model
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.urls import reverse
+
+    from bench.generate import COUNCIL
+    from casework import access
+    from casework.models import Ward
+
+    rnd = random.Random(seed)
+    User = get_user_model()
+    partner_users = list(
+        User.objects.filter(
+            username__startswith="bench.", membership__agency__short_name__in=["barnet-homes", "met-police"]
+        ).order_by("username")[:partners]
+    )
+    officer_users = list(
+        User.objects.filter(username__startswith="bench.", membership__agency__short_name=COUNCIL).order_by("username")[
+            :officers
+        ]
+    )
+    wards = list(Ward.objects.values_list("pk", flat=True))
+    reads, writes = [], []
+    for user in partner_users:
+        csrf = _get_new_csrf_string()
+        cookie = f"sessionid={_session_for(user)}; csrftoken={csrf}"
+        visible = access.visible_cases(user)
+        refs = list(visible.order_by("-opened_at", "-id").values_list("reference", flat=True)[:200])
+        pages = max(1, visible.count() // 25)
+        case_list = reverse("casework:case_list")
+        reads.append({"method": "GET", "path": case_list, "cookie": cookie})
+        for _ in range(3):
+            page = rnd.randrange(1, pages + 1)
+            reads.append({"method": "GET", "path": f"{case_list}?page={page}", "cookie": cookie})
+            filters = f"status=open&status=investigating&ward={rnd.choice(wards)}"
+            reads.append({"method": "GET", "path": f"{case_list}?{filters}", "cookie": cookie})
+        for ref in rnd.sample(refs, min(8, len(refs))):
+            reads.append({"method": "GET", "path": reverse("casework:case_detail", args=[ref]), "cookie": cookie})
+        reads.append({"method": "GET", "path": reverse("home"), "cookie": cookie})
+    for user in officer_users:
+        csrf = _get_new_csrf_string()
+        cookie = f"sessionid={_session_for(user)}; csrftoken={csrf}"
+        refs = list(
+            access.changeable_cases(user)
+            .filter(officer=user)
+            .exclude(status="closed")
+            .values_list("reference", flat=True)[:50]
+        )
+        for ref in refs[:10]:
+            writes.append(
+                {
+                    "method": "POST",
+                    "path": reverse("casework:case_notes", args=[ref]),
+                    "cookie": cookie,
+                    "csrf": csrf,
+                    "body": "text=Load+test+note%3A+visited+the+address.",
+                }
+            )
+            reads.append({"method": "GET", "path": reverse("casework:case_detail", args=[ref]), "cookie": cookie})
+        reads.append({"method": "GET", "path": reverse("home"), "cookie": cookie})
+    if not reads or (write_share and not writes):
+        raise SystemExit("No bench users or cases found: run bench.generate on this database first")
+    # Repeat writes so they make up write_share of the list wrk draws from.
+    target_writes = int(len(reads) * write_share / (1 - write_share)) if write_share else 0
+    mix = reads + [writes[i % len(writes)] for i in range(target_writes)]
+    rnd.shuffle(mix)
+    return mix
+
+
+LUA = r"""
+local requests = {}
+local max_requests = %(max_requests)d
+local counter = 0
+local statuses = {}
+
+init = function(args)
+  local raw = {%(entries)s}
+  for i, r in ipairs(raw) do
+    local headers = {["Cookie"] = r.cookie, ["Host"] = "127.0.0.1"}
+    if r.csrf then
+      headers["X-CSRFToken"] = r.csrf
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+    end
+    requests[i] = wrk.format(r.method, r.path, headers, r.body)
+  end
+  math.randomseed(%(seed)d + (args[1] and tonumber(args[1]) or 0))
+end
+
+request = function()
+  return requests[math.random(#requests)]
+end
+
+response = function(status, headers, body)
+  counter = counter + 1
+  statuses[status] = (statuses[status] or 0) + 1
+  if counter >= max_requests then wrk.thread:stop() end
+end
+
+done = function(summary, latency, requests)
+  local out = {
+    requests = summary.requests, duration_us = summary.duration, bytes = summary.bytes,
+    connect_errors = summary.errors.connect, read_errors = summary.errors.read,
+    write_errors = summary.errors.write, status_errors = summary.errors.status,
+    timeout_errors = summary.errors.timeout,
+    p50_ms = latency:percentile(50) / 1000, p90_ms = latency:percentile(90) / 1000,
+    p95_ms = latency:percentile(95) / 1000, p99_ms = latency:percentile(99) / 1000,
+    max_ms = latency.max / 1000, mean_ms = latency.mean / 1000,
+  }
+  local parts = {}
+  for k, v in pairs(out) do parts[#parts + 1] = string.format('"%%s": %%s', k, v) end
+  io.write("WRK-JSON {" .. table.concat(parts, ", ") .. "}\n")
+end
+"""
+
+
+def _lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_script(mix: list[dict], *, max_requests: int, seed: int, path: Path) -> None:
+    entries = []
+    for r in mix:
+        fields = [
+            f"method = {_lua_string(r['method'])}",
+            f"path = {_lua_string(r['path'])}",
+            f"cookie = {_lua_string(r['cookie'])}",
+        ]
+        if r.get("csrf"):
+            fields += [f"csrf = {_lua_string(r['csrf'])}", f"body = {_lua_string(r['body'])}"]
+        entries.append("{" + ", ".join(fields) + "}")
+    path.write_text(LUA % {"entries": ",\n".join(entries), "max_requests": max_requests, "seed": seed})
+
+
+def _wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def run_load(
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    workers: int,
+    port: int,
+    max_requests: int,
+    write_share: float,
+    seed: int,
+    stdout,
+) -> dict:
+    from django.db import connection
+
+    from audit.models import AccessLog
+    from casework.models import Note
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    mix = build_requests(partners=12, officers=12, write_share=write_share, seed=seed)
+    notes_before, reads_logged_before = Note.objects.count(), AccessLog.objects.count()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    script = workdir / "mix.lua"
+    # wrk's per-thread cap: the total is bounded by max_requests.
+    write_script(mix, max_requests=max(1, max_requests // threads), seed=seed, path=script)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    error_log = workdir / "gunicorn-errors.log"
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.load:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--error-logfile",
+            str(error_log),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        stdout.write(
+            f"gunicorn pid {gunicorn.pid}, {workers} workers; wrk {threads} threads, {connections} "
+            f"connections, {duration} s or {max_requests:,} requests\n"
+        )
+        completed = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=duration + 120,
+            check=False,
+        )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            gunicorn.kill()
+    line = next((x for x in completed.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed:\n{completed.stdout}\n{completed.stderr}")
+    result = json.loads(line[len("WRK-JSON ") :])
+    seconds = result["duration_us"] / 1e6
+    connection.close()
+    notes_written = Note.objects.count() - notes_before
+    errors = sum(
+        result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeout_errors")
+    )
+    report = {
+        "database": connection.settings_dict["NAME"],
+        "workers": workers,
+        "threads": threads,
+        "connections": connections,
+        "requests": result["requests"],
+        "seconds": round(seconds, 1),
+        "requests_per_second": round(result["requests"] / seconds, 1),
+        "p50_ms": round(result["p50_ms"], 1),
+        "p90_ms": round(result["p90_ms"], 1),
+        "p95_ms": round(result["p95_ms"], 1),
+        "p99_ms": round(result["p99_ms"], 1),
+        "max_ms": round(result["max_ms"], 1),
+        "errors": errors,
+        "error_detail": {k: result[k] for k in result if k.endswith("_errors")},
+        "write_share_planned": write_share,
+        "notes_written": notes_written,
+        "access_log_rows_written": AccessLog.objects.count() - reads_logged_before,
+        "server_errors_logged": error_log.read_text().count("Traceback") if error_log.exists() else 0,
+        "wrk_output": completed.stdout,
+    }
+    return report
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--write-share", type=float, default=0.15, help="share of requests that add a note")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    from bench import setup_django
+
+    setup_django()
+    report = run_load(
+        duration=args.duration,
+        connections=args.connections,
+        threads=args.threads,
+        workers=args.workers,
+        port=args.port,
+        max_requests=args.max_requests,
+        write_share=args.write_share,
+        seed=args.seed,
+        stdout=sys.stdout,
+    )
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = RESULTS_DIR / f"load-{report['database']}.json"
+    out.write_text(json.dumps(report, indent=2))
+    summary = {k: v for k, v in report.items() if k != "wrk_output"}
+    sys.stdout.write(json.dumps(summary, indent=2) + f"\nwritten {out}\n")
+    if report["errors"] or report["server_errors_logged"]:
+        raise SystemExit("load test had errors")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Walk the whole URLconf and fill each route's parameters with ids of real records, for sweeps.
+
+An integer parameter named `<thing>_id` (or `key`) is filled with primary keys of the models of the route's
+app whose name ends with `<thing>` (meeting_id -> Meeting, entry_id -> PanelEntry, action_id -> Action); a
+string parameter with the `reference` values of that app's models (case references for casework and audit).
+"""
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+DOMAIN_APPS = ("casework", "enforcement", "marac", "triggers", "reports", "audit")
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass
+class Route:
+    route: str
+    name: str
+    namespace: str
+    params: list[tuple[str, str]]  # (converter, name)
+
+    @property
+    def view_name(self) -> str:
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+    @property
+    def public(self) -> bool:
+        return self.name.startswith("public") or "public/" in self.route
+
+
+def routes() -> list[Route]:
+    found = []
+
+    def walk(patterns, prefix="", namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                route = prefix + str(entry.pattern)
+                params = [(m["converter"] or "str", m["name"]) for m in PARAM.finditer(route)]
+                found.append(Route(route, entry.name, namespace, params))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def _app_models(app_label: str):
+    try:
+        config = apps.get_app_config(app_label)
+    except LookupError:
+        return []
+    return [m for m in config.get_models() if not m.__name__.startswith("Historical")]
+
+
+def _models_for(namespace: str, param: str):
+    app_label = "casework" if namespace in ("audit", "api", "") else namespace
+    thing = param.removesuffix("_id").replace("_", "").lower()
+    models = _app_models(app_label)
+    if namespace == "audit":
+        models = [apps.get_model("casework", "Case"), apps.get_model("casework", "Person"), *models]
+    exact = [m for m in models if m.__name__.lower() == thing]
+    return exact or [m for m in models if m.__name__.lower().endswith(thing)]
+
+
+def candidates(route: Route, param: tuple[str, str], *, limit: int = 3) -> list:
+    converter, name = param
+    app_label = "casework" if route.namespace in ("audit", "api", "") else route.namespace
+    if converter == "int":
+        values = []
+        for model in _models_for(route.namespace, name):
+            values += list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:limit])
+        return values[:limit] or [1, 2]
+    values = []
+    for model in _app_models(app_label) or _app_models("casework"):
+        if any(f.name == "reference" for f in model._meta.get_fields()):
+            values += list(model._default_manager.order_by("pk").values_list("reference", flat=True)[:limit])
+    if not values:
+        values = list(apps.get_model("casework", "Case").objects.values_list("reference", flat=True)[:limit])
+    return values[:limit] or ["x"]
+
+
+def filled(route: Route, *, limit: int = 3, overrides: dict | None = None) -> list[str]:
+    """Concrete URLs for a route: every combination of candidate values for its parameters (capped)."""
+    overrides = overrides or {}
+    choices = [overrides.get(p[1]) or candidates(route, p, limit=limit) for p in route.params]
+    urls = []
+    for combo in itertools.islice(itertools.product(*choices), limit * limit):
+        url = route.route
+        for (_converter, name), value in zip(route.params, combo, strict=True):
+            url = re.sub(rf"<(?:[^>:]+:)?{re.escape(name)}>", str(value), url, count=1)
+        urls.append("/" + url.lstrip("^").rstrip("$"))
+    return urls
