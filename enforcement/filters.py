@@ -63,7 +63,8 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(self.overdue_q()) if value else queryset
 
     def overdue_q(self) -> Q:
-        raise NotImplementedError
+        """Each register says what "overdue" means for its records; a register without one is a coding error."""
+        raise TypeError(f"{type(self).__name__} must define overdue_q()")
 
     def applied(self) -> dict:
         """The filters actually used, for the access log."""
