@@ -31,6 +31,7 @@ TARGETS = {
     "case_list_first": 100,
     "case_list_filtered": 100,
     "case_list_deep": 100,
+    "case_list_last": 100,
     "case_detail": 100,
     "marac_panel_list": 300,
     "dashboard_12_months": 1000,
@@ -157,19 +158,48 @@ def _sample_cases(sql: str, params, n: int, seed: int) -> list[str]:
     return refs[:n]
 
 
-def case_list_params(scenario: str, *, ward_id: int, last_page: int) -> dict:
+CASE_LIST_SCENARIOS = ("first", "filtered", "deep", "last")
+PAGE_SIZE = 25
+
+
+def case_list_params(scenario: str, *, context: dict) -> dict:
+    """The case list's query string for a scenario. `deep` is the page a user reaches by pressing Next
+    until halfway through everything the partner sees: a cursor for the screens, an OFFSET for the naive way."""
     if scenario == "first":
         return {}
     if scenario == "filtered":
-        return {"status": ["open", "investigating", "enforcement", "monitoring"], "ward": str(ward_id)}
-    return {"page": str(last_page)}
+        return {"status": ["open", "investigating", "enforcement", "monitoring"], "ward": str(context["ward_id"])}
+    if scenario == "deep":
+        return {"cursor": context["deep_cursor"]} if context["deep_cursor"] else {}
+    return {"page": "last"}
+
+
+def _offset_of(scenario: str, context: dict) -> int:
+    """Where the same page starts, counted in rows, for the OFFSET baseline."""
+    if scenario == "deep":
+        return context["deep_position"]
+    if scenario == "last":  # the keyset's last page is the final 25 rows, not a page-number boundary
+        return max(0, context["partner_visible_cases"] - PAGE_SIZE)
+    return 0
+
+
+def _deep_cursor(user, visible: int) -> tuple[str | None, int]:
+    """The cursor of the Next link a partner follows to reach the page halfway through their list."""
+    from casework import selectors
+    from casework.filters import NEWEST_FIRST
+    from config import keyset
+
+    position = visible // 2 // PAGE_SIZE * PAGE_SIZE
+    if position == 0:  # everything fits on the first page: there is no deep page
+        return None, 0
+    edge = selectors.case_list(user=user).order_by(*NEWEST_FIRST)[position - 1]
+    return keyset.encode([keyset.value_of(edge, name.lstrip("-")) for name in NEWEST_FIRST], False), position
 
 
 def run_scenarios(
     *, iterations: int, warmup: int, seed: int, stdout, only: frozenset = frozenset()
 ) -> tuple[list[Result], dict]:
     from django.contrib.auth import get_user_model
-    from django.core.paginator import Paginator
 
     from bench.generate import COORDINATOR_USERNAME, MANAGER_USERNAME, OFFICER_USERNAME, PARTNER_USERNAME
     from casework import access
@@ -181,8 +211,15 @@ def run_scenarios(
     manager = User.objects.get(username=MANAGER_USERNAME)
     ward = Ward.objects.order_by("name").first()
     visible = access.visible_cases(partner).count()
-    last_page = Paginator(range(visible), 25).num_pages
-    context = {"partner_visible_cases": visible, "partner_last_page": last_page, "ward": ward.name}
+    deep_cursor, deep_position = _deep_cursor(partner, visible)
+    context = {
+        "partner_visible_cases": visible,
+        "partner_pages": -(-visible // PAGE_SIZE),
+        "deep_cursor": deep_cursor,
+        "deep_position": deep_position,
+        "ward": ward.name,
+        "ward_id": ward.pk,
+    }
 
     partner_refs = _sample_cases(
         "SELECT c.reference FROM casework_case c JOIN casework_casegroupobjectpermission p "
@@ -228,9 +265,10 @@ def run_scenarios(
     for scenario, description in (
         ("first", "Partner case list, first page"),
         ("filtered", f"Partner case list, open statuses in {ward.name}"),
-        ("deep", f"Partner case list, last page ({last_page})"),
+        ("deep", f"Partner case list, Next page from row {deep_position:,} (halfway)"),
+        ("last", "Partner case list, last page"),
     ):
-        params = case_list_params(scenario, ward_id=ward.pk, last_page=last_page)
+        params = case_list_params(scenario, context=context)
         url = list_url + ("?" + urlencode(params, doseq=True) if params else "")
         run(f"case_list_{scenario}", description, partner, [url])
     run(
@@ -352,33 +390,37 @@ def generic_guardian_tables():
         yield
 
 
-def ours(user, params: dict, page: int | None):
-    """Exactly what the case list view does to get its rows and total."""
-    from django.core.paginator import Paginator
-
+def ours(user, params: dict, offset: int):
+    """Exactly what the case list view does to get its rows and its (capped) count."""
     from casework import selectors
     from casework.filters import CaseFilter
+    from casework.views import CASE_COUNT_LIMIT
+    from config import keyset
 
-    data = _querydict(params)
-    case_filter = CaseFilter(data or None, queryset=selectors.case_list(user=user), user=user)
-    paged = Paginator(case_filter.qs, 25).get_page(page)
-    return [c.reference for c in paged.object_list], paged.paginator.count
+    params = dict(params)
+    cursor, last = params.pop("cursor", None), params.pop("page", None) == "last"
+    case_filter = CaseFilter(_querydict(params) or None, queryset=selectors.case_list(user=user), user=user)
+    cases = case_filter.qs
+    page = keyset.paginate(cases, case_filter.keyset_ordering(), PAGE_SIZE, cursor, last=last)
+    return [c.reference for c in page.rows], min(keyset.count_up_to(cases, CASE_COUNT_LIMIT), CASE_COUNT_LIMIT + 1)
 
 
-def naive(user, params: dict, page: int | None):
-    """The same page the naive way: guardian's generic get_objects_for_user, OFFSET pagination."""
-    from django.core.paginator import Paginator
+def naive(user, params: dict, offset: int):
+    """The same page the naive way: guardian's generic get_objects_for_user, an exact count, OFFSET."""
     from guardian.shortcuts import get_objects_for_user
 
     from casework.filters import CaseFilter
     from casework.models import Case
+    from casework.views import CASE_COUNT_LIMIT
 
+    params = {k: v for k, v in params.items() if k not in ("cursor", "page")}
     with generic_guardian_tables():
         queryset = get_objects_for_user(user, "casework.view_case", klass=Case, accept_global_perms=False)
     queryset = queryset.select_related("ward", "lead_agency", "officer")
-    case_filter = CaseFilter(_querydict(params) or None, queryset=queryset, user=user)
-    paged = Paginator(case_filter.qs, 25).get_page(page)
-    return [c.reference for c in paged.object_list], paged.paginator.count
+    cases = CaseFilter(_querydict(params) or None, queryset=queryset, user=user).qs
+    total = cases.count()
+    rows = list(cases[offset : offset + PAGE_SIZE])
+    return [c.reference for c in rows], min(total, CASE_COUNT_LIMIT + 1)
 
 
 LOWER_BOUND_SQL = """
@@ -390,34 +432,35 @@ WITH visible AS (
     UNION
     SELECT u.content_object_id FROM casework_caseuserobjectpermission u
     WHERE u.permission_id = %(view)s AND u.user_id = %(user)s
-), page AS (
-    SELECT c.id, c.opened_at, count(*) OVER () AS total
-    FROM casework_case c JOIN visible v ON v.id = c.id
-    WHERE {where}
-    ORDER BY c.opened_at DESC, c.id DESC
-    LIMIT 25 OFFSET %(offset)s
 )
 SELECT c.reference, c.title, c.category, c.status, c.risk_level, c.opened_at, w.name, a.name,
-       u.first_name, u.last_name, page.total
-FROM page
-JOIN casework_case c ON c.id = page.id
+       u.first_name, u.last_name,
+       (SELECT count(*) FROM (SELECT 1 FROM casework_case c WHERE c.id IN (SELECT id FROM visible) AND {where}
+                              LIMIT %(limit)s) capped) AS total
+FROM casework_case c
 JOIN casework_ward w ON w.id = c.ward_id
 JOIN casework_agency a ON a.id = c.lead_agency_id
 LEFT JOIN auth_user u ON u.id = c.officer_id
-ORDER BY page.opened_at DESC, page.id DESC
+WHERE c.id IN (SELECT id FROM visible) AND {where} AND {page}
+ORDER BY c.opened_at {direction}, c.id {direction}
+LIMIT %(size)s
 """
 
 
-def lower_bound(user, params: dict, page: int | None):
-    """The hand-written single statement: visible ids from the permission index, filter, order, page, total."""
+def lower_bound(user, params: dict, offset: int):
+    """The hand-written single statement: visible ids from the permission index, filter, keyset, capped count."""
     from django.contrib.auth.models import Permission
     from django.db import connection
 
-    where = ["TRUE"]
+    from casework.views import CASE_COUNT_LIMIT
+    from config import keyset
+
+    where, page, direction = ["TRUE"], "TRUE", "DESC"
     args = {
         "view": Permission.objects.get(codename="view_case", content_type__app_label="casework").pk,
         "user": user.pk,
-        "offset": ((page or 1) - 1) * 25,
+        "limit": CASE_COUNT_LIMIT + 1,
+        "size": PAGE_SIZE,
     }
     if params.get("status"):
         names = [f"status{i}" for i in range(len(params["status"]))]
@@ -426,9 +469,20 @@ def lower_bound(user, params: dict, page: int | None):
     if params.get("ward"):
         where.append("c.ward_id = %(ward)s")
         args["ward"] = int(params["ward"])
+    if params.get("cursor"):
+        from casework.models import Case
+
+        (opened, args["id"]), _ = keyset.decode(params["cursor"], Case, ("-opened_at", "-id"))
+        args["opened"] = connection.ops.adapt_datetimefield_value(opened)
+        page = "(c.opened_at, c.id) < (%(opened)s, %(id)s)"
+    if params.get("page") == "last":
+        direction = "ASC"
+    where_sql = " AND ".join(where)
     with connection.cursor() as cursor:
-        cursor.execute(LOWER_BOUND_SQL.format(where=" AND ".join(where)), args)
+        cursor.execute(LOWER_BOUND_SQL.format(where=where_sql, page=page, direction=direction), args)
         rows = cursor.fetchall()
+    if direction == "ASC":
+        rows.reverse()
     return [r[0] for r in rows], (rows[0][-1] if rows else 0)
 
 
@@ -467,15 +521,13 @@ def run_baselines(*, iterations: int, warmup: int, context: dict, stdout) -> lis
     from guardian.models import GroupObjectPermission
 
     from bench.generate import PARTNER_USERNAME
-    from casework.models import Ward
 
     user = get_user_model().objects.get(username=PARTNER_USERNAME)
     have_generic = GroupObjectPermission.objects.exists()
-    ward = Ward.objects.get(name=context["ward"])
     rows = []
-    for scenario in ("first", "filtered", "deep"):
-        params = case_list_params(scenario, ward_id=ward.pk, last_page=context["partner_last_page"])
-        page = int(params.pop("page")) if "page" in params else None
+    for scenario in CASE_LIST_SCENARIOS:
+        params = case_list_params(scenario, context=context)
+        offset = _offset_of(scenario, context)
         row = {"scenario": f"case_list_{scenario}"}
         answers = {}
         variants = [("ours", ours), ("lower_bound", lower_bound)]
@@ -483,7 +535,7 @@ def run_baselines(*, iterations: int, warmup: int, context: dict, stdout) -> lis
             variants.insert(1, ("naive", naive))
         for label, fn in variants:
             samples, queries, answer = _time(
-                lambda fn=fn, params=params, page=page: fn(user, params, page),
+                lambda fn=fn, params=params, offset=offset: fn(user, params, offset),
                 iterations=iterations if label != "naive" else max(5, iterations // 4),
                 warmup=warmup if label != "naive" else 1,
             )
@@ -518,17 +570,14 @@ def explain(*, context: dict, path: Path) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.generate import PARTNER_USERNAME
-    from casework.models import Ward
 
     user = get_user_model().objects.get(username=PARTNER_USERNAME)
-    ward = Ward.objects.get(name=context["ward"])
     out = []
-    for scenario in ("first", "filtered", "deep"):
-        params = case_list_params(scenario, ward_id=ward.pk, last_page=context["partner_last_page"])
-        page = int(params.pop("page")) if "page" in params else None
+    for scenario in CASE_LIST_SCENARIOS:
+        params = case_list_params(scenario, context=context)
         connection.queries_log.clear()  # the log keeps 9,000 queries; a full one would capture nothing
         with CaptureQueriesContext(connection) as captured:
-            ours(user, params, page)
+            ours(user, params, _offset_of(scenario, context))
         for query in captured.captured_queries:
             if "casework_case" not in query["sql"]:
                 continue
@@ -547,7 +596,7 @@ def markdown(report: dict) -> str:
         f"### {report['cases']:,} cases ({report['database']})",
         "",
         f"Partner sees {report['context']['partner_visible_cases']:,} cases "
-        f"({report['context']['partner_last_page']:,} pages of 25). {report['iterations']} measured requests "
+        f"({report['context']['partner_pages']:,} pages of 25). {report['iterations']} measured requests "
         "per scenario after warm-up.",
         "",
         "| scenario | p50 ms | p95 ms | p99 ms | app CPU p50 ms | queries | target p95 |",
@@ -569,7 +618,8 @@ def markdown(report: dict) -> str:
         )
     lines += [
         "",
-        "Case list query layer (count + page), p50 ms:",
+        "Case list query layer (page + count), p50 ms. Ours: keyset page and a count capped at 1,001; naive: "
+        "exact count and OFFSET; SQL: one hand-written statement returning what ours returns.",
         "",
         "| page | ours | naive guardian (generic, OFFSET) | hand-written SQL | naive ÷ ours | ours ÷ SQL |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -4,10 +4,25 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from . import selectors
+from . import access, selectors
 from .models import Agency, Case, CaseCategory, CaseStatus, RiskLevel, Ward
 
 User = get_user_model()
+
+NEWEST_FIRST = ("-opened_at", "-id")
+
+#: The keyset each sort order pages on: the sort column, then newest first, ending on the unique id.
+KEYSET_ORDERINGS = {
+    "opened": ("opened_at", "id"),
+    "-opened": NEWEST_FIRST,
+    "reference": ("reference", "id"),
+    "-reference": ("-reference", "-id"),
+    **{
+        f"{sign}{name}": (f"{sign}{column}", *NEWEST_FIRST)
+        for name, column in (("status", "status"), ("risk", "risk_level"), ("ward", "ward__name"))
+        for sign in ("", "-")
+    },
+}
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -52,7 +67,18 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.form.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        officer = self.form.fields["officer"]
+        officer.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        agency = access.agency_of(user) if user is not None else None
+        if agency is not None and not access.sees_all_cases(user):
+            officer.queryset = officer.queryset.filter(membership__agency=agency)
+
+    def keyset_ordering(self) -> tuple[str, ...]:
+        """The columns the list pages on, for the sort order chosen (newest first unless one is valid)."""
+        if self.is_bound and self.form.is_valid():
+            for choice in self.form.cleaned_data.get("sort") or ():
+                return KEYSET_ORDERINGS.get(choice, NEWEST_FIRST)
+        return NEWEST_FIRST
 
     def search(self, queryset, name, value):
         return selectors.search_cases(queryset, user=self.user, text=value)

@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import log_access
+from config import keyset
 
 from . import access, extensions, selectors, services
 from .errors import CaseworkError
@@ -34,6 +34,8 @@ from .forms import (
 from .models import Action, Agency, CaseShare, CaseStatus
 
 PAGE_SIZES = (25, 50, 100)
+#: The case list counts this many matching cases at most, then says "more than".
+CASE_COUNT_LIMIT = 1000
 
 CASE_TABS = (
     ("Summary", "casework:case_detail"),
@@ -96,19 +98,32 @@ def _filtered_cases(request):
 
 
 def case_list(request):
+    """Keyset pages and a count capped at CASE_COUNT_LIMIT: constant cost however many cases are visible."""
     case_filter, cases = _filtered_cases(request)
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
     except ValueError:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-    page = Paginator(cases, per_page).get_page(request.GET.get("page"))
+    ordering = case_filter.keyset_ordering()
+    cursor, last = request.GET.get("cursor") or None, request.GET.get("page") == "last"
+    try:
+        page = keyset.paginate(cases, ordering, per_page, cursor, last=last)
+    except keyset.InvalidCursor:
+        messages.error(request, "That page link was not valid, so the first page of cases is shown.")
+        cursor, last = None, False
+        page = keyset.paginate(cases, ordering, per_page)
+    count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.LIST,
         object_type="case",
-        details={"filters": case_filter.applied(), "page": page.number, "rows_shown": len(page.object_list)},
+        details={
+            "filters": case_filter.applied(),
+            "page": "last" if last and not cursor else ("first" if not cursor else "after a row"),
+            "rows_shown": len(page.rows),
+        },
         path=request.path,
     )
     return render(
@@ -116,7 +131,9 @@ def case_list(request):
         "casework/case_list.html",
         {
             "filter": case_filter,
-            "page_obj": page,
+            "page": page,
+            "case_count": min(count, CASE_COUNT_LIMIT),
+            "more_than_count": count > CASE_COUNT_LIMIT,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
         },

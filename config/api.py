@@ -9,23 +9,18 @@
 Which cases a request may touch is never decided here: every endpoint asks casework.access.
 """
 
-import base64
-import binascii
 import hashlib
-import json
 import logging
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, F, Q, QuerySet
+from django.db.models import DateTimeField, F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -56,6 +51,8 @@ from casework.forms import GovUKForm
 from casework.models import ApiToken
 from casework.services import save_with_history
 from config.two_factor import pending_step
+
+from . import keyset
 
 logger = logging.getLogger(__name__)
 
@@ -336,66 +333,6 @@ class KeysetPagination(BasePagination):
         self.page_size = DEFAULT_PAGE_SIZE
         self.next_url = self.previous_url = None
 
-    # The cursor ---------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _encode(values: list, reverse: bool) -> str:
-        def plain(value):
-            if isinstance(value, datetime | date):
-                return value.isoformat()  # full microseconds: DjangoJSONEncoder would cut them to milliseconds
-            return value
-
-        raw = json.dumps({"k": [plain(v) for v in values], "r": reverse}, separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    def _decode(self, request, model, ordering) -> tuple[list, bool] | None:
-        value = request.query_params.get(self.cursor_query_param)
-        if value is None or value == "":
-            return None
-        invalid = exceptions.ValidationError(
-            {self.cursor_query_param: ["This cursor is not valid: use the 'next' or 'previous' link as given."]}
-        )
-        try:
-            padded = value + "=" * (-len(value) % 4)
-            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode())
-            keys, reverse = data["k"], data["r"]
-            if not isinstance(keys, list) or len(keys) != len(ordering) or not isinstance(reverse, bool):
-                raise invalid
-            values = []
-            for name, raw in zip(ordering, keys, strict=True):
-                if raw is None:
-                    raise invalid
-                field = model._meta.get_field(name.lstrip("-"))
-                parsed = field.to_python(raw)
-                if isinstance(parsed, datetime) and timezone.is_naive(parsed):
-                    raise invalid
-                values.append(parsed)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            UnicodeError,
-            binascii.Error,
-            DjangoValidationError,
-            FieldDoesNotExist,
-            OverflowError,
-        ):
-            raise invalid from None
-        return values, reverse
-
-    @staticmethod
-    def _beyond(ordering, values, reverse: bool) -> Q:
-        """Rows strictly after the cursor row in the (possibly reversed) ordering: a keyset condition."""
-        condition = Q()
-        for i, name in enumerate(ordering):
-            field = name.lstrip("-")
-            descending = name.startswith("-") != reverse
-            step = Q(**{f"{field}__{'lt' if descending else 'gt'}": values[i]})
-            for earlier, value in zip(ordering[:i], values[:i], strict=True):
-                step &= Q(**{earlier.lstrip("-"): value})
-            condition |= step
-        return condition
-
     # DRF's pagination API ----------------------------------------------------------------------------
 
     def get_page_size(self, request) -> int:
@@ -414,34 +351,25 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         ordering = tuple(getattr(view, "keyset_ordering", ("-id",)))
-        size = self.get_page_size(request)
-        cursor = self._decode(request, queryset.model, ordering)
-        reverse = bool(cursor and cursor[1])
-        order_by = [(name[1:] if name.startswith("-") else f"-{name}") for name in ordering] if reverse else ordering
-        queryset = queryset.order_by(*order_by)
-        if cursor is not None:
-            queryset = queryset.filter(self._beyond(ordering, cursor[0], reverse))
-        rows = list(queryset[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
-        if reverse:
-            rows.reverse()
-        has_next = True if reverse else more
-        has_previous = more if reverse else cursor is not None
+        try:
+            page = keyset.paginate(
+                queryset, ordering, self.get_page_size(request), request.query_params.get(self.cursor_query_param)
+            )
+        except keyset.InvalidCursor:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: ["This cursor is not valid: use the 'next' or 'previous' link as given."]}
+            ) from None
         url = request.build_absolute_uri()
-
-        def link(row, backwards: bool) -> str:
-            values = [getattr(row, name.lstrip("-")) for name in ordering]
-            return replace_query_param(url, self.cursor_query_param, self._encode(values, backwards))
-
-        self.next_url = link(rows[-1], False) if rows and has_next else None
-        if rows and has_previous:
-            self.previous_url = link(rows[0], True)
-        elif has_previous:  # stepped back past the first row: the first page
+        self.next_url = None
+        if page.next_cursor:
+            self.next_url = replace_query_param(url, self.cursor_query_param, page.next_cursor)
+        if page.previous_cursor:
+            self.previous_url = replace_query_param(url, self.cursor_query_param, page.previous_cursor)
+        elif page.previous_is_first:
             self.previous_url = remove_query_param(url, self.cursor_query_param)
         else:
             self.previous_url = None
-        return rows
+        return page.rows
 
     def get_paginated_response(self, data):
         return Response({"next": self.next_url, "previous": self.previous_url, "results": data})

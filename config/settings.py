@@ -116,6 +116,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # JIT compilation costs 50-300 ms on the mid-sized queries of a case list or dashboard at a million cases
+    # and never pays back on queries this short (docs/performance.md); DB_OPTIONS overrides for a server.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get("DB_OPTIONS", "-c jit=off")
+
+# One cache shared by every app process (API rate limits, double-submit keys) when CACHE_URL names Redis;
+# a per-process memory cache otherwise, which is right for one process (`make run`, tests).
+if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -33,12 +33,21 @@ def pytest_configure(config):
                 )
         try:
             original(self)
+            _restore_reference_data()
         finally:
             for alias in self._databases_names(include_mirrors=False):
                 with connections[alias].cursor() as cursor:
                     cursor.execute("DELETE FROM audit_erasure_permit WHERE granted_by = 'pytest'")
 
     testcases.TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+def _restore_reference_data():
+    """The flush also empties what data migrations seeded; later tests in the run expect it back."""
+    from enforcement.models import OffenceCode
+    from enforcement.reference import seed_offence_codes
+
+    seed_offence_codes(OffenceCode)
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ def test_every_built_scenario_answers_through_the_url_stack(dataset):
         "case_list_first",
         "case_list_filtered",
         "case_list_deep",
+        "case_list_last",
         "case_detail",
         "my_work_partner",
         "my_work_officer",
@@ -72,10 +73,17 @@ def test_every_built_scenario_answers_through_the_url_stack(dataset):
     assert "Partner case list, first page" in table
 
 
-def test_baselines_return_the_same_page_as_the_case_list(dataset):
+def test_baselines_return_the_same_page_as_the_case_list(dataset, monkeypatch):
+    monkeypatch.setattr(bench_run, "PAGE_SIZE", 2)  # small pages, so the deep and last pages are real cursors
     _, context = bench_run.run_scenarios(iterations=1, warmup=0, seed=1, stdout=io.StringIO())
+    assert context["deep_cursor"] and context["deep_position"] >= 2
     rows = bench_run.run_baselines(iterations=2, warmup=0, context=context, stdout=io.StringIO())
-    assert [r["scenario"] for r in rows] == ["case_list_first", "case_list_filtered", "case_list_deep"]
+    assert [r["scenario"] for r in rows] == [
+        "case_list_first",
+        "case_list_filtered",
+        "case_list_deep",
+        "case_list_last",
+    ]
     for row in rows:
         # run_baselines stops the run if naive or lower bound disagree with ours; here we check it measured.
         assert {"ours", "naive", "lower_bound"} <= set(row)
