@@ -29,6 +29,13 @@ def agency_of(user) -> Agency | None:
     return user._agency_cache
 
 
+def group_ids_of(user) -> list[int]:
+    """The user's group ids, cached on the user object for the request (services.add_member clears it)."""
+    if not hasattr(user, "_case_group_ids"):
+        user._case_group_ids = list(user.groups.values_list("id", flat=True)) if user.pk else []
+    return user._case_group_ids
+
+
 def sees_all_cases(user) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.view_all_cases")
@@ -39,8 +46,9 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
     """Cases on which the user's groups (or, rarely, the user) hold `codename`.
 
     Shaped for PostgreSQL's planner (measured in docs/performance.md): the permission is a scalar
-    subquery and the groups an IN subquery, so row estimates are right and the EXISTS becomes a semi-join
-    (an index walk for a first page, a hash join for a count, one probe for a single case). An OR with a
+    subquery and the groups literal ids, so the planner knows how many cases the groups hold (their
+    statistics) and the EXISTS becomes a semi-join: an index walk for a page, a merge over the
+    (group, permission, case) index for a capped count, one index-only probe for a single case. An OR with a
     second EXISTS would prevent that, so the user-level branch is only added for users who hold any
     user-level case permission at all (rare: the services grant permissions to agency groups).
     """
@@ -50,7 +58,7 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
     permission = Subquery(
         Permission.objects.filter(codename=codename, content_type__app_label="casework").order_by().values("pk")[:1]
     )
-    user_groups = Subquery(user.groups.through.objects.filter(user_id=user.pk).values("group_id"))
+    user_groups = group_ids_of(user)
     visible = Exists(
         CaseGroupObjectPermission.objects.filter(
             content_object=OuterRef("pk"), group_id__in=user_groups, permission=permission
@@ -132,7 +140,7 @@ class CaseAccess:
         self.case = case
         codenames = set()
         if getattr(user, "is_authenticated", False):
-            group_ids = list(user.groups.values_list("id", flat=True))
+            group_ids = group_ids_of(user)
             codenames |= set(
                 CaseGroupObjectPermission.objects.filter(content_object=case, group_id__in=group_ids).values_list(
                     "permission__codename", flat=True

@@ -1,9 +1,11 @@
-"""Working days in England and Wales: weekends and bank holidays (from the offline `holidays` package)."""
+"""Working days in England and Wales: weekends and bank holidays (from the offline `holidays` package);
+and the aware datetime bounds of a range of local calendar days, for filtering datetime columns by date."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 
 
 @lru_cache(maxsize=64)
@@ -48,3 +50,19 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Aware bounds of the local days `start` to `end` (both included), for a half-open filter.
+
+    Filter with `field__gte=since, field__lt=until`: local midnight at the start of `start` up to, not
+    including, local midnight after `end`, in the current time zone (the project's TIME_ZONE,
+    Europe/London). That selects exactly what `field__date__gte=start, field__date__lte=end` does,
+    across summer time changes too, but compares the bare column, so PostgreSQL can use its index
+    (`__date` wraps the column in `AT TIME ZONE ...::date`, which no plain index matches).
+    """
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )

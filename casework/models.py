@@ -211,6 +211,10 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
+    class Meta(GroupObjectPermissionBase.Meta):
+        # Lists probe "may these groups see this case?" once per candidate case: answered from the index alone.
+        indexes = [models.Index(fields=["content_object", "group", "permission"], name="casework_cgop_case_probe")]
+
 
 class PartyRole(models.TextChoices):
     VICTIM = "victim", "Victim"

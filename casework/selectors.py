@@ -305,23 +305,27 @@ def reporting_scope(user) -> QuerySet[Case]:
 
 
 def case_volumes(*, user, start, end) -> dict:
-    """Cases logged between two dates, by category and by ward, with how many are still open; in SQL."""
+    """Cases logged between two dates, by category and by ward, with how many are still open; in SQL.
+
+    One grouped query (category x ward, at most 12 x 24 rows) over a half-open range of `opened_at`, so
+    PostgreSQL reads the opened_at index instead of scanning every case; the two breakdowns are summed here.
+    """
     from django.db.models import Count
 
+    from .calendar import day_bounds
     from .models import CaseCategory, Ward
 
-    logged = reporting_scope(user).filter(opened_at__date__gte=start, opened_at__date__lte=end)
+    since, until = day_bounds(start, end)
+    logged = reporting_scope(user).filter(opened_at__gte=since, opened_at__lt=until)
     open_filter = ~Q(status=CaseStatus.CLOSED)
-    by_category = {
-        row["category"]: row
-        for row in logged.values("category")
-        .annotate(total=Count("id"), open=Count("id", filter=open_filter))
-        .order_by()
-    }
-    by_ward = {
-        row["ward_id"]: row
-        for row in logged.values("ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter)).order_by()
-    }
+    by_category: dict[str, dict[str, int]] = {}
+    by_ward: dict[int, dict[str, int]] = {}
+    rows = logged.values("category", "ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter))
+    for row in rows.order_by():
+        for key, sums in ((row["category"], by_category), (row["ward_id"], by_ward)):
+            counts = sums.setdefault(key, {"total": 0, "open": 0})
+            counts["total"] += row["total"]
+            counts["open"] += row["open"]
     categories = [
         {
             "key": key,

@@ -8,14 +8,14 @@ incidents are only ever shown through ``casework.access.visible_cases``.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from casework import access
-from casework.calendar import add_working_days
+from casework.calendar import add_working_days, day_bounds
 from casework.models import Case, CaseParty, Incident
 
 from . import conf, threshold
@@ -243,21 +243,13 @@ class AnnualFigures:
         ]
 
 
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
-
-
 def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
     """The s104 publication figures for applications received from `start` to `end` (both included).
 
     Every figure follows the applications received in the period (a cohort), so a year's published
     figures do not move when a late decision or review lands in the next year. One SQL aggregate.
     """
-    since, until = _day_bounds(start, end)
+    since, until = day_bounds(start, end)
     has_recommendations = Exists(Recommendation.objects.filter(review__application=OuterRef("pk")))
     reviewed = Q(review__held_on__isnull=False)
     totals = (

@@ -80,7 +80,8 @@ def test_every_sort_order_pages_through_every_case_exactly_once(client, officer,
         url = "/cases/" + links["next"]
     expected = list(Case.objects.all())
     for name in reversed(KEYSET_ORDERINGS[sort]):  # stable sorts, last key first
-        expected.sort(key=lambda c, n=name.lstrip("-"): keyset.value_of(c, n), reverse=name.startswith("-"))
+        column = name.lstrip("-")
+        expected.sort(key=lambda c, column=column: keyset.value_of(c, column), reverse=name.startswith("-"))
     assert seen == [c.reference for c in expected]
     column = KEYSET_ORDERINGS[sort][0].lstrip("-")
     assert len({keyset.value_of(c, column) for c in expected}) > 1  # the sort column really varies
@@ -134,3 +135,18 @@ def test_the_officer_filter_offers_only_the_viewers_agency(client, officer, hous
     client.force_login(manager)
     offered = set(client.get("/cases/").context["filter"].form.fields["officer"].queryset)
     assert {colleague, officer} <= offered
+
+
+@pytest.mark.django_db
+def test_opened_date_filters_take_whole_local_days_in_summer_time(client, officer, ward):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    late = CaseFactory(by=officer, ward=ward, opened_at=datetime(2026, 6, 30, 23, 30, tzinfo=london))
+    early_next = CaseFactory(by=officer, ward=ward, opened_at=datetime(2026, 7, 1, 0, 30, tzinfo=london))
+    client.force_login(officer)
+    assert _refs(client.get("/cases/", {"opened_before": "2026-06-30"})) == [late.reference]
+    assert _refs(client.get("/cases/", {"opened_after": "2026-07-01"})) == [early_next.reference]
+    both = client.get("/cases/", {"opened_after": "2026-06-30", "opened_before": "2026-07-01"})
+    assert _refs(both) == [early_next.reference, late.reference]
