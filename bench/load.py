@@ -59,7 +59,9 @@ def build_requests(*, partners: int, officers: int, write_share: float, seed: in
 
     from bench.generate import COUNCIL
     from casework import access
+    from casework.filters import NEWEST_FIRST
     from casework.models import Ward
+    from config import keyset
 
     rnd = random.Random(seed)
     User = get_user_model()
@@ -80,12 +82,15 @@ def build_requests(*, partners: int, officers: int, write_share: float, seed: in
         cookie = f"sessionid={_session_for(user)}; csrftoken={csrf}"
         visible = access.visible_cases(user)
         refs = list(visible.order_by("-opened_at", "-id").values_list("reference", flat=True)[:200])
-        pages = max(1, visible.count() // 25)
+        rows = visible.count()
         case_list = reverse("casework:case_list")
         reads.append({"method": "GET", "path": case_list, "cookie": cookie})
+        reads.append({"method": "GET", "path": f"{case_list}?page=last", "cookie": cookie})
         for _ in range(3):
-            page = rnd.randrange(1, pages + 1)
-            reads.append({"method": "GET", "path": f"{case_list}?page={page}", "cookie": cookie})
+            # the Next link a user would follow from a random row: a keyset cursor, as the screen makes it
+            edge = visible.order_by(*NEWEST_FIRST)[rnd.randrange(rows)] if rows else None
+            cursor = keyset.encode([keyset.value_of(edge, n.lstrip("-")) for n in NEWEST_FIRST], False) if edge else ""
+            reads.append({"method": "GET", "path": f"{case_list}?cursor={cursor}", "cookie": cookie})
             filters = f"status=open&status=investigating&ward={rnd.choice(wards)}"
             reads.append({"method": "GET", "path": f"{case_list}?{filters}", "cookie": cookie})
         for ref in rnd.sample(refs, min(8, len(refs))):

@@ -26,6 +26,7 @@ class WorkSection:
 
 CASE_TABS: list[tuple[str, str]] = []
 MY_WORK_PROVIDERS: list[Callable[..., list[WorkSection]]] = []
+ACTION_SOURCES: list[tuple[str, str]] = []
 
 
 def register_case_tab(label: str, url_name: str) -> None:
@@ -38,6 +39,23 @@ def register_my_work(provider: Callable[..., list[WorkSection]]) -> None:
     """`provider(user=..., today=...)` returns sections for "My work", already permission-filtered."""
     if provider not in MY_WORK_PROVIDERS:
         MY_WORK_PROVIDERS.append(provider)
+
+
+def register_action_source(relation: str, label: str) -> None:
+    """Actions with `relation` (a reverse one-to-one from the app's link model) are labelled `label`
+    on "My work", so an owner can tell an action agreed at a panel from one set on the case."""
+    if (relation, label) not in ACTION_SOURCES:
+        ACTION_SOURCES.append((relation, label))
+
+
+def label_action_sources(actions) -> None:
+    """Set `source_label` on each action fetched with select_related(*action_source_relations())."""
+    for action in actions:
+        action.source_label = next((label for rel, label in ACTION_SOURCES if hasattr(action, rel)), "")
+
+
+def action_source_relations() -> list[str]:
+    return [relation for relation, _ in ACTION_SOURCES]
 
 
 def my_work_sections(*, user, today: date) -> list[WorkSection]:

@@ -7,7 +7,7 @@ from itertools import chain
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from . import access
+from . import access, extensions
 from .models import (
     Action,
     ActionStatus,
@@ -154,7 +154,7 @@ def my_work(*, user, today=None) -> MyWork:
     visible = access.visible_cases(user)
     open_actions = (
         Action.objects.filter(case__in=visible, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
-        .select_related("case", "owner_agency", "owner")
+        .select_related("case", "owner_agency", "owner", *extensions.action_source_relations())
         .order_by("due_date", "id")
     )
     my_cases = list(
@@ -174,6 +174,7 @@ def my_work(*, user, today=None) -> MyWork:
             .select_related("case", "case__lead_agency", "shared_by")
             .order_by("-shared_at")[:10]
         )
+    extensions.label_action_sources(chain(my_actions, agency_actions))
     overdue = sum(1 for a in chain(my_actions, agency_actions) if a.due_date < today)
     return MyWork(my_cases, my_actions, agency_actions, shared, overdue)
 

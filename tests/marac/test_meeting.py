@@ -69,7 +69,7 @@ def test_closing_from_the_marac_needs_a_reason_and_ends_the_episode(listed, coor
 
 @pytest.mark.django_db
 def test_marac_actions_go_on_the_case_action_plan_and_the_owner_agencys_my_work(
-    listed, coordinator, police, police_user, housing_user
+    listed, coordinator, police, police_user, housing_user, client
 ):
     heard = review(listed, coordinator)
     due = timezone.localdate() + timedelta(days=14)
@@ -77,8 +77,12 @@ def test_marac_actions_go_on_the_case_action_plan_and_the_owner_agencys_my_work(
         review=heard, by=coordinator, description="Visit the person causing harm", owner_agency=police, due_date=due
     )
     assert list(casework_selectors.actions_for(listed.case)) == [action]
-    assert action in casework_selectors.my_work(user=police_user).agency_actions
+    (on_my_work,) = casework_selectors.my_work(user=police_user).agency_actions
+    assert on_my_work == action and on_my_work.source_label == "MARAC"
     assert action.marac_link.meeting == listed.meeting
+    client.force_login(police_user)
+    page = client.get("/").content.decode()
+    assert "Visit the person causing harm" in page and ">MARAC</strong>" in page
     lfb = AgencyFactory(name="London Fire Brigade", short_name="lfb")
     with pytest.raises(NotAllowed, match="cannot see this case"):
         services.add_marac_action(review=heard, by=coordinator, description="x", owner_agency=lfb, due_date=due)
