@@ -298,6 +298,7 @@ def case_edit(request, reference):
         else:
             messages.success(request, "Case details saved")
             return redirect("casework:case_detail", case.reference)
+    log_case_read(request, case, page="edit")  # the form shows the case's details: a read like any other
     return render(
         request,
         "casework/case_form_page.html",
@@ -325,6 +326,7 @@ def case_transition(request, reference):
         else:
             messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
             return redirect("casework:case_detail", case.reference)
+    log_case_read(request, case, page="status")
     return render(
         request,
         "casework/case_form_page.html",

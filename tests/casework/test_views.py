@@ -272,3 +272,12 @@ def test_case_detail_query_counts_do_not_grow_with_the_case(client, case, office
         grow(n)
     after = measure()
     assert before == after, (before, after)
+
+
+@pytest.mark.django_db
+def test_opening_the_edit_and_status_forms_is_logged_as_a_read(client, case, officer):
+    client.force_login(officer)
+    for path, page in ((f"/cases/{case.reference}/edit/", "edit"), (f"/cases/{case.reference}/status/", "status")):
+        assert client.get(path).status_code == 200
+        row = AccessLog.objects.filter(case_id=case.pk, action="view").latest("id")
+        assert row.details["page"] == page and row.user == officer
