@@ -27,6 +27,7 @@ class WorkSection:
 CASE_TABS: list[tuple[str, str]] = []
 MY_WORK_PROVIDERS: list[Callable[..., list[WorkSection]]] = []
 ACTION_SOURCES: list[tuple[str, str]] = []
+HISTORY_SOURCES: list[tuple[str, Callable]] = []
 
 
 def register_case_tab(label: str, url_name: str) -> None:
@@ -39,6 +40,13 @@ def register_my_work(provider: Callable[..., list[WorkSection]]) -> None:
     """`provider(user=..., today=...)` returns sections for "My work", already permission-filtered."""
     if provider not in MY_WORK_PROVIDERS:
         MY_WORK_PROVIDERS.append(provider)
+
+
+def register_history_source(label: str, history_of_case: Callable) -> None:
+    """`history_of_case(case)` returns a simple-history queryset of the app's records on that case, merged
+    into the case timeline under `label` (one query per source, whatever the number of records)."""
+    if label not in {existing for existing, _ in HISTORY_SOURCES}:
+        HISTORY_SOURCES.append((label, history_of_case))
 
 
 def register_action_source(relation: str, label: str) -> None:

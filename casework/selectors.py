@@ -212,6 +212,8 @@ def _history_sources(case: Case):
     yield "Note", NoteModel.history.filter(case_id=case.pk)
     yield "Evidence", EvidenceModel.history.filter(case_id=case.pk)
     yield "Share", ShareModel.history.filter(case_id=case.pk).select_related("agency")
+    for label, history_of_case in extensions.HISTORY_SOURCES:
+        yield label, history_of_case(case)
 
 
 # Fields of a withheld (anonymous) party that the timeline must never show to a partner.

@@ -10,6 +10,25 @@ class EnforcementConfig(AppConfig):
 
         register_case_tab("Enforcement", "enforcement:case_enforcement")
         register_my_work(my_work_sections)
+        register_timeline_sources()
+
+
+def register_timeline_sources() -> None:
+    """Warnings, notices and orders appear on the case timeline beside the casework records."""
+    from casework.extensions import register_history_source
+
+    from . import models
+
+    for label, model in (
+        ("CPN written warning", models.CommunityProtectionWarning),
+        ("Community Protection Notice", models.CommunityProtectionNotice),
+        ("Fixed Penalty Notice", models.FixedPenaltyNotice),
+        ("Closure notice", models.ClosureNotice),
+        ("Closure order", models.ClosureOrder),
+        ("Criminal Behaviour Order", models.CriminalBehaviourOrder),
+        ("Civil injunction", models.CivilInjunction),
+    ):
+        register_history_source(label, lambda case, model=model: model.history.filter(case_id=case.pk))
 
 
 def my_work_sections(*, user, today):
