@@ -470,23 +470,23 @@ def record_cpn_breach(
     return breach
 
 
+def _cpn_status(cpn: CommunityProtectionNotice, by, to: str, notes: str, reason: str) -> CommunityProtectionNotice:
+    cpn = _cpn_for_change(cpn, by)
+    _move(cpn, CPN_TRANSITIONS, to, "notice")
+    cpn.status_notes = notes.strip()
+    save_with_history(cpn, by, reason)
+    return cpn
+
+
 @transaction.atomic
 def mark_cpn_complied(*, cpn: CommunityProtectionNotice, by, notes: str = "") -> CommunityProtectionNotice:
-    cpn = _cpn_for_change(cpn, by)
-    _move(cpn, CPN_TRANSITIONS, CPNStatus.COMPLIED, "notice")
-    cpn.status_notes = notes.strip()
-    save_with_history(cpn, by, "CPN complied with")
-    return cpn
+    return _cpn_status(cpn, by, CPNStatus.COMPLIED, notes, "CPN complied with")
 
 
 @transaction.atomic
 def withdraw_cpn(*, cpn: CommunityProtectionNotice, by, notes: str) -> CommunityProtectionNotice:
     _required_text(reason_for_withdrawing=notes)
-    cpn = _cpn_for_change(cpn, by)
-    _move(cpn, CPN_TRANSITIONS, CPNStatus.WITHDRAWN, "notice")
-    cpn.status_notes = notes.strip()
-    save_with_history(cpn, by, "CPN withdrawn")
-    return cpn
+    return _cpn_status(cpn, by, CPNStatus.WITHDRAWN, notes, "CPN withdrawn")
 
 
 # --- Fixed penalty notices ------------------------------------------------------------------------------
@@ -654,6 +654,14 @@ def _breach_fpn_check(breach, breach_kind: str) -> None:
         raise InvalidTransition(f"This {breach_kind} has already been dealt with: {breach.get_outcome_display()}.")
 
 
+def _fine_breach(breach: CPNBreach | PSPOBreach, by, **notice) -> FixedPenaltyNotice:
+    """Issue the breach's fixed penalty and mark the breach dealt with by it, in the caller's transaction."""
+    fpn = issue_fpn(by=by, **notice)
+    breach.outcome = BreachOutcome.FIXED_PENALTY
+    save_with_history(breach, by, "Fixed penalty notice issued for the breach")
+    return fpn
+
+
 @transaction.atomic
 def issue_fpn_for_cpn_breach(
     *, breach: CPNBreach, by, issued_at: datetime, offence_description: str, location: str, notice_number: str = ""
@@ -665,8 +673,9 @@ def issue_fpn_for_cpn_breach(
     cpn = breach.cpn
     person = cpn.recipient_person
     offence_at = timezone.make_aware(datetime.combine(breach.occurred_on, datetime.min.time()))
-    fpn = issue_fpn(
-        by=by,
+    return _fine_breach(
+        breach,
+        by,
         offence_code=limit("CPN_BREACH_OFFENCE_CODE"),
         issued_at=issued_at,
         offence_at=min(offence_at, issued_at),
@@ -680,9 +689,6 @@ def issue_fpn_for_cpn_breach(
         case=cpn.case,
         cpn_breach=breach,
     )
-    breach.outcome = BreachOutcome.FIXED_PENALTY
-    save_with_history(breach, by, "Fixed penalty notice issued for the breach")
-    return fpn
 
 
 @transaction.atomic
@@ -694,8 +700,9 @@ def issue_fpn_for_pspo_breach(
     _require_record_change(by, breach)
     _breach_fpn_check(breach, "breach")
     _required_text(offender_name=breach.offender_name, offender_address=breach.offender_address)
-    fpn = issue_fpn(
-        by=by,
+    return _fine_breach(
+        breach,
+        by,
         offence_code=limit("PSPO_BREACH_OFFENCE_CODE"),
         issued_at=issued_at,
         offence_at=breach.occurred_at,
@@ -708,9 +715,6 @@ def issue_fpn_for_pspo_breach(
         case=breach.case,
         pspo_breach=breach,
     )
-    breach.outcome = BreachOutcome.FIXED_PENALTY
-    save_with_history(breach, by, "Fixed penalty notice issued for the breach")
-    return fpn
 
 
 @transaction.atomic
@@ -893,29 +897,49 @@ def extend_pspo(
     """Extend a PSPO before it expires, by at most 3 years at a time (s60(2)-(4)); each extension recorded."""
     pspo = _pspo_for_change(pspo, by)
     _required_text(reason_for_the_extension=reason)
-    if pspo.status != PSPOStatus.IN_FORCE:
-        raise InvalidTransition("A discharged order cannot be extended.")
-    if decided_on > pspo.expires_on:
-        raise NotAllowed(f"The order expired on {_fmt(pspo.expires_on)}: it can only be extended before it expires.")
-    if new_expires_on <= pspo.expires_on:
-        raise NotAllowed("The new end date must be after the current one.")
     latest = pspo_latest_extension(pspo.expires_on)
-    if new_expires_on > latest:
-        raise NotAllowed(
-            f"An extension can be for at most {limit('PSPO_EXTENSION_MAX_YEARS')} years (s60(2) of the 2014 Act): "
-            f"this order can be extended to {_fmt(latest)} at the latest."
-        )
-    extension = PSPOExtension(
-        pspo=pspo,
+    return _extend(
+        pspo,
+        PSPOExtension(
+            pspo=pspo,
+            decided_on=decided_on,
+            previous_expires_on=pspo.expires_on,
+            new_expires_on=new_expires_on,
+            reason=reason.strip(),
+            recorded_by=by,
+        ),
+        by=by,
+        end_field="expires_on",
+        in_force=pspo.status == PSPOStatus.IN_FORCE,
         decided_on=decided_on,
-        previous_expires_on=pspo.expires_on,
-        new_expires_on=new_expires_on,
-        reason=reason.strip(),
-        recorded_by=by,
+        new_end=new_expires_on,
+        latest=latest,
+        too_late=f"The order expired on {_fmt(pspo.expires_on)}: it can only be extended before it expires.",
+        too_long=f"An extension can be for at most {limit('PSPO_EXTENSION_MAX_YEARS')} years (s60(2) of the 2014 "
+        f"Act): this order can be extended to {_fmt(latest)} at the latest.",
+        reason="PSPO extended",
     )
-    save_with_history(extension, by, "PSPO extended")
-    pspo.expires_on = new_expires_on
-    save_with_history(pspo, by, f"Extended to {_fmt(new_expires_on)}")
+
+
+def _extend(
+    order, extension, *, by, end_field: str, in_force: bool, decided_on, new_end, latest, too_late, too_long, reason
+):
+    """The s60 / s82 shape: an order in force, extended before it ends, to a later day no later than `latest`.
+
+    `extension` is the unsaved record of it; `too_late` and `too_long` are the order's own wording of the refusals.
+    """
+    if not in_force:
+        raise InvalidTransition("A discharged order cannot be extended.")
+    current = getattr(order, end_field)
+    if decided_on > current:
+        raise NotAllowed(too_late)
+    if new_end <= current:
+        raise NotAllowed("The new end date must be after the current one.")
+    if new_end > latest:
+        raise NotAllowed(too_long)
+    save_with_history(extension, by, reason)
+    setattr(order, end_field, new_end)
+    save_with_history(order, by, f"Extended to {_fmt(new_end)}")
     return extension
 
 
@@ -1202,30 +1226,28 @@ def extend_closure_order(
     _require_case_change(by, order.case)
     order = ClosureOrder.objects.select_for_update().get(pk=order.pk)
     _required_text(court=court)
-    if order.status != ClosureOrderStatus.IN_FORCE:
-        raise InvalidTransition("A discharged order cannot be extended.")
-    if decided_on > order.ends_on:
-        raise NotAllowed(f"The order ended on {_fmt(order.ends_on)}: it can only be extended before it ends.")
-    if new_ends_on <= order.ends_on:
-        raise NotAllowed("The new end date must be after the current one.")
     latest = closure_order_total_latest_end(order.starts_on)
-    if new_ends_on > latest:
-        raise NotAllowed(
-            f"A closure order can never last more than {limit('CLOSURE_ORDER_TOTAL_MAX_MONTHS')} months in all "
-            f"(s82(4)): this one must end by {_fmt(latest)}."
-        )
-    extension = ClosureOrderExtension(
-        order=order,
+    return _extend(
+        order,
+        ClosureOrderExtension(
+            order=order,
+            decided_on=decided_on,
+            previous_ends_on=order.ends_on,
+            new_ends_on=new_ends_on,
+            court=court.strip(),
+            recorded_by=by,
+        ),
+        by=by,
+        end_field="ends_on",
+        in_force=order.status == ClosureOrderStatus.IN_FORCE,
         decided_on=decided_on,
-        previous_ends_on=order.ends_on,
-        new_ends_on=new_ends_on,
-        court=court.strip(),
-        recorded_by=by,
+        new_end=new_ends_on,
+        latest=latest,
+        too_late=f"The order ended on {_fmt(order.ends_on)}: it can only be extended before it ends.",
+        too_long=f"A closure order can never last more than {limit('CLOSURE_ORDER_TOTAL_MAX_MONTHS')} months in "
+        f"all (s82(4)): this one must end by {_fmt(latest)}.",
+        reason="Closure order extended",
     )
-    save_with_history(extension, by, "Closure order extended")
-    order.ends_on = new_ends_on
-    save_with_history(order, by, f"Extended to {_fmt(new_ends_on)}")
-    return extension
 
 
 # --- Criminal Behaviour Orders and civil injunctions ----------------------------------------------------
@@ -1249,6 +1271,13 @@ def _first_review(starts_on: date, ends_on: date | None) -> date | None:
 
 def _youth(date_of_birth: date, made_on: date) -> bool:
     return periods.age_on(date_of_birth, made_on) < limit("ADULT_AGE")
+
+
+def _court_order(model, *, by, youth: bool, **fields):
+    """A CBO or injunction as made (unsaved): its text tidied, and an under-18's first review date set."""
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    review = _first_review(fields["starts_on"], fields["ends_on"]) if youth else None
+    return model(**fields, is_youth=youth, next_review_on=review, recorded_by=by)
 
 
 @transaction.atomic
@@ -1292,22 +1321,22 @@ def record_cbo(
                 f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} year or is indefinite (s25(5)): "
                 f"from {_fmt(starts_on)}, end it on {_fmt(shortest)} or later, or leave the end date blank."
             )
-    order = CriminalBehaviourOrder(
+    order = _court_order(
+        CriminalBehaviourOrder,
+        by=by,
+        youth=youth,
         case=case,
         subject=subject,
         subject_date_of_birth=subject_date_of_birth,
-        court=court.strip(),
-        conviction_offence=conviction_offence.strip(),
+        court=court,
+        conviction_offence=conviction_offence,
         application_heard_on=application_heard_on,
         next_hearing_on=next_hearing_on,
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
-        prohibitions=prohibitions.strip(),
-        requirements=requirements.strip(),
-        is_youth=youth,
-        next_review_on=_first_review(starts_on, ends_on) if youth else None,
-        recorded_by=by,
+        prohibitions=prohibitions,
+        requirements=requirements,
     )
     save_with_history(order, by, "Criminal Behaviour Order recorded")
     return order
@@ -1349,24 +1378,24 @@ def record_injunction(
                 f"An injunction against someone under 18 lasts at most {limit('INJUNCTION_YOUTH_MAX_MONTHS')} "
                 f"months (s1(6)): from {_fmt(starts_on)}, end it by {_fmt(longest)}."
             )
-    injunction = CivilInjunction(
+    injunction = _court_order(
+        CivilInjunction,
+        by=by,
+        youth=youth,
         case=case,
         subject=subject,
         subject_date_of_birth=subject_date_of_birth,
-        court=court.strip(),
+        court=court,
         applicant_agency=agency,
         application_heard_on=application_heard_on,
         next_hearing_on=next_hearing_on,
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
-        prohibitions=prohibitions.strip(),
-        requirements=requirements.strip(),
+        prohibitions=prohibitions,
+        requirements=requirements,
         power_of_arrest=power_of_arrest,
-        power_of_arrest_terms=power_of_arrest_terms.strip() if power_of_arrest else "",
-        is_youth=youth,
-        next_review_on=_first_review(starts_on, ends_on) if youth else None,
-        recorded_by=by,
+        power_of_arrest_terms=power_of_arrest_terms if power_of_arrest else "",
     )
     save_with_history(injunction, by, "Civil injunction recorded")
     return injunction

@@ -4,6 +4,10 @@ Outsiders get 404 from the selectors; a reader who tries to write gets 403; a re
 service's message on the form and saves nothing.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,7 +27,21 @@ from casework.pdf import pdf_response
 
 from . import filters, forms, presenters, selectors, services
 from .config import limit
-from .models import CPNStatus, FPNStatus, WarningStatus
+from .models import (
+    CivilInjunction,
+    ClosureNotice,
+    ClosureOrder,
+    CommunityProtectionNotice,
+    CommunityProtectionWarning,
+    CPNBreach,
+    CPNStatus,
+    CriminalBehaviourOrder,
+    FixedPenaltyNotice,
+    FPNStatus,
+    PSPOBreach,
+    PublicSpacesProtectionOrder,
+    WarningStatus,
+)
 
 PAGE_SIZE = 25
 
@@ -37,6 +55,55 @@ SECTIONS = (
     ("CBOs", "enforcement:cbo_list"),
     ("Injunctions", "enforcement:injunction_list"),
 )
+
+
+def _no_caption(record) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Where a kind of record lives on screen, so its detail, PDF and action pages need not repeat it."""
+
+    object_type: str  # what the access log calls it
+    section: str
+    detail: str  # the page its action forms go back to, and on to after success
+    detail_pk: Callable = attrgetter("pk")
+    caption: Callable = _no_caption  # the action forms' caption
+    form_context: dict = field(default_factory=dict)  # extra context its action forms have always carried
+
+
+_KINDS: dict[type, _Kind] = {
+    CommunityProtectionWarning: _Kind(
+        "cpn_warning",
+        "Written warnings",
+        "enforcement:warning_detail",
+        caption=lambda warning: f"Written warning to {warning.recipient_name}",
+    ),
+    CommunityProtectionNotice: _Kind(
+        "cpn", "CPNs", "enforcement:cpn_detail", caption=lambda cpn: f"CPN {cpn.pk} to {cpn.recipient_name}"
+    ),
+    CPNBreach: _Kind("cpn_breach", "CPNs", "enforcement:cpn_detail", detail_pk=attrgetter("cpn_id")),
+    FixedPenaltyNotice: _Kind(
+        "fpn",
+        "Fixed penalties",
+        "enforcement:fpn_detail",
+        caption=lambda fpn: f"Fixed penalty {fpn.notice_number}",
+        form_context={"warning": False},
+    ),
+    PublicSpacesProtectionOrder: _Kind("pspo", "PSPOs", "enforcement:pspo_detail", caption=attrgetter("title")),
+    PSPOBreach: _Kind("pspo_breach", "PSPOs", "enforcement:pspo_breach_detail"),
+    ClosureNotice: _Kind(
+        "closure_notice",
+        "Closures",
+        "enforcement:closure_detail",
+        caption=lambda notice: notice.premises.splitlines()[0],
+        form_context={"warning": False},
+    ),
+    ClosureOrder: _Kind("closure_order", "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")),
+    CriminalBehaviourOrder: _Kind("cbo", "CBOs", "enforcement:cbo_detail"),
+    CivilInjunction: _Kind("injunction", "Injunctions", "enforcement:injunction_detail"),
+}
 
 
 def _sections(active: str) -> list[dict]:
@@ -79,6 +146,13 @@ def _need_change(request, record, codename: str) -> None:
         raise PermissionDenied("You can read this record but not change it")
 
 
+def _need_case_change(request, case, codename: str) -> None:
+    """For records that change with a case they reach through another record (a CPN breach, a court order)."""
+    _need_perm(request, codename)
+    if not access.can_change(request.user, case):
+        raise PermissionDenied("You can read this record but not change it")
+
+
 def _form_page(request, form, *, heading: str, submit: str, back: str, section: str, caption: str = "", **extra):
     context = {
         "form": form,
@@ -103,8 +177,52 @@ def _attempt(request, form, call, success: str):
     return result if result is not None else True
 
 
+def _submit(request, form, call, *, success: str, back: str, done: str = "", **page):
+    """Every form screen's one shape: a valid POST runs `call(cleaned_data)` and redirects with a banner (to the
+    `done` page of what it made, else back); a GET, an invalid form or a refusal shows the form page."""
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(request, form, lambda: call(form.cleaned_data), success)
+        if result:
+            return redirect(done, result.pk) if done else redirect(back)
+    return _form_page(request, form, back=back, **page)
+
+
+def _detail_url(record) -> str:
+    kind = _KINDS[type(record)]
+    return reverse(kind.detail, args=[kind.detail_pk(record)])
+
+
+def _on_record(request, record, form, call, **page):
+    """A form acting on a record the caller has resolved and checked: in the record's section, back to its page."""
+    kind = _KINDS[type(record)]
+    page = {"section": kind.section, "caption": kind.caption(record), **kind.form_context, **page}
+    return _submit(request, form, call, back=_detail_url(record), **page)
+
+
+def _on_case(request, case, form, call, **page):
+    """A form making a new record on a case: captioned with the case, back to its enforcement page."""
+    back = reverse("enforcement:case_enforcement", args=[case.reference])
+    return _submit(request, form, call, back=back, caption=f"{case.reference} · {case.title}", **page)
+
+
+def _detail(request, template: str, record, **extra):
+    kind = _KINDS[type(record)]
+    _log(request, record, object_type=kind.object_type)
+    return render(request, template, {"record": record, "sections": _sections(kind.section), **extra})
+
+
+def _pdf(request, record, *, template: str, filename: str, **extra):
+    object_type = _KINDS[type(record)].object_type
+    _log(request, record, object_type=object_type, action=AccessAction.PRINT, extra={"document": template})
+    return pdf_response(template, {"record": record, **extra}, filename=filename, request=request)
+
+
 def _case_context(case_access: access.CaseAccess) -> dict:
     return {"case": case_access.case, "case_access": case_access}
+
+
+def _now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
 
 
 # --- Overview -------------------------------------------------------------------------------------------
@@ -138,17 +256,20 @@ def index(request):
 # --- Registers ------------------------------------------------------------------------------------------
 
 
-def _register(request, *, key: str, queryset, filter_class, section: str, new_url: str = "", new_label: str = ""):
-    title, columns, row = presenters.REGISTERS[key]
+def _listing(request, *, object_type, queryset, filter_class, section, title, columns, row, count_rows=True, **extra):
+    """Filter, page and log a register (the court-order registers have never logged the rows shown)."""
     register_filter = filter_class(request.GET or None, queryset=queryset)
     page = Paginator(register_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    details = {"filters": register_filter.applied(), "page": page.number}
+    if count_rows:
+        details["rows_shown"] = len(page.object_list)
     log_access(
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.LIST,
-        object_type=key,
-        details={"filters": register_filter.applied(), "page": page.number, "rows_shown": len(page.object_list)},
+        object_type=object_type,
+        details=details,
         path=request.path,
     )
     return render(
@@ -161,9 +282,24 @@ def _register(request, *, key: str, queryset, filter_class, section: str, new_ur
             "filter": register_filter,
             "page_obj": page,
             "sections": _sections(section),
-            "new_url": new_url,
-            "new_label": new_label,
+            **extra,
         },
+    )
+
+
+def _register(request, *, key: str, queryset, filter_class, section: str, new_url: str = "", new_label: str = ""):
+    title, columns, row = presenters.REGISTERS[key]
+    return _listing(
+        request,
+        object_type=key,
+        queryset=queryset,
+        filter_class=filter_class,
+        section=section,
+        title=title,
+        columns=columns,
+        row=row,
+        new_url=new_url,
+        new_label=new_label,
     )
 
 
@@ -243,29 +379,16 @@ def _court_order_list(request, *, kind: str):
             "Civil injunctions",
         ),
     }[kind]
-    register_filter = filter_class(request.GET or None, queryset=queryset)
-    page = Paginator(register_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    log_access(
-        user=request.user,
-        agency=_agency_name(request.user),
-        action=AccessAction.LIST,
-        object_type=kind,
-        details={"filters": register_filter.applied(), "page": page.number},
-        path=request.path,
-    )
-    rows = [presenters.court_order_register_row(o, today, url_name=url_name, label=label) for o in page.object_list]
-    return render(
+    return _listing(
         request,
-        "enforcement/register.html",
-        {
-            "title": title,
-            "columns": ["Subject", "Case", "Made", "Last day", "Next review"],
-            "rows": rows,
-            "filter": register_filter,
-            "page_obj": page,
-            "sections": _sections(section),
-        },
+        object_type=kind,
+        queryset=queryset,
+        filter_class=filter_class,
+        section=section,
+        title=title,
+        columns=["Subject", "Case", "Made", "Last day", "Next review"],
+        row=lambda order, today: presenters.court_order_register_row(order, today, url_name=url_name, label=label),
+        count_rows=False,
     )
 
 
@@ -317,39 +440,35 @@ def _case_for_new(request, reference, codename: str) -> access.CaseAccess:
 
 @require_http_methods(["GET", "POST"])
 def warning_create(request, reference):
-    case_access = _case_for_new(request, reference, "add_communityprotectionwarning")
-    case = case_access.case
+    case = _case_for_new(request, reference, "add_communityprotectionwarning").case
     form = forms.WarningForm(_posted(request), case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
 
-        @transaction.atomic
-        def save():
-            person, organisation = _recipient_from(request, form, case)
-            return services.serve_written_warning(
-                case=case,
-                by=request.user,
-                recipient_person=person,
-                recipient_organisation=organisation,
-                recipient_address=data["recipient_address"],
-                conduct=data["conduct"],
-                requirements=data["requirements"],
-                compliance_deadline=data["compliance_deadline"],
-                served_at=data["served_at"],
-                served_how=data["served_how"],
-            )
+    @transaction.atomic
+    def save(data):
+        person, organisation = _recipient_from(request, form, case)
+        return services.serve_written_warning(
+            case=case,
+            by=request.user,
+            recipient_person=person,
+            recipient_organisation=organisation,
+            recipient_address=data["recipient_address"],
+            conduct=data["conduct"],
+            requirements=data["requirements"],
+            compliance_deadline=data["compliance_deadline"],
+            served_at=data["served_at"],
+            served_how=data["served_how"],
+        )
 
-        warning = _attempt(request, form, save, "Written warning recorded")
-        if warning:
-            return redirect("enforcement:warning_detail", warning.pk)
-    return _form_page(
+    return _on_case(
         request,
+        case,
         form,
+        save,
+        success="Written warning recorded",
+        done="enforcement:warning_detail",
         heading="Record a CPN written warning",
         submit="Record the warning",
-        back=reverse("enforcement:case_enforcement", args=[case.reference]),
         section="Written warnings",
-        caption=f"{case.reference} · {case.title}",
     )
 
 
@@ -380,40 +499,30 @@ def _recipient_from(request, form, case):
 
 @require_http_methods(["GET", "POST"])
 def cpn_create(request, reference):
-    case_access = _case_for_new(request, reference, "add_communityprotectionnotice")
-    case = case_access.case
+    case = _case_for_new(request, reference, "add_communityprotectionnotice").case
     warnings = case.cpn_warnings.select_related("recipient_person", "recipient_organisation")
     initial = {}
     if request.GET.get("warning"):
         initial["warning"] = request.GET["warning"]
-    form = forms.CPNForm(_posted(request), warnings=warnings, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        cpn = _attempt(
-            request,
-            form,
-            lambda: services.issue_cpn(
-                case=case,
-                by=request.user,
-                warning=data["warning"],
-                issued_on=data["issued_on"],
-                served_how=data["served_how"],
-                compliance_deadline=data["compliance_deadline"],
-                requirements=data["requirements"],
-                recipient_address=data["recipient_address"],
-            ),
-            "Community Protection Notice issued",
-        )
-        if cpn:
-            return redirect("enforcement:cpn_detail", cpn.pk)
-    return _form_page(
+    return _on_case(
         request,
-        form,
+        case,
+        forms.CPNForm(_posted(request), warnings=warnings, initial=initial),
+        lambda data: services.issue_cpn(
+            case=case,
+            by=request.user,
+            warning=data["warning"],
+            issued_on=data["issued_on"],
+            served_how=data["served_how"],
+            compliance_deadline=data["compliance_deadline"],
+            requirements=data["requirements"],
+            recipient_address=data["recipient_address"],
+        ),
+        success="Community Protection Notice issued",
+        done="enforcement:cpn_detail",
         heading="Issue a Community Protection Notice",
         submit="Issue the notice",
-        back=reverse("enforcement:case_enforcement", args=[case.reference]),
         section="CPNs",
-        caption=f"{case.reference} · {case.title}",
         rule=services.CPN_RULE,
     )
 
@@ -434,34 +543,26 @@ def fpn_create(request):
 
 def _fpn_form(request, *, case):
     initial = {"ward": case.ward_id} if case else {}
-    form = forms.FPNForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fpn = _attempt(
-            request,
-            form,
-            lambda: services.issue_fpn(
-                by=request.user,
-                offence_code=data["offence"].code,
-                notice_number=data["notice_number"],
-                offence_at=data["offence_at"],
-                issued_at=data["issued_at"],
-                location=data["location"],
-                ward=data["ward"],
-                offence_description=data["offence_description"],
-                recipient_name=data["recipient_name"],
-                recipient_date_of_birth=data["recipient_date_of_birth"],
-                recipient_address=data["recipient_address"],
-                case=case,
-            ),
-            "Fixed penalty notice recorded",
-        )
-        if fpn:
-            return redirect("enforcement:fpn_detail", fpn.pk)
     back = reverse("enforcement:case_enforcement", args=[case.reference]) if case else reverse("enforcement:fpn_list")
-    return _form_page(
+    return _submit(
         request,
-        form,
+        forms.FPNForm(_posted(request), initial=initial),
+        lambda data: services.issue_fpn(
+            by=request.user,
+            offence_code=data["offence"].code,
+            notice_number=data["notice_number"],
+            offence_at=data["offence_at"],
+            issued_at=data["issued_at"],
+            location=data["location"],
+            ward=data["ward"],
+            offence_description=data["offence_description"],
+            recipient_name=data["recipient_name"],
+            recipient_date_of_birth=data["recipient_date_of_birth"],
+            recipient_address=data["recipient_address"],
+            case=case,
+        ),
+        success="Fixed penalty notice recorded",
+        done="enforcement:fpn_detail",
         heading="Issue a fixed penalty notice",
         submit="Record the notice",
         back=back,
@@ -472,28 +573,18 @@ def _fpn_form(request, *, case):
 
 @require_http_methods(["GET", "POST"])
 def closure_create(request, reference):
-    case_access = _case_for_new(request, reference, "add_closurenotice")
-    case = case_access.case
+    case = _case_for_new(request, reference, "add_closurenotice").case
     initial = {"premises": str(case.address) if case.address else ""}
-    form = forms.ClosureNoticeForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        notice = _attempt(
-            request,
-            form,
-            lambda: services.issue_closure_notice(case=case, by=request.user, **data),
-            "Closure notice recorded",
-        )
-        if notice:
-            return redirect("enforcement:closure_detail", notice.pk)
-    return _form_page(
+    return _on_case(
         request,
-        form,
+        case,
+        forms.ClosureNoticeForm(_posted(request), initial=initial),
+        lambda data: services.issue_closure_notice(case=case, by=request.user, **data),
+        success="Closure notice recorded",
+        done="enforcement:closure_detail",
         heading="Record a closure notice",
         submit="Record the notice",
-        back=reverse("enforcement:case_enforcement", args=[case.reference]),
         section="Closures",
-        caption=f"{case.reference} · {case.title}",
         rule="The court must hear the closure order application within 48 hours of service (Christmas Day "
         "disregarded). A notice lasts at most 24 hours, extendable to 48.",
     )
@@ -501,30 +592,25 @@ def closure_create(request, reference):
 
 def _court_order_create(request, reference, *, kind: str):
     codename = "add_criminalbehaviourorder" if kind == "cbo" else "add_civilinjunction"
-    case_access = _case_for_new(request, reference, codename)
-    case = case_access.case
+    case = _case_for_new(request, reference, codename).case
     form_class = forms.CBOForm if kind == "cbo" else forms.InjunctionForm
-    form = form_class(_posted(request), case=case)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    service = services.record_cbo if kind == "cbo" else services.record_injunction
+
+    def save(cleaned_data):
+        data = dict(cleaned_data)
         party = data.pop("subject")
-        service = services.record_cbo if kind == "cbo" else services.record_injunction
-        order = _attempt(
-            request,
-            form,
-            lambda: service(case=case, by=request.user, subject=party.person, **data),
-            "Order recorded",
-        )
-        if order:
-            return redirect("enforcement:cbo_detail" if kind == "cbo" else "enforcement:injunction_detail", order.pk)
-    return _form_page(
+        return service(case=case, by=request.user, subject=party.person, **data)
+
+    return _on_case(
         request,
-        form,
+        case,
+        form_class(_posted(request), case=case),
+        save,
+        success="Order recorded",
+        done="enforcement:cbo_detail" if kind == "cbo" else "enforcement:injunction_detail",
         heading="Record a Criminal Behaviour Order" if kind == "cbo" else "Record a civil injunction",
         submit="Record the order",
-        back=reverse("enforcement:case_enforcement", args=[case.reference]),
         section="CBOs" if kind == "cbo" else "Injunctions",
-        caption=f"{case.reference} · {case.title}",
     )
 
 
@@ -541,11 +627,6 @@ def injunction_create(request, reference):
 # --- Written warnings -----------------------------------------------------------------------------------
 
 
-def _detail(request, template: str, record, *, object_type: str, section: str, **extra):
-    _log(request, record, object_type=object_type)
-    return render(request, template, {"record": record, "sections": _sections(section), **extra})
-
-
 def warning_detail(request, pk):
     warning = selectors.get_warning(user=request.user, pk=pk)
     can_change = services.may_change_record(request.user, warning)
@@ -553,8 +634,6 @@ def warning_detail(request, pk):
         request,
         "enforcement/warning_detail.html",
         warning,
-        object_type="cpn_warning",
-        section="Written warnings",
         rows=presenters.warning_rows(warning),
         can_change=can_change and request.user.has_perm("enforcement.change_communityprotectionwarning"),
         can_issue_cpn=can_change and request.user.has_perm("enforcement.add_communityprotectionnotice"),
@@ -567,45 +646,30 @@ def warning_detail(request, pk):
 def warning_outcome(request, pk):
     warning = selectors.get_warning(user=request.user, pk=pk)
     _need_change(request, warning, "change_communityprotectionwarning")
-    form = forms.WarningOutcomeForm(_posted(request), initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         service = {
             WarningStatus.COMPLIED: services.mark_warning_complied,
             WarningStatus.BREACHED: services.record_warning_breach,
             WarningStatus.WITHDRAWN: services.withdraw_warning,
         }[data["outcome"]]
-        if _attempt(
-            request,
-            form,
-            lambda: service(warning=warning, by=request.user, on=data["on"], notes=data["notes"]),
-            "Outcome recorded",
-        ):
-            return redirect("enforcement:warning_detail", warning.pk)
-    return _form_page(
+        return service(warning=warning, by=request.user, on=data["on"], notes=data["notes"])
+
+    return _on_record(
         request,
-        form,
+        warning,
+        forms.WarningOutcomeForm(_posted(request), initial={"on": timezone.localdate()}),
+        save,
+        success="Outcome recorded",
         heading="Record the warning's outcome",
         submit="Record the outcome",
-        back=reverse("enforcement:warning_detail", args=[warning.pk]),
-        section="Written warnings",
-        caption=f"Written warning to {warning.recipient_name}",
     )
-
-
-def _pdf(request, record, *, template: str, object_type: str, filename: str, **extra):
-    _log(request, record, object_type=object_type, action=AccessAction.PRINT, extra={"document": template})
-    return pdf_response(template, {"record": record, **extra}, filename=filename, request=request)
 
 
 def warning_pdf(request, pk):
     warning = selectors.get_warning(user=request.user, pk=pk)
     return _pdf(
-        request,
-        warning,
-        template="enforcement/print/warning.html",
-        object_type="cpn_warning",
-        filename=f"cpn-written-warning-{warning.pk}.pdf",
+        request, warning, template="enforcement/print/warning.html", filename=f"cpn-written-warning-{warning.pk}.pdf"
     )
 
 
@@ -621,8 +685,6 @@ def cpn_detail(request, pk):
         request,
         "enforcement/cpn_detail.html",
         cpn,
-        object_type="cpn",
-        section="CPNs",
         rows=presenters.cpn_rows(cpn),
         breaches=selectors.breaches_of_cpn(cpn),
         can_change=can_change,
@@ -640,73 +702,64 @@ def cpn_pdf(request, pk):
         request,
         cpn,
         template="enforcement/print/cpn.html",
-        object_type="cpn",
         filename=f"community-protection-notice-{cpn.pk}.pdf",
         appeal_days=limit("CPN_APPEAL_DAYS"),
     )
 
 
-def _cpn_form(request, pk, form_class, *, heading, submit, call, success, initial=None, **kwargs):
+def _cpn_to_change(request, pk) -> CommunityProtectionNotice:
     cpn = selectors.get_cpn(user=request.user, pk=pk)
     _need_change(request, cpn, "change_communityprotectionnotice")
-    form = form_class(_posted(request), initial=initial or {}, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, form, lambda: call(cpn, form.cleaned_data), success):
-            return redirect("enforcement:cpn_detail", cpn.pk)
-    return _form_page(
-        request,
-        form,
-        heading=heading,
-        submit=submit,
-        back=reverse("enforcement:cpn_detail", args=[cpn.pk]),
-        section="CPNs",
-        caption=f"CPN {cpn.pk} to {cpn.recipient_name}",
-    )
+    return cpn
 
 
 @require_http_methods(["GET", "POST"])
 def cpn_appeal(request, pk):
-    return _cpn_form(
+    cpn = _cpn_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.AppealForm,
-        heading="Record an appeal",
-        submit="Record the appeal",
-        call=lambda cpn, data: services.lodge_appeal(
+        cpn,
+        forms.AppealForm(_posted(request)),
+        lambda data: services.lodge_appeal(
             notice=cpn, by=request.user, lodged_on=data["lodged_on"], grounds=data["grounds"]
         ),
         success="Appeal recorded",
+        heading="Record an appeal",
+        submit="Record the appeal",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def cpn_appeal_decision(request, pk):
-    return _cpn_form(
+    cpn = _cpn_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.AppealDecisionForm,
+        cpn,
+        forms.AppealDecisionForm(_posted(request)),
+        lambda data: services.decide_appeal(cpn=cpn, by=request.user, **data),
+        success="Appeal decision recorded",
         heading="Record the appeal decision",
         submit="Record the decision",
-        call=lambda cpn, data: services.decide_appeal(cpn=cpn, by=request.user, **data),
-        success="Appeal decision recorded",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def cpn_status(request, pk):
-    def call(cpn, data):
+    cpn = _cpn_to_change(request, pk)
+
+    def save(data):
         if data["status"] == CPNStatus.COMPLIED:
             return services.mark_cpn_complied(cpn=cpn, by=request.user, notes=data["notes"])
         return services.withdraw_cpn(cpn=cpn, by=request.user, notes=data["notes"])
 
-    return _cpn_form(
+    return _on_record(
         request,
-        pk,
-        forms.CPNStatusForm,
+        cpn,
+        forms.CPNStatusForm(_posted(request)),
+        save,
+        success="Notice updated",
         heading="Update the notice",
         submit="Save",
-        call=call,
-        success="Notice updated",
     )
 
 
@@ -714,13 +767,12 @@ def cpn_status(request, pk):
 def cpn_breach_add(request, pk):
     cpn = selectors.get_cpn(user=request.user, pk=pk)
     _need_perm(request, "add_cpnbreach")
-    return _cpn_form(
+    _need_change(request, cpn, "change_communityprotectionnotice")
+    return _on_record(
         request,
-        pk,
-        forms.CPNBreachForm,
-        heading="Record a breach of the CPN",
-        submit="Record the breach",
-        call=lambda cpn, data: services.record_cpn_breach(
+        cpn,
+        forms.CPNBreachForm(_posted(request), case=cpn.case),
+        lambda data: services.record_cpn_breach(
             cpn=cpn,
             by=request.user,
             occurred_on=data["occurred_on"],
@@ -729,34 +781,49 @@ def cpn_breach_add(request, pk):
             evidence=list(data["evidence"]),
         ),
         success="Breach recorded",
-        case=cpn.case,
+        heading="Record a breach of the CPN",
+        submit="Record the breach",
+    )
+
+
+def _breach_fpn(request, breach, form_class, service, *, offence_code_setting: str, **page):
+    """The fixed-penalty form for a CPN or PSPO breach (already resolved and checked), under its offence code."""
+    return _on_record(
+        request,
+        breach,
+        form_class(_posted(request), initial={"issued_at": _now_to_the_minute()}),
+        lambda data: service(breach=breach, by=request.user, **data),
+        success="Fixed penalty notice issued for the breach",
+        done="enforcement:fpn_detail",
+        heading=f"Issue a fixed penalty ({limit(offence_code_setting)}) for the breach",
+        submit="Issue the fixed penalty",
+        **page,
+    )
+
+
+def _breach_prosecution(request, breach):
+    """Refer a CPN or PSPO breach (already resolved and checked) for prosecution."""
+    return _on_record(
+        request,
+        breach,
+        forms.ProsecutionForm(_posted(request)),
+        lambda data: services.refer_breach_for_prosecution(breach=breach, by=request.user, **data),
+        success="Breach referred for prosecution",
+        heading="Refer the breach for prosecution",
+        submit="Refer for prosecution",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def cpn_breach_fpn(request, pk):
     breach = selectors.get_cpn_breach(user=request.user, pk=pk)
-    _need_perm(request, "add_fixedpenaltynotice")
-    if not access.can_change(request.user, breach.cpn.case):
-        raise PermissionDenied("You can read this record but not change it")
-    initial = {"issued_at": timezone.localtime().replace(second=0, microsecond=0)}
-    form = forms.BreachFPNForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fpn = _attempt(
-            request,
-            form,
-            lambda: services.issue_fpn_for_cpn_breach(breach=breach, by=request.user, **form.cleaned_data),
-            "Fixed penalty notice issued for the breach",
-        )
-        if fpn:
-            return redirect("enforcement:fpn_detail", fpn.pk)
-    return _form_page(
+    _need_case_change(request, breach.cpn.case, "add_fixedpenaltynotice")
+    return _breach_fpn(
         request,
-        form,
-        heading=f"Issue a fixed penalty ({limit('CPN_BREACH_OFFENCE_CODE')}) for the breach",
-        submit="Issue the fixed penalty",
-        back=reverse("enforcement:cpn_detail", args=[breach.cpn_id]),
-        section="CPNs",
+        breach,
+        forms.BreachFPNForm,
+        services.issue_fpn_for_cpn_breach,
+        offence_code_setting="CPN_BREACH_OFFENCE_CODE",
         caption=f"Breach of CPN {breach.cpn_id} on {presenters.d(breach.occurred_on)}",
     )
 
@@ -764,26 +831,8 @@ def cpn_breach_fpn(request, pk):
 @require_http_methods(["GET", "POST"])
 def cpn_breach_prosecute(request, pk):
     breach = selectors.get_cpn_breach(user=request.user, pk=pk)
-    _need_perm(request, "change_cpnbreach")
-    if not access.can_change(request.user, breach.cpn.case):
-        raise PermissionDenied("You can read this record but not change it")
-    form = forms.ProsecutionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        if _attempt(
-            request,
-            form,
-            lambda: services.refer_breach_for_prosecution(breach=breach, by=request.user, **form.cleaned_data),
-            "Breach referred for prosecution",
-        ):
-            return redirect("enforcement:cpn_detail", breach.cpn_id)
-    return _form_page(
-        request,
-        form,
-        heading="Refer the breach for prosecution",
-        submit="Refer for prosecution",
-        back=reverse("enforcement:cpn_detail", args=[breach.cpn_id]),
-        section="CPNs",
-    )
+    _need_case_change(request, breach.cpn.case, "change_cpnbreach")
+    return _breach_prosecution(request, breach)
 
 
 # --- Fixed penalties ------------------------------------------------------------------------------------
@@ -799,8 +848,6 @@ def fpn_detail(request, pk):
         request,
         "enforcement/fpn_detail.html",
         fpn,
-        object_type="fpn",
-        section="Fixed penalties",
         rows=presenters.fpn_rows(fpn),
         can_change=can_change,
         amount_today=services.amount_due_on(fpn, today),
@@ -811,72 +858,55 @@ def fpn_detail(request, pk):
 
 def fpn_pdf(request, pk):
     fpn = selectors.get_fpn(user=request.user, pk=pk)
-    return _pdf(
-        request,
-        fpn,
-        template="enforcement/print/fpn.html",
-        object_type="fpn",
-        filename=f"fixed-penalty-{fpn.notice_number}.pdf",
-    )
+    return _pdf(request, fpn, template="enforcement/print/fpn.html", filename=f"fixed-penalty-{fpn.notice_number}.pdf")
 
 
-def _fpn_action(request, pk, form_class, *, heading, submit, call, success, initial=None, warning=False):
+def _fpn_to_change(request, pk) -> FixedPenaltyNotice:
     fpn = selectors.get_fpn(user=request.user, pk=pk)
     _need_change(request, fpn, "change_fixedpenaltynotice")
-    form = form_class(_posted(request), initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, form, lambda: call(fpn, form.cleaned_data), success):
-            return redirect("enforcement:fpn_detail", fpn.pk)
-    return _form_page(
-        request,
-        form,
-        heading=heading,
-        submit=submit,
-        back=reverse("enforcement:fpn_detail", args=[fpn.pk]),
-        section="Fixed penalties",
-        caption=f"Fixed penalty {fpn.notice_number}",
-        warning=warning,
-    )
+    return fpn
 
 
 @require_http_methods(["GET", "POST"])
 def fpn_payment(request, pk):
-    return _fpn_action(
+    fpn = _fpn_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.PaymentForm,
+        fpn,
+        forms.PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()}),
+        lambda data: services.record_fpn_payment(fpn=fpn, by=request.user, **data),
+        success="Payment recorded",
         heading="Record a payment",
         submit="Record the payment",
-        call=lambda fpn, data: services.record_fpn_payment(fpn=fpn, by=request.user, **data),
-        success="Payment recorded",
-        initial={"paid_on": timezone.localdate()},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def fpn_cancel(request, pk):
-    return _fpn_action(
+    fpn = _fpn_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.ReasonForm,
+        fpn,
+        forms.ReasonForm(_posted(request)),
+        lambda data: services.cancel_fpn(fpn=fpn, by=request.user, reason=data["reason"]),
+        success="Fixed penalty cancelled",
         heading="Cancel the fixed penalty",
         submit="Cancel the notice",
-        call=lambda fpn, data: services.cancel_fpn(fpn=fpn, by=request.user, reason=data["reason"]),
-        success="Fixed penalty cancelled",
         warning=True,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def fpn_prosecute(request, pk):
-    return _fpn_action(
+    fpn = _fpn_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.ProsecutionForm,
+        fpn,
+        forms.ProsecutionForm(_posted(request)),
+        lambda data: services.list_fpn_for_prosecution(fpn=fpn, by=request.user),
+        success="Listed for prosecution",
         heading="List the unpaid notice for prosecution",
         submit="List for prosecution",
-        call=lambda fpn, data: services.list_fpn_for_prosecution(fpn=fpn, by=request.user),
-        success="Listed for prosecution",
     )
 
 
@@ -886,16 +916,18 @@ def fpn_prosecute(request, pk):
 @require_http_methods(["GET", "POST"])
 def pspo_create(request):
     _need_perm(request, "add_publicspacesprotectionorder")
-    form = forms.PSPOForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(cleaned_data):
+        data = dict(cleaned_data)
         data["conditions"] = data["conditions"].splitlines()
-        pspo = _attempt(request, form, lambda: services.make_pspo(by=request.user, **data), "PSPO recorded")
-        if pspo:
-            return redirect("enforcement:pspo_detail", pspo.pk)
-    return _form_page(
+        return services.make_pspo(by=request.user, **data)
+
+    return _submit(
         request,
-        form,
+        forms.PSPOForm(_posted(request)),
+        save,
+        success="PSPO recorded",
+        done="enforcement:pspo_detail",
         heading="Record a Public Spaces Protection Order",
         submit="Record the order",
         back=reverse("enforcement:pspo_list"),
@@ -915,21 +947,16 @@ def _may_change_pspo(user, pspo) -> bool:
 
 def pspo_detail(request, pk):
     pspo = selectors.get_pspo(user=request.user, pk=pk)
-    _log(request, pspo, object_type="pspo")
-    breaches = selectors.breaches_of_pspo(user=request.user, pspo=pspo)
-    return render(
+    return _detail(
         request,
         "enforcement/pspo_detail.html",
-        {
-            "record": pspo,
-            "rows": presenters.pspo_rows(pspo),
-            "breaches": breaches[:100],
-            "can_change": _may_change_pspo(request.user, pspo),
-            "can_record_breach": request.user.has_perm("enforcement.add_pspobreach")
-            and access.agency_of(request.user) is not None
-            and pspo.status == "in_force",
-            "sections": _sections("PSPOs"),
-        },
+        pspo,
+        rows=presenters.pspo_rows(pspo),
+        breaches=selectors.breaches_of_pspo(user=request.user, pspo=pspo)[:100],
+        can_change=_may_change_pspo(request.user, pspo),
+        can_record_breach=request.user.has_perm("enforcement.add_pspobreach")
+        and access.agency_of(request.user) is not None
+        and pspo.status == "in_force",
     )
 
 
@@ -938,23 +965,14 @@ def pspo_extend(request, pk):
     pspo = selectors.get_pspo(user=request.user, pk=pk)
     if not _may_change_pspo(request.user, pspo):
         raise PermissionDenied("Only the owner agency can change this order")
-    form = forms.PSPOExtensionForm(_posted(request), initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(
-            request,
-            form,
-            lambda: services.extend_pspo(pspo=pspo, by=request.user, **form.cleaned_data),
-            "PSPO extended",
-        ):
-            return redirect("enforcement:pspo_detail", pspo.pk)
-    return _form_page(
+    return _on_record(
         request,
-        form,
+        pspo,
+        forms.PSPOExtensionForm(_posted(request), initial={"decided_on": timezone.localdate()}),
+        lambda data: services.extend_pspo(pspo=pspo, by=request.user, **data),
+        success="PSPO extended",
         heading="Extend the PSPO",
         submit="Record the extension",
-        back=reverse("enforcement:pspo_detail", args=[pspo.pk]),
-        section="PSPOs",
-        caption=pspo.title,
         rule=(
             "An extension adds at most 3 years: this order can run to "
             f"{presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
@@ -966,38 +984,26 @@ def pspo_extend(request, pk):
 def pspo_breach_add(request, pk):
     pspo = selectors.get_pspo(user=request.user, pk=pk)
     _need_perm(request, "add_pspobreach")
-    form = forms.PSPOBreachForm(_posted(request), pspo=pspo)
-    if request.method == "POST" and form.is_valid():
-        breach = _attempt(
-            request,
-            form,
-            lambda: services.record_pspo_breach(pspo=pspo, by=request.user, **form.cleaned_data),
-            "Breach recorded",
-        )
-        if breach:
-            return redirect("enforcement:pspo_breach_detail", breach.pk)
-    return _form_page(
+    return _on_record(
         request,
-        form,
+        pspo,
+        forms.PSPOBreachForm(_posted(request), pspo=pspo),
+        lambda data: services.record_pspo_breach(pspo=pspo, by=request.user, **data),
+        success="Breach recorded",
+        done="enforcement:pspo_breach_detail",
         heading="Record a breach of the PSPO",
         submit="Record the breach",
-        back=reverse("enforcement:pspo_detail", args=[pspo.pk]),
-        section="PSPOs",
-        caption=pspo.title,
     )
 
 
 def pspo_breach_detail(request, pk):
     breach = selectors.get_pspo_breach(user=request.user, pk=pk)
-    fpn = getattr(breach, "fixed_penalty", None)
     return _detail(
         request,
         "enforcement/pspo_breach_detail.html",
         breach,
-        object_type="pspo_breach",
-        section="PSPOs",
         rows=presenters.pspo_breach_rows(breach),
-        fpn=fpn,
+        fpn=getattr(breach, "fixed_penalty", None),
         can_change=services.may_change_record(request.user, breach) and breach.outcome == "pending",
     )
 
@@ -1005,28 +1011,13 @@ def pspo_breach_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def pspo_breach_fpn(request, pk):
     breach = selectors.get_pspo_breach(user=request.user, pk=pk)
-    _need_perm(request, "add_fixedpenaltynotice")
-    if not services.may_change_record(request.user, breach):
-        raise PermissionDenied("You can read this record but not change it")
-    form = forms.PSPOBreachFPNForm(
-        _posted(request), initial={"issued_at": timezone.localtime().replace(second=0, microsecond=0)}
-    )
-    if request.method == "POST" and form.is_valid():
-        fpn = _attempt(
-            request,
-            form,
-            lambda: services.issue_fpn_for_pspo_breach(breach=breach, by=request.user, **form.cleaned_data),
-            "Fixed penalty notice issued for the breach",
-        )
-        if fpn:
-            return redirect("enforcement:fpn_detail", fpn.pk)
-    return _form_page(
+    _need_change(request, breach, "add_fixedpenaltynotice")
+    return _breach_fpn(
         request,
-        form,
-        heading=f"Issue a fixed penalty ({limit('PSPO_BREACH_OFFENCE_CODE')}) for the breach",
-        submit="Issue the fixed penalty",
-        back=reverse("enforcement:pspo_breach_detail", args=[breach.pk]),
-        section="PSPOs",
+        breach,
+        forms.PSPOBreachFPNForm,
+        services.issue_fpn_for_pspo_breach,
+        offence_code_setting="PSPO_BREACH_OFFENCE_CODE",
     )
 
 
@@ -1034,23 +1025,7 @@ def pspo_breach_fpn(request, pk):
 def pspo_breach_prosecute(request, pk):
     breach = selectors.get_pspo_breach(user=request.user, pk=pk)
     _need_change(request, breach, "change_pspobreach")
-    form = forms.ProsecutionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        if _attempt(
-            request,
-            form,
-            lambda: services.refer_breach_for_prosecution(breach=breach, by=request.user, **form.cleaned_data),
-            "Breach referred for prosecution",
-        ):
-            return redirect("enforcement:pspo_breach_detail", breach.pk)
-    return _form_page(
-        request,
-        form,
-        heading="Refer the breach for prosecution",
-        submit="Refer for prosecution",
-        back=reverse("enforcement:pspo_breach_detail", args=[breach.pk]),
-        section="PSPOs",
-    )
+    return _breach_prosecution(request, breach)
 
 
 # --- Closure notices and orders -------------------------------------------------------------------------
@@ -1067,8 +1042,6 @@ def closure_detail(request, pk):
         request,
         "enforcement/closure_detail.html",
         notice,
-        object_type="closure_notice",
-        section="Closures",
         rows=presenters.closure_rows(notice),
         order=order,
         order_rows=presenters.closure_order_rows(order) if order else [],
@@ -1087,48 +1060,37 @@ def closure_pdf(request, pk):
         request,
         notice,
         template="enforcement/print/closure_notice.html",
-        object_type="closure_notice",
         filename=f"closure-notice-{notice.pk}.pdf",
         order_max_months=limit("CLOSURE_ORDER_MAX_MONTHS"),
         order_total_months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"),
     )
 
 
-def _closure_action(request, pk, form_class, *, heading, submit, call, success, initial=None, warning=False):
+def _closure_to_change(request, pk) -> ClosureNotice:
     notice = selectors.get_closure_notice(user=request.user, pk=pk)
     _need_change(request, notice, "change_closurenotice")
-    form = form_class(_posted(request), initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, form, lambda: call(notice, form.cleaned_data), success):
-            return redirect("enforcement:closure_detail", notice.pk)
-    return _form_page(
-        request,
-        form,
-        heading=heading,
-        submit=submit,
-        back=reverse("enforcement:closure_detail", args=[notice.pk]),
-        section="Closures",
-        caption=notice.premises.splitlines()[0],
-        warning=warning,
-    )
+    return notice
 
 
 @require_http_methods(["GET", "POST"])
 def closure_extend(request, pk):
-    return _closure_action(
+    notice = _closure_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.ClosureExtensionForm,
+        notice,
+        forms.ClosureExtensionForm(_posted(request)),
+        lambda data: services.extend_closure_notice(notice=notice, by=request.user, **data),
+        success="Closure notice extended",
         heading="Extend the closure notice",
         submit="Record the extension",
-        call=lambda notice, data: services.extend_closure_notice(notice=notice, by=request.user, **data),
-        success="Closure notice extended",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def closure_decision(request, pk):
-    def call(notice, data):
+    notice = _closure_to_change(request, pk)
+
+    def save(data):
         if data["decision"] == "refused":
             return services.refuse_closure_order(notice=notice, by=request.user, heard_at=data["heard_at"])
         return services.grant_closure_order(
@@ -1142,43 +1104,37 @@ def closure_decision(request, pk):
             ends_on=data["ends_on"],
         )
 
-    notice = selectors.get_closure_notice(user=request.user, pk=pk)
     initial = {"court": notice.hearing_court, "heard_at": timezone.localtime(notice.hearing_at).replace(tzinfo=None)}
-    return _closure_action(
+    return _on_record(
         request,
-        pk,
-        forms.ClosureDecisionForm,
+        notice,
+        forms.ClosureDecisionForm(_posted(request), initial=initial),
+        save,
+        success="Court decision recorded",
         heading="Record the court's decision",
         submit="Record the decision",
-        call=call,
-        success="Court decision recorded",
-        initial=initial,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def closure_cancel(request, pk):
-    return _closure_action(
+    notice = _closure_to_change(request, pk)
+    return _on_record(
         request,
-        pk,
-        forms.ReasonForm,
+        notice,
+        forms.ReasonForm(_posted(request)),
+        lambda data: services.cancel_closure_notice(notice=notice, by=request.user, reason=data["reason"]),
+        success="Closure notice cancelled",
         heading="Cancel the closure notice",
         submit="Cancel the notice",
-        call=lambda notice, data: services.cancel_closure_notice(notice=notice, by=request.user, reason=data["reason"]),
-        success="Closure notice cancelled",
         warning=True,
     )
 
 
-def _order_action(request, order, form_class, *, heading, submit, call, success, back, section, codename):
-    _need_perm(request, codename)
-    if not access.can_change(request.user, order.case):
-        raise PermissionDenied("You can read this record but not change it")
-    form = form_class(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, form, lambda: call(order, form.cleaned_data), success):
-            return redirect(back)
-    return _form_page(request, form, heading=heading, submit=submit, back=back, section=section)
+def _order_action(request, order, form_class, call, *, codename: str, **page):
+    """A form on a closure order, CBO or injunction: they change with their case."""
+    _need_case_change(request, order.case, codename)
+    return _on_record(request, order, form_class(_posted(request)), call, **page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -1188,37 +1144,30 @@ def closure_order_extend(request, pk):
         request,
         order,
         forms.ClosureOrderExtensionForm,
+        lambda data: services.extend_closure_order(order=order, by=request.user, **data),
+        codename="change_closureorder",
+        success="Closure order extended",
         heading="Record an extension of the closure order",
         submit="Record the extension",
-        call=lambda order, data: services.extend_closure_order(order=order, by=request.user, **data),
-        success="Closure order extended",
-        back=reverse("enforcement:closure_detail", args=[order.notice_id]),
-        section="Closures",
-        codename="change_closureorder",
     )
 
 
-def _breach_view(request, order, *, back: str, section: str):
+def _breach_view(request, order):
     return _order_action(
         request,
         order,
         forms.OrderBreachForm,
+        lambda data: services.record_order_breach(order=order, by=request.user, **data),
+        codename="add_orderbreach",
+        success="Breach recorded",
         heading="Record a breach of the order",
         submit="Record the breach",
-        call=lambda order, data: services.record_order_breach(order=order, by=request.user, **data),
-        success="Breach recorded",
-        back=back,
-        section=section,
-        codename="add_orderbreach",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def closure_order_breach(request, pk):
-    order = selectors.get_closure_order(user=request.user, pk=pk)
-    return _breach_view(
-        request, order, back=reverse("enforcement:closure_detail", args=[order.notice_id]), section="Closures"
-    )
+    return _breach_view(request, selectors.get_closure_order(user=request.user, pk=pk))
 
 
 # --- CBOs and injunctions -------------------------------------------------------------------------------
@@ -1231,8 +1180,6 @@ def _court_order_detail(request, order, *, kind: str):
         request,
         "enforcement/court_order_detail.html",
         order,
-        object_type=kind,
-        section="CBOs" if kind == "cbo" else "Injunctions",
         rows=presenters.court_order_rows(order, kind=kind),
         breaches=selectors.breaches_of_order(order),
         kind=kind,
@@ -1254,14 +1201,12 @@ def injunction_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def cbo_breach(request, pk):
-    order = selectors.get_cbo(user=request.user, pk=pk)
-    return _breach_view(request, order, back=reverse("enforcement:cbo_detail", args=[pk]), section="CBOs")
+    return _breach_view(request, selectors.get_cbo(user=request.user, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])
 def injunction_breach(request, pk):
-    order = selectors.get_injunction(user=request.user, pk=pk)
-    return _breach_view(request, order, back=reverse("enforcement:injunction_detail", args=[pk]), section="Injunctions")
+    return _breach_view(request, selectors.get_injunction(user=request.user, pk=pk))
 
 
 def _review_view(request, order, *, kind: str):
@@ -1269,13 +1214,11 @@ def _review_view(request, order, *, kind: str):
         request,
         order,
         forms.ReviewForm,
+        lambda data: services.record_review(order=order, by=request.user, reviewed_on=data["reviewed_on"]),
+        codename="change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction",
+        success="Review recorded",
         heading="Record a review",
         submit="Record the review",
-        call=lambda order, data: services.record_review(order=order, by=request.user, reviewed_on=data["reviewed_on"]),
-        success="Review recorded",
-        back=reverse(f"enforcement:{kind}_detail", args=[order.pk]),
-        section="CBOs" if kind == "cbo" else "Injunctions",
-        codename="change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction",
     )
 
 
