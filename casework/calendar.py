@@ -62,7 +62,6 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     (`__date` wraps the column in `AT TIME ZONE ...::date`, which no plain index matches).
     """
     tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
+    # The last representable day has no next midnight: its end is the end of time (a filter typed as 31/12/9999).
+    until = datetime.combine(end + timedelta(days=1), time.min) if end < date.max else datetime.max
+    return timezone.make_aware(datetime.combine(start, time.min), tz), timezone.make_aware(until, tz)

@@ -32,5 +32,5 @@ urlpatterns = [
     ),
     path("marac-referrals/<int:referral_id>/", marac_api.MaracReferralDetail.as_view(), name="marac_referral"),
     # Last: any other address under /api/v1/ answers 404 (401 before sign-in) as JSON, not an HTML page.
-    re_path(r"^.*$", api.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
+    re_path(r"^[\s\S]*$", api.NoSuchEndpoint.as_view(), name="no_such_endpoint"),  # [\s\S]: newlines too
 ]

@@ -334,3 +334,12 @@ def test_any_other_address_is_a_json_404(world, housing_user, path, hint):
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "not_found"
     assert hint in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/cases/%0A/actions/-1/", "/api/v1/nowhere\n/", "/api/v1/cases/x/y/z/"])
+def test_any_unknown_api_address_answers_json_even_with_a_newline_in_it(world, police_user, api_as, path):
+    response = api_as(police_user).patch(path, {"status": "done"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "not_found"

@@ -150,3 +150,15 @@ def test_opened_date_filters_take_whole_local_days_in_summer_time(client, office
     assert _refs(client.get("/cases/", {"opened_after": "2026-07-01"})) == [early_next.reference]
     both = client.get("/cases/", {"opened_after": "2026-06-30", "opened_before": "2026-07-01"})
     assert _refs(both) == [early_next.reference, late.reference]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params", [{"opened_before": "9999-12-31"}, {"opened_after": "9999-12-31"}, {"opened_after": "0001-01-01"}]
+)
+def test_opened_filters_at_the_ends_of_the_calendar_answer_normally(client, officer, thirty_cases, params):
+    client.force_login(officer)
+    response = client.get("/cases/", params)
+    assert response.status_code == 200
+    expected = 0 if params.get("opened_after") == "9999-12-31" else 25
+    assert len(_refs(response)) == expected
