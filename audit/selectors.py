@@ -51,8 +51,10 @@ def _user_name(user) -> str:
 def case_subject(reference: str) -> Subject | None:
     """The case with this reference; a case that no longer exists is found through its history."""
     Case = _model(CASE_MODEL)
-    reference = reference.strip()
-    case = Case._base_manager.select_related("lead_agency", "ward", "officer").filter(reference__iexact=reference)
+    # References are issued in capitals: an exact match on the capitalised input uses the unique index
+    # (case-insensitive matching would read every case, and then every history row when there is none).
+    reference = reference.strip().upper()
+    case = Case._base_manager.select_related("lead_agency", "ward", "officer").filter(reference=reference)
     case = case.first()
     if case is not None:
         summary = [
@@ -66,7 +68,7 @@ def case_subject(reference: str) -> Subject | None:
         if case.anonymised_at:
             summary.append(("Anonymised", case.anonymised_at))
         return Subject("case", case.pk, case.reference, case.reference, summary, case_id=case.pk)
-    record = Case.history.filter(reference__iexact=reference).order_by("-history_date").first()
+    record = Case.history.filter(reference=reference).order_by("-history_date").first()
     if record is None:
         return None
     summary = [("Title", record.title), ("Record", "The case no longer exists; its history remains")]
