@@ -145,12 +145,17 @@ def all_agencies() -> QuerySet:
 
 
 def access_for(subject: Subject) -> QuerySet[AccessLog]:
-    """Access-log rows about the subject (or, for a user or agency, made by them), newest first."""
+    """Access-log rows about the subject (or, for a user or agency, made by them), newest first.
+
+    For a person: reads of their record and of every case they are or were a party to.
+    """
     rows = AccessLog.objects.order_by("-at", "-id")
     if subject.kind == "case":
         return rows.filter(case_id=subject.pk)
     if subject.kind == "person":
-        return rows.filter(person_id=subject.pk)
+        # Who has seen this person's data: reads of their record, and reads of every case that names them
+        # (case pages show parties), which is what a subject access request asks.
+        return rows.filter(Q(person_id=subject.pk) | Q(case_id__in=list(_case_ids_of_person(subject.pk))))
     if subject.kind == "user":
         return rows.filter(user_id=subject.pk)
     return rows.filter(agency__in=subject.names)

@@ -271,3 +271,21 @@ def test_query_counts_do_not_grow_with_the_data(client, auditor, officer, shared
     history_tables = len(historical_models(existing_only=True))
     for url, count in large.items():
         assert count <= (25 + history_tables if "changes" in url else 25), (url, count)
+
+
+@pytest.mark.django_db
+def test_a_persons_access_tab_shows_who_read_the_cases_that_name_them(client, auditor, officer, case, person):
+    client.force_login(officer)
+    client.get(f"/cases/{case.reference}/parties/")
+    client.force_login(auditor)
+
+    def staff_reads():
+        rows = client.get(f"/audit/people/{person.pk}/").context["page_obj"].object_list
+        return [(r.username, r.case_id, r.details.get("page")) for r in rows if r.object_type != "audit"]
+
+    assert staff_reads() == [(officer.username, case.pk, "parties")]
+    other = CaseFactory(by=officer, ward=case.ward)
+    client.force_login(officer)
+    client.get(f"/cases/{other.reference}/")  # a case that does not name the person is not theirs to see
+    client.force_login(auditor)
+    assert staff_reads() == [(officer.username, case.pk, "parties")]
