@@ -27,6 +27,8 @@ def register_timeline_sources() -> None:
         ("Closure order", models.ClosureOrder),
         ("Criminal Behaviour Order", models.CriminalBehaviourOrder),
         ("Civil injunction", models.CivilInjunction),
+        ("Closure hearing adjournment", models.ClosureHearingAdjournment),
+        ("Order variation or discharge", models.OrderVariation),
     ):
         register_history_source(label, lambda case, model=model: model.history.filter(case_id=case.pk))
 

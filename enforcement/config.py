@@ -36,6 +36,8 @@ DEFAULTS: dict[str, object] = {
     "CLOSURE_NOTICE_EXTENDED_MAX_HOURS": 48,
     # s80(3)-(4): the application is heard within 48 hours of service, Christmas Day disregarded.
     "CLOSURE_HEARING_WITHIN_HOURS": 48,
+    # s81(3): the court may adjourn the hearing for at most 14 days at a time, counted from the hearing adjourned.
+    "CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS": 14,
     # s80(6) and s82: an order lasts at most 3 months; with extensions never more than 6 months in all.
     "CLOSURE_ORDER_MAX_MONTHS": 3,
     "CLOSURE_ORDER_TOTAL_MAX_MONTHS": 6,

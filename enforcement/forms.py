@@ -478,6 +478,55 @@ class ClosureOrderExtensionForm(GovUKForm):
     court = text_field("Court", textarea=False, max_length=200)
 
 
+class ClosureAdjournmentForm(GovUKForm):
+    adjourned_on = GovUKDateField(label="Date the court adjourned the hearing")
+    new_hearing_at = datetime_field("Date and time of the adjourned hearing", help_text="At most 14 days later")
+    notice_continues = radio(
+        "Did the court order the closure notice to continue in force until the adjourned hearing?",
+        [("yes", "Yes, the notice continues in force until then"), ("no", "No")],
+        message="Say whether the court ordered the closure notice to continue in force",
+    )
+    reason = text_field("The court's reason for adjourning", message="Enter the court's reason for adjourning")
+
+    def clean_adjourned_on(self):
+        return _not_future_date(self.cleaned_data.get("adjourned_on"), "date the court adjourned the hearing")
+
+    def clean_notice_continues(self) -> bool:
+        return self.cleaned_data.get("notice_continues") == "yes"
+
+
+# --- Variation and discharge of orders ------------------------------------------------------------------
+
+
+class OrderDecisionForm(GovUKForm):
+    decided_on = GovUKDateField(label="Date of the court's decision")
+    court = text_field("Court", textarea=False, max_length=200)
+
+    def clean_decided_on(self):
+        return _not_future_date(self.cleaned_data.get("decided_on"), "date of the court's decision")
+
+
+class ClosureOrderVariationForm(OrderDecisionForm):
+    new_ends_on = GovUKDateField(
+        label="New last day of the order (optional)",
+        required=False,
+        help_text="Never more than 6 months from the start in all",
+    )
+    new_terms = text_field("New terms (optional)", required=False, help_text="Which parts, persons and times")
+    reason = text_field("The court's reasons or notes (optional)", required=False)
+
+
+class CourtOrderVariationForm(OrderDecisionForm):
+    new_ends_on = GovUKDateField(label="New last day of the order (optional)", required=False)
+    new_prohibitions = text_field("New prohibitions (optional)", required=False, help_text="Replace the current ones")
+    new_requirements = text_field("New requirements (optional)", required=False, help_text="Replace the current ones")
+    reason = text_field("The court's reasons or notes (optional)", required=False)
+
+
+class OrderDischargeForm(OrderDecisionForm):
+    reason = text_field("Why the court discharged the order", message="Enter the reason the court discharged the order")
+
+
 # --- CBOs and injunctions -------------------------------------------------------------------------------
 
 

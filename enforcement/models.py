@@ -446,6 +446,40 @@ class ClosureNotice(models.Model):
         return f"Closure notice {self.pk}: {self.premises.splitlines()[0] if self.premises else ''}"
 
 
+class ClosureHearingAdjournment(models.Model):
+    """The court adjourned the closure-order hearing (s81(3)-(4)): for at most 14 days, once or more.
+
+    Each adjournment runs from the hearing it adjourns (the one listed when it was made), so a second one is
+    measured from the first one's new hearing. The court may order the notice to stay in force until then.
+    """
+
+    notice = models.ForeignKey(ClosureNotice, on_delete=models.PROTECT, related_name="adjournments")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_adjournments")
+    adjourned_on = models.DateField(help_text="The day the court adjourned the hearing.")
+    adjourned_hearing_at = models.DateTimeField(help_text="The hearing that was adjourned.")
+    new_hearing_at = models.DateTimeField(db_index=True)
+    notice_continues = models.BooleanField(
+        default=False, help_text="The court ordered the closure notice to continue in force until the new hearing."
+    )
+    previous_expires_at = models.DateTimeField(help_text="When the notice was due to expire before the adjournment.")
+    reason = models.TextField(help_text="The court's reason for adjourning, and any notes.")
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["notice", "adjourned_hearing_at", "id"]
+        verbose_name = "closure hearing adjournment"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_hearing_at__gt=models.F("adjourned_hearing_at")), name="closure_adjourned_to_later"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure notice {self.notice_id} hearing adjourned"
+
+
 class ClosureScope(models.TextChoices):
     FULL = "full", "Full closure: all persons, all times"
     PARTIAL = "partial", "Partial closure: some persons, parts or times"
@@ -594,3 +628,55 @@ class OrderBreach(models.Model):
 
     def __str__(self) -> str:
         return f"Order breach on {self.occurred_on:%d %b %Y}"
+
+
+class OrderDecision(models.TextChoices):
+    VARIED = "varied", "Varied"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class OrderVariation(models.Model):
+    """The court varied or discharged a closure order (s82-s83), a CBO (s27) or an injunction (s8).
+
+    One row per decision, on exactly one order; the order itself carries the result (new end date and terms,
+    or the discharged status), and this row keeps what the court decided and when.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="order_variations")
+    closure_order = models.ForeignKey(
+        ClosureOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="variations"
+    )
+    cbo = models.ForeignKey(
+        CriminalBehaviourOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="variations"
+    )
+    injunction = models.ForeignKey(
+        CivilInjunction, null=True, blank=True, on_delete=models.PROTECT, related_name="variations"
+    )
+    decision = models.CharField(max_length=20, choices=OrderDecision.choices)
+    decided_on = models.DateField(db_index=True)
+    court = models.CharField(max_length=200)
+    previous_ends_on = models.DateField(null=True, blank=True)
+    new_ends_on = models.DateField(null=True, blank=True)
+    new_terms = models.TextField(blank=True, help_text="A closure order's new terms.")
+    new_prohibitions = models.TextField(blank=True)
+    new_requirements = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="The court's reason; required for a discharge.")
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+        verbose_name = "order variation or discharge"
+        verbose_name_plural = "order variations and discharges"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closure_order__isnull=False, cbo__isnull=True, injunction__isnull=True)
+                | Q(closure_order__isnull=True, cbo__isnull=False, injunction__isnull=True)
+                | Q(closure_order__isnull=True, cbo__isnull=True, injunction__isnull=False),
+                name="order_variation_of_one_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.get_decision_display().lower()} on {self.decided_on:%d %b %Y}"

@@ -5,7 +5,7 @@ Nothing here queries the database: selectors have already joined what is shown.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +147,9 @@ def pspo_breach_rows(b) -> list[tuple[str, str]]:
     ]
 
 
-def closure_rows(n) -> list[tuple[str, str]]:
+def closure_rows(n, *, adjourned: bool = False) -> list[tuple[str, str]]:
+    """The notice as it stands; after an adjournment the hearing is the adjourned one (s81(3))."""
+    lasts_until = n.served_at + timedelta(hours=n.duration_hours)
     rows = [
         ("Premises", n.premises),
         ("Who is prohibited", n.prohibition),
@@ -155,13 +157,24 @@ def closure_rows(n) -> list[tuple[str, str]]:
         ("Consulted", n.consultation),
         ("People informed", n.people_informed),
         ("Served", f"{d(n.served_at)} by {who(n.served_by)}, {n.issuing_agency}"),
-        ("Notice lasts", f"{n.duration_hours} hours, until {d(n.expires_at)}"),
+        ("Notice lasts", f"{n.duration_hours} hours, until {d(lasts_until)}"),
     ]
     if n.extended_by_role:
         rows.append(("Extended by", f"{n.extended_by_name} – {n.get_extended_by_role_display().lower()}"))
+    if n.expires_at > lasts_until:
+        rows.append(("Continued in force by the court", f"Until {d(n.expires_at)}, the adjourned hearing"))
+    if adjourned:
+        hearing = [
+            ("Hearing", f"Adjourned to {d(n.hearing_at)} at {n.hearing_court}"),
+            ("Adjourned hearing must be by", f"{d(n.hearing_deadline)} (14 days from the hearing it adjourned)"),
+        ]
+    else:
+        hearing = [
+            ("Hearing", f"{d(n.hearing_at)} at {n.hearing_court}"),
+            ("Hearing must be by", f"{d(n.hearing_deadline)} (48 hours from service, Christmas Day disregarded)"),
+        ]
     rows += [
-        ("Hearing", f"{d(n.hearing_at)} at {n.hearing_court}"),
-        ("Hearing must be by", f"{d(n.hearing_deadline)} (48 hours from service, Christmas Day disregarded)"),
+        *hearing,
         ("Housing advice", n.housing_advice),
         ("Legal advice", n.legal_advice),
         ("Status", n.get_status_display()),
@@ -268,15 +281,51 @@ def fpn_register_row(f, today: date) -> RegisterRow:
     )
 
 
+def closure_status(n) -> tuple[str, str]:
+    """The notice's status, or its order's once the court has discharged it (the selector joins the order)."""
+    order = getattr(n, "order", None) if n.status == "order_granted" else None
+    if order is not None and order.status == "discharged":
+        return "discharged", "Closure order discharged"
+    return n.status, n.get_status_display()
+
+
 def closure_register_row(n, today: date) -> RegisterRow:
+    status, label = closure_status(n)
     return RegisterRow(
         reverse("enforcement:closure_detail", args=[n.pk]),
         f"Closure notice {n.pk}",
         [n.premises.splitlines()[0], _case(n), d(n.served_at), d(n.hearing_at)],
-        n.status,
-        n.get_status_display(),
+        status,
+        label,
         n.status == "in_force" and n.hearing_deadline < timezone.now(),
     )
+
+
+def adjournment_text(a) -> str:
+    continued = "the notice continues in force until then" if a.notice_continues else "the notice was not continued"
+    return (
+        f"Adjourned on {d(a.adjourned_on)}: the hearing of {d(a.adjourned_hearing_at)} moved to "
+        f"{d(a.new_hearing_at)}; {continued}. Court's reason: {a.reason}"
+    )
+
+
+def order_decision_text(v) -> str:
+    """One variation or discharge, in the order it was decided: what the court changed."""
+    if v.decision == "discharged":
+        ended = f" The order ended on {d(v.new_ends_on)}." if v.new_ends_on else ""
+        return f"Discharged on {d(v.decided_on)} by {v.court}: {v.reason.rstrip('.')}.{ended}"
+    changes = []
+    if v.new_ends_on:
+        changes.append(f"last day changed from {d(v.previous_ends_on) or 'indefinite'} to {d(v.new_ends_on)}")
+    for label, text in (
+        ("terms", v.new_terms),
+        ("prohibitions", v.new_prohibitions),
+        ("requirements", v.new_requirements),
+    ):
+        if text:
+            changes.append(f"new {label}: {text}")
+    notes = f" ({v.reason})" if v.reason else ""
+    return f"Varied on {d(v.decided_on)} by {v.court}: {'; '.join(changes)}{notes}"
 
 
 def court_order_register_row(o, today: date, *, url_name: str, label: str) -> RegisterRow:

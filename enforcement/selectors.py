@@ -9,7 +9,7 @@ The performance dashboard reads `tools_and_powers_by_month` and `fpns_by_offence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -22,6 +22,7 @@ from casework.models import Case
 from .config import limit
 from .models import (
     CivilInjunction,
+    ClosureHearingAdjournment,
     ClosureNotice,
     ClosureOrder,
     ClosureOrderStatus,
@@ -36,6 +37,7 @@ from .models import (
     FPNStatus,
     OffenceCode,
     OrderBreach,
+    OrderVariation,
     PSPOBreach,
     PSPOStatus,
     PublicSpacesProtectionOrder,
@@ -177,6 +179,16 @@ def breaches_of_cpn(cpn: CommunityProtectionNotice) -> QuerySet[CPNBreach]:
 
 def breaches_of_order(order) -> QuerySet[OrderBreach]:
     return order.breaches.select_related("recorded_by")
+
+
+def adjournments_of(notice: ClosureNotice) -> QuerySet[ClosureHearingAdjournment]:
+    """The notice's hearing adjournments, first first (the caller has resolved the notice through a selector)."""
+    return notice.adjournments.select_related("recorded_by").order_by("adjourned_hearing_at", "id")
+
+
+def variations_of_order(order) -> QuerySet[OrderVariation]:
+    """The court's variations and discharge of a closure order, CBO or injunction, oldest first."""
+    return order.variations.select_related("recorded_by").order_by("decided_on", "id")
 
 
 def breaches_of_pspo(*, user, pspo: PublicSpacesProtectionOrder) -> QuerySet[PSPOBreach]:
@@ -364,7 +376,9 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
                 officer_id=f.issued_by_id,
             )
     notices = _scope(
-        closure_notices_for(user).filter(status=ClosureStatus.IN_FORCE),
+        closure_notices_for(user)
+        .filter(status=ClosureStatus.IN_FORCE)
+        .annotate(adjourned=Exists(ClosureHearingAdjournment.objects.filter(notice=OuterRef("pk")))),
         user,
         scope,
         officer_field="served_by",
@@ -373,7 +387,7 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
     for n in notices:
         add(
             "Closure notice: court hearing",
-            f"Closure order hearing at {n.hearing_court}",
+            f"{'Adjourned closure' if n.adjourned else 'Closure'} order hearing at {n.hearing_court}",
             timezone.localtime(n.hearing_at).date(),
             reverse("enforcement:closure_detail", args=[n.pk]),
             record_case=n.case,
@@ -621,6 +635,8 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
         ("CBO", CriminalBehaviourOrder.history.filter(case_id=case.pk)),
         ("Injunction", CivilInjunction.history.filter(case_id=case.pk)),
         ("Order breach", OrderBreach.history.filter(id__in=breach_ids)),
+        ("Closure hearing adjournment", ClosureHearingAdjournment.history.filter(case_id=case.pk)),
+        ("Order variation or discharge", OrderVariation.history.filter(case_id=case.pk)),
     )
     events = []
     for label, records in sources:

@@ -7,7 +7,7 @@ NotAllowed / InvalidTransition with a message that names the rule, for the scree
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from .models import (
     CivilInjunction,
     ClosureAuthority,
     ClosureExtensionAuthority,
+    ClosureHearingAdjournment,
     ClosureNotice,
     ClosureOrder,
     ClosureOrderExtension,
@@ -43,6 +44,8 @@ from .models import (
     FPNStatus,
     OffenceCode,
     OrderBreach,
+    OrderDecision,
+    OrderVariation,
     PSPOBreach,
     PSPOCondition,
     PSPOExtension,
@@ -84,6 +87,19 @@ CLOSURE_TRANSITIONS: dict[str, set[str]] = {
     ClosureStatus.ORDER_GRANTED: set(),
     ClosureStatus.ORDER_REFUSED: set(),
     ClosureStatus.CANCELLED: set(),
+}
+
+
+# A closure order stays "in force" when varied; a CBO or injunction shows that it was varied.
+CLOSURE_ORDER_TRANSITIONS: dict[str, set[str]] = {
+    ClosureOrderStatus.IN_FORCE: {ClosureOrderStatus.IN_FORCE, ClosureOrderStatus.DISCHARGED},
+    ClosureOrderStatus.DISCHARGED: set(),
+}
+
+COURT_ORDER_TRANSITIONS: dict[str, set[str]] = {
+    CourtOrderStatus.IN_FORCE: {CourtOrderStatus.VARIED, CourtOrderStatus.DISCHARGED},
+    CourtOrderStatus.VARIED: {CourtOrderStatus.VARIED, CourtOrderStatus.DISCHARGED},
+    CourtOrderStatus.DISCHARGED: set(),
 }
 
 
@@ -1132,7 +1148,8 @@ def extend_closure_notice(
     if total_hours > maximum:
         raise NotAllowed(f"A closure notice can last at most {maximum} hours in all, with its extension (s77(1)).")
     notice.duration_hours = total_hours
-    notice.expires_at = _after_hours(notice.served_at, total_hours)
+    # never shorter than a continuation the court ordered on adjourning the hearing (s81(4))
+    notice.expires_at = max(notice.expires_at, _after_hours(notice.served_at, total_hours))
     notice.extended_by_role = extended_by_role
     notice.extended_by_name = extended_by_name.strip()
     save_with_history(notice, by, f"Closure notice extended to {total_hours} hours")
@@ -1148,6 +1165,109 @@ def cancel_closure_notice(*, notice: ClosureNotice, by, reason: str) -> ClosureN
     return notice
 
 
+def closure_adjournment_latest(hearing_at: datetime) -> datetime:
+    """s81(3): the end of the 14th day after the hearing being adjourned, the latest the new hearing may be."""
+    day = _local_date(hearing_at) + timedelta(days=limit("CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS"))
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def _adjournment_rule(hearing_at: datetime) -> str:
+    days = limit("CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS")
+    latest = _local_date(closure_adjournment_latest(hearing_at))
+    return (
+        f"The court may adjourn the hearing for at most {days} days (s81(3) of the 2014 Act): the hearing listed for "
+        f"{_fmt_time(hearing_at)} can be adjourned to {_fmt(latest)} at the latest."
+    )
+
+
+def latest_adjournment(notice: ClosureNotice) -> ClosureHearingAdjournment | None:
+    return notice.adjournments.order_by("-adjourned_hearing_at", "-id").first()
+
+
+def _check_decision_hearing(notice: ClosureNotice, heard_at: datetime) -> None:
+    """The decision is made at the first hearing (within 48 hours), or at the adjourned one (within 14 days)."""
+    adjourned = latest_adjournment(notice)
+    if adjourned is None:
+        _check_hearing(notice.served_at, heard_at, notice.hearing_deadline)
+        return
+    if _local_date(heard_at) < adjourned.adjourned_on:
+        raise NotAllowed(
+            f"The hearing was adjourned on {_fmt(adjourned.adjourned_on)}: the decision cannot be before then."
+        )
+    if heard_at > notice.hearing_deadline:
+        raise NotAllowed(
+            f"The adjourned hearing had to be within {limit('CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS')} days of the "
+            f"hearing it adjourned (s81(3) of the 2014 Act), by {_fmt_time(notice.hearing_deadline)}: record a "
+            "further adjournment if the court adjourned again."
+        )
+
+
+@transaction.atomic
+def adjourn_closure_hearing(
+    *,
+    notice: ClosureNotice,
+    by,
+    adjourned_on: date,
+    new_hearing_at: datetime,
+    notice_continues: bool,
+    reason: str,
+) -> ClosureHearingAdjournment:
+    """s81(3)-(4): the court adjourns the closure-order hearing for at most 14 days, and may keep the notice
+    in force until the new hearing.
+
+    A notice may be adjourned more than once, but each adjournment runs at most 14 days from the hearing it
+    adjourns (the one listed when it is made), so the new hearing date and the 14-day limit move on each time.
+    """
+    notice = _closure_for_change(notice, by)
+    if notice.status != ClosureStatus.IN_FORCE:
+        raise InvalidTransition(
+            f"The court has already dealt with this notice ({notice.get_status_display().lower()}): only a "
+            "hearing still to be decided can be adjourned."
+        )
+    if not (reason or "").strip():
+        raise NotAllowed("Enter the court's reason for adjourning.")
+    _not_future(adjourned_on, "date the hearing was adjourned")
+    adjourned_hearing_at = notice.hearing_at
+    if adjourned_on < _local_date(adjourned_hearing_at):
+        raise NotAllowed(
+            f"The hearing is listed for {_fmt_time(adjourned_hearing_at)}: the court adjourns it at that hearing, "
+            "so the date adjourned cannot be before then."
+        )
+    if adjourned_on > _local_date(notice.hearing_deadline):
+        raise NotAllowed(
+            f"The hearing had to take place by {_fmt_time(notice.hearing_deadline)}: an adjournment on "
+            f"{_fmt(adjourned_on)} is too late."
+        )
+    if new_hearing_at <= adjourned_hearing_at or _local_date(new_hearing_at) < adjourned_on:
+        raise NotAllowed("The adjourned hearing must be after the hearing it adjourns.")
+    latest = closure_adjournment_latest(adjourned_hearing_at)
+    if new_hearing_at > latest:
+        raise NotAllowed(_adjournment_rule(adjourned_hearing_at))
+    adjournment = ClosureHearingAdjournment(
+        notice=notice,
+        case_id=notice.case_id,
+        adjourned_on=adjourned_on,
+        adjourned_hearing_at=adjourned_hearing_at,
+        new_hearing_at=new_hearing_at,
+        notice_continues=notice_continues,
+        previous_expires_at=notice.expires_at,
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+    save_with_history(adjournment, by, f"Closure hearing adjourned to {_fmt_time(new_hearing_at)}")
+    notice.hearing_at = new_hearing_at
+    notice.hearing_deadline = latest
+    if notice_continues and new_hearing_at > notice.expires_at:
+        notice.expires_at = new_hearing_at
+    save_with_history(
+        notice,
+        by,
+        f"Hearing adjourned to {_fmt(_local_date(new_hearing_at))}"
+        + ("; notice continued in force until then" if notice_continues else ""),
+    )
+    return adjournment
+
+
 def closure_order_latest_end(starts_on: date) -> date:
     return periods.last_day_of_period(starts_on, months=limit("CLOSURE_ORDER_MAX_MONTHS"))
 
@@ -1156,11 +1276,19 @@ def closure_order_total_latest_end(starts_on: date) -> date:
     return periods.last_day_of_period(starts_on, months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"))
 
 
+def _closure_too_long(latest: date) -> str:
+    """The s82(4) refusal, the same whether the order is extended or varied."""
+    return (
+        f"A closure order can never last more than {limit('CLOSURE_ORDER_TOTAL_MAX_MONTHS')} months in all "
+        f"(s82(4)): this one must end by {_fmt(latest)}."
+    )
+
+
 @transaction.atomic
 def refuse_closure_order(*, notice: ClosureNotice, by, heard_at: datetime) -> ClosureNotice:
     notice = _closure_for_change(notice, by)
     _not_future(heard_at, "time of the hearing")
-    _check_hearing(notice.served_at, heard_at, notice.hearing_deadline)
+    _check_decision_hearing(notice, heard_at)
     _move(notice, CLOSURE_TRANSITIONS, ClosureStatus.ORDER_REFUSED, "closure notice")
     save_with_history(notice, by, "Closure order refused by the court")
     return notice
@@ -1182,7 +1310,7 @@ def grant_closure_order(
     _require_perm(by, "add_closureorder", "record closure orders")
     notice = _closure_for_change(notice, by)
     _not_future(heard_at, "time of the hearing")
-    _check_hearing(notice.served_at, heard_at, notice.hearing_deadline)
+    _check_decision_hearing(notice, heard_at)
     _move(notice, CLOSURE_TRANSITIONS, ClosureStatus.ORDER_GRANTED, "closure notice")
     _required_text(court=court)
     if scope not in ClosureScope.values:
@@ -1244,8 +1372,7 @@ def extend_closure_order(
         new_end=new_ends_on,
         latest=latest,
         too_late=f"The order ended on {_fmt(order.ends_on)}: it can only be extended before it ends.",
-        too_long=f"A closure order can never last more than {limit('CLOSURE_ORDER_TOTAL_MAX_MONTHS')} months in "
-        f"all (s82(4)): this one must end by {_fmt(latest)}.",
+        too_long=_closure_too_long(latest),
         reason="Closure order extended",
     )
 
@@ -1444,3 +1571,140 @@ def record_order_breach(
     breach.recorded_by = by
     save_with_history(breach, by, "Breach of order recorded")
     return breach
+
+
+# --- Variation and discharge of closure orders, CBOs and injunctions --------------------------------------
+
+Order = ClosureOrder | CriminalBehaviourOrder | CivilInjunction
+
+
+def _order_for_change(order: Order, by) -> Order:
+    model = type(order)
+    _require_perm(by, f"change_{model._meta.model_name}", f"change {model._meta.verbose_name_plural}")
+    _require_case_change(by, order.case)
+    return model.objects.select_for_update().get(pk=order.pk)
+
+
+def _order_made_on(order: Order) -> date:
+    return _local_date(order.heard_at) if isinstance(order, ClosureOrder) else order.made_on
+
+
+def _check_order_decision(order: Order, *, to: str, decided_on: date, court: str, doing: str) -> None:
+    """Only an order in force (not discharged, not yet ended) can be varied or discharged, by a court decision
+    made on or after the day the order was made."""
+    table = CLOSURE_ORDER_TRANSITIONS if isinstance(order, ClosureOrder) else COURT_ORDER_TRANSITIONS
+    if to not in table.get(order.status, set()):
+        raise InvalidTransition(f"This order has been discharged: only an order in force can be {doing}.")
+    _not_future(decided_on, "date of the court's decision")
+    made = _order_made_on(order)
+    if decided_on < made:
+        raise NotAllowed(f"The order was made on {_fmt(made)}: it cannot be {doing} before then.")
+    if order.ends_on is not None and decided_on > order.ends_on:
+        raise NotAllowed(f"The order ended on {_fmt(order.ends_on)}: only an order in force can be {doing}.")
+    _required_text(court=court)
+
+
+def _decision_on(order: Order, **fields) -> OrderVariation:
+    link = {ClosureOrder: "closure_order", CriminalBehaviourOrder: "cbo", CivilInjunction: "injunction"}[type(order)]
+    return OrderVariation(case_id=order.case_id, **{link: order}, **fields)
+
+
+@transaction.atomic
+def vary_order(
+    *,
+    order: Order,
+    by,
+    decided_on: date,
+    court: str,
+    new_ends_on: date | None = None,
+    new_terms: str = "",
+    new_prohibitions: str = "",
+    new_requirements: str = "",
+    reason: str = "",
+) -> OrderVariation:
+    """The court varies an order in force: a new last day and/or new terms (closure order: s82-s83; CBO: s27;
+    injunction: s8). A closure order still never runs beyond 6 months from its start (s82(4))."""
+    order = _order_for_change(order, by)
+    closure = isinstance(order, ClosureOrder)
+    to = ClosureOrderStatus.IN_FORCE if closure else CourtOrderStatus.VARIED
+    _check_order_decision(order, to=to, decided_on=decided_on, court=court, doing="varied")
+    new_terms, new_prohibitions, new_requirements = (
+        (text or "").strip() for text in (new_terms, new_prohibitions, new_requirements)
+    )
+    if closure and (new_prohibitions or new_requirements):
+        raise NotAllowed("A closure order has terms, not prohibitions or requirements: enter its new terms.")
+    if not closure and new_terms:
+        raise NotAllowed("Enter the order's new prohibitions or requirements.")
+    if new_ends_on is None and not (new_terms or new_prohibitions or new_requirements):
+        raise NotAllowed("Enter what the court changed: the order's new last day, its new terms, or both.")
+    if new_ends_on is not None:
+        if new_ends_on <= decided_on:
+            raise NotAllowed(
+                f"The new last day of the order must be after the date of the variation ({_fmt(decided_on)})."
+            )
+        if new_ends_on < order.starts_on:
+            raise NotAllowed(f"The order cannot end before it starts ({_fmt(order.starts_on)}).")
+        if closure:
+            latest = closure_order_total_latest_end(order.starts_on)
+            if new_ends_on > latest:
+                raise NotAllowed(_closure_too_long(latest))
+    variation = _decision_on(
+        order,
+        decision=OrderDecision.VARIED,
+        decided_on=decided_on,
+        court=court.strip(),
+        previous_ends_on=order.ends_on,
+        new_ends_on=new_ends_on,
+        new_terms=new_terms,
+        new_prohibitions=new_prohibitions,
+        new_requirements=new_requirements,
+        reason=(reason or "").strip(),
+        recorded_by=by,
+    )
+    save_with_history(variation, by, "Order varied by the court")
+    if new_ends_on is not None:
+        order.ends_on = new_ends_on
+    if closure:
+        order.terms = new_terms or order.terms
+    else:
+        order.prohibitions = new_prohibitions or order.prohibitions
+        order.requirements = new_requirements or order.requirements
+        if order.next_review_on and order.ends_on and order.next_review_on > order.ends_on:
+            order.next_review_on = None
+    order.status = to
+    save_with_history(order, by, f"Varied by the court on {_fmt(decided_on)}")
+    return variation
+
+
+@transaction.atomic
+def discharge_order(*, order: Order, by, decided_on: date, court: str, reason: str) -> OrderVariation:
+    """The court discharges an order in force (closure order: s83; CBO: s27; injunction: s8): it is discharged
+    and ends that day, so it leaves the deadlines and its register shows it discharged.
+
+    An order discharged before it started keeps its dates: it never took effect.
+    """
+    order = _order_for_change(order, by)
+    closure = isinstance(order, ClosureOrder)
+    to = ClosureOrderStatus.DISCHARGED if closure else CourtOrderStatus.DISCHARGED
+    _check_order_decision(order, to=to, decided_on=decided_on, court=court, doing="discharged")
+    if not (reason or "").strip():
+        raise NotAllowed("Enter the reason the court discharged the order.")
+    previous = order.ends_on
+    if decided_on >= order.starts_on and (previous is None or decided_on < previous):
+        order.ends_on = decided_on
+    discharge = _decision_on(
+        order,
+        decision=OrderDecision.DISCHARGED,
+        decided_on=decided_on,
+        court=court.strip(),
+        previous_ends_on=previous,
+        new_ends_on=order.ends_on,
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+    save_with_history(discharge, by, "Order discharged by the court")
+    order.status = to
+    if not closure:
+        order.next_review_on = None
+    save_with_history(order, by, f"Discharged by the court on {_fmt(decided_on)}")
+    return discharge

@@ -1038,16 +1038,24 @@ def closure_detail(request, pk):
         "enforcement.change_closurenotice"
     )
     now = timezone.now()
+    adjournments = list(selectors.adjournments_of(notice))
     return _detail(
         request,
         "enforcement/closure_detail.html",
         notice,
-        rows=presenters.closure_rows(notice),
+        rows=presenters.closure_rows(notice, adjourned=bool(adjournments)),
+        adjournments=[presenters.adjournment_text(a) for a in adjournments],
         order=order,
         order_rows=presenters.closure_order_rows(order) if order else [],
         order_breaches=selectors.breaches_of_order(order) if order else [],
         order_extensions=order.extensions.all() if order else [],
+        order_decisions=[presenters.order_decision_text(v) for v in selectors.variations_of_order(order)]
+        if order
+        else [],
         can_change=can_change,
+        can_change_order=order is not None
+        and services.may_change_record(request.user, order)
+        and request.user.has_perm("enforcement.change_closureorder"),
         hearing_overdue=notice.status == "in_force" and notice.hearing_deadline < now,
         now=now,
         latest_order_end=services.closure_order_total_latest_end(order.starts_on) if order else None,
@@ -1056,11 +1064,14 @@ def closure_detail(request, pk):
 
 def closure_pdf(request, pk):
     notice = selectors.get_closure_notice(user=request.user, pk=pk)
+    first = selectors.adjournments_of(notice).first()
     return _pdf(
         request,
         notice,
         template="enforcement/print/closure_notice.html",
         filename=f"closure-notice-{notice.pk}.pdf",
+        hearing_as_served=first.adjourned_hearing_at if first else notice.hearing_at,
+        expires_as_served=first.previous_expires_at if first else notice.expires_at,
         order_max_months=limit("CLOSURE_ORDER_MAX_MONTHS"),
         order_total_months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"),
     )
@@ -1131,10 +1142,101 @@ def closure_cancel(request, pk):
     )
 
 
-def _order_action(request, order, form_class, call, *, codename: str, **page):
+@require_http_methods(["GET", "POST"])
+def closure_adjourn(request, pk):
+    notice = _closure_to_change(request, pk)
+    hearing = timezone.localtime(notice.hearing_at)
+    latest = services.closure_adjournment_latest(notice.hearing_at)
+    return _on_record(
+        request,
+        notice,
+        forms.ClosureAdjournmentForm(
+            _posted(request), initial={"adjourned_on": min(hearing.date(), timezone.localdate())}
+        ),
+        lambda data: services.adjourn_closure_hearing(notice=notice, by=request.user, **data),
+        success="Adjournment recorded",
+        heading="Record an adjournment of the hearing",
+        submit="Record the adjournment",
+        rule=(
+            "The court may adjourn the hearing for at most 14 days (s81(3)), and may order the notice to continue "
+            f"in force until then: the hearing listed for {presenters.d(notice.hearing_at)} can be adjourned to "
+            f"{presenters.d(timezone.localtime(latest).date())} at the latest."
+        ),
+    )
+
+
+def _order_action(request, order, form_class, call, *, codename: str, initial: dict | None = None, **page):
     """A form on a closure order, CBO or injunction: they change with their case."""
     _need_case_change(request, order.case, codename)
-    return _on_record(request, order, form_class(_posted(request)), call, **page)
+    return _on_record(request, order, form_class(_posted(request), initial=initial), call, **page)
+
+
+def _order_codename(order) -> str:
+    return f"change_{type(order)._meta.model_name}"
+
+
+def _vary_view(request, order, form_class):
+    rule = "Only an order in force can be varied; a new last day must be after the date of the variation."
+    if isinstance(order, ClosureOrder):
+        latest = services.closure_order_total_latest_end(order.starts_on)
+        rule += f" A closure order never runs beyond 6 months in all: this one must end by {presenters.d(latest)}."
+    return _order_action(
+        request,
+        order,
+        form_class,
+        lambda data: services.vary_order(order=order, by=request.user, **data),
+        codename=_order_codename(order),
+        initial={"court": order.court, "decided_on": timezone.localdate()},
+        success="Variation recorded",
+        heading="Record a variation of the order",
+        submit="Record the variation",
+        rule=rule,
+    )
+
+
+def _discharge_view(request, order):
+    return _order_action(
+        request,
+        order,
+        forms.OrderDischargeForm,
+        lambda data: services.discharge_order(order=order, by=request.user, **data),
+        codename=_order_codename(order),
+        initial={"court": order.court, "decided_on": timezone.localdate()},
+        success="Discharge recorded",
+        heading="Record the discharge of the order",
+        submit="Record the discharge",
+        warning=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_vary(request, pk):
+    return _vary_view(request, selectors.get_closure_order(user=request.user, pk=pk), forms.ClosureOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_discharge(request, pk):
+    return _discharge_view(request, selectors.get_closure_order(user=request.user, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_vary(request, pk):
+    return _vary_view(request, selectors.get_cbo(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_discharge(request, pk):
+    return _discharge_view(request, selectors.get_cbo(user=request.user, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_vary(request, pk):
+    return _vary_view(request, selectors.get_injunction(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_discharge(request, pk):
+    return _discharge_view(request, selectors.get_injunction(user=request.user, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -1182,6 +1284,9 @@ def _court_order_detail(request, order, *, kind: str):
         order,
         rows=presenters.court_order_rows(order, kind=kind),
         breaches=selectors.breaches_of_order(order),
+        decisions=[presenters.order_decision_text(v) for v in selectors.variations_of_order(order)],
+        vary_url=reverse(f"enforcement:{kind}_vary", args=[order.pk]),
+        discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]),
         kind=kind,
         title="Criminal Behaviour Order" if kind == "cbo" else "Civil injunction",
         can_change=can_change and request.user.has_perm(f"enforcement.{codename}"),

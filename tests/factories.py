@@ -340,3 +340,80 @@ def make_closure_notice(*, case, by, served_at=None, hearing_at=None, **kwargs):
         legal_advice=kwargs.pop("legal_advice", "Citizens Advice Barnet, 0808 278 7847"),
         **kwargs,
     )
+
+
+def make_heard_closure_notice(*, case, by, days_ago: int = 0, **kwargs):
+    """A council closure notice served at 09:00 two days (plus `days_ago`) ago and heard 24 hours later, so its
+    hearing has already happened, whatever the time of day the test runs, and can be decided or adjourned."""
+    from datetime import datetime, time, timedelta
+
+    served_on = timezone.localdate() - timedelta(days=days_ago + 2)
+    served_at = timezone.make_aware(datetime.combine(served_on, time(9, 0)))
+    return make_closure_notice(
+        case=case, by=by, served_at=served_at, hearing_at=served_at + timedelta(hours=24), **kwargs
+    )
+
+
+def make_closure_order(*, case, by, notice=None, starts_on=None, ends_on=None, **kwargs):
+    """A full closure order granted at the notice's hearing (by default 60 days long, from the hearing day)."""
+    from datetime import timedelta
+
+    from enforcement import services as enforcement_services
+
+    notice = notice or make_heard_closure_notice(case=case, by=by)
+    starts_on = starts_on or timezone.localtime(notice.hearing_at).date()
+    return enforcement_services.grant_closure_order(
+        notice=notice,
+        by=by,
+        heard_at=kwargs.pop("heard_at", notice.hearing_at),
+        court=kwargs.pop("court", "Willesden Magistrates' Court"),
+        scope=kwargs.pop("scope", "full"),
+        starts_on=starts_on,
+        ends_on=ends_on or starts_on + timedelta(days=60),
+        **kwargs,
+    )
+
+
+def make_cbo(*, case, by, subject=None, made_on=None, ends_on=None, **kwargs):
+    """An adult's Criminal Behaviour Order made through the service (two years long by default)."""
+    from datetime import timedelta
+
+    from enforcement import services as enforcement_services
+
+    subject = subject or make_notice_recipient(case=case, by=by, first_name="Dean")
+    made_on = made_on or timezone.localdate()
+    return enforcement_services.record_cbo(
+        case=case,
+        by=by,
+        subject=subject,
+        subject_date_of_birth=subject.date_of_birth,
+        court=kwargs.pop("court", "Hendon Magistrates' Court"),
+        conviction_offence=kwargs.pop("conviction_offence", "Criminal damage"),
+        application_heard_on=kwargs.pop("application_heard_on", made_on),
+        made_on=made_on,
+        starts_on=kwargs.pop("starts_on", made_on),
+        ends_on=ends_on or made_on + timedelta(days=730),
+        prohibitions=kwargs.pop("prohibitions", "Not to enter Watling Avenue"),
+        **kwargs,
+    )
+
+
+def make_injunction(*, case, by, subject=None, made_on=None, ends_on=None, **kwargs):
+    """A civil injunction against an adult, made through the service (indefinite unless `ends_on`)."""
+    from enforcement import services as enforcement_services
+
+    subject = subject or make_notice_recipient(case=case, by=by, first_name="Lee")
+    made_on = made_on or timezone.localdate()
+    return enforcement_services.record_injunction(
+        case=case,
+        by=by,
+        subject=subject,
+        subject_date_of_birth=subject.date_of_birth,
+        court=kwargs.pop("court", "Barnet County Court"),
+        application_heard_on=kwargs.pop("application_heard_on", made_on),
+        made_on=made_on,
+        starts_on=kwargs.pop("starts_on", made_on),
+        ends_on=ends_on,
+        prohibitions=kwargs.pop("prohibitions", "Not to play amplified music"),
+        **kwargs,
+    )
