@@ -44,13 +44,13 @@ class CaseFilter(django_filters.FilterSet):
         field_name="opened_at",
         method="opened_on_or_after",
         label="Opened on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
     )
     opened_before = django_filters.DateFilter(
         field_name="opened_at",
         method="opened_on_or_before",
         label="Opened on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
     )
     sort = django_filters.OrderingFilter(
         fields=(
@@ -71,6 +71,9 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        sort = self.form.fields["sort"]
+        sort.label = "Sort by"
+        sort.widget.attrs["class"] = "govuk-select"  # django-filter's CSV widget is not one crispy-forms styles
         officer = self.form.fields["officer"]
         officer.label_from_instance = lambda u: u.get_full_name() or u.get_username()
         agency = access.agency_of(user) if user is not None else None
