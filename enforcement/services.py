@@ -1400,6 +1400,38 @@ def _youth(date_of_birth: date, made_on: date) -> bool:
     return periods.age_on(date_of_birth, made_on) < limit("ADULT_AGE")
 
 
+def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
+    """s25(5): an adult's CBO lasts at least a year or is indefinite; an under-18's 1 to 3 years. Checked when
+    the order is made and again when the court varies its end."""
+    if youth:
+        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MIN_YEARS"))
+        longest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MAX_YEARS"))
+        if ends_on is None or not shortest <= ends_on <= longest:
+            raise NotAllowed(
+                f"A CBO on someone under 18 must last between {limit('CBO_YOUTH_MIN_YEARS')} and "
+                f"{limit('CBO_YOUTH_MAX_YEARS')} years (s25(5)): from {_fmt(starts_on)}, end it between "
+                f"{_fmt(shortest)} and {_fmt(longest)}."
+            )
+    elif ends_on is not None:
+        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_ADULT_MIN_YEARS"))
+        if ends_on < shortest:
+            raise NotAllowed(
+                f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} year or is indefinite (s25(5)): "
+                f"from {_fmt(starts_on)}, end it on {_fmt(shortest)} or later, or leave the end date blank."
+            )
+
+
+def _check_injunction_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
+    """s1(6): an injunction against an under-18 lasts at most 12 months; made or varied."""
+    if youth:
+        longest = periods.last_day_of_period(starts_on, months=limit("INJUNCTION_YOUTH_MAX_MONTHS"))
+        if ends_on is None or ends_on > longest:
+            raise NotAllowed(
+                f"An injunction against someone under 18 lasts at most {limit('INJUNCTION_YOUTH_MAX_MONTHS')} "
+                f"months (s1(6)): from {_fmt(starts_on)}, end it by {_fmt(longest)}."
+            )
+
+
 def _court_order(model, *, by, youth: bool, **fields):
     """A CBO or injunction as made (unsaved): its text tidied, and an under-18's first review date set."""
     fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
@@ -1432,22 +1464,7 @@ def record_cbo(
         raise NotAllowed("Enter the order's prohibitions or requirements.")
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
     youth = _youth(subject_date_of_birth, made_on)
-    if youth:
-        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MIN_YEARS"))
-        longest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MAX_YEARS"))
-        if ends_on is None or not shortest <= ends_on <= longest:
-            raise NotAllowed(
-                f"A CBO on someone under 18 must last between {limit('CBO_YOUTH_MIN_YEARS')} and "
-                f"{limit('CBO_YOUTH_MAX_YEARS')} years (s25(5)): from {_fmt(starts_on)}, end it between "
-                f"{_fmt(shortest)} and {_fmt(longest)}."
-            )
-    elif ends_on is not None:
-        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_ADULT_MIN_YEARS"))
-        if ends_on < shortest:
-            raise NotAllowed(
-                f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} year or is indefinite (s25(5)): "
-                f"from {_fmt(starts_on)}, end it on {_fmt(shortest)} or later, or leave the end date blank."
-            )
+    _check_cbo_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     order = _court_order(
         CriminalBehaviourOrder,
         by=by,
@@ -1498,13 +1515,7 @@ def record_injunction(
         _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
     youth = _youth(subject_date_of_birth, made_on)
-    if youth:
-        longest = periods.last_day_of_period(starts_on, months=limit("INJUNCTION_YOUTH_MAX_MONTHS"))
-        if ends_on is None or ends_on > longest:
-            raise NotAllowed(
-                f"An injunction against someone under 18 lasts at most {limit('INJUNCTION_YOUTH_MAX_MONTHS')} "
-                f"months (s1(6)): from {_fmt(starts_on)}, end it by {_fmt(longest)}."
-            )
+    _check_injunction_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     injunction = _court_order(
         CivilInjunction,
         by=by,
@@ -1623,7 +1634,8 @@ def vary_order(
     reason: str = "",
 ) -> OrderVariation:
     """The court varies an order in force: a new last day and/or new terms (closure order: s82-s83; CBO: s27;
-    injunction: s8). A closure order still never runs beyond 6 months from its start (s82(4))."""
+    injunction: s8). The length rules of the order's kind still hold: a closure order never runs beyond 6
+    months from its start (s82(4)); a CBO or injunction keeps its adult or under-18 limits (s25(5), s1(6))."""
     order = _order_for_change(order, by)
     closure = isinstance(order, ClosureOrder)
     to = ClosureOrderStatus.IN_FORCE if closure else CourtOrderStatus.VARIED
@@ -1648,6 +1660,10 @@ def vary_order(
             latest = closure_order_total_latest_end(order.starts_on)
             if new_ends_on > latest:
                 raise NotAllowed(_closure_too_long(latest))
+        elif isinstance(order, CriminalBehaviourOrder):
+            _check_cbo_length(youth=order.is_youth, starts_on=order.starts_on, ends_on=new_ends_on)
+        else:
+            _check_injunction_length(youth=order.is_youth, starts_on=order.starts_on, ends_on=new_ends_on)
     variation = _decision_on(
         order,
         decision=OrderDecision.VARIED,

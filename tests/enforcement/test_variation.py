@@ -336,3 +336,50 @@ def test_the_case_timeline_shows_variations_and_discharges(client, cbo, injuncti
     client.force_login(officer)
     body = client.get(f"/cases/{cbo.case.reference}/timeline/").content.decode()
     assert "Order varied by the court" in body and "Order discharged by the court" in body
+
+
+def test_a_variation_keeps_the_under_18_and_adult_length_rules(case, officer):
+    from tests.factories import make_notice_recipient
+
+    today = timezone.localdate()
+    teenager = make_notice_recipient(
+        case=case, by=officer, first_name="Jay", date_of_birth=today.replace(year=today.year - 16) - timedelta(days=1)
+    )
+    youth_cbo = make_cbo(case=case, by=officer, subject=teenager, ends_on=today + timedelta(days=400))
+    assert youth_cbo.is_youth
+    with pytest.raises(NotAllowed, match="under 18 must last between 1 and 3 years"):
+        services.vary_order(
+            order=youth_cbo,
+            by=officer,
+            decided_on=today,
+            court="Hendon Youth Court",
+            new_ends_on=today + timedelta(days=4 * 365),
+        )
+    youth_injunction = make_injunction(case=case, by=officer, subject=teenager, ends_on=today + timedelta(days=180))
+    with pytest.raises(NotAllowed, match="under 18 lasts at most 12 months"):
+        services.vary_order(
+            order=youth_injunction,
+            by=officer,
+            decided_on=today,
+            court="Hendon Youth Court",
+            new_ends_on=today + timedelta(days=500),
+        )
+    adult_cbo = make_cbo(case=case, by=officer)
+    with pytest.raises(NotAllowed, match="on an adult lasts at least 1 year"):
+        services.vary_order(
+            order=adult_cbo,
+            by=officer,
+            decided_on=today,
+            court="Hendon Magistrates' Court",
+            new_ends_on=today + timedelta(days=30),
+        )
+    assert not OrderVariation.objects.exists()  # every refusal saved nothing
+    services.vary_order(
+        order=youth_cbo,
+        by=officer,
+        decided_on=today,
+        court="Hendon Youth Court",
+        new_ends_on=today + timedelta(days=2 * 365),
+    )
+    youth_cbo.refresh_from_db()
+    assert youth_cbo.ends_on == today + timedelta(days=2 * 365)
