@@ -181,6 +181,15 @@ def _case_study(cases, officer, today: date):
         housing_advice=HOUSING_ADVICE,
         legal_advice=LEGAL_ADVICE,
     )
+    # The occupier asked for time to show why no order should be made: adjourned a week (s81(3)-(4)).
+    notice = services.adjourn_closure_hearing(
+        notice=notice,
+        by=officer,
+        adjourned_on=timezone.localtime(notice.hearing_at).date(),
+        new_hearing_at=notice.hearing_at + timedelta(days=7),
+        notice_continues=True,
+        reason="Adjourned at the occupier's request to allow the landlord to attend; notice continued.",
+    ).notice
     services.grant_closure_order(
         notice=notice,
         by=officer,
@@ -303,7 +312,7 @@ def _court_orders(cases, officer, today: date) -> int:
         return 0
     adult_case, youth_case = cases[-1], cases[-2]
     adult = _recipient(adult_case, officer, "Wayne", "Thorne", date(1984, 2, 3))
-    services.record_cbo(
+    cbo = services.record_cbo(
         case=adult_case,
         by=officer,
         subject=adult,
@@ -315,6 +324,15 @@ def _court_orders(cases, officer, today: date) -> int:
         starts_on=today - timedelta(days=90),
         ends_on=None,
         prohibitions="Not to enter Watling Avenue; not to contact the victims directly or indirectly.",
+    )
+    services.vary_order(
+        order=cbo,
+        by=officer,
+        decided_on=today - timedelta(days=20),
+        court="Hendon Magistrates' Court, The Hyde, London NW9 7BY",
+        new_prohibitions="Not to enter Watling Avenue or Burnt Oak Broadway; not to contact the victims directly "
+        "or indirectly.",
+        reason="Varied on the council's application after further incidents on Burnt Oak Broadway.",
     )
     youth = _recipient(youth_case, officer, "Callum", "Reeve", today - timedelta(days=16 * 365 + 40))
     services.record_injunction(
