@@ -604,7 +604,8 @@ def evidence_download(request, reference, evidence_id):
         action=AccessAction.DOWNLOAD,
         object_type="evidence",
         object_id=evidence.pk,
-        object_label=evidence.description[:200],
+        # The append-only log outlives retention: name the item, never its free-text description.
+        object_label=f"{case_access.case.reference} evidence {evidence.pk} ({evidence.get_kind_display()})",
         case_id=case_access.case.pk,
         details={"sha256": evidence.sha256},
         path=request.path,

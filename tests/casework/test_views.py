@@ -163,7 +163,7 @@ def test_evidence_download_is_logged_and_hidden_from_outsiders(client, shared_ca
         case=shared_case,
         by=officer,
         kind="photo",
-        description="Door",
+        description="Door of Kevin Loud's flat",
         upload=SimpleUploadedFile("a.png", PNG),
         content_type="image/png",
     )
@@ -173,7 +173,8 @@ def test_evidence_download_is_logged_and_hidden_from_outsiders(client, shared_ca
     client.force_login(officer)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
-    assert AccessLog.objects.filter(action="download", object_type="evidence", user=officer).count() == 1
+    (row,) = AccessLog.objects.filter(action="download", object_type="evidence", user=officer)
+    assert row.object_label == f"{shared_case.reference} evidence {evidence.pk} (Photograph)"  # no free text
 
 
 @pytest.mark.django_db
