@@ -36,6 +36,13 @@ def group_ids_of(user) -> list[int]:
     return user._case_group_ids
 
 
+def holds_user_level_case_permissions(user) -> bool:
+    """Whether any case permission is granted to the user directly (rare); cached for the request."""
+    if not hasattr(user, "_case_user_perms"):
+        user._case_user_perms = CaseUserObjectPermission.objects.filter(user_id=user.pk).exists()
+    return user._case_user_perms
+
+
 def sees_all_cases(user) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.view_all_cases")
@@ -64,7 +71,7 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
             content_object=OuterRef("pk"), group_id__in=user_groups, permission=permission
         )
     )
-    if CaseUserObjectPermission.objects.filter(user_id=user.pk).exists():
+    if holds_user_level_case_permissions(user):
         by_user = CaseUserObjectPermission.objects.filter(
             content_object=OuterRef("pk"), user_id=user.pk, permission=permission
         )

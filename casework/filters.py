@@ -71,9 +71,10 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        sort = self.form.fields["sort"]
-        sort.label = "Sort by"
-        sort.widget.attrs["class"] = "govuk-select"  # django-filter's CSV widget is not one crispy-forms styles
+        if "sort" in self.form.fields:  # the API's filter has no sort field
+            sort = self.form.fields["sort"]
+            sort.label = "Sort by"
+            sort.widget.attrs["class"] = "govuk-select"  # django-filter's CSV widget is not one crispy-forms styles
         officer = self.form.fields["officer"]
         officer.label_from_instance = lambda u: u.get_full_name() or u.get_username()
         agency = access.agency_of(user) if user is not None else None

@@ -466,6 +466,7 @@ def add_member(*, user, agency: Agency, job_title: str = "", roles: tuple[str, .
 
     Membership.objects.update_or_create(user=user, defaults={"agency": agency, "job_title": job_title})
     user.groups.add(agency.group, *Group.objects.filter(name__in=roles))
-    for attr in ("_agency_cache", "_case_group_ids", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    caches = ("_agency_cache", "_case_group_ids", "_case_user_perms", "_perm_cache", "_user_perm_cache")
+    for attr in (*caches, "_group_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
