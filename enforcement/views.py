@@ -195,6 +195,8 @@ def _detail_url(record) -> str:
 def _on_record(request, record, form, call, **page):
     """A form acting on a record the caller has resolved and checked: in the record's section, back to its page."""
     kind = _KINDS[type(record)]
+    if request.method == "GET":  # the form page shows the record's caption: a read like its detail page
+        _log(request, record, object_type=kind.object_type, extra={"page": "form"})
     page = {"section": kind.section, "caption": kind.caption(record), **kind.form_context, **page}
     return _submit(request, form, call, back=_detail_url(record), **page)
 

@@ -307,3 +307,11 @@ def test_the_printed_notice_keeps_the_hearing_it_was_served_with(client, notice,
     assert presenters.d(notice.hearing_at) not in html
     client.force_login(officer)
     assert client.get(reverse("enforcement:closure_pdf", args=[notice.pk])).status_code == 200
+
+
+def test_opening_the_adjournment_form_is_logged_as_a_read(client, officer, case):
+    notice = make_heard_closure_notice(case=case, by=officer)
+    client.force_login(officer)
+    assert client.get(reverse("enforcement:closure_adjourn", args=[notice.pk])).status_code == 200
+    row = AccessLog.objects.filter(user=officer, case_id=case.pk, action="view").latest("id")
+    assert row.details == {"page": "form"} and row.object_id == str(notice.pk)
