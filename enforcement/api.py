@@ -1,4 +1,6 @@
-"""The partner API for enforcement notices on a case: written warnings, CPNs, fixed penalties, closure notices.
+"""The partner API for enforcement on a case: written warnings, CPNs, fixed penalties, closure notices and
+orders, Criminal Behaviour Orders and civil injunctions (the police enforce their prohibitions and powers
+of arrest).
 
 Read-only. The case is resolved through casework.access (404 when it is not shared with the caller), the
 records come from enforcement.selectors.case_enforcement (what the case's enforcement page lists), and the
@@ -16,9 +18,12 @@ from config.api import ApiModelSerializer, error_responses, log_api_read
 from . import selectors
 from .models import (
     AppealOutcome,
+    CivilInjunction,
     ClosureNotice,
+    ClosureOrder,
     CommunityProtectionNotice,
     CommunityProtectionWarning,
+    CriminalBehaviourOrder,
     FixedPenaltyNotice,
 )
 
@@ -110,9 +115,31 @@ class FixedPenaltySerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
+class ClosureOrderSerializer(ApiModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    scope_label = serializers.CharField(source="get_scope_display", read_only=True)
+
+    class Meta:
+        model = ClosureOrder
+        fields = [
+            "id",
+            "court",
+            "heard_at",
+            "scope",
+            "scope_label",
+            "terms",
+            "starts_on",
+            "ends_on",
+            "status",
+            "status_label",
+        ]
+        read_only_fields = fields
+
+
 class ClosureNoticeSerializer(ApiModelSerializer):
     issuing_agency = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    order = serializers.SerializerMethodField(help_text="The closure order the court made on it, if any.")
 
     class Meta:
         model = ClosureNotice
@@ -127,6 +154,7 @@ class ClosureNoticeSerializer(ApiModelSerializer):
             "issuing_agency",
             "status",
             "status_label",
+            "order",
         ]
         read_only_fields = fields
 
@@ -134,12 +162,58 @@ class ClosureNoticeSerializer(ApiModelSerializer):
     def get_issuing_agency(self, record) -> str:
         return self.context["agencies"].get(record.issuing_agency_id, "")
 
+    @extend_schema_field(ClosureOrderSerializer(allow_null=True))
+    def get_order(self, record):
+        order = getattr(record, "order", None)  # fetched with the notice; absent until the court decides
+        return ClosureOrderSerializer(order).data if order is not None else None
+
+
+COURT_ORDER_FIELDS = [
+    "id",
+    "subject_name",
+    "court",
+    "made_on",
+    "starts_on",
+    "ends_on",
+    "prohibitions",
+    "requirements",
+    "is_youth",
+    "next_review_on",
+    "next_hearing_on",
+    "status",
+    "status_label",
+]
+
+
+class CriminalBehaviourOrderSerializer(ApiModelSerializer):
+    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CriminalBehaviourOrder
+        fields = [*COURT_ORDER_FIELDS, "conviction_offence"]
+        read_only_fields = fields
+
+
+class CivilInjunctionSerializer(ApiModelSerializer):
+    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CivilInjunction
+        fields = [*COURT_ORDER_FIELDS, "power_of_arrest", "power_of_arrest_terms"]
+        read_only_fields = fields
+
 
 class CaseNoticesSerializer(serializers.Serializer):
     warnings = WarningSerializer(many=True, read_only=True, help_text="CPN written warnings (s43(5)).")
     cpns = CpnSerializer(many=True, read_only=True, help_text="Community Protection Notices.")
     fixed_penalties = FixedPenaltySerializer(many=True, read_only=True)
     closure_notices = ClosureNoticeSerializer(many=True, read_only=True)
+    criminal_behaviour_orders = CriminalBehaviourOrderSerializer(many=True, read_only=True)
+    civil_injunctions = CivilInjunctionSerializer(
+        many=True, read_only=True, help_text="With any power of arrest and the terms it attaches to."
+    )
 
 
 @extend_schema(tags=["enforcement"])
@@ -149,10 +223,11 @@ class CaseNotices(CaseScopedMixin, generics.GenericAPIView):
 
     @extend_schema(
         operation_id="cases_notices_list",
-        summary="The case's enforcement notices",
+        summary="The case's enforcement notices and court orders",
         description=(
-            "Written warnings, CPNs, fixed penalties and closure notices on the case, as its enforcement page "
-            "lists them, newest first. A case's notices come in one response."
+            "Written warnings, CPNs, fixed penalties, closure notices (with any closure order), Criminal "
+            "Behaviour Orders and civil injunctions on the case, as its enforcement page lists them. A case's "
+            "records come in one response."
         ),
         parameters=[REFERENCE_PARAMETER],
         responses={200: CaseNoticesSerializer, **error_responses(404)},
@@ -170,6 +245,8 @@ class CaseNotices(CaseScopedMixin, generics.GenericAPIView):
                 "cpns": records.cpns,
                 "fixed_penalties": records.fpns,
                 "closure_notices": records.closure_notices,
+                "criminal_behaviour_orders": records.cbos,
+                "civil_injunctions": records.injunctions,
             },
             context={**self.get_serializer_context(), "agencies": agencies},
         ).data

@@ -153,3 +153,36 @@ def test_notice_queries_do_not_grow_with_the_notices(world, housing_user, office
     with CaptureQueriesContext(connection) as five:
         assert len(api.get(url).json()["warnings"]) == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_police_read_an_injunctions_power_of_arrest_and_a_closure_order(world, police_user, officer):
+    from tests.factories import make_cbo, make_closure_order, make_injunction
+
+    case, _, _ = world
+    make_injunction(
+        case=case,
+        by=officer,
+        power_of_arrest=True,
+        power_of_arrest_terms="The prohibition on entering Watling Avenue.",
+    )
+    make_cbo(case=case, by=officer)
+    order = make_closure_order(case=case, by=officer)
+    api = token_client(police_user)
+    url = f"/api/v1/cases/{case.reference}/notices/"
+    api.get(url)  # warm up: the first request of a token creates its rate-limit and audit state
+    with CaptureQueriesContext(connection) as first:
+        body = api.get(url).json()
+    (injunction,) = body["civil_injunctions"]
+    assert injunction["power_of_arrest"] is True
+    assert injunction["power_of_arrest_terms"] == "The prohibition on entering Watling Avenue."
+    assert injunction["prohibitions"] == "Not to play amplified music" and injunction["status"] == "in_force"
+    (cbo,) = body["criminal_behaviour_orders"]
+    assert cbo["conviction_offence"] == "Criminal damage" and cbo["subject_name"]
+    (notice,) = body["closure_notices"]
+    assert notice["order"]["id"] == order.pk and notice["order"]["ends_on"] == order.ends_on.isoformat()
+    make_injunction(case=case, by=officer)
+    make_cbo(case=case, by=officer)
+    with CaptureQueriesContext(connection) as more:
+        assert len(api.get(url).json()["civil_injunctions"]) == 2
+    assert len(more.captured_queries) == len(first.captured_queries)
