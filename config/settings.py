@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "AppealOutcomeEnum": "enforcement.models.AppealOutcome",
         "FPNStatusEnum": "enforcement.models.FPNStatus",
         "ClosureStatusEnum": "enforcement.models.ClosureStatus",
+        "ClosureOrderStatusEnum": "enforcement.models.ClosureOrderStatus",
+        "ClosureScopeEnum": "enforcement.models.ClosureScope",
+        "CourtOrderStatusEnum": "enforcement.models.CourtOrderStatus",
         "ServiceMethodEnum": "enforcement.models.ServiceMethod",
     },
 }
