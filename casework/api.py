@@ -15,7 +15,7 @@ from django_filters import ModelChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -71,6 +71,15 @@ class CaseFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
+        # The screens treat an empty field as "any"; a script that sends `category=` has a bug, and the schema
+        # promises a code there, so say so instead of silently widening the search.
+        empty = {
+            name: ["Give a value, or leave this parameter out."]
+            for name in filterset.filters
+            if name != "q" and "" in request.query_params.getlist(name)
+        }
+        if empty:
+            raise exceptions.ValidationError(empty)
         view.filterset = filterset  # the list logs the filters actually applied
         return filterset
 

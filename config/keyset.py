@@ -10,7 +10,7 @@ meanwhile never shift a page. The last key of every ordering must be unique (the
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -104,10 +104,8 @@ class KeysetPage:
     has_previous: bool
     next_cursor: str | None = None
     previous_cursor: str | None = None
-    #: stepped back past the first row, or asked for the last page: the caller links to the plain first page
+    #: stepped back past the first row: the caller links "previous" to the plain first page
     previous_is_first: bool = False
-    is_last: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def paginate(
@@ -129,7 +127,7 @@ def paginate(
         rows.reverse()
     has_next = bool(values is not None and not last) if reverse else more
     has_previous = more if reverse else values is not None
-    page = KeysetPage(rows=rows, has_next=has_next, has_previous=has_previous, is_last=not has_next)
+    page = KeysetPage(rows=rows, has_next=has_next, has_previous=has_previous)
 
     def edge(row, backwards: bool) -> str:
         return encode([value_of(row, name.lstrip("-")) for name in ordering], backwards)
