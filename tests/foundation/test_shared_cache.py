@@ -33,17 +33,8 @@ def _run(code: str, **env) -> str:
 
 
 def test_without_cache_url_each_process_has_its_own_memory_cache():
-    env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
     code = "from django.core.cache import caches; print(type(caches['default']).__name__)"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "LocMemCache", result.stderr
+    assert _run(code, CACHE_URL="") == "LocMemCache"
 
 
 @pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
