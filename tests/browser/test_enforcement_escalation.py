@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework.demo import DEMO_PASSWORD
 from casework.demo import load as load_casework
 from casework.models import Case, CaseStatus
 from enforcement.demo import load as load_enforcement
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import NAVIGATION_TIMEOUT_MS, check_accessibility, follow, screenshot, sign_in
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def fill_date(page, name: str, day) -> None:
 
 def open_pdf(page, link_name: str) -> None:
     href = page.get_by_role("link", name=link_name).get_attribute("href")
-    response = page.request.get(href)
+    response = page.request.get(href, timeout=NAVIGATION_TIMEOUT_MS)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body()[:4] == b"%PDF"
@@ -45,18 +46,16 @@ def test_officer_takes_a_case_from_written_warning_to_a_paid_fixed_penalty(page,
     )
     today = timezone.localdate()
     sign_in(page, "officer", DEMO_PASSWORD)
-    page.get_by_role("link", name="Enforcement").first.click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Enforcement", level=1).is_visible()
+    follow(page.get_by_role("link", name="Enforcement").first)
+    expect(page.get_by_role("heading", name="Enforcement", level=1)).to_be_visible()
     check_accessibility(page)
 
     page.goto(f"/enforcement/cases/{case.reference}/")
-    assert page.get_by_role("heading", name="Enforcement on this case").is_visible()
+    expect(page.get_by_role("heading", name="Enforcement on this case")).to_be_visible()
     check_accessibility(page)
 
     # 1. The written warning, to someone not yet on the case.
-    page.get_by_role("link", name="Record a written warning").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Record a written warning"))
     check_accessibility(page)
     page.get_by_label("Another person").check()
     page.get_by_label("First name").fill("Darren")
@@ -70,69 +69,58 @@ def test_officer_takes_a_case_from_written_warning_to_a_paid_fixed_penalty(page,
     page.locator("#id_served_at").fill(served.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Handed to the recipient in person").check()
     page.get_by_role("button", name="Record the warning").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Written warning to Darren Pike").is_visible()
-    assert page.get_by_text("A CPN cannot be issued yet").is_visible()
+    expect(page.get_by_role("heading", name="Written warning to Darren Pike")).to_be_visible()
+    expect(page.get_by_text("A CPN cannot be issued yet")).to_be_visible()
     check_accessibility(page)
     open_pdf(page, "Print the warning (PDF)")
 
     # 2. The conduct carries on: the warning is breached, so a CPN may follow.
-    page.get_by_role("link", name="Record the outcome").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Record the outcome"))
     check_accessibility(page)
     page.get_by_label("Breached: the conduct carried on").check()
     page.get_by_label("Notes (optional)").fill("Two further complaints with witness statements")
     page.get_by_role("button", name="Record the outcome").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("alert").get_by_text("Outcome recorded").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Outcome recorded")).to_be_visible()
 
     # 3. The CPN.
-    page.get_by_role("link", name="Issue a CPN").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Issue a CPN"))
     check_accessibility(page)
     fill_date(page, "issued_on", today)
     page.get_by_label("Handed to the recipient in person").check()
     fill_date(page, "compliance_deadline", today + timedelta(days=14))
     page.get_by_role("button", name="Issue the notice").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="CPN to Darren Pike").is_visible()
-    assert page.get_by_text(
-        f"{(today + timedelta(days=21)).day} {(today + timedelta(days=21)):%B %Y} (21 days"
-    ).is_visible()
+    expect(page.get_by_role("heading", name="CPN to Darren Pike")).to_be_visible()
+    expect(
+        page.get_by_text(f"{(today + timedelta(days=21)).day} {(today + timedelta(days=21)):%B %Y} (21 days")
+    ).to_be_visible()
     check_accessibility(page)
     open_pdf(page, "Print the notice (PDF)")
 
     # 4. The CPN is breached and a fixed penalty (CST08) follows.
-    page.get_by_role("link", name="Record a breach").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Record a breach"))
     check_accessibility(page)
     fill_date(page, "occurred_on", today)
     page.get_by_label("What happened").fill("Shouting in the street at 1am")
     page.get_by_label("Evidence", exact=True).fill("Officer observation on patrol; body-worn video")
     page.get_by_role("button", name="Record the breach").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("alert").get_by_text("Breach recorded").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Breach recorded")).to_be_visible()
     check_accessibility(page)
-    page.get_by_role("link", name=re.compile("Issue a fixed penalty")).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name=re.compile("Issue a fixed penalty")))
     check_accessibility(page)
     page.get_by_label("Location").fill("Outside 12 Watling Avenue")
     page.get_by_label("Description of the offence").fill("Failed to comply with the CPN's requirements")
     page.get_by_role("button", name="Issue the fixed penalty").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Payable today: £70.00").is_visible()
+    expect(page.get_by_text("Payable today: £70.00")).to_be_visible()
     check_accessibility(page)
     open_pdf(page, "Print the notice (PDF)")
 
     # 5. Paid within the discount period.
-    page.get_by_role("link", name="Record a payment").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Record a payment"))
     check_accessibility(page)
     page.get_by_label("Amount paid, in pounds").fill("70.00")
     page.get_by_role("button", name="Record the payment").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("alert").get_by_text("Payment recorded").is_visible()
-    assert page.locator(".govuk-tag", has_text="Paid").first.is_visible()
+    expect(page.get_by_role("alert").get_by_text("Payment recorded")).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Paid").first).to_be_visible()
     screenshot(page, "enforcement-fpn-paid")
 
 
@@ -150,15 +138,14 @@ def test_registers_and_records_pass_axe(page, demo):
         "/enforcement/?scope=mine",
     ):
         page.goto(path)
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1"), f"one h1 on {path}").to_have_count(1)
         check_accessibility(page)
     for register, link in (
         ("/enforcement/pspos/", "Barnet borough-wide"),
         ("/enforcement/closures/", "Closure notice"),
     ):
         page.goto(register)
-        page.get_by_role("link", name=re.compile(link)).first.click()
-        page.wait_for_load_state()
+        follow(page.get_by_role("link", name=re.compile(link)).first)
         check_accessibility(page)
 
 
@@ -192,7 +179,6 @@ def test_a_refused_cpn_shows_the_rule_accessibly(page, demo):
     page.get_by_label("Posted to the recipient's address").check()
     fill_date(page, "compliance_deadline", timezone.localdate() + timedelta(days=14))
     page.get_by_role("button", name="Issue the notice").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_role("link", name=re.compile("same recipient")).is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("same recipient"))).to_be_visible()
     check_accessibility(page)

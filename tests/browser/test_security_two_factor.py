@@ -2,10 +2,13 @@
 authenticator app (QR code and key shown), enters a code, and next time is asked for a code. Every page
 passes axe-core."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from casework import roles
 from casework.models import AgencyKind, RoleSecurityPolicy
@@ -28,22 +31,21 @@ def code(device: TOTPDevice, offset: int = 0) -> str:
 
 def test_required_two_factor_set_up_and_sign_in(page, world):
     sign_in(page, "officer", PASSWORD)
-    assert "/accounts/two-factor/set-up/" in page.url
-    assert page.get_by_role("heading", name="Set up two-factor sign-in").is_visible()
-    assert page.get_by_role(
-        "img", name="QR code to add Safer Communities Casework to your authenticator app"
-    ).is_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/set-up/"))
+    expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="QR code to add Safer Communities Casework to your authenticator app")
+    ).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    assert page.get_by_text("Enter the code from your authenticator app").first.is_visible()
+    expect(page.get_by_text("Enter the code from your authenticator app").first).to_be_visible()
     check_accessibility(page)
 
     device = TOTPDevice.objects.get(user=world)
     page.get_by_label("Code from your authenticator app").fill(code(device))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Two-factor sign-in is on").is_visible()
+    expect(page.get_by_text("Two-factor sign-in is on")).to_be_visible()
     check_accessibility(page)
 
     page.goto("/accounts/two-factor/")
@@ -51,10 +53,9 @@ def test_required_two_factor_set_up_and_sign_in(page, world):
     sign_out(page)
 
     sign_in(page, "officer", PASSWORD)
-    assert "/accounts/two-factor/verify/" in page.url
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
     check_accessibility(page)
     page.get_by_label("Code from your authenticator app").fill(code(device, offset=1))
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="My work").is_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     screenshot(page, "security-two-factor-signed-in")
