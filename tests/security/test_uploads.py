@@ -41,22 +41,23 @@ def upload(client, case, name: str, content: bytes, kind: str = "document"):
     )
 
 
+HOSTILE_FILES = [
+    ("traversal.docx", docx(("../../evil.sh", "rm -rf /"))),
+    ("backslash.docx", docx(("..\\..\\evil.bat", "del *"))),
+    ("absolute.docx", docx(("/etc/cron.d/evil", "* * * * * root sh"))),
+    ("ratio-bomb.docx", docx(("word/media/zeros.bin", b"\x00" * (2 * 1024 * 1024)))),
+    ("truncated.docx", docx()[:200]),
+    ("plain.docx", PLAIN_ZIP),
+    ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("page.png", b"<html><body><script>alert(document.cookie)</script></body></html>"),
+    ("script.pdf", b"#!/bin/sh\necho pwned\n"),
+    ("macro.docm", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),  # OLE2 (old Office, macros)
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name,content",
-    [
-        ("traversal.docx", docx(("../../evil.sh", "rm -rf /"))),
-        ("backslash.docx", docx(("..\\..\\evil.bat", "del *"))),
-        ("absolute.docx", docx(("/etc/cron.d/evil", "* * * * * root sh"))),
-        ("ratio-bomb.docx", docx(("word/media/zeros.bin", b"\x00" * (2 * 1024 * 1024)))),
-        ("truncated.docx", docx()[:200]),
-        ("plain.docx", PLAIN_ZIP),
-        ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-        ("page.png", b"<html><body><script>alert(document.cookie)</script></body></html>"),
-        ("script.pdf", b"#!/bin/sh\necho pwned\n"),
-        ("macro.docm", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),  # OLE2 (old Office, macros)
-    ],
-)
+# Named by file: the zips carry the time they were built, and pytest-xdist workers must collect the same ids.
+@pytest.mark.parametrize("name,content", HOSTILE_FILES, ids=[name for name, _ in HOSTILE_FILES])
 def test_hostile_files_are_refused_and_nothing_is_stored(client, case, officer, name, content, settings, tmp_path):
     client.force_login(officer)
     response = upload(client, case, name, content)
