@@ -11,7 +11,7 @@ from django.conf import settings
 DEFAULTS: dict[str, object] = {
     # s43(1): a CPN (and so its written warning) may be given to a person aged 16 or over, or a body.
     "CPN_MIN_AGE": 16,
-    # s46(1): appeal to the magistrates' court within 21 days of the CPN being issued.
+    # s46(2): appeal to the magistrates' court within 21 days beginning with the day the CPN was issued.
     "CPN_APPEAL_DAYS": 21,
     # s53: who may issue a CPN: council officers, police (constables / designated PCSOs), designated landlords.
     "CPN_ISSUING_AGENCY_KINDS": ("council", "police", "housing"),
@@ -20,6 +20,10 @@ DEFAULTS: dict[str, object] = {
     "PSPO_BREACH_OFFENCE_CODE": "CST09",
     # Notice numbers generated when the officer has no pad number.
     "FPN_NUMBER_PREFIX": "LBB-FPN",
+    # s52(7) and s68: a fixed penalty for a CPN or PSPO breach is at most £100.
+    "FPN_CPN_PSPO_MAX_AMOUNT": 100,
+    # s52(8) and s68: the lower amount may be offered for payment within a period of less than 14 days.
+    "FPN_EARLY_PAYMENT_DAYS_UNDER": 14,
     # s52(5) / s68(4): no proceedings for the offence within 14 days of the fixed penalty notice.
     "FPN_NO_PROCEEDINGS_DAYS": 14,
     # Payment lines are closed at weekends and on bank holidays: a payment date falling on one moves to the
@@ -41,12 +45,14 @@ DEFAULTS: dict[str, object] = {
     # s80(6) and s82: an order lasts at most 3 months; with extensions never more than 6 months in all.
     "CLOSURE_ORDER_MAX_MONTHS": 3,
     "CLOSURE_ORDER_TOTAL_MAX_MONTHS": 6,
-    # s84: appeal against a closure order decision within 21 days.
+    # s84(5): appeal against a closure order decision within 21 days beginning with the day of the decision.
     "CLOSURE_ORDER_APPEAL_DAYS": 21,
-    # s25: a CBO on an adult lasts at least 1 year (or is indefinite); on an under-18, 1 to 3 years.
-    "CBO_ADULT_MIN_YEARS": 1,
+    # s25(5): a CBO on an adult lasts at least 2 years (or is indefinite); on an under-18, 1 to 3 years.
+    "CBO_ADULT_MIN_YEARS": 2,
     "CBO_YOUTH_MIN_YEARS": 1,
     "CBO_YOUTH_MAX_YEARS": 3,
+    # s1(1): an injunction may be granted against a person aged 10 or over.
+    "INJUNCTION_MIN_AGE": 10,
     # s1(6): an injunction against an under-18 lasts at most 12 months.
     "INJUNCTION_YOUTH_MAX_MONTHS": 12,
     # s28 (CBO) and local practice (injunctions): orders on under-18s are reviewed every 12 months.

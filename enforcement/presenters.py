@@ -83,7 +83,7 @@ def cpn_rows(c) -> list[tuple[str, str]]:
         ("Compliance deadline", d(c.compliance_deadline)),
         ("Issued", f"{d(c.issued_on)} – {c.get_served_how_display().lower()}"),
         ("Issued by", f"{who(c.issued_by)}, {c.issuing_agency}"),
-        ("Appeal deadline", f"{d(c.appeal_deadline)} (21 days from issue)"),
+        ("Appeal deadline", f"{d(c.appeal_deadline)} (21 days beginning with the day of issue, s46(2))"),
         ("Appeal", appeal),
         ("Status", c.get_status_display()),
     ]

@@ -301,7 +301,7 @@ def withdraw_warning(*, warning: CommunityProtectionWarning, by, on: date, notes
 
 CPN_RULE = (
     "A Community Protection Notice can only be issued after a written warning to the same recipient has been "
-    "served and the time it gave to comply has passed, or a breach of it has been recorded (s43(5) of the 2014 Act)."
+    "served and the time it gave to comply has passed, even if a breach was recorded earlier (s43(5) of the 2014 Act)."
 )
 
 
@@ -311,14 +311,16 @@ def qualifying_warning_problem(warning: CommunityProtectionWarning | None, issue
         return f"No written warning has been served on this recipient. {CPN_RULE}"
     if _local_date(warning.served_at) > issued_on:
         return f"The written warning was served after {_fmt(issued_on)}. {CPN_RULE}"
-    if warning.status == WarningStatus.BREACHED:
-        return ""
     if warning.status == WarningStatus.WITHDRAWN:
         return f"The written warning was withdrawn. {CPN_RULE}"
     if warning.status == WarningStatus.COMPLIED:
         return "The recipient complied with the written warning: record a breach of it before issuing a CPN."
-    if warning.compliance_deadline >= issued_on:
-        return f"The time to comply with the written warning runs until {_fmt(warning.compliance_deadline)}. {CPN_RULE}"
+    if warning.compliance_deadline >= issued_on:  # a breach recorded earlier does not shorten the time (s43(5)(b))
+        return (
+            f"The time to comply with the written warning runs until {_fmt(warning.compliance_deadline)}: a CPN "
+            "can only be issued once the time it gave has passed, even if a breach was recorded earlier "
+            "(s43(5)(b) of the 2014 Act)."
+        )
     return ""
 
 
@@ -390,7 +392,7 @@ def issue_cpn(
         served_how=served_how,
         issued_by=by,
         issuing_agency=agency,
-        appeal_deadline=issued_on + timedelta(days=limit("CPN_APPEAL_DAYS")),
+        appeal_deadline=periods.last_day_beginning_with(issued_on, days=limit("CPN_APPEAL_DAYS")),
     )
     save_with_history(notice, by, "Community Protection Notice issued")
     return notice
@@ -408,7 +410,7 @@ def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProte
     if isinstance(notice, CommunityProtectionWarning):
         raise NotAllowed(
             "A written warning cannot be appealed: only a Community Protection Notice can, within "
-            f"{limit('CPN_APPEAL_DAYS')} days of issue (s46 of the 2014 Act)."
+            f"{limit('CPN_APPEAL_DAYS')} days beginning with the day of issue (s46(2) of the 2014 Act)."
         )
     if not isinstance(notice, CommunityProtectionNotice):
         raise NotAllowed("Only a Community Protection Notice can be appealed here.")
@@ -418,8 +420,9 @@ def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProte
         raise NotAllowed("An appeal cannot be lodged before the notice was issued.")
     if lodged_on > cpn.appeal_deadline:
         raise NotAllowed(
-            f"An appeal against a CPN must be made within {limit('CPN_APPEAL_DAYS')} days of issue, by "
-            f"{_fmt(cpn.appeal_deadline)} (s46(1) of the 2014 Act); this one was lodged on {_fmt(lodged_on)}."
+            f"An appeal against a CPN must be made within {limit('CPN_APPEAL_DAYS')} days beginning with the day "
+            f"it was issued, by {_fmt(cpn.appeal_deadline)} (s46(2) of the 2014 Act); this one was lodged on "
+            f"{_fmt(lodged_on)}."
         )
     if cpn.appeal_lodged_on:
         raise InvalidTransition("An appeal against this notice has already been recorded.")
@@ -540,6 +543,8 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
         and offence.early_payment_days > offence.payment_days
     ):
         problems.append("The early payment period cannot be longer than the payment period.")
+    if offence.code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE")):
+        problems.extend(_breach_penalty_problems(offence))
     if offence.effective_from and offence.effective_to and offence.effective_to < offence.effective_from:
         problems.append("The last day in effect cannot be before the first.")
     if offence.code and offence.effective_from:
@@ -554,6 +559,24 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
                     "the day before this one starts."
                 )
                 break
+    return problems
+
+
+def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
+    """s52(7)-(8) and s68: the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
+    problems = []
+    cap = Decimal(limit("FPN_CPN_PSPO_MAX_AMOUNT"))
+    if offence.full_amount is not None and offence.full_amount > cap:
+        problems.append(
+            f"A fixed penalty for breaching a CPN or a PSPO can be at most £{cap:,.0f} (s52(7) and s68 of the 2014 "
+            f"Act); {offence.code} is set at £{offence.full_amount:,.2f}."
+        )
+    under = limit("FPN_EARLY_PAYMENT_DAYS_UNDER")
+    if offence.early_payment_days is not None and offence.early_payment_days >= under:
+        problems.append(
+            f"The lower amount can only be offered for payment within a period of less than {under} days (s52(8) "
+            f"and s68 of the 2014 Act): set the early payment period to {under - 1} days or fewer."
+        )
     return problems
 
 
@@ -1337,7 +1360,7 @@ def grant_closure_order(
         starts_on=starts_on,
         ends_on=ends_on,
         original_ends_on=ends_on,
-        appeal_deadline=_local_date(heard_at) + timedelta(days=limit("CLOSURE_ORDER_APPEAL_DAYS")),
+        appeal_deadline=periods.last_day_beginning_with(_local_date(heard_at), days=limit("CLOSURE_ORDER_APPEAL_DAYS")),
         recorded_by=by,
     )
     save_with_history(order, by, "Closure order granted")
@@ -1416,7 +1439,7 @@ def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> 
         shortest = periods.last_day_of_period(starts_on, years=limit("CBO_ADULT_MIN_YEARS"))
         if ends_on < shortest:
             raise NotAllowed(
-                f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} year or is indefinite (s25(5)): "
+                f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} years or is indefinite (s25(5)): "
                 f"from {_fmt(starts_on)}, end it on {_fmt(shortest)} or later, or leave the end date blank."
             )
 
@@ -1514,6 +1537,12 @@ def record_injunction(
     if power_of_arrest:
         _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
+    minimum = limit("INJUNCTION_MIN_AGE")
+    if periods.age_on(subject_date_of_birth, made_on) < minimum:
+        raise NotAllowed(
+            f"{subject} is under {minimum} on {_fmt(made_on)}: an injunction can only be granted against a person "
+            f"aged {minimum} or over (s1(1) of the 2014 Act)."
+        )
     youth = _youth(subject_date_of_birth, made_on)
     _check_injunction_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     injunction = _court_order(
