@@ -3,7 +3,8 @@
 A pure function over plain data so every rule can be tested on its own and the officer sees the same
 reasoning the test asserts. The rules are configuration (triggers/conf.py THRESHOLD):
 
-- complaints: at least N qualifying complaints in the M months before the application, each reported
+- complaints: at least N qualifying complaints made in the M months before the application (counted by the
+  date each complaint was made, not the date of the behaviour), each reported
   within K months of the incident; the same incident reported to several agencies (same day) counts once;
 - hate incident (optional): any hate-motivated incident in the window meets the threshold;
 - complainants (optional): at least P different people complained about the problem in the window.
@@ -89,13 +90,19 @@ def evaluate(*, complaints: list[Complaint], received_on: date, rules: Rules) ->
         f"Window: {_day(window_start)} to {_day(received_on)} "
         f"(the {_plural(rules.window_months, 'month')} before the application)."
     ]
+    # s104: the window holds complaints *made* in it, so it is the date of the report that counts, not the date
+    # of the behaviour (behaviour on 10 May reported on 1 June is inside a window starting 20 May).
     in_window: dict[date, list[Complaint]] = defaultdict(list)
     for complaint in sorted(complaints, key=lambda c: (c.occurred_on, c.reported_on)):
-        if complaint.occurred_on > received_on:
-            lines.append(f"Not counted: {_day(complaint.occurred_on)} is after the application was received.")
-        elif complaint.occurred_on < window_start:
+        if complaint.reported_on > received_on or complaint.occurred_on > received_on:
             lines.append(
-                f"Not counted: {_day(complaint.occurred_on)} ({_where(complaint)}) is more than "
+                f"Not counted: the complaint made on {_day(complaint.reported_on)} about {_day(complaint.occurred_on)} "
+                "is after the application was received."
+            )
+        elif complaint.reported_on < window_start:
+            lines.append(
+                f"Not counted: the complaint made on {_day(complaint.reported_on)} about "
+                f"{_day(complaint.occurred_on)} ({_where(complaint)}) is more than "
                 f"{_plural(rules.window_months, 'month')} before the application."
             )
         else:
