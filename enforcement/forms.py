@@ -564,11 +564,30 @@ class CourtOrderForm(GovUKForm):
 
 class CBOForm(CourtOrderForm):
     conviction_offence = text_field("Offence convicted of", textarea=False, max_length=200)
+    convicted_on = GovUKDateField(
+        label="Date of the conviction (optional)",
+        required=False,
+        help_text="Decides the statute the order is made under: s22 of the 2014 Act before 1 December 2020, the "
+        "Sentencing Code since. Blank means the day the order was made.",
+    )
 
 
 class InjunctionForm(CourtOrderForm):
     power_of_arrest = forms.BooleanField(required=False, label="A power of arrest is attached")
     power_of_arrest_terms = text_field("Terms the power of arrest attaches to (optional)", required=False)
+    risk_assessed_on = GovUKDateField(
+        label="Date of the respondent's risk assessment (optional until required by law)", required=False
+    )
+    risk_assessment = text_field(
+        "Risk assessment of the respondent (optional until required by law)",
+        required=False,
+        help_text="Their vulnerabilities, the risk of harassment, alarm or distress to anyone, other ways of "
+        "preventing the behaviour, and any other material matters.",
+    )
+
+
+class RespectOrderForm(InjunctionForm):
+    """A Respect Order has an injunction's fields: terms, power of arrest and the pre-application assessment."""
 
 
 class OrderBreachForm(GovUKForm):

@@ -211,9 +211,15 @@ def court_order_rows(o, *, kind: str) -> list[tuple[str, str]]:
     ]
     if kind == "cbo":
         rows.insert(2, ("Offence convicted of", o.conviction_offence))
+        rows.insert(3, ("Convicted", d(o.convicted_on)))
+        rows.insert(4, ("Made under", o.made_under))
     else:
         rows.insert(2, ("Applicant", str(o.applicant_agency)))
         rows.append(("Power of arrest", o.power_of_arrest_terms if o.power_of_arrest else "None attached"))
+        assessed = f"{d(o.risk_assessed_on)}: {o.risk_assessment}" if o.risk_assessed_on else "None recorded"
+        rows.append(("Risk assessment of the respondent", assessed))
+    if kind == "respect_order":
+        rows.insert(0, ("Made under", "Part A1 of the 2014 Act, inserted by the Crime and Policing Act 2026"))
     return rows
 
 

@@ -1,7 +1,8 @@
 """The threshold check: does an application meet the local threshold for an ASB Case Review?
 
 A pure function over plain data so every rule can be tested on its own and the officer sees the same
-reasoning the test asserts. The rules are configuration (triggers/conf.py THRESHOLD):
+reasoning the test asserts. The window and the one-month rule are law (statutory/rules.py); the rest is
+configuration (triggers/conf.py THRESHOLD), capped at the statutory maximum of three complaints:
 
 - complaints: at least N qualifying complaints made in the M months before the application (counted by the
   date each complaint was made, not the date of the behaviour), each reported
@@ -13,6 +14,8 @@ reasoning the test asserts. The rules are configuration (triggers/conf.py THRESH
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+
+from statutory.selectors import value as law
 
 from . import conf
 from .deadlines import add_months
@@ -29,12 +32,16 @@ class Rules:
     complainants: int | None = 5
 
     @classmethod
-    def from_settings(cls) -> "Rules":
+    def from_settings(cls, *, on: date | None = None) -> "Rules":
+        """The local threshold within the statutory bounds in force on `on` (the day the application came in):
+        the window and the one-month reporting rule are law; the number of complaints is local, never above
+        the statutory maximum."""
+        on = on or date.today()
         values = conf.get("THRESHOLD")
         return cls(
-            complaints=int(values["COMPLAINTS"]),
-            window_months=int(values["WINDOW_MONTHS"]),
-            reported_within_months=int(values["REPORTED_WITHIN_MONTHS"]),
+            complaints=min(int(values["COMPLAINTS"]), law("case_review.max_threshold_complaints", on=on)),
+            window_months=law("case_review.window_months", on=on),
+            reported_within_months=law("case_review.reported_within_months", on=on),
             hate_incident=bool(values["HATE_INCIDENT"]),
             complainants=int(values["COMPLAINANTS"]) if values.get("COMPLAINANTS") else None,
         )
