@@ -266,7 +266,7 @@ RULES: tuple[Rule, ...] = (
         f"s22 of the {ACT_2014}",
         "A CBO made on a conviction before 1 December 2020 is made under s22 of the 2014 Act.",
         effective_to=date(2020, 11, 30),
-        enforced_in=("enforcement.services.record_cbo", "templates/enforcement/court_order_detail.html"),
+        enforced_in=("enforcement.services.record_cbo", "enforcement.presenters.court_order_rows"),
         tests=("tests/statutory/test_cbo_citation.py",),
     ),
     Rule(
@@ -276,7 +276,7 @@ RULES: tuple[Rule, ...] = (
         f"s330 onwards of the {SENTENCING_CODE}",
         "A CBO made on a conviction on or after 1 December 2020 is made under the Sentencing Code.",
         effective_from=SENTENCING_CODE_IN_FORCE,
-        enforced_in=("enforcement.services.record_cbo", "templates/enforcement/court_order_detail.html"),
+        enforced_in=("enforcement.services.record_cbo", "enforcement.presenters.court_order_rows"),
         tests=("tests/statutory/test_cbo_citation.py",),
     ),
     Rule(
@@ -436,8 +436,8 @@ RULES: tuple[Rule, ...] = (
         "flag",
         f"s104 of the {ACT_2014}",
         "An applicant unhappy with a Case Review escalates it through the local procedure.",
-        enforced_in=("triggers.services.request_pcc_review",),
-        tests=("tests/triggers/test_pcc_review.py",),
+        enforced_in=("triggers.services.request_escalation",),
+        tests=("tests/triggers/test_pcc_review.py::test_the_applicant_asks_the_pcc_to_review_only_from_commencement",),
     ),
     Rule(
         "case_review.pcc_review",
@@ -447,7 +447,7 @@ RULES: tuple[Rule, ...] = (
         "From commencement, the applicant may ask the local policing body (PCC) to review the Case Review.",
         effective_from=None,
         commencement_key="cpa2026-pcc-case-review",
-        enforced_in=("triggers.services.request_pcc_review",),
-        tests=("tests/triggers/test_pcc_review.py",),
+        enforced_in=("triggers.services.request_escalation",),
+        tests=("tests/triggers/test_pcc_review.py::test_the_applicant_asks_the_pcc_to_review_only_from_commencement",),
     ),
 )

@@ -45,3 +45,5 @@ def test_the_cbo_page_prints_the_statute_it_was_made_under(client, case, officer
     order = CriminalBehaviourOrder.objects.get()
     assert order.made_under == cited and order.convicted_on == convicted
     assert cited in client.get(reverse("enforcement:cbo_detail", args=[order.pk])).content.decode()
+    case_page = client.get(reverse("enforcement:case_enforcement", args=[case.reference])).content.decode()
+    assert f"under {cited}" in case_page
