@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from statutory.selectors import rule as law_rule
+from statutory.selectors import value as law
+
 STATUS_COLOURS = {
     "served": "blue",
     "in_force": "blue",
@@ -31,6 +34,16 @@ STATUS_COLOURS = {
 
 def colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "grey")
+
+
+def _served_on(notice) -> date:
+    return timezone.localtime(notice.served_at).date()
+
+
+def _appeal_window(issued_on: date) -> str:
+    """The CPN appeal window in the words and section of the rule in force on the day of issue."""
+    rule = law_rule("cpn.appeal_days", on=issued_on)
+    return f"{rule.value} {rule.unit}, {rule.citation.split(' of the ')[0]}"
 
 
 def d(value) -> str:
@@ -83,7 +96,7 @@ def cpn_rows(c) -> list[tuple[str, str]]:
         ("Compliance deadline", d(c.compliance_deadline)),
         ("Issued", f"{d(c.issued_on)} – {c.get_served_how_display().lower()}"),
         ("Issued by", f"{who(c.issued_by)}, {c.issuing_agency}"),
-        ("Appeal deadline", f"{d(c.appeal_deadline)} (21 days beginning with the day of issue, s46(2))"),
+        ("Appeal deadline", f"{d(c.appeal_deadline)} ({_appeal_window(c.issued_on)})"),
         ("Appeal", appeal),
         ("Status", c.get_status_display()),
     ]
@@ -166,12 +179,20 @@ def closure_rows(n, *, adjourned: bool = False) -> list[tuple[str, str]]:
     if adjourned:
         hearing = [
             ("Hearing", f"Adjourned to {d(n.hearing_at)} at {n.hearing_court}"),
-            ("Adjourned hearing must be by", f"{d(n.hearing_deadline)} (14 days from the hearing it adjourned)"),
+            (
+                "Adjourned hearing must be by",
+                f"{d(n.hearing_deadline)} ({law('closure.adjournment_max_days', on=_served_on(n))} days from the "
+                "hearing it adjourned)",
+            ),
         ]
     else:
         hearing = [
             ("Hearing", f"{d(n.hearing_at)} at {n.hearing_court}"),
-            ("Hearing must be by", f"{d(n.hearing_deadline)} (48 hours from service, Christmas Day disregarded)"),
+            (
+                "Hearing must be by",
+                f"{d(n.hearing_deadline)} ({law('closure.hearing_within_hours', on=_served_on(n))} hours from "
+                "service, Christmas Day disregarded)",
+            ),
         ]
     rows += [
         *hearing,

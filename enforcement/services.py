@@ -409,7 +409,8 @@ def _cpn_for_change(cpn: CommunityProtectionNotice, by) -> CommunityProtectionNo
 
 @transaction.atomic
 def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProtectionNotice:
-    """Record an appeal to the magistrates' court against a CPN: within 21 days of issue, never a warning."""
+    """Record an appeal to the magistrates' court against a CPN (s46(2): the window begins with the day of
+    issue); a written warning cannot be appealed."""
     if isinstance(notice, CommunityProtectionWarning):
         raise NotAllowed(
             "A written warning cannot be appealed: only a Community Protection Notice can, within "
@@ -1462,7 +1463,7 @@ def _youth(date_of_birth: date, made_on: date) -> bool:
 
 
 def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
-    """s25(5): an adult's CBO lasts at least a year or is indefinite; an under-18's 1 to 3 years. Checked when
+    """s25(5): an adult's CBO lasts at least 2 years or is indefinite; an under-18's 1 to 3 years. Checked when
     the order is made and again when the court varies its end."""
     if youth:
         minimum, maximum = law("cbo.youth_min_years", on=starts_on), law("cbo.youth_max_years", on=starts_on)

@@ -580,6 +580,10 @@ def _fpn_form(request, *, case):
 @require_http_methods(["GET", "POST"])
 def closure_create(request, reference):
     case = _case_for_new(request, reference, "add_closurenotice").case
+    today = timezone.localdate()
+    hearing_hours = law("closure.hearing_within_hours", on=today)
+    notice_hours = law("closure.notice_max_hours", on=today)
+    extended_hours = law("closure.notice_extended_max_hours", on=today)
     initial = {"premises": str(case.address) if case.address else ""}
     return _on_case(
         request,
@@ -591,8 +595,10 @@ def closure_create(request, reference):
         heading="Record a closure notice",
         submit="Record the notice",
         section="Closures",
-        rule="The court must hear the closure order application within 48 hours of service (Christmas Day "
-        "disregarded). A notice lasts at most 24 hours, extendable to 48.",
+        rule=(
+            f"The court must hear the closure order application within {hearing_hours} hours of service (Christmas "
+            f"Day disregarded). A notice lasts at most {notice_hours} hours, extendable to {extended_hours}."
+        ),
     )
 
 
@@ -972,7 +978,8 @@ def pspo_create(request):
         submit="Record the order",
         back=reverse("enforcement:pspo_list"),
         section="PSPOs",
-        rule="A PSPO lasts at most 3 years; each extension adds at most 3 years.",
+        rule=f"A PSPO lasts at most {law('pspo.max_years', on=timezone.localdate())} years; each extension adds at "
+        f"most {law('pspo.extension_max_years', on=timezone.localdate())} years.",
     )
 
 
@@ -1014,7 +1021,8 @@ def pspo_extend(request, pk):
         heading="Extend the PSPO",
         submit="Record the extension",
         rule=(
-            "An extension adds at most 3 years: this order can run to "
+            f"An extension adds at most {law('pspo.extension_max_years', on=pspo.expires_on)} years: this order can "
+            "run to "
             f"{presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
         ),
     )
@@ -1198,7 +1206,9 @@ def closure_adjourn(request, pk):
         heading="Record an adjournment of the hearing",
         submit="Record the adjournment",
         rule=(
-            "The court may adjourn the hearing for at most 14 days (s81(3)), and may order the notice to continue "
+            f"The court may adjourn the hearing for at most "
+            f"{law('closure.adjournment_max_days', on=timezone.localdate())} days (s81(3)), and may order the "
+            "notice to continue "
             f"in force until then: the hearing listed for {presenters.d(notice.hearing_at)} can be adjourned to "
             f"{presenters.d(timezone.localtime(latest).date())} at the latest."
         ),
@@ -1219,7 +1229,10 @@ def _vary_view(request, order, form_class):
     rule = "Only an order in force can be varied; a new last day must be after the date of the variation."
     if isinstance(order, ClosureOrder):
         latest = services.closure_order_total_latest_end(order.starts_on)
-        rule += f" A closure order never runs beyond 6 months in all: this one must end by {presenters.d(latest)}."
+        months = law("closure.order_total_max_months", on=order.starts_on)
+        rule += (
+            f" A closure order never runs beyond {months} months in all: this one must end by {presenters.d(latest)}."
+        )
     return _order_action(
         request,
         order,
