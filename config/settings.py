@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "audit",
+    "statutory",
     "casework",
     "enforcement",
     "marac",

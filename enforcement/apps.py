@@ -27,6 +27,7 @@ def register_timeline_sources() -> None:
         ("Closure order", models.ClosureOrder),
         ("Criminal Behaviour Order", models.CriminalBehaviourOrder),
         ("Civil injunction", models.CivilInjunction),
+        ("Respect Order", models.RespectOrder),
         ("Closure hearing adjournment", models.ClosureHearingAdjournment),
         ("Order variation or discharge", models.OrderVariation),
     ):

@@ -153,9 +153,9 @@ def _case_study(cases, officer, today: date):
         case=study,
         by=officer,
         warning=warning,
-        issued_on=start + timedelta(days=12),
+        issued_on=start + timedelta(days=15),  # s43(5)(b): only once the warning's 14 days have passed
         served_how="in_person",
-        compliance_deadline=start + timedelta(days=19),
+        compliance_deadline=start + timedelta(days=22),
     )
     services.record_cpn_breach(
         cpn=cpn,

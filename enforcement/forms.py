@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework.forms import GovUKDateField as CaseworkDateField
 from casework.forms import GovUKForm
 from casework.models import CaseParty, Evidence, PartyRole, Ward
+from statutory.selectors import value as law
 
 from .models import (
     AppealOutcome,
@@ -81,6 +82,18 @@ def radio(label: str, choices, *, message: str, **kwargs) -> forms.ChoiceField:
     )
 
 
+class StatutoryHelpText:
+    """Help text that states a statutory figure reads it from the rule table (today's version), never a literal."""
+
+    statutory_help: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        for name, (text, key) in self.statutory_help.items():
+            self.fields[name].help_text = text.format(law(key, on=today))
+
+
 def _not_future_date(value, what: str):
     if value and value > timezone.localdate():
         raise forms.ValidationError(f"The {what} must be today or in the past")
@@ -103,7 +116,14 @@ def recipient_parties(case):
     )
 
 
-class WarningForm(GovUKForm):
+class WarningForm(StatutoryHelpText, GovUKForm):
+    statutory_help = {
+        "date_of_birth": (
+            "Needed for a person, unless already recorded: warnings and CPNs are for people aged {} or over",
+            "cpn.min_age",
+        )
+    }
+
     recipient = radio("Who is the warning for?", [], message="Choose who the warning is for")
     first_name = text_field("First name", required=False, textarea=False, max_length=100)
     last_name = text_field("Last name", required=False, textarea=False, max_length=100)
@@ -111,7 +131,6 @@ class WarningForm(GovUKForm):
     date_of_birth = GovUKDateField(
         label="Recipient's date of birth (optional)",
         required=False,
-        help_text="Needed for a person, unless already recorded: warnings and CPNs are for people aged 16 or over",
     )
     recipient_address = text_field("Recipient's address")
     conduct = text_field(
@@ -348,12 +367,14 @@ class ReasonForm(GovUKForm):
 # --- PSPOs ----------------------------------------------------------------------------------------------
 
 
-class PSPOForm(GovUKForm):
+class PSPOForm(StatutoryHelpText, GovUKForm):
+    statutory_help = {"expires_on": ("At most {} years. For example, 30 11 2025", "pspo.max_years")}
+
     title = text_field("Title", textarea=False, max_length=200, help_text="e.g. 'Barnet borough-wide PSPO 2022'")
     area_description = text_field("Area covered")
     made_on = GovUKDateField(label="Date made")
     in_force_from = GovUKDateField(label="In force from")
-    expires_on = GovUKDateField(label="Last day in force", help_text="At most 3 years. For example, 30 11 2025")
+    expires_on = GovUKDateField(label="Last day in force")
     consultation_started_on = GovUKDateField(label="Consultation started")
     consultation_ended_on = GovUKDateField(label="Consultation ended")
     consultees = text_field(
@@ -445,7 +466,9 @@ class ClosureExtensionForm(GovUKForm):
     extended_by_name = text_field("Name and rank or post of the authorising officer", textarea=False, max_length=200)
 
 
-class ClosureDecisionForm(GovUKForm):
+class ClosureDecisionForm(StatutoryHelpText, GovUKForm):
+    statutory_help = {"ends_on": ("At most {} months", "closure.order_max_months")}
+
     decision = radio(
         "The court's decision",
         [("granted", "Closure order granted"), ("refused", "Closure order refused")],
@@ -458,7 +481,7 @@ class ClosureDecisionForm(GovUKForm):
     )
     terms = text_field("Terms of a partial order (optional)", required=False)
     starts_on = GovUKDateField(label="Order starts (optional)", required=False)
-    ends_on = GovUKDateField(label="Last day of the order (optional)", required=False, help_text="At most 3 months")
+    ends_on = GovUKDateField(label="Last day of the order (optional)", required=False)
 
     def clean(self):
         data = super().clean()
@@ -472,15 +495,19 @@ class ClosureDecisionForm(GovUKForm):
         return data
 
 
-class ClosureOrderExtensionForm(GovUKForm):
+class ClosureOrderExtensionForm(StatutoryHelpText, GovUKForm):
+    statutory_help = {"new_ends_on": ("Never more than {} months in all", "closure.order_total_max_months")}
+
     decided_on = GovUKDateField(label="Date of the court's decision")
-    new_ends_on = GovUKDateField(label="New last day of the order", help_text="Never more than 6 months in all")
+    new_ends_on = GovUKDateField(label="New last day of the order")
     court = text_field("Court", textarea=False, max_length=200)
 
 
-class ClosureAdjournmentForm(GovUKForm):
+class ClosureAdjournmentForm(StatutoryHelpText, GovUKForm):
+    statutory_help = {"new_hearing_at": ("At most {} days later", "closure.adjournment_max_days")}
+
     adjourned_on = GovUKDateField(label="Date the court adjourned the hearing")
-    new_hearing_at = datetime_field("Date and time of the adjourned hearing", help_text="At most 14 days later")
+    new_hearing_at = datetime_field("Date and time of the adjourned hearing")
     notice_continues = radio(
         "Did the court order the closure notice to continue in force until the adjourned hearing?",
         [("yes", "Yes, the notice continues in force until then"), ("no", "No")],
@@ -506,11 +533,14 @@ class OrderDecisionForm(GovUKForm):
         return _not_future_date(self.cleaned_data.get("decided_on"), "date of the court's decision")
 
 
-class ClosureOrderVariationForm(OrderDecisionForm):
+class ClosureOrderVariationForm(StatutoryHelpText, OrderDecisionForm):
+    statutory_help = {
+        "new_ends_on": ("Never more than {} months from the start in all", "closure.order_total_max_months")
+    }
+
     new_ends_on = GovUKDateField(
         label="New last day of the order (optional)",
         required=False,
-        help_text="Never more than 6 months from the start in all",
     )
     new_terms = text_field("New terms (optional)", required=False, help_text="Which parts, persons and times")
     reason = text_field("The court's reasons or notes (optional)", required=False)
@@ -564,11 +594,30 @@ class CourtOrderForm(GovUKForm):
 
 class CBOForm(CourtOrderForm):
     conviction_offence = text_field("Offence convicted of", textarea=False, max_length=200)
+    convicted_on = GovUKDateField(
+        label="Date of the conviction (optional)",
+        required=False,
+        help_text="Decides the statute the order is made under: s22 of the 2014 Act before 1 December 2020, the "
+        "Sentencing Code since. Blank means the day the order was made.",
+    )
 
 
 class InjunctionForm(CourtOrderForm):
     power_of_arrest = forms.BooleanField(required=False, label="A power of arrest is attached")
     power_of_arrest_terms = text_field("Terms the power of arrest attaches to (optional)", required=False)
+    risk_assessed_on = GovUKDateField(
+        label="Date of the respondent's risk assessment (optional until required by law)", required=False
+    )
+    risk_assessment = text_field(
+        "Risk assessment of the respondent (optional until required by law)",
+        required=False,
+        help_text="Their vulnerabilities, the risk of harassment, alarm or distress to anyone, other ways of "
+        "preventing the behaviour, and any other material matters.",
+    )
+
+
+class RespectOrderForm(InjunctionForm):
+    """A Respect Order has an injunction's fields: terms, power of arrest and the pre-application assessment."""
 
 
 class OrderBreachForm(GovUKForm):

@@ -393,11 +393,16 @@ class PSPOBreach(models.Model):
 class ClosureAuthority(models.TextChoices):
     POLICE_INSPECTOR = "police_inspector", "Police officer of the rank of inspector or above"
     COUNCIL = "council", "Local authority (authorised officer)"
+    HOUSING_SENIOR_MANAGER = (
+        "housing_senior_manager",
+        "Registered housing provider: a member of its senior management (from commencement of the 2026 Act)",
+    )
 
 
 class ClosureExtensionAuthority(models.TextChoices):
     POLICE_SUPERINTENDENT = "police_superintendent", "Police officer of the rank of superintendent or above"
     COUNCIL_CHIEF_EXECUTIVE = "council_chief_executive", "Council chief executive officer or their delegate"
+    HOUSING_SENIOR_MANAGER = "housing_senior_manager", "Registered housing provider: a member of its senior management"
 
 
 class ClosureStatus(models.TextChoices):
@@ -566,10 +571,13 @@ class CourtOrderBase(models.Model):
 
 
 class CriminalBehaviourOrder(CourtOrderBase):
-    """A CBO (s22), made on conviction on the prosecution's application."""
+    """A CBO, made on conviction on the prosecution's application: under s22 of the 2014 Act for convictions
+    before 1 December 2020, under the Sentencing Code (s330 onwards) since; `made_under` keeps which."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cbos")
     conviction_offence = models.CharField(max_length=200)
+    convicted_on = models.DateField(null=True, blank=True, help_text="The day of the conviction the order is made on.")
+    made_under = models.CharField(max_length=200, blank=True, help_text="The statute the order was made under.")
     history = HistoricalRecords()
 
     class Meta:
@@ -580,8 +588,25 @@ class CriminalBehaviourOrder(CourtOrderBase):
         return f"CBO {self.pk} on {self.subject}"
 
 
-class CivilInjunction(CourtOrderBase):
-    """A civil injunction (s1), county court for adults and youth court for under-18s."""
+class RespondentRiskAssessmentMixin(models.Model):
+    """The pre-application risk assessment of the respondent (Crime and Policing Act 2026, from commencement)."""
+
+    risk_assessed_on = models.DateField(null=True, blank=True)
+    risk_assessment = models.TextField(
+        blank=True,
+        help_text="The respondent's vulnerabilities, the risk of harassment, alarm or distress to anyone, other ways "
+        "of preventing the behaviour, and any other material matters.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CivilInjunction(RespondentRiskAssessmentMixin, CourtOrderBase):
+    """A civil injunction (s1), county court for adults and youth court for under-18s.
+
+    From the commencement of Respect Orders (Crime and Policing Act 2026) adults get a Respect Order instead;
+    injunctions made on adults before then stay in force."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="injunctions")
     applicant_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -596,6 +621,23 @@ class CivilInjunction(CourtOrderBase):
         return f"Injunction {self.pk} on {self.subject}"
 
 
+class RespectOrder(RespondentRiskAssessmentMixin, CourtOrderBase):
+    """A Respect Order (Part A1 of the 2014 Act, inserted by the Crime and Policing Act 2026): the civil order
+    for adults that replaces the adult civil injunction from its commencement. Breach is a criminal offence."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="respect_orders")
+    applicant_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    power_of_arrest = models.BooleanField(default=False)
+    power_of_arrest_terms = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Respect Order {self.pk} on {self.subject}"
+
+
 class OrderBreach(models.Model):
     """A breach of a closure order, CBO or injunction (each an offence or a contempt of court)."""
 
@@ -607,6 +649,9 @@ class OrderBreach(models.Model):
     )
     injunction = models.ForeignKey(
         CivilInjunction, null=True, blank=True, on_delete=models.PROTECT, related_name="breaches"
+    )
+    respect_order = models.ForeignKey(
+        RespectOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="breaches"
     )
     occurred_on = models.DateField(db_index=True)
     description = models.TextField()
@@ -620,10 +665,14 @@ class OrderBreach(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closure_order__isnull=False, cbo__isnull=True, injunction__isnull=True)
+                & Q(respect_order__isnull=True)
                 | Q(closure_order__isnull=True, cbo__isnull=False, injunction__isnull=True)
-                | Q(closure_order__isnull=True, cbo__isnull=True, injunction__isnull=False),
+                & Q(respect_order__isnull=True)
+                | Q(closure_order__isnull=True, cbo__isnull=True, injunction__isnull=False)
+                & Q(respect_order__isnull=True)
+                | Q(closure_order__isnull=True, cbo__isnull=True, injunction__isnull=True, respect_order__isnull=False),
                 name="order_breach_of_one_order",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

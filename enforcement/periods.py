@@ -32,6 +32,11 @@ def last_day_of_period(start: date, *, years: int = 0, months: int = 0) -> date:
     return end - timedelta(days=1)
 
 
+def last_day_beginning_with(start: date, *, days: int) -> date:
+    """The last day of a period of `days` days *beginning with* `start`: 21 days from 3 November end on 23 November."""
+    return start + timedelta(days=days - 1)
+
+
 def age_on(date_of_birth: date, day: date) -> int:
     """Age in whole years on `day`; someone born on 29 February comes of age on 1 March in a common year."""
     years = day.year - date_of_birth.year

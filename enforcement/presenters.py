@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from statutory.selectors import rule as law_rule
+from statutory.selectors import value as law
+
 STATUS_COLOURS = {
     "served": "blue",
     "in_force": "blue",
@@ -31,6 +34,16 @@ STATUS_COLOURS = {
 
 def colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "grey")
+
+
+def _served_on(notice) -> date:
+    return timezone.localtime(notice.served_at).date()
+
+
+def _appeal_window(issued_on: date) -> str:
+    """The CPN appeal window in the words and section of the rule in force on the day of issue."""
+    rule = law_rule("cpn.appeal_days", on=issued_on)
+    return f"{rule.value} {rule.unit}, {rule.citation.split(' of the ')[0]}"
 
 
 def d(value) -> str:
@@ -83,7 +96,7 @@ def cpn_rows(c) -> list[tuple[str, str]]:
         ("Compliance deadline", d(c.compliance_deadline)),
         ("Issued", f"{d(c.issued_on)} – {c.get_served_how_display().lower()}"),
         ("Issued by", f"{who(c.issued_by)}, {c.issuing_agency}"),
-        ("Appeal deadline", f"{d(c.appeal_deadline)} (21 days from issue)"),
+        ("Appeal deadline", f"{d(c.appeal_deadline)} ({_appeal_window(c.issued_on)})"),
         ("Appeal", appeal),
         ("Status", c.get_status_display()),
     ]
@@ -166,12 +179,20 @@ def closure_rows(n, *, adjourned: bool = False) -> list[tuple[str, str]]:
     if adjourned:
         hearing = [
             ("Hearing", f"Adjourned to {d(n.hearing_at)} at {n.hearing_court}"),
-            ("Adjourned hearing must be by", f"{d(n.hearing_deadline)} (14 days from the hearing it adjourned)"),
+            (
+                "Adjourned hearing must be by",
+                f"{d(n.hearing_deadline)} ({law('closure.adjournment_max_days', on=_served_on(n))} days from the "
+                "hearing it adjourned)",
+            ),
         ]
     else:
         hearing = [
             ("Hearing", f"{d(n.hearing_at)} at {n.hearing_court}"),
-            ("Hearing must be by", f"{d(n.hearing_deadline)} (48 hours from service, Christmas Day disregarded)"),
+            (
+                "Hearing must be by",
+                f"{d(n.hearing_deadline)} ({law('closure.hearing_within_hours', on=_served_on(n))} hours from "
+                "service, Christmas Day disregarded)",
+            ),
         ]
     rows += [
         *hearing,
@@ -211,9 +232,15 @@ def court_order_rows(o, *, kind: str) -> list[tuple[str, str]]:
     ]
     if kind == "cbo":
         rows.insert(2, ("Offence convicted of", o.conviction_offence))
+        rows.insert(3, ("Convicted", d(o.convicted_on)))
+        rows.insert(4, ("Made under", o.made_under))
     else:
         rows.insert(2, ("Applicant", str(o.applicant_agency)))
         rows.append(("Power of arrest", o.power_of_arrest_terms if o.power_of_arrest else "None attached"))
+        assessed = f"{d(o.risk_assessed_on)}: {o.risk_assessment}" if o.risk_assessed_on else "None recorded"
+        rows.append(("Risk assessment of the respondent", assessed))
+    if kind == "respect_order":
+        rows.insert(0, ("Made under", "Part A1 of the 2014 Act, inserted by the Crime and Policing Act 2026"))
     return rows
 
 

@@ -44,6 +44,11 @@ CODES = [
 ]
 
 
+# s52(8) and s68 of the 2014 Act: for CPN and PSPO breaches the discount period must be less than 14 days, so
+# Barnet's "30% off within 14 days" is held as 13 days for those two codes.
+EARLY_DAYS_BY_CODE = {"CST08": 13, "CST09": 13}
+
+
 def seed_offence_codes(offence_model) -> list:
     """Create any missing codes (matched on code and date of effect); returns the rows created."""
     created_rows = []
@@ -56,7 +61,7 @@ def seed_offence_codes(offence_model) -> list:
                 "description": description,
                 "full_amount": FULL,
                 "early_payment_amount": EARLY,
-                "early_payment_days": EARLY_DAYS,
+                "early_payment_days": EARLY_DAYS_BY_CODE.get(code, EARLY_DAYS),
                 "payment_days": PAYMENT_DAYS,
             },
         )

@@ -41,6 +41,7 @@ from .models import (
     PSPOBreach,
     PSPOStatus,
     PublicSpacesProtectionOrder,
+    RespectOrder,
     WarningStatus,
 )
 
@@ -125,6 +126,13 @@ def injunctions_for(user) -> QuerySet[CivilInjunction]:
     )
 
 
+def respect_orders_for(user) -> QuerySet[RespectOrder]:
+    """Respect Orders are visible exactly when their case is, like injunctions."""
+    return RespectOrder.objects.filter(_through_case(user)).select_related(
+        "case", "case__ward", "subject", "recorded_by", "applicant_agency"
+    )
+
+
 def _get(queryset, pk: int, what: str):
     record = queryset.filter(pk=pk).first()
     if record is None:
@@ -173,6 +181,10 @@ def get_injunction(*, user, pk: int) -> CivilInjunction:
     return _get(injunctions_for(user), pk, "injunction")
 
 
+def get_respect_order(*, user, pk: int) -> RespectOrder:
+    return _get(respect_orders_for(user), pk, "Respect Order")
+
+
 def breaches_of_cpn(cpn: CommunityProtectionNotice) -> QuerySet[CPNBreach]:
     return cpn.breaches.select_related("recorded_by", "fixed_penalty").prefetch_related("evidence")
 
@@ -207,11 +219,21 @@ class CaseEnforcement:
     cbos: list
     injunctions: list
     pspo_breaches: list
+    respect_orders: list
 
     @property
     def is_empty(self) -> bool:
         return not any(
-            (self.warnings, self.cpns, self.fpns, self.closure_notices, self.cbos, self.injunctions, self.pspo_breaches)
+            (
+                self.warnings,
+                self.cpns,
+                self.fpns,
+                self.closure_notices,
+                self.cbos,
+                self.injunctions,
+                self.pspo_breaches,
+                self.respect_orders,
+            )
         )
 
 
@@ -226,6 +248,7 @@ def case_enforcement(case: Case) -> CaseEnforcement:
         cbos=list(case.cbos.select_related("subject")),
         injunctions=list(case.injunctions.select_related("subject")),
         pspo_breaches=list(case.pspo_breaches.select_related("pspo", "condition")),
+        respect_orders=list(case.respect_orders.select_related("subject")),
     )
 
 
@@ -623,7 +646,9 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
     from audit.history import entries
 
     cpn_ids = list(case.cpns.values_list("id", flat=True))
-    order_filter = Q(closure_order__case=case) | Q(cbo__case=case) | Q(injunction__case=case)
+    order_filter = (
+        Q(closure_order__case=case) | Q(cbo__case=case) | Q(injunction__case=case) | Q(respect_order__case=case)
+    )
     breach_ids = list(OrderBreach.objects.filter(order_filter).values_list("id", flat=True))
     sources = (
         ("Written warning", CommunityProtectionWarning.history.filter(case_id=case.pk)),
@@ -634,6 +659,7 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
         ("Closure order", ClosureOrder.history.filter(case_id=case.pk)),
         ("CBO", CriminalBehaviourOrder.history.filter(case_id=case.pk)),
         ("Injunction", CivilInjunction.history.filter(case_id=case.pk)),
+        ("Respect Order", RespectOrder.history.filter(case_id=case.pk)),
         ("Order breach", OrderBreach.history.filter(id__in=breach_ids)),
         ("Closure hearing adjournment", ClosureHearingAdjournment.history.filter(case_id=case.pk)),
         ("Order variation or discharge", OrderVariation.history.filter(case_id=case.pk)),

@@ -18,6 +18,8 @@ from casework import access
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case, Evidence, Organisation, Person, Ward
 from casework.services import save_with_history
+from statutory.selectors import rule as law_rule
+from statutory.selectors import value as law
 
 from . import periods
 from .config import limit
@@ -51,6 +53,7 @@ from .models import (
     PSPOExtension,
     PSPOStatus,
     PublicSpacesProtectionOrder,
+    RespectOrder,
     ServiceMethod,
     WarningStatus,
 )
@@ -189,7 +192,7 @@ def _check_recipient(person: Person | None, organisation: Organisation | None, o
     if (person is None) == (organisation is None):
         raise NotAllowed("Give one recipient: a person or a business or organisation.")
     if person is not None:
-        minimum = limit("CPN_MIN_AGE")
+        minimum = law("cpn.min_age", on=on)
         if person.date_of_birth is None:
             raise NotAllowed(
                 f"Record the recipient's date of birth: a CPN can only be given to a person aged {minimum} or over."
@@ -205,8 +208,8 @@ def _same_recipient(a, b) -> bool:
     return a.recipient_person_id == b.recipient_person_id and a.recipient_organisation_id == b.recipient_organisation_id
 
 
-def _check_cpn_issuer(agency: Agency, what: str) -> None:
-    kinds = limit("CPN_ISSUING_AGENCY_KINDS")
+def _check_cpn_issuer(agency: Agency, what: str, on: date) -> None:
+    kinds = law("cpn.issuers", on=on)
     if agency.kind not in kinds:
         raise NotAllowed(
             f"{agency} cannot issue a {what}: only councils, the police and designated social landlords may "
@@ -235,7 +238,7 @@ def serve_written_warning(
     _require_perm(by, "add_communityprotectionwarning", "give CPN written warnings")
     _require_case_change(by, case)
     agency = _require_agency(by)
-    _check_cpn_issuer(agency, "CPN written warning")
+    _check_cpn_issuer(agency, "CPN written warning", _local_date(served_at))
     _required_text(conduct=conduct, requirements=requirements, recipient_address=recipient_address)
     if served_how not in ServiceMethod.values:
         raise NotAllowed("Choose how the warning was served.")
@@ -301,7 +304,7 @@ def withdraw_warning(*, warning: CommunityProtectionWarning, by, on: date, notes
 
 CPN_RULE = (
     "A Community Protection Notice can only be issued after a written warning to the same recipient has been "
-    "served and the time it gave to comply has passed, or a breach of it has been recorded (s43(5) of the 2014 Act)."
+    "served and the time it gave to comply has passed, even if a breach was recorded earlier (s43(5) of the 2014 Act)."
 )
 
 
@@ -311,14 +314,16 @@ def qualifying_warning_problem(warning: CommunityProtectionWarning | None, issue
         return f"No written warning has been served on this recipient. {CPN_RULE}"
     if _local_date(warning.served_at) > issued_on:
         return f"The written warning was served after {_fmt(issued_on)}. {CPN_RULE}"
-    if warning.status == WarningStatus.BREACHED:
-        return ""
     if warning.status == WarningStatus.WITHDRAWN:
         return f"The written warning was withdrawn. {CPN_RULE}"
     if warning.status == WarningStatus.COMPLIED:
         return "The recipient complied with the written warning: record a breach of it before issuing a CPN."
-    if warning.compliance_deadline >= issued_on:
-        return f"The time to comply with the written warning runs until {_fmt(warning.compliance_deadline)}. {CPN_RULE}"
+    if warning.compliance_deadline >= issued_on:  # a breach recorded earlier does not shorten the time (s43(5)(b))
+        return (
+            f"The time to comply with the written warning runs until {_fmt(warning.compliance_deadline)}: a CPN "
+            "can only be issued once the time it gave has passed, even if a breach was recorded earlier "
+            "(s43(5)(b) of the 2014 Act)."
+        )
     return ""
 
 
@@ -341,7 +346,7 @@ def issue_cpn(
     _require_perm(by, "add_communityprotectionnotice", "issue Community Protection Notices")
     _require_case_change(by, case)
     agency = _require_agency(by)
-    _check_cpn_issuer(agency, "Community Protection Notice")
+    _check_cpn_issuer(agency, "Community Protection Notice", issued_on)
     if served_how not in ServiceMethod.values:
         raise NotAllowed("Choose how the notice was served.")
     _not_future(issued_on, "date the notice was issued")
@@ -390,7 +395,7 @@ def issue_cpn(
         served_how=served_how,
         issued_by=by,
         issuing_agency=agency,
-        appeal_deadline=issued_on + timedelta(days=limit("CPN_APPEAL_DAYS")),
+        appeal_deadline=periods.last_day_beginning_with(issued_on, days=law("cpn.appeal_days", on=issued_on)),
     )
     save_with_history(notice, by, "Community Protection Notice issued")
     return notice
@@ -404,11 +409,13 @@ def _cpn_for_change(cpn: CommunityProtectionNotice, by) -> CommunityProtectionNo
 
 @transaction.atomic
 def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProtectionNotice:
-    """Record an appeal to the magistrates' court against a CPN: within 21 days of issue, never a warning."""
+    """Record an appeal to the magistrates' court against a CPN (s46(2): the window begins with the day of
+    issue); a written warning cannot be appealed."""
     if isinstance(notice, CommunityProtectionWarning):
         raise NotAllowed(
             "A written warning cannot be appealed: only a Community Protection Notice can, within "
-            f"{limit('CPN_APPEAL_DAYS')} days of issue (s46 of the 2014 Act)."
+            f"{law('cpn.appeal_days', on=timezone.localdate())} days beginning with the day of issue (s46(2) of the "
+            "2014 Act)."
         )
     if not isinstance(notice, CommunityProtectionNotice):
         raise NotAllowed("Only a Community Protection Notice can be appealed here.")
@@ -418,8 +425,10 @@ def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProte
         raise NotAllowed("An appeal cannot be lodged before the notice was issued.")
     if lodged_on > cpn.appeal_deadline:
         raise NotAllowed(
-            f"An appeal against a CPN must be made within {limit('CPN_APPEAL_DAYS')} days of issue, by "
-            f"{_fmt(cpn.appeal_deadline)} (s46(1) of the 2014 Act); this one was lodged on {_fmt(lodged_on)}."
+            f"An appeal against a CPN must be made within {law('cpn.appeal_days', on=cpn.issued_on)} days beginning "
+            "with the day "
+            f"it was issued, by {_fmt(cpn.appeal_deadline)} (s46(2) of the 2014 Act); this one was lodged on "
+            f"{_fmt(lodged_on)}."
         )
     if cpn.appeal_lodged_on:
         raise InvalidTransition("An appeal against this notice has already been recorded.")
@@ -520,7 +529,7 @@ def offence_in_effect(code: str, on: date) -> OffenceCode | None:
 def offence_code_problems(offence: OffenceCode) -> list[str]:
     """What is wrong with an offence code's figures; the admin and the services both refuse them."""
     problems = []
-    minimum = limit("FPN_NO_PROCEEDINGS_DAYS")
+    minimum = law("fpn.no_proceedings_days", on=offence.effective_from or timezone.localdate())
     if offence.full_amount is not None and offence.full_amount <= 0:
         problems.append("The full amount must be more than £0.")
     if (
@@ -540,6 +549,8 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
         and offence.early_payment_days > offence.payment_days
     ):
         problems.append("The early payment period cannot be longer than the payment period.")
+    if offence.code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE")):
+        problems.extend(_breach_penalty_problems(offence))
     if offence.effective_from and offence.effective_to and offence.effective_to < offence.effective_from:
         problems.append("The last day in effect cannot be before the first.")
     if offence.code and offence.effective_from:
@@ -554,6 +565,26 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
                     "the day before this one starts."
                 )
                 break
+    return problems
+
+
+def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
+    """s52(7)-(8) and s68: the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
+    problems = []
+    on = offence.effective_from or timezone.localdate()  # the cap in force on the row's date of effect
+    cap_rule = law_rule("fpn.cpn_pspo_max_amount", on=on)
+    cap = Decimal(cap_rule.value)
+    if offence.full_amount is not None and offence.full_amount > cap:
+        problems.append(
+            f"A fixed penalty for breaching a CPN or a PSPO can be at most £{cap:,.0f} on {_fmt(on)} "
+            f"({cap_rule.citation}); {offence.code} is set at £{offence.full_amount:,.2f}."
+        )
+    under = law("fpn.early_payment_days_under", on=on)
+    if offence.early_payment_days is not None and offence.early_payment_days >= under:
+        problems.append(
+            f"The lower amount can only be offered for payment within a period of less than {under} days (s52(8) "
+            f"and s68 of the 2014 Act): set the early payment period to {under - 1} days or fewer."
+        )
     return problems
 
 
@@ -586,7 +617,7 @@ def fpn_payment_dates(offence: OffenceCode, issued_on: date) -> PaymentDates:
     """The discount and payment dates for a notice issued on `issued_on`, and when proceedings may begin."""
     early = _payment_date(issued_on, offence.early_payment_days)
     due = _payment_date(issued_on, offence.payment_days)
-    return PaymentDates(early, due, issued_on + timedelta(days=limit("FPN_NO_PROCEEDINGS_DAYS")))
+    return PaymentDates(early, due, issued_on + timedelta(days=law("fpn.no_proceedings_days", on=issued_on)))
 
 
 def _next_notice_number(year: int) -> str:
@@ -636,6 +667,14 @@ def issue_fpn(
     offence = offence_in_effect(offence_code, issued_on)
     if offence is None:
         raise NotAllowed(f"There is no offence code {offence_code} in effect on {_fmt(issued_on)}.")
+    if offence.code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE")):
+        cap = law_rule("fpn.cpn_pspo_max_amount", on=issued_on)  # the cap in force on the day of issue
+        if offence.full_amount > Decimal(cap.value):
+            raise NotAllowed(
+                f"A fixed penalty for breaching a CPN or a PSPO issued on {_fmt(issued_on)} can be at most "
+                f"£{Decimal(cap.value):,.0f} ({cap.citation}); {offence.code} is set at £{offence.full_amount:,.2f}: "
+                "an administrator must correct the offence code."
+            )
     if notice_number and FixedPenaltyNotice.objects.filter(notice_number=notice_number.strip()).exists():
         raise NotAllowed(f"A notice numbered {notice_number.strip()} has already been recorded.")
     dates = fpn_payment_dates(offence, issued_on)
@@ -808,7 +847,7 @@ def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by, on: date | None = N
     on = on or timezone.localdate()
     fpn = _fpn_for_change(fpn, by)
     _move(fpn, FPN_TRANSITIONS, FPNStatus.PROSECUTION, "notice")
-    days = limit("FPN_NO_PROCEEDINGS_DAYS")
+    days = law("fpn.no_proceedings_days", on=_local_date(fpn.issued_at))
     if on < fpn.no_proceedings_before:
         raise NotAllowed(
             f"No proceedings may start within {days} days of a fixed penalty notice (s52(5) and s68(4) of the "
@@ -829,11 +868,12 @@ def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by, on: date | None = N
 
 
 def pspo_latest_expiry(in_force_from: date) -> date:
-    return periods.last_day_of_period(in_force_from, years=limit("PSPO_MAX_YEARS"))
+    return periods.last_day_of_period(in_force_from, years=law("pspo.max_years", on=in_force_from))
 
 
 def pspo_latest_extension(expires_on: date) -> date:
-    return periods.last_day_of_period(expires_on + timedelta(days=1), years=limit("PSPO_EXTENSION_MAX_YEARS"))
+    years = law("pspo.extension_max_years", on=expires_on)
+    return periods.last_day_of_period(expires_on + timedelta(days=1), years=years)
 
 
 @transaction.atomic
@@ -855,7 +895,7 @@ def make_pspo(
     """Record a PSPO made by the council after consultation (s59, s72), lasting at most 3 years."""
     _require_perm(by, "add_publicspacesprotectionorder", "record Public Spaces Protection Orders")
     agency = _require_agency(by)
-    if agency.kind not in limit("PSPO_MAKING_AGENCY_KINDS"):
+    if agency.kind not in law("pspo.makers", on=made_on):
         raise NotAllowed(f"{agency} cannot make a PSPO: only a local authority can (s59 of the 2014 Act).")
     if case is not None:
         _require_case_change(by, case)
@@ -872,7 +912,8 @@ def make_pspo(
     latest = pspo_latest_expiry(in_force_from)
     if expires_on > latest:
         raise NotAllowed(
-            f"A PSPO can last at most {limit('PSPO_MAX_YEARS')} years (s60(1) of the 2014 Act): one in force from "
+            f"A PSPO can last at most {law('pspo.max_years', on=in_force_from)} years (s60(1) of the 2014 Act): "
+            "one in force from "
             f"{_fmt(in_force_from)} must end by {_fmt(latest)}."
         )
     if expires_on < in_force_from:
@@ -931,7 +972,8 @@ def extend_pspo(
         new_end=new_expires_on,
         latest=latest,
         too_late=f"The order expired on {_fmt(pspo.expires_on)}: it can only be extended before it expires.",
-        too_long=f"An extension can be for at most {limit('PSPO_EXTENSION_MAX_YEARS')} years (s60(2) of the 2014 "
+        too_long=f"An extension can be for at most {law('pspo.extension_max_years', on=decided_on)} years (s60(2) "
+        "of the 2014 "
         f"Act): this order can be extended to {_fmt(latest)} at the latest.",
         reason="PSPO extended",
     )
@@ -1021,13 +1063,19 @@ def record_pspo_breach(
 
 def closure_hearing_deadline(served_at: datetime) -> datetime:
     """s80(3)-(4): the court hears the application within 48 hours of service, Christmas Day disregarded."""
-    return periods.hours_disregarding_christmas(served_at, limit("CLOSURE_HEARING_WITHIN_HOURS"))
+    hours = law("closure.hearing_within_hours", on=_local_date(served_at))
+    return periods.hours_disregarding_christmas(served_at, hours)
 
 
-_ISSUER_ROLE = {"police": ClosureAuthority.POLICE_INSPECTOR, "council": ClosureAuthority.COUNCIL}
+_ISSUER_ROLE = {
+    "police": ClosureAuthority.POLICE_INSPECTOR,
+    "council": ClosureAuthority.COUNCIL,
+    "housing": ClosureAuthority.HOUSING_SENIOR_MANAGER,  # only once the 2026 Act's closure powers commence
+}
 _EXTENDER_ROLE = {
     "police": ClosureExtensionAuthority.POLICE_SUPERINTENDENT,
     "council": ClosureExtensionAuthority.COUNCIL_CHIEF_EXECUTIVE,
+    "housing": ClosureExtensionAuthority.HOUSING_SENIOR_MANAGER,
 }
 
 
@@ -1053,8 +1101,17 @@ def issue_closure_notice(
     _require_perm(by, "add_closurenotice", "issue closure notices")
     _require_case_change(by, case)
     agency = _require_agency(by)
-    if agency.kind not in limit("CLOSURE_NOTICE_ISSUING_AGENCY_KINDS"):
-        raise NotAllowed(f"{agency} cannot issue a closure notice: only the police or the council can (s76).")
+    issuers = law_rule("closure.notice_issuers", on=_local_date(served_at))
+    if agency.kind not in issuers.value:
+        who = (
+            "the police, the council or a registered housing provider"
+            if "housing" in issuers.value
+            else ("the police or the council")
+        )
+        raise NotAllowed(
+            f"{agency} cannot issue a closure notice on {_fmt(_local_date(served_at))}: only {who} can "
+            f"({issuers.citation})."
+        )
     _required_text(
         premises=premises,
         prohibition=prohibition,
@@ -1068,11 +1125,11 @@ def issue_closure_notice(
     if authorised_by_role != _ISSUER_ROLE.get(agency.kind):
         expected = ClosureAuthority(_ISSUER_ROLE[agency.kind]).label.lower()
         raise NotAllowed(f"A closure notice from {agency} must be authorised by a {expected} (s76(1)).")
-    maximum = limit("CLOSURE_NOTICE_MAX_HOURS")
+    maximum = law("closure.notice_max_hours", on=_local_date(served_at))
     if not 1 <= duration_hours <= maximum:
         raise NotAllowed(
             f"A closure notice lasts at most {maximum} hours (s77(1)); extend it to up to "
-            f"{limit('CLOSURE_NOTICE_EXTENDED_MAX_HOURS')} hours with a further authorisation."
+            f"{law('closure.notice_extended_max_hours', on=_local_date(served_at))} hours with a further authorisation."
         )
     _not_future(served_at, "time the notice was served")
     deadline = closure_hearing_deadline(served_at)
@@ -1106,7 +1163,8 @@ def _check_hearing(served_at: datetime, hearing_at: datetime, deadline: datetime
     if hearing_at > deadline:
         raise NotAllowed(
             f"The magistrates' court must hear the closure order application within "
-            f"{limit('CLOSURE_HEARING_WITHIN_HOURS')} hours of service, Christmas Day disregarded (s80(3)-(4)): "
+            f"{law('closure.hearing_within_hours', on=_local_date(served_at))} hours of service, Christmas Day "
+            "disregarded (s80(3)-(4)): "
             f"by {_fmt_time(deadline)}."
         )
 
@@ -1142,7 +1200,7 @@ def extend_closure_notice(
         )
     if decided_at >= notice.expires_at:
         raise NotAllowed(f"The notice expired at {_fmt_time(notice.expires_at)}: it can only be extended before then.")
-    maximum = limit("CLOSURE_NOTICE_EXTENDED_MAX_HOURS")
+    maximum = law("closure.notice_extended_max_hours", on=_local_date(notice.served_at))
     if total_hours <= notice.duration_hours:
         raise NotAllowed(f"The extended notice must last more than the current {notice.duration_hours} hours.")
     if total_hours > maximum:
@@ -1167,12 +1225,12 @@ def cancel_closure_notice(*, notice: ClosureNotice, by, reason: str) -> ClosureN
 
 def closure_adjournment_latest(hearing_at: datetime) -> datetime:
     """s81(3): the end of the 14th day after the hearing being adjourned, the latest the new hearing may be."""
-    day = _local_date(hearing_at) + timedelta(days=limit("CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS"))
+    day = _local_date(hearing_at) + timedelta(days=law("closure.adjournment_max_days", on=_local_date(hearing_at)))
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
 def _adjournment_rule(hearing_at: datetime) -> str:
-    days = limit("CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS")
+    days = law("closure.adjournment_max_days", on=_local_date(hearing_at))
     latest = _local_date(closure_adjournment_latest(hearing_at))
     return (
         f"The court may adjourn the hearing for at most {days} days (s81(3) of the 2014 Act): the hearing listed for "
@@ -1196,7 +1254,8 @@ def _check_decision_hearing(notice: ClosureNotice, heard_at: datetime) -> None:
         )
     if heard_at > notice.hearing_deadline:
         raise NotAllowed(
-            f"The adjourned hearing had to be within {limit('CLOSURE_HEARING_ADJOURNMENT_MAX_DAYS')} days of the "
+            f"The adjourned hearing had to be within {law('closure.adjournment_max_days', on=_local_date(heard_at))} "
+            "days of the "
             f"hearing it adjourned (s81(3) of the 2014 Act), by {_fmt_time(notice.hearing_deadline)}: record a "
             "further adjournment if the court adjourned again."
         )
@@ -1269,17 +1328,17 @@ def adjourn_closure_hearing(
 
 
 def closure_order_latest_end(starts_on: date) -> date:
-    return periods.last_day_of_period(starts_on, months=limit("CLOSURE_ORDER_MAX_MONTHS"))
+    return periods.last_day_of_period(starts_on, months=law("closure.order_max_months", on=starts_on))
 
 
 def closure_order_total_latest_end(starts_on: date) -> date:
-    return periods.last_day_of_period(starts_on, months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"))
+    return periods.last_day_of_period(starts_on, months=law("closure.order_total_max_months", on=starts_on))
 
 
 def _closure_too_long(latest: date) -> str:
     """The s82(4) refusal, the same whether the order is extended or varied."""
     return (
-        f"A closure order can never last more than {limit('CLOSURE_ORDER_TOTAL_MAX_MONTHS')} months in all "
+        f"A closure order can never last more than {law('closure.order_total_max_months', on=latest)} months in all "
         f"(s82(4)): this one must end by {_fmt(latest)}."
     )
 
@@ -1322,7 +1381,8 @@ def grant_closure_order(
     latest = closure_order_latest_end(starts_on)
     if ends_on > latest:
         raise NotAllowed(
-            f"A closure order lasts at most {limit('CLOSURE_ORDER_MAX_MONTHS')} months (s80(6)): one starting "
+            f"A closure order lasts at most {law('closure.order_max_months', on=starts_on)} months (s80(6)): one "
+            "starting "
             f"{_fmt(starts_on)} must end by {_fmt(latest)}."
         )
     if ends_on < starts_on:
@@ -1337,7 +1397,9 @@ def grant_closure_order(
         starts_on=starts_on,
         ends_on=ends_on,
         original_ends_on=ends_on,
-        appeal_deadline=_local_date(heard_at) + timedelta(days=limit("CLOSURE_ORDER_APPEAL_DAYS")),
+        appeal_deadline=periods.last_day_beginning_with(
+            _local_date(heard_at), days=law("closure.order_appeal_days", on=_local_date(heard_at))
+        ),
         recorded_by=by,
     )
     save_with_history(order, by, "Closure order granted")
@@ -1392,31 +1454,33 @@ def _order_dates(*, made_on: date, starts_on: date, ends_on: date | None, applic
 
 def _first_review(starts_on: date, ends_on: date | None) -> date | None:
     """An under-18's order is reviewed a year in, unless it has ended by then."""
-    review = periods.add_months(starts_on, limit("YOUTH_REVIEW_MONTHS"))
+    review = periods.add_months(starts_on, law("order.youth_review_months", on=starts_on))
     return None if ends_on is not None and review > ends_on else review
 
 
 def _youth(date_of_birth: date, made_on: date) -> bool:
-    return periods.age_on(date_of_birth, made_on) < limit("ADULT_AGE")
+    return periods.age_on(date_of_birth, made_on) < law("adult_age", on=made_on)
 
 
 def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
-    """s25(5): an adult's CBO lasts at least a year or is indefinite; an under-18's 1 to 3 years. Checked when
+    """s25(5): an adult's CBO lasts at least 2 years or is indefinite; an under-18's 1 to 3 years. Checked when
     the order is made and again when the court varies its end."""
     if youth:
-        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MIN_YEARS"))
-        longest = periods.last_day_of_period(starts_on, years=limit("CBO_YOUTH_MAX_YEARS"))
+        minimum, maximum = law("cbo.youth_min_years", on=starts_on), law("cbo.youth_max_years", on=starts_on)
+        shortest = periods.last_day_of_period(starts_on, years=minimum)
+        longest = periods.last_day_of_period(starts_on, years=maximum)
         if ends_on is None or not shortest <= ends_on <= longest:
             raise NotAllowed(
-                f"A CBO on someone under 18 must last between {limit('CBO_YOUTH_MIN_YEARS')} and "
-                f"{limit('CBO_YOUTH_MAX_YEARS')} years (s25(5)): from {_fmt(starts_on)}, end it between "
+                f"A CBO on someone under 18 must last between {minimum} and "
+                f"{maximum} years (s25(5)): from {_fmt(starts_on)}, end it between "
                 f"{_fmt(shortest)} and {_fmt(longest)}."
             )
     elif ends_on is not None:
-        shortest = periods.last_day_of_period(starts_on, years=limit("CBO_ADULT_MIN_YEARS"))
+        minimum = law("cbo.adult_min_years", on=starts_on)
+        shortest = periods.last_day_of_period(starts_on, years=minimum)
         if ends_on < shortest:
             raise NotAllowed(
-                f"A CBO on an adult lasts at least {limit('CBO_ADULT_MIN_YEARS')} year or is indefinite (s25(5)): "
+                f"A CBO on an adult lasts at least {minimum} years or is indefinite (s25(5)): "
                 f"from {_fmt(starts_on)}, end it on {_fmt(shortest)} or later, or leave the end date blank."
             )
 
@@ -1424,10 +1488,11 @@ def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> 
 def _check_injunction_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
     """s1(6): an injunction against an under-18 lasts at most 12 months; made or varied."""
     if youth:
-        longest = periods.last_day_of_period(starts_on, months=limit("INJUNCTION_YOUTH_MAX_MONTHS"))
+        months = law("injunction.youth_max_months", on=starts_on)
+        longest = periods.last_day_of_period(starts_on, months=months)
         if ends_on is None or ends_on > longest:
             raise NotAllowed(
-                f"An injunction against someone under 18 lasts at most {limit('INJUNCTION_YOUTH_MAX_MONTHS')} "
+                f"An injunction against someone under 18 lasts at most {months} "
                 f"months (s1(6)): from {_fmt(starts_on)}, end it by {_fmt(longest)}."
             )
 
@@ -1455,18 +1520,25 @@ def record_cbo(
     prohibitions: str = "",
     requirements: str = "",
     next_hearing_on: date | None = None,
+    convicted_on: date | None = None,
 ) -> CriminalBehaviourOrder:
-    """A CBO (s22, s25): an adult's lasts at least a year or is indefinite; an under-18's 1 to 3 years."""
+    """A CBO: an adult's lasts at least 2 years or is indefinite, an under-18's 1 to 3 years; it records the
+    statute it was made under, s22 of the 2014 Act or the Sentencing Code, by the date of the conviction."""
     _require_perm(by, "add_criminalbehaviourorder", "record Criminal Behaviour Orders")
     _require_case_change(by, case)
     _required_text(court=court, offence_convicted_of=conviction_offence)
     if not (prohibitions.strip() or requirements.strip()):
         raise NotAllowed("Enter the order's prohibitions or requirements.")
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
+    convicted_on = convicted_on or made_on
+    if convicted_on > made_on:
+        raise NotAllowed("The conviction cannot be after the order was made: a CBO is made on conviction.")
     youth = _youth(subject_date_of_birth, made_on)
     _check_cbo_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     order = _court_order(
         CriminalBehaviourOrder,
+        convicted_on=convicted_on,
+        made_under=law("cbo.citation", on=convicted_on),
         by=by,
         youth=youth,
         case=case,
@@ -1503,8 +1575,11 @@ def record_injunction(
     power_of_arrest: bool = False,
     power_of_arrest_terms: str = "",
     next_hearing_on: date | None = None,
+    risk_assessed_on: date | None = None,
+    risk_assessment: str = "",
 ) -> CivilInjunction:
-    """A s1 civil injunction; against an under-18 it lasts at most 12 months and is reviewed yearly."""
+    """A s1 civil injunction; against an under-18 it lasts at most 12 months and is reviewed yearly. From the
+    commencement of Respect Orders an adult gets a Respect Order instead."""
     _require_perm(by, "add_civilinjunction", "record civil injunctions")
     _require_case_change(by, case)
     agency = _require_agency(by)
@@ -1514,7 +1589,21 @@ def record_injunction(
     if power_of_arrest:
         _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
+    minimum = law("injunction.min_age", on=made_on)
+    if periods.age_on(subject_date_of_birth, made_on) < minimum:
+        raise NotAllowed(
+            f"{subject} is under {minimum} on {_fmt(made_on)}: an injunction can only be granted against a person "
+            f"aged {minimum} or over (s1(1) of the 2014 Act)."
+        )
     youth = _youth(subject_date_of_birth, made_on)
+    if not youth:
+        replaced = law_rule("injunction.adults_by_respect_order", on=application_heard_on)
+        if replaced.value:
+            raise NotAllowed(
+                f"{subject} is an adult: from the commencement of Respect Orders an application against an adult "
+                f"is for a Respect Order, not a civil injunction ({replaced.citation}). Record a Respect Order."
+            )
+    _check_risk_assessment(application_heard_on, risk_assessed_on, risk_assessment)
     _check_injunction_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     injunction = _court_order(
         CivilInjunction,
@@ -1534,20 +1623,110 @@ def record_injunction(
         requirements=requirements,
         power_of_arrest=power_of_arrest,
         power_of_arrest_terms=power_of_arrest_terms if power_of_arrest else "",
+        risk_assessed_on=risk_assessed_on if risk_assessment.strip() else None,
+        risk_assessment=risk_assessment if risk_assessed_on else "",
     )
     save_with_history(injunction, by, "Civil injunction recorded")
     return injunction
 
 
+def _check_risk_assessment(applied_on: date, assessed_on: date | None, assessment: str) -> None:
+    """From commencement, the application needs a risk assessment of the respondent made before it.
+
+    The application date the record holds is the day it was heard; the assessment must be on or before it."""
+    required = law_rule("injunction.risk_assessment_required", on=applied_on)
+    if assessed_on is None and not assessment.strip():
+        if required.value:
+            raise NotAllowed(
+                "Record the risk assessment of the respondent made before the application (their "
+                "vulnerabilities, the risk of harm to anyone, other ways of stopping the behaviour, other "
+                f"matters): it is required for applications from {_fmt(applied_on)} ({required.citation})."
+            )
+        return
+    if assessed_on is None or not assessment.strip():
+        raise NotAllowed("Give both the date of the respondent's risk assessment and what it found.")
+    if assessed_on > applied_on:
+        raise NotAllowed("The risk assessment must be made before the application, not after it was heard.")
+
+
 @transaction.atomic
-def record_review(*, order: CriminalBehaviourOrder | CivilInjunction, by, reviewed_on: date):
+def record_respect_order(
+    *,
+    case: Case,
+    by,
+    subject: Person,
+    subject_date_of_birth: date,
+    court: str,
+    application_heard_on: date,
+    made_on: date,
+    starts_on: date,
+    ends_on: date | None,
+    prohibitions: str = "",
+    requirements: str = "",
+    power_of_arrest: bool = False,
+    power_of_arrest_terms: str = "",
+    next_hearing_on: date | None = None,
+    risk_assessed_on: date | None = None,
+    risk_assessment: str = "",
+) -> RespectOrder:
+    """A Respect Order on an adult (Crime and Policing Act 2026): only once commenced, only on someone 18 or
+    over; a fixed period or until further order; breach is a criminal offence."""
+    _require_perm(by, "add_respectorder", "record Respect Orders")
+    _require_case_change(by, case)
+    agency = _require_agency(by)
+    _required_text(court=court)
+    if not (prohibitions.strip() or requirements.strip()):
+        raise NotAllowed("Enter the order's prohibitions or requirements.")
+    if power_of_arrest:
+        _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
+    _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
+    commenced = law_rule("injunction.adults_by_respect_order", on=application_heard_on)
+    if not commenced.value:
+        raise NotAllowed(
+            f"Respect Orders are not in force on {_fmt(application_heard_on)}: until their commencement date is set, "
+            "record a civil injunction (s1 of the 2014 Act)."
+        )
+    minimum = law("respect_order.min_age", on=made_on)
+    if periods.age_on(subject_date_of_birth, made_on) < minimum:
+        raise NotAllowed(
+            f"{subject} is under {minimum} on {_fmt(made_on)}: a Respect Order can only be made against a person "
+            f"aged {minimum} or over; under-18s keep civil injunctions ({commenced.citation})."
+        )
+    _check_risk_assessment(application_heard_on, risk_assessed_on, risk_assessment)
+    order = _court_order(
+        RespectOrder,
+        by=by,
+        youth=False,
+        case=case,
+        subject=subject,
+        subject_date_of_birth=subject_date_of_birth,
+        court=court,
+        applicant_agency=agency,
+        application_heard_on=application_heard_on,
+        next_hearing_on=next_hearing_on,
+        made_on=made_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        prohibitions=prohibitions,
+        requirements=requirements,
+        power_of_arrest=power_of_arrest,
+        power_of_arrest_terms=power_of_arrest_terms if power_of_arrest else "",
+        risk_assessed_on=risk_assessed_on,
+        risk_assessment=risk_assessment,
+    )
+    save_with_history(order, by, "Respect Order recorded")
+    return order
+
+
+@transaction.atomic
+def record_review(*, order: CriminalBehaviourOrder | CivilInjunction | RespectOrder, by, reviewed_on: date):
     """An under-18's order is reviewed every 12 months: the next review is set from this one."""
     _require_perm(by, f"change_{type(order)._meta.model_name}", "record reviews")
     _require_case_change(by, order.case)
     if not order.is_youth:
         raise NotAllowed("Only orders on under-18s have statutory reviews.")
     _not_future(reviewed_on, "date of the review")
-    order.next_review_on = periods.add_months(reviewed_on, limit("YOUTH_REVIEW_MONTHS"))
+    order.next_review_on = periods.add_months(reviewed_on, law("order.youth_review_months", on=reviewed_on))
     if order.ends_on and order.next_review_on > order.ends_on:
         order.next_review_on = None
     save_with_history(order, by, f"Reviewed on {_fmt(reviewed_on)}")
@@ -1557,13 +1736,13 @@ def record_review(*, order: CriminalBehaviourOrder | CivilInjunction, by, review
 @transaction.atomic
 def record_order_breach(
     *,
-    order: ClosureOrder | CriminalBehaviourOrder | CivilInjunction,
+    order: ClosureOrder | CriminalBehaviourOrder | CivilInjunction | RespectOrder,
     by,
     occurred_on: date,
     description: str,
     action_taken: str = "",
 ) -> OrderBreach:
-    """A breach of a closure order, CBO or injunction, within the order's dates."""
+    """A breach of a closure order, CBO, injunction or Respect Order, within the order's dates."""
     _require_perm(by, "add_orderbreach", "record breaches of orders")
     _require_case_change(by, order.case)
     _required_text(description_of_the_breach=description)
@@ -1577,6 +1756,8 @@ def record_order_breach(
         breach.closure_order = order
     elif isinstance(order, CriminalBehaviourOrder):
         breach.cbo = order
+    elif isinstance(order, RespectOrder):
+        breach.respect_order = order  # a criminal offence, for the police to pursue
     else:
         breach.injunction = order
     breach.recorded_by = by

@@ -58,6 +58,8 @@ urlpatterns = [
     path("injunctions/<int:pk>/review/", views.injunction_review, name="injunction_review"),
     path("injunctions/<int:pk>/vary/", views.injunction_vary, name="injunction_vary"),
     path("injunctions/<int:pk>/discharge/", views.injunction_discharge, name="injunction_discharge"),
+    path("respect-orders/<int:pk>/", views.respect_order_detail, name="respect_order_detail"),
+    path("respect-orders/<int:pk>/breaches/add/", views.respect_order_breach, name="respect_order_breach"),
     # A case's enforcement records, and issuing new ones on it
     path("cases/<str:reference>/", views.case_enforcement, name="case_enforcement"),
     path("cases/<str:reference>/warnings/new/", views.warning_create, name="warning_create"),
@@ -66,4 +68,5 @@ urlpatterns = [
     path("cases/<str:reference>/closures/new/", views.closure_create, name="closure_create"),
     path("cases/<str:reference>/cbos/new/", views.cbo_create, name="cbo_create"),
     path("cases/<str:reference>/injunctions/new/", views.injunction_create, name="injunction_create"),
+    path("cases/<str:reference>/respect-orders/new/", views.respect_order_create, name="respect_order_create"),
 ]

@@ -24,6 +24,7 @@ from casework import services as casework_services
 from casework.errors import CaseworkError
 from casework.models import Organisation, PartyRole
 from casework.pdf import pdf_response
+from statutory.selectors import value as law
 
 from . import filters, forms, presenters, selectors, services
 from .config import limit
@@ -40,6 +41,7 @@ from .models import (
     FPNStatus,
     PSPOBreach,
     PublicSpacesProtectionOrder,
+    RespectOrder,
     WarningStatus,
 )
 
@@ -103,6 +105,7 @@ _KINDS: dict[type, _Kind] = {
     ClosureOrder: _Kind("closure_order", "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")),
     CriminalBehaviourOrder: _Kind("cbo", "CBOs", "enforcement:cbo_detail"),
     CivilInjunction: _Kind("injunction", "Injunctions", "enforcement:injunction_detail"),
+    RespectOrder: _Kind("respect_order", "Injunctions", "enforcement:respect_order_detail"),
 }
 
 
@@ -429,6 +432,7 @@ def case_enforcement(request, reference):
             "records": selectors.case_enforcement(case),
             "timeline": selectors.case_timeline_events(case),
             "case_deadlines": selectors.case_deadline_events(case, user=request.user),
+            "respect_orders_in_force": law("injunction.adults_by_respect_order", on=timezone.localdate()),
             "sections": _sections(""),
         },
     )
@@ -576,6 +580,10 @@ def _fpn_form(request, *, case):
 @require_http_methods(["GET", "POST"])
 def closure_create(request, reference):
     case = _case_for_new(request, reference, "add_closurenotice").case
+    today = timezone.localdate()
+    hearing_hours = law("closure.hearing_within_hours", on=today)
+    notice_hours = law("closure.notice_max_hours", on=today)
+    extended_hours = law("closure.notice_extended_max_hours", on=today)
     initial = {"premises": str(case.address) if case.address else ""}
     return _on_case(
         request,
@@ -587,16 +595,47 @@ def closure_create(request, reference):
         heading="Record a closure notice",
         submit="Record the notice",
         section="Closures",
-        rule="The court must hear the closure order application within 48 hours of service (Christmas Day "
-        "disregarded). A notice lasts at most 24 hours, extendable to 48.",
+        rule=(
+            f"The court must hear the closure order application within {hearing_hours} hours of service (Christmas "
+            f"Day disregarded). A notice lasts at most {notice_hours} hours, extendable to {extended_hours}."
+        ),
     )
 
 
+_COURT_ORDERS = {
+    # kind: (add permission, form, service, detail page, heading, section)
+    "cbo": (
+        "add_criminalbehaviourorder",
+        "CBOForm",
+        "record_cbo",
+        "enforcement:cbo_detail",
+        "Record a Criminal Behaviour Order",
+        "CBOs",
+    ),
+    "injunction": (
+        "add_civilinjunction",
+        "InjunctionForm",
+        "record_injunction",
+        "enforcement:injunction_detail",
+        "Record a civil injunction",
+        "Injunctions",
+    ),
+    "respect_order": (
+        "add_respectorder",
+        "RespectOrderForm",
+        "record_respect_order",
+        "enforcement:respect_order_detail",
+        "Record a Respect Order",
+        "Injunctions",
+    ),
+}
+
+
 def _court_order_create(request, reference, *, kind: str):
-    codename = "add_criminalbehaviourorder" if kind == "cbo" else "add_civilinjunction"
+    codename, form_name, service_name, done, heading, section = _COURT_ORDERS[kind]
     case = _case_for_new(request, reference, codename).case
-    form_class = forms.CBOForm if kind == "cbo" else forms.InjunctionForm
-    service = services.record_cbo if kind == "cbo" else services.record_injunction
+    form_class = getattr(forms, form_name)
+    service = getattr(services, service_name)
 
     def save(cleaned_data):
         data = dict(cleaned_data)
@@ -609,10 +648,10 @@ def _court_order_create(request, reference, *, kind: str):
         form_class(_posted(request), case=case),
         save,
         success="Order recorded",
-        done="enforcement:cbo_detail" if kind == "cbo" else "enforcement:injunction_detail",
-        heading="Record a Criminal Behaviour Order" if kind == "cbo" else "Record a civil injunction",
+        done=done,
+        heading=heading,
         submit="Record the order",
-        section="CBOs" if kind == "cbo" else "Injunctions",
+        section=section,
     )
 
 
@@ -624,6 +663,11 @@ def cbo_create(request, reference):
 @require_http_methods(["GET", "POST"])
 def injunction_create(request, reference):
     return _court_order_create(request, reference, kind="injunction")
+
+
+@require_http_methods(["GET", "POST"])
+def respect_order_create(request, reference):
+    return _court_order_create(request, reference, kind="respect_order")
 
 
 # --- Written warnings -----------------------------------------------------------------------------------
@@ -705,7 +749,7 @@ def cpn_pdf(request, pk):
         cpn,
         template="enforcement/print/cpn.html",
         filename=f"community-protection-notice-{cpn.pk}.pdf",
-        appeal_days=limit("CPN_APPEAL_DAYS"),
+        appeal_days=law("cpn.appeal_days", on=cpn.issued_on),
     )
 
 
@@ -934,7 +978,8 @@ def pspo_create(request):
         submit="Record the order",
         back=reverse("enforcement:pspo_list"),
         section="PSPOs",
-        rule="A PSPO lasts at most 3 years; each extension adds at most 3 years.",
+        rule=f"A PSPO lasts at most {law('pspo.max_years', on=timezone.localdate())} years; each extension adds at "
+        f"most {law('pspo.extension_max_years', on=timezone.localdate())} years.",
     )
 
 
@@ -976,7 +1021,8 @@ def pspo_extend(request, pk):
         heading="Extend the PSPO",
         submit="Record the extension",
         rule=(
-            "An extension adds at most 3 years: this order can run to "
+            f"An extension adds at most {law('pspo.extension_max_years', on=pspo.expires_on)} years: this order can "
+            "run to "
             f"{presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
         ),
     )
@@ -1074,8 +1120,8 @@ def closure_pdf(request, pk):
         filename=f"closure-notice-{notice.pk}.pdf",
         hearing_as_served=first.adjourned_hearing_at if first else notice.hearing_at,
         expires_as_served=first.previous_expires_at if first else notice.expires_at,
-        order_max_months=limit("CLOSURE_ORDER_MAX_MONTHS"),
-        order_total_months=limit("CLOSURE_ORDER_TOTAL_MAX_MONTHS"),
+        order_max_months=law("closure.order_max_months", on=timezone.localtime(notice.served_at).date()),
+        order_total_months=law("closure.order_total_max_months", on=timezone.localtime(notice.served_at).date()),
     )
 
 
@@ -1160,7 +1206,9 @@ def closure_adjourn(request, pk):
         heading="Record an adjournment of the hearing",
         submit="Record the adjournment",
         rule=(
-            "The court may adjourn the hearing for at most 14 days (s81(3)), and may order the notice to continue "
+            f"The court may adjourn the hearing for at most "
+            f"{law('closure.adjournment_max_days', on=timezone.localdate())} days (s81(3)), and may order the "
+            "notice to continue "
             f"in force until then: the hearing listed for {presenters.d(notice.hearing_at)} can be adjourned to "
             f"{presenters.d(timezone.localtime(latest).date())} at the latest."
         ),
@@ -1181,7 +1229,10 @@ def _vary_view(request, order, form_class):
     rule = "Only an order in force can be varied; a new last day must be after the date of the variation."
     if isinstance(order, ClosureOrder):
         latest = services.closure_order_total_latest_end(order.starts_on)
-        rule += f" A closure order never runs beyond 6 months in all: this one must end by {presenters.d(latest)}."
+        months = law("closure.order_total_max_months", on=order.starts_on)
+        rule += (
+            f" A closure order never runs beyond {months} months in all: this one must end by {presenters.d(latest)}."
+        )
     return _order_action(
         request,
         order,
@@ -1277,24 +1328,32 @@ def closure_order_breach(request, pk):
 # --- CBOs and injunctions -------------------------------------------------------------------------------
 
 
+_COURT_ORDER_TITLES = {
+    "cbo": "Criminal Behaviour Order",
+    "injunction": "Civil injunction",
+    "respect_order": "Respect Order",
+}
+
+
 def _court_order_detail(request, order, *, kind: str):
-    codename = "change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction"
+    codename = _order_codename(order)
     can_change = services.may_change_record(request.user, order)
+    varies = kind != "respect_order"  # variation and discharge of Respect Orders: not yet recorded here
     return _detail(
         request,
         "enforcement/court_order_detail.html",
         order,
         rows=presenters.court_order_rows(order, kind=kind),
         breaches=selectors.breaches_of_order(order),
-        decisions=[presenters.order_decision_text(v) for v in selectors.variations_of_order(order)],
-        vary_url=reverse(f"enforcement:{kind}_vary", args=[order.pk]),
-        discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]),
+        decisions=[presenters.order_decision_text(v) for v in selectors.variations_of_order(order)] if varies else [],
+        vary_url=reverse(f"enforcement:{kind}_vary", args=[order.pk]) if varies else "",
+        discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]) if varies else "",
         kind=kind,
-        title="Criminal Behaviour Order" if kind == "cbo" else "Civil injunction",
+        title=_COURT_ORDER_TITLES[kind],
         can_change=can_change and request.user.has_perm(f"enforcement.{codename}"),
         can_breach=can_change and request.user.has_perm("enforcement.add_orderbreach"),
         breach_url=reverse(f"enforcement:{kind}_breach", args=[order.pk]),
-        review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]),
+        review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]) if varies else "",
     )
 
 
@@ -1314,6 +1373,15 @@ def cbo_breach(request, pk):
 @require_http_methods(["GET", "POST"])
 def injunction_breach(request, pk):
     return _breach_view(request, selectors.get_injunction(user=request.user, pk=pk))
+
+
+def respect_order_detail(request, pk):
+    return _court_order_detail(request, selectors.get_respect_order(user=request.user, pk=pk), kind="respect_order")
+
+
+@require_http_methods(["GET", "POST"])
+def respect_order_breach(request, pk):
+    return _breach_view(request, selectors.get_respect_order(user=request.user, pk=pk))
 
 
 def _review_view(request, order, *, kind: str):

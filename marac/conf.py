@@ -12,8 +12,8 @@ Everything here is a local decision of the partnership, not law, so it lives in 
 - CYCLE_WEEKS: weeks between meetings (Barnet: 6, seed 003). MEETINGS_AHEAD: meetings kept scheduled
   ahead of today. MEETING_WEEKDAY: weekday of a new series (0 = Monday; Barnet's 2022/23 dates fit a
   Thursday). START_TIME / VENUE: what a generated meeting starts with; each meeting is editable.
-- REPEAT_REFERRAL_DAYS: a referral is a repeat when the case was on the MARAC within this many days
-  (SafeLives: 12 months).
+- REPEAT_REFERRAL_DAYS: a referral is a repeat when the same victim (on any case) was heard at the MARAC
+  within this many days (SafeLives: 12 months).
 """
 
 from datetime import time

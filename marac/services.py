@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -20,7 +20,7 @@ from casework import access
 from casework import services as casework_services
 from casework.calendar import is_working_day, next_working_day
 from casework.errors import InvalidTransition, NotAllowed
-from casework.models import Action, ActionStatus, Agency, Case, CaseShare
+from casework.models import Action, ActionStatus, Agency, Case, CaseParty, CaseShare, PartyRole
 
 from .conf import marac_setting, start_time
 from .models import (
@@ -365,14 +365,19 @@ def record_attendance(*, meeting: Meeting, by, agency: Agency, status: str, repr
 
 
 def previous_marac_episode(*, case: Case, on: date, exclude_pk: int | None = None) -> Referral | None:
-    """The case's most recent time on the MARAC if it overlapped the REPEAT_REFERRAL_DAYS before `on`."""
+    """The referral at whose hearing the same victim was last heard, if within REPEAT_REFERRAL_DAYS before `on`.
+
+    SafeLives' repeat: the same *victim* (a victim party's Person) referred again within 12 months of their last
+    hearing, on any case; a case with no victim recorded as a person matches on itself.
+    """
     cutoff = on - timedelta(days=int(marac_setting("REPEAT_REFERRAL_DAYS")))
-    episodes = Referral.objects.filter(case=case, accepted_at__isnull=False).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=cutoff)
-    )
+    victims = CaseParty.objects.filter(case=case, role=PartyRole.VICTIM, person__isnull=False).values("person")
+    same_victim = Q(case=case) | Q(case__parties__role=PartyRole.VICTIM, case__parties__person__in=Subquery(victims))
+    hearings = CaseReview.objects.filter(same_victim, meeting__date__gte=cutoff, meeting__date__lte=on)
     if exclude_pk:
-        episodes = episodes.exclude(pk=exclude_pk)
-    return episodes.order_by("-accepted_at").first()
+        hearings = hearings.exclude(referral_id=exclude_pk)
+    last = hearings.order_by("-meeting__date", "-id").select_related("referral").first()
+    return last.referral if last else None
 
 
 def _ensure_coordinator_sees(case: Case, by, legal_basis: str) -> None:
@@ -408,7 +413,7 @@ def refer_case(
     legal_basis: str,
     referred_at: datetime | None = None,
 ) -> Referral:
-    """A partner refers a case it can see. Flags a repeat when the case was on the MARAC in the last 12 months."""
+    """A partner refers a case it can see. Flags a repeat when its victim was heard at the MARAC in the last year."""
     _require_perm(by, "marac.add_referral", "You do not have permission to refer cases to the CS MARAC.")
     _require_case_visible(by, case)
     agency = access.agency_of(by)

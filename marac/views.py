@@ -612,7 +612,9 @@ def referral_create(request):
         )
         if referral:
             if referral.is_repeat:
-                messages.info(request, "This is a repeat referral: the case was on the MARAC in the last 12 months")
+                messages.info(
+                    request, "This is a repeat referral: the victim was heard at the MARAC in the last 12 months"
+                )
             return redirect("marac:referral_detail", referral.pk)
     return render(request, "marac/referral_form.html", {"form": form})
 

@@ -14,9 +14,10 @@ Defaults and where they come from (domain brief, "Community Trigger / ASB Case R
 - OUTCOME_WORKING_DAYS = 5: the outcome letter within 5 working days of the review meeting (or of a
   "threshold not met" decision), so the whole review stays near the 20 working days councils aim for.
 - THRESHOLD: s104 lets the partnership set the threshold no higher than 3 complaints in the previous
-  6 months, each reported within 1 month of the incident; the same incident reported to several
-  agencies counts once. Local alternatives: any hate incident (on), 5 different complainants about
-  the same problem (on); set HATE_INCIDENT to False or COMPLAINANTS to None to switch them off.
+  6 months, each reported within 1 month of the incident; those statutory figures are in the rule table
+  (statutory/rules.py) and COMPLAINTS here is capped at the statutory maximum. The same incident
+  reported to several agencies counts once. Local alternatives: any hate incident (on), 5 different
+  complainants about the same problem (on); set HATE_INCIDENT to False or COMPLAINANTS to None.
 - ESCALATION_BODY: in London, appeals go to the Mayor's Office for Policing and Crime as PCC.
 - RECEIVING_AGENCY: the agency (short name) that owns applications made through the public form.
 - RATE_LIMIT: public form POSTs and submissions allowed per client address per window.
@@ -36,8 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "OUTCOME_WORKING_DAYS": 5,
     "THRESHOLD": {
         "COMPLAINTS": 3,
-        "WINDOW_MONTHS": 6,
-        "REPORTED_WITHIN_MONTHS": 1,
         "HATE_INCIDENT": True,
         "COMPLAINANTS": 5,
     },

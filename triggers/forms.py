@@ -20,6 +20,7 @@ from .models import (
     ApplyingFor,
     Channel,
     ContactPreference,
+    EscalationKind,
     EscalationResult,
     ReportedTo,
 )
@@ -463,6 +464,15 @@ class WithdrawForm(GovUKForm):
 
 
 class EscalationForm(GovUKForm):
+    kind = forms.ChoiceField(
+        label="What is the applicant asking for?",
+        choices=EscalationKind.choices,
+        initial=EscalationKind.LOCAL,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="The statutory PCC review can be recorded only once the Crime and Policing Act 2026 provision "
+        "is in force.",
+    )
     requested_on = RealDateField(label="Date of the request", required_message="Enter the date of the request")
     body = forms.CharField(
         label="Body reviewing the handling",
@@ -480,6 +490,9 @@ class EscalationForm(GovUKForm):
         return _not_future(
             self.cleaned_data.get("requested_on"), "The date of the request must be today or in the past"
         )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or EscalationKind.LOCAL
 
 
 class EscalationResultForm(GovUKForm):

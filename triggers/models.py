@@ -51,6 +51,7 @@ class ApplicationStatus(models.TextChoices):
     REVIEW_ARRANGED = "review_arranged", "Review arranged"
     REVIEWED = "reviewed", "Review held"
     OUTCOME_SENT = "outcome_sent", "Outcome sent"
+    PCC_REVIEW = "pcc_review", "Under review by the PCC"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -70,8 +71,11 @@ TRANSITIONS: dict[str, set[str]] = {
     },
     ApplicationStatus.REVIEW_ARRANGED: {ApplicationStatus.REVIEWED, ApplicationStatus.WITHDRAWN},
     ApplicationStatus.REVIEWED: {ApplicationStatus.OUTCOME_SENT},
-    ApplicationStatus.OUTCOME_SENT: {ApplicationStatus.CLOSED},
-    ApplicationStatus.CLOSED: set(),
+    # From commencement of the Crime and Policing Act 2026's PCC review (statutory/rules.py case_review.pcc_review)
+    # the applicant may ask the local policing body to review the Case Review once its outcome is known.
+    ApplicationStatus.OUTCOME_SENT: {ApplicationStatus.CLOSED, ApplicationStatus.PCC_REVIEW},
+    ApplicationStatus.PCC_REVIEW: {ApplicationStatus.CLOSED},
+    ApplicationStatus.CLOSED: {ApplicationStatus.PCC_REVIEW},
     ApplicationStatus.WITHDRAWN: set(),
 }
 
@@ -275,10 +279,17 @@ class EscalationResult(models.TextChoices):
     REVIEW_AGAIN = "review_again", "The case must be reviewed again"
 
 
+class EscalationKind(models.TextChoices):
+    LOCAL = "local", "Escalation under the local Case Review procedure"
+    PCC_REVIEW = "pcc_review", "Statutory review by the PCC (Crime and Policing Act 2026)"
+
+
 class Escalation(models.Model):
-    """The applicant asked for the handling of their application to be reviewed (in London, by MOPAC)."""
+    """The applicant asked for the handling of their application to be reviewed (in London, by MOPAC): under
+    the local procedure, or from commencement as the statutory PCC review of the Case Review."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(max_length=20, choices=EscalationKind.choices, default=EscalationKind.LOCAL)
     requested_on = models.DateField()
     body = models.CharField(max_length=200)
     grounds = models.TextField()

@@ -194,10 +194,11 @@ def complaints_for(*, application: Application, user) -> list[threshold.Complain
 
 def threshold_check(*, application: Application, user) -> threshold.ThresholdResult:
     """The threshold check as this user can see it, with its reasoning."""
+    received_on = timezone.localtime(application.received_at).date()
     return threshold.evaluate(
         complaints=complaints_for(application=application, user=user),
-        received_on=timezone.localtime(application.received_at).date(),
-        rules=threshold.Rules.from_settings(),
+        received_on=received_on,
+        rules=threshold.Rules.from_settings(on=received_on),
     )
 
 

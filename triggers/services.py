@@ -20,6 +20,7 @@ from casework import access
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import ActionStatus, Agency, AgencyKind, Case
 from casework.services import save_with_history
+from statutory.selectors import rule as law_rule
 
 from . import conf, deadlines
 from .models import (
@@ -35,6 +36,7 @@ from .models import (
     Channel,
     ContactPreference,
     Escalation,
+    EscalationKind,
     EscalationResult,
     EscalationStatus,
     Recommendation,
@@ -497,10 +499,23 @@ ESCALATION_ALLOWED_FROM = {
 
 
 @transaction.atomic
-def request_escalation(*, application: Application, by, requested_on: date, grounds: str, body: str = "") -> Escalation:
-    """The applicant asked for the handling of their application to be reviewed."""
+def request_escalation(
+    *,
+    application: Application,
+    by,
+    requested_on: date,
+    grounds: str,
+    body: str = "",
+    kind: str = EscalationKind.LOCAL,
+) -> Escalation:
+    """The applicant asked for the handling of their application to be reviewed: under the local procedure, or
+    (kind pcc_review, once the Crime and Policing Act 2026 provision is in force) by the PCC."""
     _require_change(by, application)
     application = _locked(application)
+    if kind not in EscalationKind.values:
+        raise NotAllowed("Choose the kind of escalation.")
+    if kind == EscalationKind.PCC_REVIEW:
+        return _request_pcc_review(application, by=by, requested_on=requested_on, grounds=grounds, body=body)
     if application.status not in ESCALATION_ALLOWED_FROM:
         raise InvalidTransition("An escalation can be recorded once the threshold decision or the outcome is known.")
     if application.escalations.filter(status=EscalationStatus.REQUESTED).exists():
@@ -520,6 +535,36 @@ def request_escalation(*, application: Application, by, requested_on: date, grou
     return escalation
 
 
+def _request_pcc_review(application: Application, *, by, requested_on: date, grounds: str, body: str) -> Escalation:
+    """The statutory PCC review: refused before its commencement date, then a move to "Under review by the PCC"."""
+    rule = law_rule("case_review.pcc_review", on=requested_on)
+    if not rule.value:
+        raise NotAllowed(
+            f"The PCC review of a Case Review is not in force on {requested_on.day} {requested_on:%B %Y}: record an "
+            "escalation under the local procedure instead (Crime and Policing Act 2026, awaiting commencement)."
+        )
+    if not grounds.strip():
+        raise NotAllowed("Say why the applicant is unhappy with the handling.")
+    if requested_on > timezone.localdate():
+        raise NotAllowed("The request date cannot be in the future.")
+    if ApplicationStatus.PCC_REVIEW not in TRANSITIONS[application.status]:
+        raise InvalidTransition(
+            "The applicant can ask the PCC to review the Case Review once its outcome has been sent."
+        )
+    history_reason = _move(application, ApplicationStatus.PCC_REVIEW)
+    save_with_history(application, by, history_reason)
+    escalation = Escalation(
+        application=application,
+        kind=EscalationKind.PCC_REVIEW,
+        requested_on=requested_on,
+        body=(body or conf.get("ESCALATION_BODY")).strip(),
+        grounds=grounds.strip(),
+        recorded_by=by,
+    )
+    save_with_history(escalation, by, f"PCC review requested ({rule.citation})"[:100])
+    return escalation
+
+
 @transaction.atomic
 def record_escalation_result(*, escalation: Escalation, by, result: str, notes: str, concluded_on: date) -> Escalation:
     _require_change(by, escalation.application)
@@ -535,4 +580,8 @@ def record_escalation_result(*, escalation: Escalation, by, result: str, notes: 
     escalation.result_notes = notes.strip()
     escalation.concluded_on = concluded_on
     save_with_history(escalation, by, f"Escalation result: {EscalationResult(result).label}")
+    application = escalation.application
+    if escalation.kind == EscalationKind.PCC_REVIEW and application.status == ApplicationStatus.PCC_REVIEW:
+        application = _locked(application)
+        save_with_history(application, by, _move(application, ApplicationStatus.CLOSED))
     return escalation

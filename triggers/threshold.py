@@ -1,9 +1,11 @@
 """The threshold check: does an application meet the local threshold for an ASB Case Review?
 
 A pure function over plain data so every rule can be tested on its own and the officer sees the same
-reasoning the test asserts. The rules are configuration (triggers/conf.py THRESHOLD):
+reasoning the test asserts. The window and the one-month rule are law (statutory/rules.py); the rest is
+configuration (triggers/conf.py THRESHOLD), capped at the statutory maximum of three complaints:
 
-- complaints: at least N qualifying complaints in the M months before the application, each reported
+- complaints: at least N qualifying complaints made in the M months before the application (counted by the
+  date each complaint was made, not the date of the behaviour), each reported
   within K months of the incident; the same incident reported to several agencies (same day) counts once;
 - hate incident (optional): any hate-motivated incident in the window meets the threshold;
 - complainants (optional): at least P different people complained about the problem in the window.
@@ -12,6 +14,8 @@ reasoning the test asserts. The rules are configuration (triggers/conf.py THRESH
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+
+from statutory.selectors import value as law
 
 from . import conf
 from .deadlines import add_months
@@ -28,12 +32,16 @@ class Rules:
     complainants: int | None = 5
 
     @classmethod
-    def from_settings(cls) -> "Rules":
+    def from_settings(cls, *, on: date | None = None) -> "Rules":
+        """The local threshold within the statutory bounds in force on `on` (the day the application came in):
+        the window and the one-month reporting rule are law; the number of complaints is local, never above
+        the statutory maximum."""
+        on = on or date.today()
         values = conf.get("THRESHOLD")
         return cls(
-            complaints=int(values["COMPLAINTS"]),
-            window_months=int(values["WINDOW_MONTHS"]),
-            reported_within_months=int(values["REPORTED_WITHIN_MONTHS"]),
+            complaints=min(int(values["COMPLAINTS"]), law("case_review.max_threshold_complaints", on=on)),
+            window_months=law("case_review.window_months", on=on),
+            reported_within_months=law("case_review.reported_within_months", on=on),
             hate_incident=bool(values["HATE_INCIDENT"]),
             complainants=int(values["COMPLAINANTS"]) if values.get("COMPLAINANTS") else None,
         )
@@ -89,13 +97,19 @@ def evaluate(*, complaints: list[Complaint], received_on: date, rules: Rules) ->
         f"Window: {_day(window_start)} to {_day(received_on)} "
         f"(the {_plural(rules.window_months, 'month')} before the application)."
     ]
+    # s104: the window holds complaints *made* in it, so it is the date of the report that counts, not the date
+    # of the behaviour (behaviour on 10 May reported on 1 June is inside a window starting 20 May).
     in_window: dict[date, list[Complaint]] = defaultdict(list)
     for complaint in sorted(complaints, key=lambda c: (c.occurred_on, c.reported_on)):
-        if complaint.occurred_on > received_on:
-            lines.append(f"Not counted: {_day(complaint.occurred_on)} is after the application was received.")
-        elif complaint.occurred_on < window_start:
+        if complaint.reported_on > received_on or complaint.occurred_on > received_on:
             lines.append(
-                f"Not counted: {_day(complaint.occurred_on)} ({_where(complaint)}) is more than "
+                f"Not counted: the complaint made on {_day(complaint.reported_on)} about {_day(complaint.occurred_on)} "
+                "is after the application was received."
+            )
+        elif complaint.reported_on < window_start:
+            lines.append(
+                f"Not counted: the complaint made on {_day(complaint.reported_on)} about "
+                f"{_day(complaint.occurred_on)} ({_where(complaint)}) is more than "
                 f"{_plural(rules.window_months, 'month')} before the application."
             )
         else:

@@ -619,6 +619,7 @@ def escalation_add(request, reference):
                 requested_on=data["requested_on"],
                 grounds=data["grounds"],
                 body=data["body"],
+                kind=data["kind"],
             ),
             "Escalation recorded",
         ):

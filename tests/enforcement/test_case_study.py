@@ -54,7 +54,7 @@ def test_the_case_study_from_warning_to_a_full_closure_order(client, case, offic
                 "recipient_address": "12 Deansbrook Road",
                 "conduct": "Drug dealing, shouting and threats in the street",
                 "requirements": "Stop dealing from the address and threatening residents",
-                **d("compliance_deadline", today + timedelta(days=7)),
+                **d("compliance_deadline", today - timedelta(days=3)),  # s43(5)(b): passed before the CPN
                 "served_at": dt(timezone.now() - timedelta(days=10)),
                 "served_how": "in_person",
             },

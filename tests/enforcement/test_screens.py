@@ -101,9 +101,13 @@ def test_issuing_a_cpn_too_early_shows_the_rule_and_saves_nothing(client, case, 
     assert CommunityProtectionNotice.objects.count() == 0
     services.record_warning_breach(warning=warning, by=officer, on=today, notes="Music again")
     response = client.post(reverse("enforcement:cpn_create", args=[case.reference]), data)
+    assert "s43(5)(b)" in response.content.decode()  # a breach does not shorten the time to comply
+    assert CommunityProtectionNotice.objects.count() == 0
+    ready = make_written_warning(case=case, by=officer, served_at=timezone.now() - timedelta(days=20))
+    response = client.post(reverse("enforcement:cpn_create", args=[case.reference]), {**data, "warning": ready.pk})
     cpn = CommunityProtectionNotice.objects.get()
     assert response["Location"] == f"/enforcement/cpns/{cpn.pk}/"
-    assert cpn.appeal_deadline == today + timedelta(days=21)
+    assert cpn.appeal_deadline == today + timedelta(days=20)  # 21 days beginning with the day of issue
     assert cpn.history.get().history_user == officer
 
 

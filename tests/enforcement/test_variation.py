@@ -159,13 +159,13 @@ def test_a_varied_cbo_shows_varied_with_its_new_terms_and_end(cbo, officer):
         by=officer,
         decided_on=today,
         court="Hendon Magistrates' Court",
-        new_ends_on=today + timedelta(days=400),
+        new_ends_on=today + timedelta(days=800),
         new_prohibitions="Not to enter Burnt Oak Broadway",
         reason="Moved address",
     )
     cbo.refresh_from_db()
     assert cbo.status == "varied" and cbo.get_status_display() == "Varied"
-    assert cbo.ends_on == today + timedelta(days=400) and cbo.prohibitions == "Not to enter Burnt Oak Broadway"
+    assert cbo.ends_on == today + timedelta(days=800) and cbo.prohibitions == "Not to enter Burnt Oak Broadway"
     services.vary_order(order=cbo, by=officer, decided_on=today, court="Hendon", new_requirements="Attend a course")
     cbo.refresh_from_db()
     assert cbo.requirements == "Attend a course" and cbo.prohibitions == "Not to enter Burnt Oak Broadway"
@@ -180,8 +180,8 @@ def test_a_court_order_is_varied_by_prohibitions_or_requirements_not_terms(cbo, 
 
 
 def test_an_order_that_has_ended_cannot_be_varied_or_discharged(case, officer):
-    two_years_ago = timezone.localdate() - timedelta(days=800)
-    ended = make_cbo(case=case, by=officer, made_on=two_years_ago, ends_on=two_years_ago + timedelta(days=400))
+    three_years_ago = timezone.localdate() - timedelta(days=1100)
+    ended = make_cbo(case=case, by=officer, made_on=three_years_ago, ends_on=three_years_ago + timedelta(days=740))
     before = snapshot(ended)
     with pytest.raises(NotAllowed, match="only an order in force can be varied"):
         services.vary_order(order=ended, by=officer, decided_on=timezone.localdate(), court="C", new_requirements="x")
@@ -267,7 +267,7 @@ def test_an_officer_varies_a_cbo_through_the_screens(client, cbo, officer):
         {
             **date_fields("decided_on", today),
             "court": "Hendon Magistrates' Court",
-            **date_fields("new_ends_on", today + timedelta(days=500)),
+            **date_fields("new_ends_on", today + timedelta(days=800)),
             "new_prohibitions": "Not to enter Edgware Road",
         },
     )
@@ -275,7 +275,7 @@ def test_an_officer_varies_a_cbo_through_the_screens(client, cbo, officer):
     views_before = AccessLog.objects.filter(object_type="cbo", object_id=cbo.pk).count()
     body = client.get(detail).content.decode()
     assert "Variations and discharge" in body and "new prohibitions: Not to enter Edgware Road" in body
-    assert f"to {presenters.d(today + timedelta(days=500))}" in body
+    assert f"to {presenters.d(today + timedelta(days=800))}" in body
     assert "Varied" in body
     assert AccessLog.objects.filter(object_type="cbo", object_id=cbo.pk).count() == views_before + 1
 
@@ -365,7 +365,7 @@ def test_a_variation_keeps_the_under_18_and_adult_length_rules(case, officer):
             new_ends_on=today + timedelta(days=500),
         )
     adult_cbo = make_cbo(case=case, by=officer)
-    with pytest.raises(NotAllowed, match="on an adult lasts at least 1 year"):
+    with pytest.raises(NotAllowed, match="on an adult lasts at least 2 years"):
         services.vary_order(
             order=adult_cbo,
             by=officer,

@@ -201,3 +201,8 @@ def test_incidents_on_cases_the_user_cannot_see_stay_out_of_their_check(council,
     outsider = make_member(council, roles.ENFORCEMENT_OFFICER, "council-officer")  # cannot see the housing case
     result = selectors.threshold_check(application=application, user=outsider)
     assert result.qualifying_incidents == 0 and not result.met
+
+
+def test_a_local_threshold_above_the_statutory_three_complaints_is_capped(settings):
+    settings.TRIGGERS = {"THRESHOLD": {"COMPLAINTS": 5}}
+    assert Rules.from_settings().complaints == 3  # s104: no higher than three complaints

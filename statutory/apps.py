@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatutoryConfig(AppConfig):
+    name = "statutory"
+    verbose_name = "Statutory rules and commencement"

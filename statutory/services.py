@@ -1,0 +1,46 @@
+"""Setting a commencement date: the one write to the statutory rules, audited twice (history and access log)."""
+
+from datetime import date
+
+from django.db import transaction
+
+from audit.models import AccessAction
+from audit.services import log_access
+
+from .models import Commencement
+
+
+class CommencementError(Exception):
+    """A refused change to a commencement date, with the reason in words."""
+
+
+@transaction.atomic
+def set_commencement(*, commencement: Commencement, commences_on: date | None, regulations: str, by) -> Commencement:
+    """Record the day regulations bring a provision into force (or clear it); every dated rule follows."""
+    if not by.has_perm("statutory.change_commencement"):
+        raise CommencementError("Only an administrator can set commencement dates.")
+    if commences_on is not None and not regulations.strip():
+        raise CommencementError("Name the commencement regulations (for example, SI 2027/123) that set the date.")
+    row = Commencement.objects.select_for_update().get(pk=commencement.pk)
+    before = row.commences_on
+    row.commences_on = commences_on
+    row.regulations = regulations.strip()
+    row.changed_by = by
+    row._history_user = by
+    row._change_reason = f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared"
+    row.save()
+    log_access(
+        user=by,
+        agency="",
+        action=AccessAction.CHANGE,
+        object_type="commencement",
+        object_id=row.pk,
+        object_label=row.title,
+        details={
+            "key": row.key,
+            "from": before.isoformat() if before else None,
+            "to": commences_on.isoformat() if commences_on else None,
+            "regulations": row.regulations,
+        },
+    )
+    return row
