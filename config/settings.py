@@ -247,10 +247,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Reliability and security controls: two-factor sign-in (config/two_factor.py; which roles must use it is
-# set per role group in Django admin) and double-submit protection (config/idempotency.py). docs/security.md.
+# Reliability and security controls: two-factor sign-in (config/two_factor.py; required for the roles below,
+# and for any role an administrator adds in Django admin) and double-submit protection (config/idempotency.py).
+# TWO_FACTOR_RELAXED=1 lifts the default roles' requirement on a developer's machine only: refused with DEBUG=0.
+TWO_FACTOR_RELAXED = env_bool("TWO_FACTOR_RELAXED", False)
+if TWO_FACTOR_RELAXED and not DEBUG:
+    raise ImproperlyConfigured("TWO_FACTOR_RELAXED is for development only and cannot be set when DEBUG=0")
 SECURITY = {
     "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "Barnet Safer Communities"),
+    "TWO_FACTOR_REQUIRED_ROLES": ["Administrator", "Auditor", "Community safety manager"],
+    "TWO_FACTOR_RELAXED": TWO_FACTOR_RELAXED,
     "IDEMPOTENCY_CACHE": os.environ.get("IDEMPOTENCY_CACHE", "default"),
     "IDEMPOTENCY_TTL_SECONDS": int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(6 * 60 * 60))),
     "IDEMPOTENCY_WAIT_SECONDS": 10,

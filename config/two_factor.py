@@ -1,7 +1,9 @@
 """Two-factor sign-in with an authenticator app (TOTP, django-otp).
 
-Optional for everyone; required for the role groups an administrator marks in Django admin
-(casework.RoleSecurityPolicy). After the password, a user who has set up an app, or whose role requires
+Required out of the box for the roles in SECURITY["TWO_FACTOR_REQUIRED_ROLES"] (administrators, auditors,
+community safety managers: they manage accounts or read every case), and for any other role group an
+administrator marks in Django admin (casework.RoleSecurityPolicy); optional for everyone else.
+After the password, a user who has set up an app, or whose role requires
 one, is sent to enter a code (or to set the app up) before any other page. Someone holding only the
 password can never set up a second app: a new app is accepted only before the first is confirmed or
 from a session already verified with a code.
@@ -17,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -43,8 +46,27 @@ def _config(key: str, default):
     return getattr(settings, "SECURITY", {}).get(key, default)
 
 
+def _required_roles() -> list[str]:
+    """The default roles, unless a developer relaxed them (settings refuse that when DEBUG=0)."""
+    if _config("TWO_FACTOR_RELAXED", False):
+        return []
+    return list(_config("TWO_FACTOR_REQUIRED_ROLES", []))
+
+
+def _required_for(user_ref):
+    """An Exists() that is true when the user's role requires two-factor: by default or by a policy row.
+
+    A policy row can add a role but never lift a default one (the default is the floor).
+    """
+    by_policy = Exists(RoleSecurityPolicy.objects.filter(group__user=user_ref, require_two_factor=True))
+    roles = _required_roles()
+    if not roles:
+        return by_policy
+    return by_policy | Exists(Group.objects.filter(user=user_ref, name__in=roles))
+
+
 def role_requires_two_factor(user) -> bool:
-    return RoleSecurityPolicy.objects.filter(group__user=user.pk, require_two_factor=True).exists()
+    return get_user_model()._default_manager.filter(pk=user.pk).filter(_required_for(OuterRef("pk"))).exists()
 
 
 def pending_step(user) -> str | None:
@@ -54,7 +76,7 @@ def pending_step(user) -> str | None:
         ._default_manager.filter(pk=user.pk)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            required=Exists(RoleSecurityPolicy.objects.filter(group__user=OuterRef("pk"), require_two_factor=True)),
+            required=_required_for(OuterRef("pk")),
         )
         .values_list("has_device", "required")
         .first()

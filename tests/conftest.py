@@ -128,3 +128,11 @@ def shared_case(case, officer, barnet_homes):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_relaxed(settings):
+    """Tests sign in with force_login, which cannot enter a code: the development relaxation is on, so roles
+    that require two-factor by default are not sent to set it up. tests/security/test_two_factor_defaults.py
+    switches it off to prove the default; role policies set in a test (RoleSecurityPolicy) still apply."""
+    settings.SECURITY = {**settings.SECURITY, "TWO_FACTOR_RELAXED": True}
