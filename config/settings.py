@@ -257,6 +257,10 @@ SECURITY = {
     "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "Barnet Safer Communities"),
     "TWO_FACTOR_REQUIRED_ROLES": ["Administrator", "Auditor", "Community safety manager"],
     "TWO_FACTOR_RELAXED": TWO_FACTOR_RELAXED,
+    # A code entered longer ago than this is asked for again before an API token is created.
+    "TWO_FACTOR_FRESH_SECONDS": int(os.environ.get("TWO_FACTOR_FRESH_SECONDS", "600")),
+    # API tokens stop working this many days after they are created (a new one is made on the tokens page).
+    "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
     "IDEMPOTENCY_CACHE": os.environ.get("IDEMPOTENCY_CACHE", "default"),
     "IDEMPOTENCY_TTL_SECONDS": int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(6 * 60 * 60))),
     "IDEMPOTENCY_WAIT_SECONDS": 10,

@@ -11,6 +11,7 @@ from a session already verified with a code.
 
 import base64
 import io
+import time
 from urllib.parse import quote, urlencode
 
 import qrcode
@@ -35,6 +36,7 @@ from casework.forms import GovUKForm
 from casework.models import RoleSecurityPolicy
 
 VERIFY = "verify"
+VERIFIED_AT = "otp_verified_at"  # session key: when the user last entered a code (seconds since the epoch)
 SET_UP = "set_up"
 DEVICE_NAME = "Authenticator app"
 
@@ -166,6 +168,23 @@ def _next_url(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def _login_with_code(request, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    request.session[VERIFIED_AT] = time.time()
+
+
+def fresh_code_or_redirect(request):
+    """For a sensitive step (creating an API token): a redirect to enter a code again unless the user's role
+    does not require two-factor or they entered one within SECURITY["TWO_FACTOR_FRESH_SECONDS"]."""
+    if not role_requires_two_factor(request.user):
+        return None
+    verified_at = request.session.get(VERIFIED_AT, 0)
+    if _is_verified(request.user) and time.time() - verified_at <= _config("TWO_FACTOR_FRESH_SECONDS", 600):
+        return None
+    query = urlencode({"fresh": "1", "next": request.get_full_path()})
+    return redirect(f"{reverse('two_factor_verify')}?{query}")
+
+
 def _confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
@@ -198,11 +217,11 @@ def two_factor_verify(request):
     device = _confirmed_device(request.user)
     if device is None:
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
-    if _is_verified(request.user):
+    if _is_verified(request.user) and not request.GET.get("fresh"):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        _login_with_code(request, device)
         return redirect(_next_url(request))
     return render(request, "account/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -223,7 +242,7 @@ def two_factor_setup(request):
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        _login_with_code(request, device)
         messages.success(request, "Two-factor sign-in is on. You will need a code from your app every time you sign in")
         return redirect(_next_url(request))
     context = {
