@@ -153,10 +153,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = None
 
-# Sign-in throttling: lock an account after 5 failures for 30 minutes.
+# The client's address (config/client_ip.py): behind TRUSTED_PROXY_COUNT proxies of ours (the load balancer:
+# 1), the entry that many from the right of TRUSTED_PROXY_HEADER; with 0, REMOTE_ADDR. docs/operations.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
+
+# Sign-in throttling: 5 failures lock that username from that client address for 30 minutes (never a
+# whole office behind one address, never an account from everywhere). Administrators unlock at
+# /accounts/lockouts/ (config/lockouts.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Password spraying (one guess at many usernames from one address) meets this ceiling instead (config/signin.py).
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "50"))
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

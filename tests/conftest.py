@@ -136,3 +136,12 @@ def _two_factor_relaxed(settings):
     that require two-factor by default are not sent to set it up. tests/security/test_two_factor_defaults.py
     switches it off to prove the default; role policies set in a test (RoleSecurityPolicy) still apply."""
     settings.SECURITY = {**settings.SECURITY, "TWO_FACTOR_RELAXED": True}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in failure counts per address, rate limits and double-submit keys live in the cache: each test
+    starts from zero, so a test never meets another's counts."""
+    from django.core.cache import cache
+
+    cache.clear()

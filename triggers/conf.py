@@ -46,7 +46,6 @@ DEFAULTS: dict[str, Any] = {
         "POSTS": 60,
         "SUBMISSIONS": 5,
         "WINDOW_SECONDS": 3600,
-        "CLIENT_IP_META": "REMOTE_ADDR",
     },
     "ACKNOWLEDGEMENT_FROM_EMAIL": None,
     "DUE_SOON_WORKING_DAYS": 5,
