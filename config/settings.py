@@ -278,6 +278,15 @@ SECURITY = {
     "IDEMPOTENCY_WAIT_SECONDS": 10,
 }
 
+# Request size: form fields (not files) up to 2 MiB and 1,000 fields; uploaded files stream to a temporary
+# file above 2.5 MiB, and the evidence form refuses files over EVIDENCE_MAX_BYTES. The proxy in front caps
+# the whole body a little above that (nginx client_max_body_size: docs/operations.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 # Domain reference values that are local choices; see docs/ and domain.md.
 CASEWORK = {
     "REFERENCE_PREFIX": "ASB",
