@@ -292,6 +292,8 @@ CASEWORK = {
     "REFERENCE_PREFIX": "ASB",
     "RETENTION_YEARS_AFTER_CLOSURE": int(os.environ.get("RETENTION_YEARS", "6")),
     "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))),
+    # ClamAV's clamd Unix socket (e.g. /run/clamav/clamd.ctl) to scan every evidence file; off when empty.
+    "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
 }
 
 # The partner API (Django REST framework): same access path as the screens; see docs/api.md.
