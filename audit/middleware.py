@@ -3,6 +3,8 @@
 import re
 import uuid
 
+from config.client_ip import client_ip
+
 from .context import ip_address_var, request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -17,7 +19,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         id_token = request_id_var.set(request_id)
-        ip_token = ip_address_var.set(request.META.get("REMOTE_ADDR") or None)
+        ip_token = ip_address_var.set(client_ip(request) or None)
         try:
             response = self.get_response(request)
         finally:

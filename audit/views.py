@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -105,7 +106,7 @@ def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespon
             yield writer.writerow([_csv_safe(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

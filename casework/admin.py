@@ -1,21 +1,30 @@
-"""Django admin for administrators: reference data, agencies and memberships. Cases go through access.py."""
+"""Django admin for administrators: accounts, agencies, memberships, wards and sign-in policy.
+
+Never case data: cases and everything hanging off them are worked on in the service's screens, through
+casework.access, with every read logged. Administrators here cannot make superusers, change what a role
+may do (casework/roles.py decides that) or read anyone's authenticator key.
+"""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access
-from .models import Agency, Case, Membership, Ward
+from config.admin import HistoryAdmin
+
+from .models import Agency, Membership, RoleSecurityPolicy, Ward
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ("user", "agency", "job_title")
     list_filter = ("agency",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -23,40 +32,69 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(SimpleHistoryAdmin):
+class WardAdmin(HistoryAdmin):
     list_display = ("name", "code")
 
 
-@admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
-    """Read-only, and only the cases casework.access lets this administrator see."""
+@admin.register(RoleSecurityPolicy)
+class RoleSecurityPolicyAdmin(HistoryAdmin):
+    """Administrators choose which role groups must sign in with a code from an authenticator app."""
 
-    list_display = ("reference", "title", "status", "lead_agency", "opened_at")
-    list_filter = ("status", "category")
-    search_fields = ("reference",)
-    list_select_related = ("lead_agency",)
+    list_display = ("group", "require_two_factor")
+    list_filter = ("require_two_factor",)
+    search_fields = ("group__name",)
+
+
+# --- Accounts ---
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Users and their role groups. Only a superuser sees or grants superuser status or raw permissions,
+    and only a superuser changes a superuser's account (else an administrator could take it over)."""
 
     def get_queryset(self, request):
-        return access.visible_cases(request.user).select_related("lead_agency")
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Role groups are read here; their permissions come from casework/roles.py at every migrate."""
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(OTPTOTPDeviceAdmin):
+    """Who has an authenticator app; an administrator deletes one when its phone is lost. The key is never
+    shown (no config or QR code page), and apps are paired by their owners on the set-up page."""
+
+    readonly_fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+
+    def get_list_display(self, request):
+        return ["user", "name", "created_at", "last_used_at", "confirmed"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# --- Sign-in security per role (config/two_factor.py) ---
-from .models import RoleSecurityPolicy  # noqa: E402
-
-
-@admin.register(RoleSecurityPolicy)
-class RoleSecurityPolicyAdmin(SimpleHistoryAdmin):
-    """Administrators choose which role groups must sign in with a code from an authenticator app."""
-
-    list_display = ("group", "require_two_factor")
-    list_filter = ("require_two_factor",)
-    search_fields = ("group__name",)

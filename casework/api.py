@@ -382,6 +382,12 @@ class CaseScopedMixin(PartnerApiMixin):
             raise Http404("No case found")
         return access.case_access_or_404(self.request.user, reference, change=change)
 
+    def get_queryset(self):
+        """Asked only by the browsable API's filter form (the views page their selectors themselves); there is
+        nothing to filter here, so an empty queryset of the serializer's model (it used to be a 500)."""
+        model = getattr(getattr(self.get_serializer_class(), "Meta", None), "model", None)
+        return (model or Case)._default_manager.none()
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if hasattr(self, "_case_access"):

@@ -8,6 +8,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from . import credentials, roles
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
+        credentials.connect()

@@ -215,11 +215,38 @@ def load(*, cases: int = 300, seed: int = 2026, stdout=None) -> dict[str, int]:
                 user.save()
             services.add_member(user=user, agency=agencies[agency_short], job_title=title, roles=(role,))
             users[username] = user
+            if role in two_factor_roles():
+                enrol_demo_authenticator(user)
     made = 0
     if not Case.objects.exists():
         made = _make_cases(count=cases, rng=random.Random(seed), wards=wards, agencies=agencies, users=users)
     say(f"Demo data: {len(wards)} wards, {len(agencies)} agencies, {len(users)} users, {made} new cases\n")
     return {"wards": len(wards), "agencies": len(agencies), "users": len(users), "cases": made}
+
+
+def two_factor_roles() -> list[str]:
+    from django.conf import settings
+
+    return settings.SECURITY.get("TWO_FACTOR_REQUIRED_ROLES", [])
+
+
+def demo_totp_key(username: str) -> str:
+    """A published, fixed key per demo user, so `make run` can sign in as roles that require two-factor.
+
+    Not a secret: demo data only. `manage.py demo_code <username>` prints the current code for it.
+    """
+    import hashlib
+
+    return hashlib.sha1(f"safer-communities-demo-totp-{username}".encode()).hexdigest()
+
+
+def enrol_demo_authenticator(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator", defaults={"key": demo_totp_key(user.username), "confirmed": True}
+    )
+    return device
 
 
 def _slug(name: str) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import risk
+from . import risk, scanning
 from .models import (
     ActionStatus,
     Agency,
@@ -352,6 +352,10 @@ class EvidenceForm(GovUKForm):
             raise forms.ValidationError("The selected file must be a PDF, JPEG, PNG or Word document")
         if kind.mime.endswith("document"):
             self._check_zip(upload)
+        problem = scanning.active_content_problem(upload, content_type=kind.mime, name=upload.name or "")
+        problem = problem or scanning.scan(upload)
+        if problem:
+            raise forms.ValidationError(problem)
         self.detected_content_type = kind.mime
         return upload
 

@@ -437,6 +437,21 @@ class CaseShare(models.Model):
     def is_live(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def expires_at(self):
+        """Tokens live SECURITY["API_TOKEN_DAYS"] days from creation (default 90), so a forgotten one dies."""
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        return self.created_at + timedelta(days=getattr(settings, "SECURITY", {}).get("API_TOKEN_DAYS", 90))
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return timezone.now() >= self.expires_at
+
 
 # --- The partner API's tokens (config/api.py; docs/api.md) ---
 
@@ -466,6 +481,21 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def expires_at(self):
+        """Tokens live SECURITY["API_TOKEN_DAYS"] days from creation (default 90), so a forgotten one dies."""
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        return self.created_at + timedelta(days=getattr(settings, "SECURITY", {}).get("API_TOKEN_DAYS", 90))
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return timezone.now() >= self.expires_at
 
 
 # --- Sign-in security per role (config/two_factor.py; docs/security.md) ---

@@ -6,6 +6,7 @@ Templates extend `layout/print.html`. Static files are read from disk, never fet
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 
 
 def _fetcher():
@@ -37,6 +38,6 @@ def render_pdf_bytes(template_name: str, context: dict, request=None) -> bytes:
 
 def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:
     response = HttpResponse(render_pdf_bytes(template_name, context, request), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     response["Cache-Control"] = "no-store"
     return response

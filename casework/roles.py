@@ -67,15 +67,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "marac.view_*",
         "triggers.view_*",
     ],
-    ADMINISTRATOR: ["*"],
+    # Accounts, agencies and reference data only: no permission on any case record (issue #22). Role groups
+    # are read-only to them (this module decides what a role may do), authenticator apps only deleted (a
+    # lost phone), sign-in lockouts viewed and cleared. What their agency's cases are is still decided by
+    # casework.access, like everyone's.
+    ADMINISTRATOR: [
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+        *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in ("agency", "ward")],
+        "casework.*_membership",
+        "casework.*_rolesecuritypolicy",
+        "enforcement.add_offencecode",
+        "enforcement.change_offencecode",
+        "enforcement.view_offencecode",
+        "enforcement.view_publicspacesprotectionorder",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "axes.view_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
+        "axes.delete_accessattempt",
+    ],
 }
 
-# Administrators manage users and reference data, but are not case readers by default.
-ADMINISTRATOR_EXCLUDES = ["casework.view_case_sensitive", "casework.view_all_cases", "audit.*"]
 
-
-def _wanted(codename: str, patterns: list[str], excludes: list[str]) -> bool:
-    return any(fnmatch(codename, p) for p in patterns) and not any(fnmatch(codename, p) for p in excludes)
+def _wanted(codename: str, patterns: list[str]) -> bool:
+    return any(fnmatch(codename, p) for p in patterns)
 
 
 def sync_role_groups(app_config=None, **kwargs) -> None:
@@ -92,6 +111,5 @@ def sync_role_groups(app_config=None, **kwargs) -> None:
     permissions = list(Permission.objects.select_related("content_type"))
     for role, patterns in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        excludes = ADMINISTRATOR_EXCLUDES if role == ADMINISTRATOR else []
-        wanted = [p for p in permissions if _wanted(f"{p.content_type.app_label}.{p.codename}", patterns, excludes)]
+        wanted = [p for p in permissions if _wanted(f"{p.content_type.app_label}.{p.codename}", patterns)]
         group.permissions.set(wanted)

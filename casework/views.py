@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
@@ -196,7 +197,7 @@ def case_export(request):
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, "cases.csv")
     return response
 
 

@@ -132,6 +132,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token is not valid.")
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This token has been revoked.")
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed("This token has expired. Create a new one.")
         record_use(token)
         return token.user, token
 
@@ -572,6 +574,10 @@ def token_list(request):
 
 @require_http_methods(["GET", "POST"])
 def token_create(request):
+    from .two_factor import fresh_code_or_redirect
+
+    if (ask_for_code := fresh_code_or_redirect(request)) is not None:
+        return ask_for_code
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -71,10 +71,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestIdMiddleware",
+    "config.nul.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.headers.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.two_factor.TwoFactorMiddleware",
@@ -146,14 +148,28 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The admin never reverts a record from its history, and never shows an authenticator key (config/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = None
 
-# Sign-in throttling: lock an account after 5 failures for 30 minutes.
+# The client's address (config/client_ip.py): behind TRUSTED_PROXY_COUNT proxies of ours (the load balancer:
+# 1), the entry that many from the right of TRUSTED_PROXY_HEADER; with 0, REMOTE_ADDR. docs/operations.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
+
+# Sign-in throttling: 5 failures lock that username from that client address for 30 minutes (never a
+# whole office behind one address, never an account from everywhere). Administrators unlock at
+# /accounts/lockouts/ (config/lockouts.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Password spraying (one guess at many usernames from one address) meets this ceiling instead (config/signin.py).
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "50"))
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -244,20 +260,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Reliability and security controls: two-factor sign-in (config/two_factor.py; which roles must use it is
-# set per role group in Django admin) and double-submit protection (config/idempotency.py). docs/security.md.
+# Reliability and security controls: two-factor sign-in (config/two_factor.py; required for the roles below,
+# and for any role an administrator adds in Django admin) and double-submit protection (config/idempotency.py).
+# TWO_FACTOR_RELAXED=1 lifts the default roles' requirement on a developer's machine only: refused with DEBUG=0.
+TWO_FACTOR_RELAXED = env_bool("TWO_FACTOR_RELAXED", False)
+if TWO_FACTOR_RELAXED and not DEBUG:
+    raise ImproperlyConfigured("TWO_FACTOR_RELAXED is for development only and cannot be set when DEBUG=0")
 SECURITY = {
     "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "Barnet Safer Communities"),
+    "TWO_FACTOR_REQUIRED_ROLES": ["Administrator", "Auditor", "Community safety manager"],
+    "TWO_FACTOR_RELAXED": TWO_FACTOR_RELAXED,
+    # A code entered longer ago than this is asked for again before an API token is created.
+    "TWO_FACTOR_FRESH_SECONDS": int(os.environ.get("TWO_FACTOR_FRESH_SECONDS", "600")),
+    # API tokens stop working this many days after they are created (a new one is made on the tokens page).
+    "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
     "IDEMPOTENCY_CACHE": os.environ.get("IDEMPOTENCY_CACHE", "default"),
     "IDEMPOTENCY_TTL_SECONDS": int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(6 * 60 * 60))),
     "IDEMPOTENCY_WAIT_SECONDS": 10,
 }
+
+# Request size: form fields (not files) up to 2 MiB and 1,000 fields; uploaded files stream to a temporary
+# file above 2.5 MiB, and the evidence form refuses files over EVIDENCE_MAX_BYTES. The proxy in front caps
+# the whole body a little above that (nginx client_max_body_size: docs/operations.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Domain reference values that are local choices; see docs/ and domain.md.
 CASEWORK = {
     "REFERENCE_PREFIX": "ASB",
     "RETENTION_YEARS_AFTER_CLOSURE": int(os.environ.get("RETENTION_YEARS", "6")),
     "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))),
+    # ClamAV's clamd Unix socket (e.g. /run/clamav/clamd.ctl) to scan every evidence file; off when empty.
+    "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
 }
 
 # The partner API (Django REST framework): same access path as the screens; see docs/api.md.

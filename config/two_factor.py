@@ -1,7 +1,9 @@
 """Two-factor sign-in with an authenticator app (TOTP, django-otp).
 
-Optional for everyone; required for the role groups an administrator marks in Django admin
-(casework.RoleSecurityPolicy). After the password, a user who has set up an app, or whose role requires
+Required out of the box for the roles in SECURITY["TWO_FACTOR_REQUIRED_ROLES"] (administrators, auditors,
+community safety managers: they manage accounts or read every case), and for any other role group an
+administrator marks in Django admin (casework.RoleSecurityPolicy); optional for everyone else.
+After the password, a user who has set up an app, or whose role requires
 one, is sent to enter a code (or to set the app up) before any other page. Someone holding only the
 password can never set up a second app: a new app is accepted only before the first is confirmed or
 from a session already verified with a code.
@@ -9,6 +11,7 @@ from a session already verified with a code.
 
 import base64
 import io
+import time
 from urllib.parse import quote, urlencode
 
 import qrcode
@@ -17,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -32,6 +36,7 @@ from casework.forms import GovUKForm
 from casework.models import RoleSecurityPolicy
 
 VERIFY = "verify"
+VERIFIED_AT = "otp_verified_at"  # session key: when the user last entered a code (seconds since the epoch)
 SET_UP = "set_up"
 DEVICE_NAME = "Authenticator app"
 
@@ -43,8 +48,27 @@ def _config(key: str, default):
     return getattr(settings, "SECURITY", {}).get(key, default)
 
 
+def _required_roles() -> list[str]:
+    """The default roles, unless a developer relaxed them (settings refuse that when DEBUG=0)."""
+    if _config("TWO_FACTOR_RELAXED", False):
+        return []
+    return list(_config("TWO_FACTOR_REQUIRED_ROLES", []))
+
+
+def _required_for(user_ref):
+    """An Exists() that is true when the user's role requires two-factor: by default or by a policy row.
+
+    A policy row can add a role but never lift a default one (the default is the floor).
+    """
+    by_policy = Exists(RoleSecurityPolicy.objects.filter(group__user=user_ref, require_two_factor=True))
+    roles = _required_roles()
+    if not roles:
+        return by_policy
+    return by_policy | Exists(Group.objects.filter(user=user_ref, name__in=roles))
+
+
 def role_requires_two_factor(user) -> bool:
-    return RoleSecurityPolicy.objects.filter(group__user=user.pk, require_two_factor=True).exists()
+    return get_user_model()._default_manager.filter(pk=user.pk).filter(_required_for(OuterRef("pk"))).exists()
 
 
 def pending_step(user) -> str | None:
@@ -54,7 +78,7 @@ def pending_step(user) -> str | None:
         ._default_manager.filter(pk=user.pk)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            required=Exists(RoleSecurityPolicy.objects.filter(group__user=OuterRef("pk"), require_two_factor=True)),
+            required=_required_for(OuterRef("pk")),
         )
         .values_list("has_device", "required")
         .first()
@@ -144,6 +168,23 @@ def _next_url(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def _login_with_code(request, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    request.session[VERIFIED_AT] = time.time()
+
+
+def fresh_code_or_redirect(request):
+    """For a sensitive step (creating an API token): a redirect to enter a code again unless the user's role
+    does not require two-factor or they entered one within SECURITY["TWO_FACTOR_FRESH_SECONDS"]."""
+    if not role_requires_two_factor(request.user):
+        return None
+    verified_at = request.session.get(VERIFIED_AT, 0)
+    if _is_verified(request.user) and time.time() - verified_at <= _config("TWO_FACTOR_FRESH_SECONDS", 600):
+        return None
+    query = urlencode({"fresh": "1", "next": request.get_full_path()})
+    return redirect(f"{reverse('two_factor_verify')}?{query}")
+
+
 def _confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
@@ -176,11 +217,11 @@ def two_factor_verify(request):
     device = _confirmed_device(request.user)
     if device is None:
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
-    if _is_verified(request.user):
+    if _is_verified(request.user) and not request.GET.get("fresh"):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        _login_with_code(request, device)
         return redirect(_next_url(request))
     return render(request, "account/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -201,7 +242,7 @@ def two_factor_setup(request):
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        _login_with_code(request, device)
         messages.success(request, "Two-factor sign-in is on. You will need a code from your app every time you sign in")
         return redirect(_next_url(request))
     context = {

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -7,6 +6,7 @@ from django.views.generic import TemplateView
 from casework import views as casework_views
 
 from . import views
+from .signin import SignInView
 
 urlpatterns = [
     path("", casework_views.my_work, name="home"),
@@ -16,7 +16,8 @@ urlpatterns = [
         login_not_required(TemplateView.as_view(template_name="pages/accessibility.html")),
         name="accessibility",
     ),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/lockouts/", include("config.lockouts")),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/two-factor/", include("config.two_factor")),
     path("cases/", include("casework.urls")),

@@ -1,25 +1,17 @@
-"""Django admin: administrators keep the offence codes and PSPOs; case-linked records are read-only here.
+"""Django admin: administrators keep the offence codes; PSPOs (public orders) are shown read-only.
 
-Writes to notices go through services.py so every statutory rule holds; the admin only shows the records
-casework.access lets the administrator see.
+Notices, warnings and orders hang off cases: they are never in the admin (tests/security/test_admin_site.py);
+they are worked on in the screens, through services.py, so every statutory rule holds.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
 from casework.errors import CaseworkError
+from config.admin import HistoryAdmin
 
 from . import selectors, services
-from .models import (
-    ClosureNotice,
-    CommunityProtectionNotice,
-    CommunityProtectionWarning,
-    FixedPenaltyNotice,
-    OffenceCode,
-    PSPOCondition,
-    PublicSpacesProtectionOrder,
-)
+from .models import OffenceCode, PSPOCondition, PublicSpacesProtectionOrder
 
 
 class OffenceCodeForm(forms.ModelForm):
@@ -48,7 +40,7 @@ class OffenceCodeForm(forms.ModelForm):
 
 
 @admin.register(OffenceCode)
-class OffenceCodeAdmin(SimpleHistoryAdmin):
+class OffenceCodeAdmin(HistoryAdmin):
     """Amounts and payment periods per code; a change in law is a new row with a later date of effect."""
 
     form = OffenceCodeForm
@@ -72,8 +64,8 @@ class OffenceCodeAdmin(SimpleHistoryAdmin):
             messages.error(request, str(error))
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shown to administrators through casework.access; changed only through the screens' services."""
+class ReadOnlyAdmin(HistoryAdmin):
+    """Shown to administrators; changed only through the screens' services."""
 
     def has_add_permission(self, request):
         return False
@@ -83,41 +75,6 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CommunityProtectionWarning)
-class WarningAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "case", "status", "served_at", "compliance_deadline")
-    list_filter = ("status",)
-
-    def get_queryset(self, request):
-        return selectors.warnings_for(request.user)
-
-
-@admin.register(CommunityProtectionNotice)
-class CPNAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "case", "status", "issued_on", "appeal_deadline")
-    list_filter = ("status",)
-
-    def get_queryset(self, request):
-        return selectors.cpns_for(request.user)
-
-
-@admin.register(FixedPenaltyNotice)
-class FPNAdmin(ReadOnlyAdmin):
-    list_display = ("notice_number", "offence", "owner_agency", "status", "issued_at", "payment_due")
-    list_filter = ("status", "offence__code")
-
-    def get_queryset(self, request):
-        return selectors.fpns_for(request.user)
-
-
-@admin.register(ClosureNotice)
-class ClosureNoticeAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "case", "status", "served_at", "hearing_deadline")
-
-    def get_queryset(self, request):
-        return selectors.closure_notices_for(request.user)
 
 
 class PSPOConditionInline(admin.TabularInline):

@@ -5,6 +5,7 @@ import csv
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from audit.services import log_access
 from casework.access import agency_of
@@ -69,7 +70,8 @@ def dashboard_csv(request):
         raise Http404("No such table")
     _log(request, "export", board, {"table": table.key, "format": "csv"})
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{table.key}-{board.period.start}-{board.period.end}.csv"'
+    filename = f"{table.key}-{board.period.start}-{board.period.end}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     writer = csv.writer(response)
     writer.writerow(table.columns)
     writer.writerows(table.rows)

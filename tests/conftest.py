@@ -132,3 +132,28 @@ def shared_case(case, officer, barnet_homes):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_relaxed(settings):
+    """Tests sign in with force_login, which cannot enter a code: the development relaxation is on, so roles
+    that require two-factor by default are not sent to set it up. tests/security/test_two_factor_defaults.py
+    switches it off to prove the default; role policies set in a test (RoleSecurityPolicy) still apply."""
+    settings.SECURITY = {**settings.SECURITY, "TWO_FACTOR_RELAXED": True}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in failure counts per address, rate limits and double-submit keys live in the cache: each test
+    starts from zero, so a test never meets another's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _playwright_types_faster_than_people(request, settings):
+    """The public form refuses an application sent sooner than a person could fill it in (triggers/botcheck.py);
+    a browser driven by Playwright fills five pages in a few seconds, so browser tests lift that minimum."""
+    if "tests/browser/" in str(request.node.path):
+        settings.TRIGGERS = {**(getattr(settings, "TRIGGERS", None) or {}), "BOT_CHECK": {"MIN_SECONDS": 0}}

@@ -45,8 +45,10 @@ DEFAULTS: dict[str, Any] = {
         "POSTS": 60,
         "SUBMISSIONS": 5,
         "WINDOW_SECONDS": 3600,
-        "CLIENT_IP_META": "REMOTE_ADDR",
     },
+    # The public form's bot check (triggers/botcheck.py): the least and most time from the first question
+    # page to sending the application.
+    "BOT_CHECK": {"MIN_SECONDS": 15, "MAX_AGE_SECONDS": 24 * 60 * 60},
     "ACKNOWLEDGEMENT_FROM_EMAIL": None,
     "DUE_SOON_WORKING_DAYS": 5,
 }

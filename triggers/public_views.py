@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import ratelimit, services
+from . import botcheck, ratelimit, services
 from .forms import ContactForm, IncidentForm, ProblemForm, VictimForm, WhoForm
 from .models import ApplyingFor, ContactPreference, ReportedTo
 
@@ -119,6 +119,7 @@ def _question(request, step: str):
     refused = _guard(request)
     if refused:
         return refused
+    botcheck.started_at(request)
     answers = _answers(request)
     if step not in _steps(answers):
         return redirect(_url(_first_missing(answers) or "check"))
@@ -256,11 +257,13 @@ def public_check(request):
     details, problem_step = _details(answers)
     if details is None:
         return redirect(_url(problem_step))
-    if request.method == "POST":
+    bot_problem = botcheck.problem(request.POST.get(botcheck.FIELD, "")) if request.method == "POST" else None
+    if request.method == "POST" and bot_problem is None:
         application = services.submit_public_application(details=details)
         services.send_acknowledgement(application=application)
         application.refresh_from_db()
         request.session.pop(SESSION_KEY, None)
+        request.session.pop(botcheck.SESSION_KEY, None)
         request.session[SUBMITTED_KEY] = {
             "reference": application.reference,
             "email": application.applicant_email,
@@ -276,7 +279,10 @@ def public_check(request):
             "contact_label": ContactPreference(details.contact_preference).label,
             "rows": _incident_rows(answers.get("incidents", [])),
             "back": _back(answers, "check"),
+            "form_started": botcheck.issue(started_at=botcheck.started_at(request)),
+            "bot_problem": bot_problem,
         },
+        status=400 if bot_problem else 200,
     )
 
 

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
@@ -706,7 +707,7 @@ def figures_csv(request):
         path=request.path,
     )
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="community-trigger-{year}-{year + 1}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"community-trigger-{year}-{year + 1}.csv")
     writer = csv.writer(response)
     writer.writerow(["Period", "Measure", "Number"])
     period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"

@@ -71,6 +71,7 @@ def world(
         "partner_view": housing_user,
         "partner_change": police_user,
         "unshared": outsider,
+        "other_admin": make_member(outsider.membership.agency, roles.ADMINISTRATOR, "other-admin"),
         "manager": manager,
         "auditor": auditor,
         "anonymous": None,

@@ -15,6 +15,7 @@ READ = {
     "partner_view": 200,
     "partner_change": 200,
     "unshared": 404,
+    "other_admin": 404,
     "manager": 200,
     "auditor": 200,
     "anonymous": 302,
@@ -24,6 +25,7 @@ WRITE = {
     "partner_view": 403,
     "partner_change": 200,
     "unshared": 404,
+    "other_admin": 404,
     "manager": 403,
     "auditor": 403,
     "anonymous": 302,
@@ -33,6 +35,7 @@ LEAD_ONLY = {
     "partner_view": 403,
     "partner_change": 403,
     "unshared": 404,
+    "other_admin": 404,
     "manager": 403,
     "auditor": 403,
     "anonymous": 302,
@@ -89,6 +92,7 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
     )
     probation = AgencyFactory(name="Probation", short_name="probation")
     outsider = make_member(probation, roles.PARTNER_CASEWORKER, "outsider")
+    other_admin = make_member(probation, roles.ADMINISTRATOR, "other-admin")
     action = services.add_action(
         case=case, by=officer, description="Visit", owner_agency=case.lead_agency, due_date=case.opened_at.date()
     )
@@ -109,6 +113,7 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
         "partner_view": housing_user,
         "partner_change": police_user,
         "unshared": outsider,
+        "other_admin": other_admin,
         "manager": manager,
         "auditor": auditor,
         "anonymous": None,
@@ -144,7 +149,7 @@ def test_authorization_matrix(client, world, who):
         response = client.post(url, data or {}) if method == "POST" else client.get(url)
         if response.status_code != expectations[who]:
             failures.append(f"{method} {url}: expected {expectations[who]}, got {response.status_code}")
-        if who == "unshared":
+        if who in ("unshared", "other_admin"):
             assert case.reference.encode() not in response.content
             assert b"Intimidation" not in response.content
     assert not failures, f"{who}:\n" + "\n".join(failures)
@@ -160,3 +165,27 @@ def test_unshared_partner_never_sees_the_case_in_lists_search_or_export(client, 
     for query in ["", case.reference, "Intimidation", "Kevin Loud", "Burnt Oak"]:
         listing = client.get("/cases/", {"q": query})
         assert "0 cases found" in listing.content.decode(), query
+
+
+@pytest.mark.parametrize("who", list(READ))
+def test_the_admin_site_answers_no_one_with_this_case(client, world, who):
+    """The case and everything hanging off it, at every admin address (change, history, history versions,
+    delete): never answered, whoever asks, least of all an administrator of another agency."""
+    from tests.security.urlwalk import ADMIN_ALLOWED, admin_urls
+
+    case, users, _ = world
+    if users[who] is not None:
+        client.force_login(users[who])
+    title = case.title
+    checked = 0
+    for label, url in admin_urls(limit=3):
+        if label in ADMIN_ALLOWED or not label.startswith("casework."):
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"title": "Reverted"})
+            assert response.status_code in (302, 403, 404), f"{who}: {method.upper()} {url} -> {response.status_code}"
+            assert case.reference.encode() not in response.content and b"Maria" not in response.content
+            checked += 1
+    case.refresh_from_db()
+    assert case.title == title
+    assert checked > 50

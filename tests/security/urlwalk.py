@@ -94,3 +94,46 @@ def filled(route: Route, *, limit: int = 3, overrides: dict | None = None) -> li
             url = re.sub(rf"<(?:[^>:]+:)?{re.escape(name)}>", str(value), url, count=1)
         urls.append("/" + url.lstrip("^").rstrip("$"))
     return urls
+
+
+# --- Django admin -------------------------------------------------------------------------------------------
+
+# Models the admin site may show: accounts, agencies and reference data. Anything else (a case, anything
+# hanging off a case, anything holding a case's personal data) must not be reachable through /admin/ at all.
+ADMIN_ALLOWED = {
+    "auth.user",
+    "auth.group",
+    "casework.agency",
+    "casework.membership",
+    "casework.ward",
+    "casework.rolesecuritypolicy",
+    "enforcement.offencecode",
+    "enforcement.publicspacesprotectionorder",
+    "otp_totp.totpdevice",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+ADMIN_APPS = (*DOMAIN_APPS, "auth", "otp_totp", "axes")
+
+
+def admin_urls(*, limit: int = 2) -> list[tuple[str, str]]:
+    """(model label, URL) for every admin page a model could have, filled with real primary keys and
+    history ids: whether or not the model is registered, so an unregistered model is proved unreachable."""
+    urls = []
+    for label in ADMIN_APPS:
+        for model in _app_models(label):
+            opts = model._meta
+            if not opts.managed:
+                continue  # database views (reports): no table of their own, no admin
+            base = f"/admin/{opts.app_label}/{opts.model_name}/"
+            urls += [(opts.label_lower, base), (opts.label_lower, base + "add/")]
+            history = getattr(model, "history", None)
+            for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:limit]:
+                for suffix in ("change/", "history/", "delete/", "config/", "qrcode/", "password/"):
+                    urls.append((opts.label_lower, f"{base}{pk}/{suffix}"))
+                if history is not None and hasattr(history, "filter"):
+                    versions = history.filter(**{opts.pk.attname: pk}).values_list("history_id", flat=True)
+                    for history_id in versions[:limit]:
+                        urls.append((opts.label_lower, f"{base}{pk}/history/{history_id}/"))
+    return urls

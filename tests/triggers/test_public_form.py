@@ -15,6 +15,15 @@ pytestmark = pytest.mark.django_db
 APPLY = "/triggers/public/apply/"
 
 
+def sent(started_seconds_ago: float = 120) -> dict:
+    """What the check page's form carries: the signed time the applicant started (a person takes minutes)."""
+    import time
+
+    from triggers import botcheck
+
+    return {botcheck.FIELD: botcheck.issue(started_at=time.time() - started_seconds_ago)}
+
+
 class BrokenEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server down")
@@ -84,7 +93,7 @@ def test_a_resident_applies_and_gets_a_reference_and_an_email(client, council):
     assert Application.objects.count() == 0, "nothing is stored before the applicant sends the application"
     check = client.get(APPLY + "check/").content.decode()
     assert "Check your answers" in check and "Maria Evans" in check and "CAD1234" in check
-    response = client.post(APPLY + "check/")
+    response = client.post(APPLY + "check/", sent())
     assert response["Location"] == APPLY + "confirmation/"
     application = Application.objects.get()
     assert application.channel == "online" and application.owner_agency == council
@@ -112,7 +121,7 @@ def test_applying_for_someone_else_needs_their_consent(client, council):
     client.cookies.clear()
     client = Client()
     answer_everything(client, someone_else=True)
-    client.post(APPLY + "check/")
+    client.post(APPLY + "check/", sent())
     application = Application.objects.get()
     assert application.victim_name == "Yusuf Khan" and application.victim_consent
 
@@ -139,7 +148,7 @@ def test_invalid_answers_show_a_govuk_error_summary_and_store_nothing(client):
     page = client.post(APPLY + "incidents/", {"action": "continue"}).content.decode()
     assert "Add at least one incident you reported before you continue" in page
     assert client.get(APPLY + "check/")["Location"] == APPLY + "incidents/"
-    assert client.post(APPLY + "check/").status_code == 302
+    assert client.post(APPLY + "check/", sent()).status_code == 302
     assert Application.objects.count() == 0 and ApplicationIncident.objects.count() == 0
 
 
@@ -152,7 +161,7 @@ def test_contact_by_email_needs_an_email_address(client):
 def test_a_bot_filling_the_honeypot_is_refused(client, council):
     assert client.post(APPLY, {"applying_for": ApplyingFor.SELF, "website": "http://spam.example"}).status_code == 400
     answer_everything(client)
-    response = client.post(APPLY + "check/", {"website": "http://spam.example"})
+    response = client.post(APPLY + "check/", {"website": "http://spam.example", **sent()})
     assert response.status_code == 400
     assert Application.objects.count() == 0
     assert len(mail.outbox) == 0
@@ -183,16 +192,16 @@ def test_submissions_are_limited_too(settings, council):
     settings.TRIGGERS = {"RATE_LIMIT": {"SUBMISSIONS": 1}}
     client = Client(REMOTE_ADDR="203.0.113.9")
     answer_everything(client)
-    client.post(APPLY + "check/")
+    client.post(APPLY + "check/", sent())
     answer_everything(client)
-    assert client.post(APPLY + "check/").status_code == 429
+    assert client.post(APPLY + "check/", sent()).status_code == 429
     assert Application.objects.count() == 1
 
 
 def test_a_failing_mail_server_never_loses_the_application(client, council, settings):
     settings.EMAIL_BACKEND = "tests.triggers.test_public_form.BrokenEmailBackend"
     answer_everything(client)
-    response = client.post(APPLY + "check/")
+    response = client.post(APPLY + "check/", sent())
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.acknowledged_at is None
@@ -206,10 +215,73 @@ def test_answers_can_be_changed_from_the_check_page(client, council):
     assert response["Location"] == APPLY + "check/"
     assert "Burnt Oak Broadway" in client.get(APPLY + "check/").content.decode()
     client.post(APPLY + "incidents/", {"action": "remove", "index": "0"})
-    client.post(APPLY + "check/")
+    client.post(APPLY + "check/", sent())
     assert Application.objects.get().incidents.count() == 2
 
 
 def test_confirmation_without_an_application_goes_back_to_the_start(client):
     assert client.get(APPLY + "confirmation/")["Location"] == "/triggers/public/"
     assert client.get(APPLY + "nonsense/").status_code == 404
+
+
+# --- Abuse of the form to send council-branded mail, and bots (issue #22, MEDIUM) -------------------------
+
+
+def test_nothing_the_applicant_typed_reaches_the_email_but_their_reference(client, council):
+    """The acknowledgement goes to whatever address was typed: a phishing text in the name (or anywhere
+    else) must never travel in a council-branded email."""
+    phishing = "Your council tax refund: claim at http://evil.example/refund"
+    answer_everything(client)
+    answers = client.session["triggers_public_application"]
+    answers["contact"]["applicant_name"] = phishing
+    answers["problem"]["problem_description"] = phishing + " " + PROBLEM["problem_description"]
+    session = client.session
+    session["triggers_public_application"] = answers
+    session.save()
+    assert client.post(APPLY + "check/", sent())["Location"] == APPLY + "confirmation/"
+    application = Application.objects.get()
+    (message,) = mail.outbox
+    for part in (message.subject, message.body, *[str(v) for v in message.extra_headers.values()]):
+        assert "evil.example" not in part and "refund" not in part.lower()
+        assert "Maria" not in part and "Deansbrook" not in part
+    assert application.reference in message.body and application.reference in message.subject
+
+
+def test_a_submission_faster_than_a_person_could_type_is_refused_with_a_clear_message(client, council):
+    answer_everything(client)
+    page = client.get(APPLY + "check/").content.decode()
+    assert 'name="form_started"' in page
+    too_fast = client.post(APPLY + "check/", sent(started_seconds_ago=2))
+    assert too_fast.status_code == 400
+    assert "sent too quickly" in too_fast.content.decode()
+    missing = client.post(APPLY + "check/")
+    assert missing.status_code == 400 and "Go back to the start" in missing.content.decode()
+    forged = client.post(APPLY + "check/", {"form_started": "1700000000"})
+    assert forged.status_code == 400
+    assert Application.objects.count() == 0 and len(mail.outbox) == 0
+    assert client.post(APPLY + "check/", sent()).status_code == 302
+
+
+def test_the_check_page_carries_when_the_applicant_started(client, council):
+    """The token the page renders is the time of the first question page, signed: not the time of the check
+    page (a bot fetching the check page and waiting a moment still fails)."""
+    from triggers import botcheck
+
+    answer_everything(client)
+    page = client.get(APPLY + "check/").content.decode()
+    token = page.split('name="form_started" value="', 1)[1].split('"', 1)[0]
+    assert botcheck.age(token) is not None and botcheck.age(token) < 60
+
+
+def test_the_rate_limit_uses_the_shared_cache_and_the_real_client_address(settings, council):
+    from django.core.cache import cache
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRIGGERS = {"RATE_LIMIT": {"POSTS": 2, "WINDOW_SECONDS": 600}}
+    spoofing = Client(REMOTE_ADDR="10.0.0.1")
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        header = {"HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.5"}
+        assert spoofing.post(APPLY, {"applying_for": ApplyingFor.SELF}, **header).status_code == 302
+    header = {"HTTP_X_FORWARDED_FOR": "3.3.3.3, 203.0.113.5"}
+    assert spoofing.post(APPLY, {"applying_for": ApplyingFor.SELF}, **header).status_code == 429
+    assert cache.get("triggers:ratelimit:POSTS:203.0.113.5") == 3

@@ -30,3 +30,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for username, role in ROLE_OF_USER.items():
             self.stdout.write(f"  {username:<14} {role}")
+        self._two_factor_help()
+
+    def _two_factor_help(self):
+        import base64
+
+        from casework.demo import ROLE_OF_USER, demo_totp_key, two_factor_roles
+
+        enrolled = [username for username, role in ROLE_OF_USER.items() if role in two_factor_roles()]
+        if not enrolled:
+            return
+        self.stdout.write(
+            "Two-factor sign-in is required for these demo users. After the password, enter the code from\n"
+            "  python manage.py demo_code <username>\n"
+            "or add the key to an authenticator app (demo keys, published, never use them for real accounts):"
+        )
+        for username in enrolled:
+            key = base64.b32encode(bytes.fromhex(demo_totp_key(username))).decode()
+            self.stdout.write(f"  {username:<14} {key}")
