@@ -95,6 +95,48 @@ class Disclosure(ChainedLogEntry):
         return f"{self.get_kind_display()} {self.object_label} to {self.to_agency} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class SealedColumns(models.Model):
+    """The columns of a history table that a seal's row hash covers, stored once per table and column set.
+
+    A later migration that adds a column to a history table does not break the seals of older rows: they
+    are re-hashed over the columns they were sealed with.
+    """
+
+    table = models.CharField(max_length=63)
+    names = models.TextField(help_text="Column names, comma-separated, sorted.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "names"], name="audit_sealedcolumns_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.names}"
+
+
+class SealKind(models.TextChoices):
+    WRITTEN = "written", "History row written"
+    ERASED = "erased", "History row rewritten by a retention erasure"
+
+
+class HistorySeal(ChainedLogEntry):
+    """The hash of one history row's content, chained like the logs ('history' chain).
+
+    History tables are sealed in batches (`manage.py audit_checkpoint`), not on every save, so writes
+    stay cheap; a lawful erasure appends a new seal for each row it rewrote (the latest seal counts).
+    """
+
+    kind = models.CharField(max_length=10, choices=SealKind.choices, default=SealKind.WRITTEN)
+    table = models.CharField(max_length=63)
+    history_id = models.BigIntegerField()
+    row_hash = models.CharField(max_length=64)
+    columns = models.ForeignKey(SealedColumns, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "history_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.history_id} sealed at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ChainHead(models.Model):
     """One row per log: the last hash. Locking it serialises appends so the chain never forks."""
 

@@ -2,7 +2,8 @@
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .context import ip_address_var, request_id_var
-from .models import AccessAction, AccessLog, ChainHead, Disclosure, DisclosureKind
+from .models import AccessAction, AccessLog, ChainHead, Disclosure, DisclosureKind, HistorySeal
+from .seals import SEAL_FIELDS
 
 GENESIS = "0" * 64
 
@@ -46,7 +48,11 @@ DISCLOSURE_FIELDS = (
     "details",
     "request_id",
 )
-CHAINS = {"access": (AccessLog, ACCESS_FIELDS), "disclosure": (Disclosure, DISCLOSURE_FIELDS)}
+CHAINS = {
+    "access": (AccessLog, ACCESS_FIELDS),
+    "disclosure": (Disclosure, DISCLOSURE_FIELDS),
+    "history": (HistorySeal, SEAL_FIELDS),  # seals of the history rows (audit.seals)
+}
 
 
 def _canonical(value: Any) -> Any:
@@ -165,38 +171,48 @@ class ChainReport:
     checked: int
     broken: Any = None  # the first row whose link does not hold, when there is one
     problem: str = ""
+    positions: dict[int, str] = field(default_factory=dict)  # row number -> hash, for the asked positions
 
     @property
     def ok(self) -> bool:
         return not self.problem
 
 
-def check_chain(log: str) -> ChainReport:
+def check_chain(log: str, positions: Iterable[int] = ()) -> ChainReport:
     """Walk a log in insertion order, re-computing each hash; stop at the first link that does not hold.
 
     A row edited in place fails its own hash; a row deleted from the middle breaks the next row's link; rows
-    deleted from the end disagree with the chain head's count and last hash.
+    deleted from the end disagree with the chain head's count and last hash. The hashes found at
+    `positions` (row numbers from 1) are returned, for comparing with exported checkpoints.
     """
     model, fields = CHAINS[log]
+    wanted = set(positions)
+    found: dict[int, str] = {}
     prev = GENESIS
     checked = 0
     for row in model.objects.order_by("id").iterator(chunk_size=2000):
         if row.prev_hash != prev:
-            return ChainReport(log, checked, row, "its link to the previous row is broken (a row was removed)")
+            return ChainReport(log, checked, row, "its link to the previous row is broken (a row was removed)", found)
         if row_hash(row, fields, prev) != row.hash:
-            return ChainReport(log, checked, row, "its content does not match its hash (the row was altered)")
+            return ChainReport(log, checked, row, "its content does not match its hash (the row was altered)", found)
         prev = row.hash
         checked += 1
+        if checked in wanted:
+            found[checked] = prev
     head = ChainHead.objects.filter(log=log).first()
     if head is not None and head.length != checked:
         return ChainReport(
-            log, checked, None, f"the chain head says {head.length} rows but {checked} are present (rows deleted?)"
+            log,
+            checked,
+            None,
+            f"the chain head says {head.length} rows but {checked} are present (rows deleted?)",
+            found,
         )
     if head is not None and checked and head.last_hash != prev:
-        return ChainReport(log, checked, None, "the chain head's last hash does not match the last row")
+        return ChainReport(log, checked, None, "the chain head's last hash does not match the last row", found)
     if head is None and checked:
-        return ChainReport(log, checked, None, "the chain head is missing")
-    return ChainReport(log, checked)
+        return ChainReport(log, checked, None, "the chain head is missing", found)
+    return ChainReport(log, checked, positions=found)
 
 
 def verify_chain(log: str) -> tuple[int, Any]:

@@ -6,6 +6,10 @@ sanctioned exception is retention erasure, which runs in a transaction holding a
 `audit_erasure_permit` (scope 'erasure': history tables only; the audit logs stay untouchable). Test
 suites that flush the database hold scope 'flush'. Triggers are (re)installed after every migrate so the
 history tables of apps added later are covered without a migration per app.
+
+On PostgreSQL the application's own login (casework_app, see audit.dbroles) can neither write the permit
+table nor disable triggers: it owns no table. The trigger function runs with its owner's rights
+(SECURITY DEFINER) only so that it can read the permit table, which the application role cannot.
 """
 
 from contextlib import contextmanager
@@ -14,7 +18,8 @@ from django.apps import apps
 from django.db import connection as default_connection
 
 PERMIT_TABLE = "audit_erasure_permit"
-AUDIT_LOG_TABLES = ("audit_accesslog", "audit_disclosure")
+# The two logs and the history seals: relaxed by a 'flush' permit only, never by an erasure.
+AUDIT_LOG_TABLES = ("audit_accesslog", "audit_disclosure", "audit_historyseal", "audit_sealedcolumns")
 
 
 def protected_tables() -> tuple[list[str], list[str]]:
@@ -41,7 +46,8 @@ def install(connection=default_connection) -> int:
         if connection.vendor == "postgresql":
             cursor.execute(
                 """
-                CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
+                CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger
+                SECURITY DEFINER SET search_path = pg_catalog, public AS $$
                 BEGIN
                     IF EXISTS (SELECT 1 FROM audit_erasure_permit
                                WHERE scope = 'flush' OR scope = TG_ARGV[0]) THEN

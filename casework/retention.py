@@ -250,9 +250,20 @@ def _scrub_records(case: Case, by, reason: str, summary: ErasureSummary) -> None
         history_match = models.Q()
         for f in case_fields:
             history_match |= models.Q(**{f.attname: case.pk})
-        summary.history_rows_scrubbed += history.objects.filter(history_match).update(
-            **_history_values(history, values)
+        summary.history_rows_scrubbed += _scrub_history(
+            history.objects.filter(history_match), **_history_values(history, values)
         )
+
+
+def _scrub_history(queryset, **values) -> int:
+    """Rewrite history rows under the erasure permit, then append new seals for the sealed ones
+    (audit.seals), so the history chain vouches for the erased content and not the original."""
+    from audit.seals import reseal
+
+    ids = list(queryset.values_list("history_id", flat=True))
+    count = queryset.model.objects.filter(history_id__in=ids).update(**values) if ids else 0
+    reseal(queryset.model._meta.db_table, ids)
+    return count
 
 
 def _delete_file_on_commit(file) -> int:
@@ -290,8 +301,8 @@ def _scrub_people(case: Case, by, reason: str, summary: ErasureSummary) -> set[i
         for name, value in PERSON_SCRUB.items():
             setattr(person, name, value)
         save_with_history(person, by, reason)
-        summary.history_rows_scrubbed += Person.history.filter(id=person.pk).update(
-            **_history_values(Person.history.model, PERSON_SCRUB)
+        summary.history_rows_scrubbed += _scrub_history(
+            Person.history.filter(id=person.pk), **_history_values(Person.history.model, PERSON_SCRUB)
         )
         summary.persons_anonymised += 1
     return address_ids
@@ -322,9 +333,10 @@ def _detach(person: Person, case: Case, by, links, summary: ErasureSummary) -> N
         for record in model._base_manager.filter(**{case_f.attname: case.pk, person_f.attname: person.pk}):
             setattr(record, person_f.attname, placeholder.pk)
             save_with_history(record, by, f"Person removed under retention policy ({case.reference})")
-        summary.history_rows_scrubbed += model.history.model.objects.filter(
-            **{case_f.attname: case.pk, person_f.attname: person.pk}
-        ).update(**{person_f.attname: placeholder.pk})
+        summary.history_rows_scrubbed += _scrub_history(
+            model.history.model.objects.filter(**{case_f.attname: case.pk, person_f.attname: person.pk}),
+            **{person_f.attname: placeholder.pk},
+        )
     summary.persons_detached += 1
 
 
@@ -335,8 +347,8 @@ def _scrub_case(case: Case, by, reason: str, now: datetime, summary: ErasureSumm
     case.anonymised_at = now
     case.version += 1
     save_with_history(case, by, reason)
-    summary.history_rows_scrubbed += Case.history.filter(id=case.pk).update(
-        **_history_values(Case.history.model, values)
+    summary.history_rows_scrubbed += _scrub_history(
+        Case.history.filter(id=case.pk), **_history_values(Case.history.model, values)
     )
 
 
@@ -350,5 +362,5 @@ def _scrub_addresses(address_ids: set[int], by, reason: str, summary: ErasureSum
         for name, value in values.items():
             setattr(address, name, value)
         save_with_history(address, by, reason)
-        summary.history_rows_scrubbed += Address.history.filter(id=address.pk).update(**values)
+        summary.history_rows_scrubbed += _scrub_history(Address.history.filter(id=address.pk), **values)
         summary.addresses_anonymised += 1

@@ -135,6 +135,32 @@ EDITABLE_FIELDS = (
 )
 
 
+CASE_CONFLICT = (
+    "Someone else changed this case while you were editing it. Your changes were not saved: "
+    "reload the case to see their changes, then make yours again."
+)
+
+
+def write_case(case: Case, *, by, reason: str, expected_version: int | None = None, **changes) -> Case:
+    """Change some of a case's fields on the row as it is now, locked, and move its version on.
+
+    Only the named fields are written (`update_fields`), so a copy read before someone else's write can
+    never put their values back, and the history row is taken from the locked, current row. With
+    `expected_version` (an edit form's hidden field) a change based on an older version is refused.
+    The caller's copy is refreshed with what was saved. Call inside a transaction.
+    """
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(CASE_CONFLICT)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.version += 1
+    save_with_history(current, by, reason, update_fields=[*changes, "version", "updated_at"])
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(current, field.attname))
+    return case
+
+
 @transaction.atomic
 def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
     """Edit a case's details. A save based on an out-of-date version is refused, never merged silently."""
@@ -142,17 +168,7 @@ def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise EditConflict(
-            "Someone else changed this case while you were editing it. Your changes were not saved: "
-            "reload the case to see their changes, then make yours again."
-        )
-    case.refresh_from_db(fields=["version"])
-    for name, value in changes.items():
-        setattr(case, name, value)
-    save_with_history(case, by, "Case details edited")
-    return case
+    return write_case(case, by=by, reason="Case details edited", expected_version=expected_version, **changes)
 
 
 def _status_label(status: str) -> str:
@@ -163,28 +179,23 @@ def _status_label(status: str) -> str:
 def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
     """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule."""
     _require_lead(by, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = TRANSITIONS.get(case.status, set())
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    allowed = TRANSITIONS.get(current.status, set())
     if to not in allowed:
         names = ", ".join(CaseStatus(s).label.lower() for s in sorted(allowed)) or "nothing"
         raise InvalidTransition(
-            f"A case that is {CaseStatus(case.status).label.lower()} cannot move to {_status_label(to)}; "
+            f"A case that is {CaseStatus(current.status).label.lower()} cannot move to {_status_label(to)}; "
             f"it can move to: {names}."
         )
+    changes: dict = {"status": to}
     if to == CaseStatus.CLOSED:
         if outcome not in CaseOutcome.values:
             raise InvalidTransition("Choose an outcome to close the case.")
-        case.outcome = outcome
-        case.outcome_notes = outcome_notes
-        case.closed_at = timezone.now()
-    if case.status == CaseStatus.CLOSED and to == CaseStatus.OPEN:
-        case.closed_at = None
-        case.outcome = ""
-    reason = f"Status {CaseStatus(case.status).label} → {CaseStatus(to).label}"
-    case.status = to
-    case.version += 1
-    save_with_history(case, by, reason)
-    return case
+        changes.update(outcome=outcome, outcome_notes=outcome_notes, closed_at=timezone.now())
+    if current.status == CaseStatus.CLOSED and to == CaseStatus.OPEN:
+        changes.update(closed_at=None, outcome="")
+    reason = f"Status {CaseStatus(current.status).label} → {CaseStatus(to).label}"
+    return write_case(current, by=by, reason=reason, **changes)
 
 
 @transaction.atomic
@@ -274,11 +285,8 @@ def add_incident(
         created_by=by,
     )
     save_with_history(incident, by, "Incident logged")
-    if hate_related and not case.hate_related:
-        case.hate_related = True
-        save_with_history(
-            case, by, "Hate-related flag set by an incident", update_fields=["hate_related", "updated_at"]
-        )
+    if hate_related and not Case.objects.filter(pk=case.pk, hate_related=True).exists():
+        write_case(case, by=by, reason="Hate-related flag set by an incident", hate_related=True)
     return incident
 
 
@@ -307,9 +315,10 @@ def record_risk_assessment(
         assessed_at=timezone.now(),
     )
     save_with_history(assessment, by, "Risk assessed")
-    if case.risk_level != level:
-        case.risk_level = level
-        save_with_history(case, by, f"Risk level set to {level}", update_fields=["risk_level", "updated_at"])
+    # The level is set on the locked, current row (never from the caller's copy) and moves the version on,
+    # so an edit form opened before the assessment is refused instead of putting the old level back.
+    if Case.objects.select_for_update().values_list("risk_level", flat=True).get(pk=case.pk) != level:
+        write_case(case, by=by, reason=f"Risk level set to {level}", risk_level=level)
     return assessment
 
 

@@ -124,6 +124,25 @@ else:
     # and never pays back on queries this short (docs/performance.md); DB_OPTIONS overrides for a server.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get("DB_OPTIONS", "-c jit=off")
 
+# Two PostgreSQL roles (docs/operations.md, "Database roles"; decision 0011). DATABASE_URL is the
+# application's login (casework_app: reads and writes domain tables, only appends to audit and history
+# tables, owns nothing). DATABASE_OWNER_URL (or MIGRATION_DATABASE_URL) is the schema owner's login, used
+# only by `migrate`, `setup_db_roles` and `retention_apply` (audit.dbroles.as_owner) and by the test
+# harness's flush. Unset, everything runs as DATABASE_URL (SQLite, `make run`).
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL") or os.environ.get("MIGRATION_DATABASE_URL") or ""
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "casework_app")
+
+# Keyed checkpoints of the audit chains (audit.checkpoints): HMAC-SHA256 with a key kept outside the
+# database, written to an append-only file under AUDIT_CHECKPOINT_DIR and/or mailed to the data
+# protection officer. The development key is derived from the development SECRET_KEY and says so; with
+# DEBUG=0 `audit_checkpoint` and `verify_audit` refuse to run without a real key.
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_KEY_IS_DEVELOPMENT = not AUDIT_CHECKPOINT_KEY
+if not AUDIT_CHECKPOINT_KEY:
+    AUDIT_CHECKPOINT_KEY = "development-only-audit-checkpoint-key:" + SECRET_KEY
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints"))
+AUDIT_CHECKPOINT_EMAIL = env_list("AUDIT_CHECKPOINT_EMAIL")
+
 # One cache shared by every app process (API rate limits, double-submit keys) when CACHE_URL names Redis;
 # a per-process memory cache otherwise, which is right for one process (`make run`, tests).
 if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):

@@ -77,6 +77,7 @@ def _build(users, rng) -> dict[str, int]:
         services.update_meeting(
             meeting=meeting,
             by=coordinator,
+            expected_version=meeting.version,
             on=meeting.date,
             start=meeting.start_time,
             venue=meeting.venue,

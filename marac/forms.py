@@ -122,6 +122,7 @@ class MeetingForm(GovUKForm):
     is_online = forms.BooleanField(label="The meeting is held online (or online as well)", required=False)
     joining_details = forms.CharField(label="Online joining details (optional)", max_length=500, required=False)
     chair = UserChoiceField(queryset=None, required=False, empty_label="Not decided", label="Chair")
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, chairs=None, **kwargs):
         super().__init__(*args, **kwargs)

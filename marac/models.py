@@ -62,6 +62,7 @@ class Meeting(models.Model):
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
     minutes_approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; stops lost updates.")
     history = HistoricalRecords()
 
     class Meta:

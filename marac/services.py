@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from casework import access
 from casework import services as casework_services
 from casework.calendar import is_working_day, next_working_day
-from casework.errors import InvalidTransition, NotAllowed
+from casework.errors import EditConflict, InvalidTransition, NotAllowed
 from casework.models import Action, ActionStatus, Agency, Case, CaseParty, CaseShare, PartyRole
 
 from .conf import marac_setting, start_time
@@ -187,21 +187,36 @@ def update_meeting(
     start: time,
     venue: str,
     is_online: bool,
+    expected_version: int,
     joining_details: str = "",
     chair=None,
 ) -> Meeting:
-    """Change a meeting's arrangements before it is held. A meeting is never put on a bank holiday."""
+    """Change a meeting's arrangements before it is held. A meeting is never put on a bank holiday.
+
+    `expected_version` is the version the form was opened on: a change based on an older one is refused.
+    """
     _require_perm(by, "marac.change_meeting", "Only the MARAC coordinator can change a meeting.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in EDITABLE_MEETING_STATUSES:
         raise InvalidTransition("This meeting has been held: its arrangements can no longer be changed.")
+    if meeting.version != expected_version:
+        raise EditConflict(
+            "Someone else changed this meeting while you were editing it. Your changes were not saved: "
+            "reload the meeting to see their changes, then make yours again."
+        )
     if not is_working_day(on):
         raise NotAllowed(f"{on:%A %d %B %Y} is not a working day: choose a weekday that is not a bank holiday.")
     if not venue.strip() and not is_online:
         raise NotAllowed("Give a venue, or say the meeting is online.")
     meeting.date, meeting.start_time, meeting.venue = on, start, venue
     meeting.is_online, meeting.joining_details, meeting.chair = is_online, joining_details, chair
-    casework_services.save_with_history(meeting, by, "Meeting arrangements changed")
+    meeting.version += 1
+    casework_services.save_with_history(
+        meeting,
+        by,
+        "Meeting arrangements changed",
+        update_fields=["date", "start_time", "venue", "is_online", "joining_details", "chair", "version"],
+    )
     return meeting
 
 
@@ -220,7 +235,8 @@ def _move_meeting(meeting: Meeting, by, to: str, reason: str, **changes) -> Meet
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.status = to
-    casework_services.save_with_history(locked, by, reason)
+    locked.version += 1
+    casework_services.save_with_history(locked, by, reason, update_fields=[*changes, "status", "version"])
     return locked
 
 

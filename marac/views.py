@@ -173,6 +173,7 @@ def meeting_edit(request, meeting_id):
         "is_online": meeting.is_online,
         "joining_details": meeting.joining_details,
         "chair": meeting.chair_id,
+        "version": meeting.version,
     }
     form = MeetingForm(request.POST or None, initial=initial, chairs=selectors.chair_choices())
     if request.method == "POST" and form.is_valid():
@@ -183,6 +184,7 @@ def meeting_edit(request, meeting_id):
             lambda: services.update_meeting(
                 meeting=meeting,
                 by=request.user,
+                expected_version=data["version"],
                 on=data["date"],
                 start=data["start_time"],
                 venue=data["venue"],

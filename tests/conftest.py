@@ -10,34 +10,83 @@ from tests.factories import AgencyFactory, CaseFactory, WardFactory, make_member
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+# Database logins (audit.dbroles; decision 0011). With DATABASE_OWNER_URL set on PostgreSQL, as in CI,
+# the test database is created and migrated by the owner, then every test runs with the application's
+# own login (casework_app), so the suite proves the application works with no more than its grants.
+# Tests marked `owner_db` (erasure, tampering as a superuser would, backups) run with the owner's login,
+# and so does the flush that ends each transactional test. Elsewhere (SQLite) there is one login.
+_wanted_role = {"role": "app"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _wanted_role["role"] = "owner" if item.get_closest_marker("owner_db") else "app"
+    _use_role(_wanted_role["role"])
+
+
+def _use_role(role: str) -> None:
+    from django.db import connections
+
+    from audit import dbroles
+
+    if "default" in connections.settings and not connections["default"].in_atomic_block:
+        dbroles.use(role)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    _use_role("owner")  # creating the test database and migrating it are the owner's
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from audit import dbroles
+
+    if dbroles.roles_in_use():
+        with django_db_blocker.unblock():
+            call_command("setup_db_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the role on the test database
+    _use_role(_wanted_role["role"])
+    yield
+    connection.close()
+    _use_role("owner")  # dropping the test database is the owner's too
 
 
 def pytest_configure(config):
     """Transactional tests end with a flush, which the append-only triggers would refuse.
 
-    The flush runs holding a 'flush' permit for exactly its own duration, so no test's assertions
-    ever run with the triggers relaxed.
+    The flush runs with the owner's login (the application's cannot take a permit) holding a 'flush'
+    permit for exactly its own duration, so no test's assertions ever run with the triggers relaxed.
     """
     from django.test import testcases
 
+    config.addinivalue_line("markers", "owner_db: runs with the schema owner's database login, not the app's")
     original = testcases.TransactionTestCase._fixture_teardown
 
     def _fixture_teardown(self):
         from django.db import connections
 
-        for alias in self._databases_names(include_mirrors=False):
-            with connections[alias].cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO audit_erasure_permit (scope, granted_by, reason) "
-                    "VALUES ('flush', 'pytest', 'test database flush')"
-                )
-        try:
-            original(self)
-            _restore_reference_data()
-        finally:
+        from audit.dbroles import as_owner
+
+        with as_owner():
             for alias in self._databases_names(include_mirrors=False):
                 with connections[alias].cursor() as cursor:
-                    cursor.execute("DELETE FROM audit_erasure_permit WHERE granted_by = 'pytest'")
+                    cursor.execute(
+                        "INSERT INTO audit_erasure_permit (scope, granted_by, reason) "
+                        "VALUES ('flush', 'pytest', 'test database flush')"
+                    )
+            try:
+                original(self)
+                _restore_reference_data()
+            finally:
+                for alias in self._databases_names(include_mirrors=False):
+                    with connections[alias].cursor() as cursor:
+                        cursor.execute("DELETE FROM audit_erasure_permit WHERE granted_by = 'pytest'")
 
     testcases.TransactionTestCase._fixture_teardown = _fixture_teardown
 

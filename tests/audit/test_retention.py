@@ -16,6 +16,9 @@ from casework import retention, services
 from casework.models import Case, CaseParty, Evidence, LegalBasis, PartyRole, Person
 from tests.factories import CaseFactory, close_case_years_ago
 
+# Erasure, tampering as a superuser would and backups are the schema owner's work (decision 0011).
+pytestmark = pytest.mark.owner_db
+
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 80
 POLICY = "Barnet CSP retention schedule 2026, rule ASB-1 (6 years after closure)"
 SECRETS = ("Secretname", "07700 900123", "maria@example.org", "12 Secret Close")
@@ -187,6 +190,19 @@ def test_apply_leaves_a_tombstone_and_the_logs_still_verify(old_case, auditor):
     share = Disclosure.objects.get(kind="share")
     assert share.purpose == "Tenancy of Maria Secretname"
     assert _run("verify_audit").startswith("OK:")
+
+
+@pytest.mark.django_db
+def test_an_erasure_reseals_the_history_rows_it_rewrites(old_case, auditor):
+    """Issue #22: history rows are sealed in a chain; an erasure appends new seals, so the trail verifies."""
+    from audit.models import HistorySeal, SealKind
+
+    _run("audit_checkpoint")
+    _run("retention_apply", approved_by="auditor", policy=POLICY)
+    assert HistorySeal.objects.filter(kind=SealKind.ERASED).count() > 10
+    assert _run("verify_audit").startswith("OK:")
+    _run("audit_checkpoint")
+    assert "all consistent" in _run("verify_audit")
 
 
 @pytest.mark.django_db

@@ -4,9 +4,11 @@ from datetime import date, time
 
 import pytest
 
-from casework.errors import InvalidTransition, NotAllowed
+from casework import roles
+from casework.errors import EditConflict, InvalidTransition, NotAllowed
 from marac import services
 from marac.models import Attendance, Meeting, MeetingStatus
+from tests.factories import make_member
 
 
 @pytest.mark.django_db
@@ -89,15 +91,28 @@ def test_only_the_coordinator_schedules_and_a_meeting_is_never_moved_onto_a_bank
     meeting = services.schedule_meetings(by=coordinator, first=date(2026, 2, 5), count=1)[0]
     with pytest.raises(NotAllowed, match="not a working day"):
         services.update_meeting(
-            meeting=meeting, by=coordinator, on=date(2026, 5, 4), start=time(10), venue="Hendon", is_online=False
+            meeting=meeting,
+            by=coordinator,
+            expected_version=1,
+            on=date(2026, 5, 4),
+            start=time(10),
+            venue="Hendon",
+            is_online=False,
         )
     with pytest.raises(NotAllowed):
         services.update_meeting(
-            meeting=meeting, by=officer, on=date(2026, 5, 5), start=time(10), venue="Hendon", is_online=False
+            meeting=meeting,
+            by=officer,
+            expected_version=1,
+            on=date(2026, 5, 5),
+            start=time(10),
+            venue="Hendon",
+            is_online=False,
         )
     moved = services.update_meeting(
         meeting=meeting,
         by=coordinator,
+        expected_version=meeting.version,
         on=date(2026, 5, 5),
         start=time(14, 30),
         venue="",
@@ -115,7 +130,13 @@ def test_only_the_coordinator_schedules_and_a_meeting_is_never_moved_onto_a_bank
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
     with pytest.raises(InvalidTransition, match="held"):
         services.update_meeting(
-            meeting=meeting, by=coordinator, on=date(2026, 5, 6), start=time(10), venue="Hendon", is_online=False
+            meeting=meeting,
+            by=coordinator,
+            expected_version=2,
+            on=date(2026, 5, 6),
+            start=time(10),
+            venue="Hendon",
+            is_online=False,
         )
 
 
@@ -132,3 +153,31 @@ def test_the_schedule_command_keeps_meetings_ahead_and_refuses_non_coordinators(
     assert Meeting.objects.count() == 3
     with pytest.raises(CommandError, match="coordinator"):
         call_command("marac_schedule", "--as", "officer", stdout=out)
+
+
+@pytest.mark.django_db
+def test_two_coordinators_editing_one_meeting_the_second_is_told(coordinator, council, core):
+    """Issue #22 B: a meeting edit from a page opened before someone else's save is refused, not merged."""
+    other = make_member(council, roles.MARAC_COORDINATOR, "coordinator2")
+    meeting = services.schedule_meetings(by=coordinator, first=date(2026, 2, 5), count=1)[0]
+    opened_by_first = Meeting.objects.get(pk=meeting.pk)
+    opened_by_second = Meeting.objects.get(pk=meeting.pk)
+    arrangements = {"on": date(2026, 2, 5), "start": time(10), "is_online": False}
+    services.update_meeting(
+        meeting=opened_by_first,
+        by=coordinator,
+        expected_version=opened_by_first.version,
+        venue="Hendon Town Hall",
+        **arrangements,
+    )
+    with pytest.raises(EditConflict, match="Someone else changed this meeting"):
+        services.update_meeting(
+            meeting=opened_by_second,
+            by=other,
+            expected_version=opened_by_second.version,
+            venue="Colindale",
+            **arrangements,
+        )
+    meeting.refresh_from_db()
+    assert meeting.venue == "Hendon Town Hall" and meeting.version == opened_by_first.version + 1
+    assert Meeting.history.filter(id=meeting.pk, venue="Colindale").count() == 0

@@ -15,6 +15,9 @@ from audit.models import AccessLog, Disclosure
 from casework import services
 from casework.models import LegalBasis
 
+# Erasure, tampering as a superuser would and backups are the schema owner's work (decision 0011).
+pytestmark = pytest.mark.owner_db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
