@@ -96,7 +96,7 @@ def marac_referral_screened(*, referral, by, **_):
         event=Event.MARAC_REFERRAL_SCREENED,
         users=[referral.referred_by],
         message=f"The CS MARAC referral for case {referral.case.reference} has been "
-        f"{referral.get_status_display().lower()}.",
+        f"{'accepted onto the MARAC' if referral.status == 'accepted' else 'declined'}.",
         case=referral.case,
         url=reverse("marac:referral_detail", args=[referral.pk]),
         by=by,
