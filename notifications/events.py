@@ -12,25 +12,46 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from casework import roles
+
 from .models import Event
 from .services import notify
 
+# The roles that do the work. Administrators hold every model permission ("*") to run the service, but are
+# told about casework only as members of an agency the case is shared with, not as handlers of every referral.
+WORK_ROLES = [
+    roles.ENFORCEMENT_OFFICER,
+    roles.MARAC_COORDINATOR,
+    roles.PARTNER_CASEWORKER,
+    roles.COMMUNITY_SAFETY_MANAGER,
+    roles.AUDITOR,
+]
 
-def members(agency, *, perm: str) -> list:
+
+def _holding(perm: str, *, work_roles_only: bool) -> Q:
+    app_label, codename = perm.split(".")
+    through_role = {
+        "groups__permissions__codename": codename,
+        "groups__permissions__content_type__app_label": app_label,
+    }
+    if work_roles_only:
+        through_role["groups__name__in"] = WORK_ROLES
+    return Q(**through_role) | Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+
+
+def members(agency, *, perm: str, work_roles_only: bool = True) -> list:
     """Active members of `agency` whose roles give them `perm` ("app_label.codename")."""
     if agency is None:
         return []
-    app_label, codename = perm.split(".")
-    held = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-    held |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    held = _holding(perm, work_roles_only=work_roles_only)
     return list(get_user_model().objects.filter(held, membership__agency=agency, is_active=True).distinct())
 
 
 def holders(perm: str) -> list:
-    """Active users anywhere whose roles give them `perm`."""
-    app_label, codename = perm.split(".")
-    held = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-    held |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    """Active users anywhere whose work roles give them `perm`."""
+    held = _holding(perm, work_roles_only=True)
     return list(get_user_model().objects.filter(held, is_active=True).distinct())
 
 
@@ -42,7 +63,7 @@ def case_shared(*, share, by, **_):
     case, agency = share.case, share.agency
     notify(
         event=Event.CASE_SHARED,
-        users=members(agency, perm="casework.view_case"),
+        users=members(agency, perm="casework.view_case", work_roles_only=False),
         agencies=[agency],
         message=f"A case has been shared with {agency.name}: {case.reference}.",
         case=case,
@@ -55,7 +76,7 @@ def share_revoked(*, share, by, **_):
     case, agency = share.case, share.agency
     notify(
         event=Event.SHARE_REVOKED,
-        users=members(agency, perm="casework.view_case"),
+        users=members(agency, perm="casework.view_case", work_roles_only=False),
         agencies=[agency],
         message=f"{agency.name} no longer has access to case {case.reference}.",
         case=case,
