@@ -317,6 +317,7 @@ NOTIFICATIONS = {
     "DAILY_AT": os.environ.get("NOTIFICATIONS_DAILY_AT", "07:00"),  # local time of the daily digest and reminders
     "MAX_ATTEMPTS": int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6")),
     "RETRY_BASE_SECONDS": int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60")),  # 1, 2, 4, 8... minutes
+    "ORDER_EXPIRY_DAYS": int(os.environ.get("NOTIFICATIONS_ORDER_EXPIRY_DAYS", "28")),  # orders and PSPOs ending
     "STALE_AFTER_MINUTES": int(os.environ.get("NOTIFICATIONS_STALE_AFTER_MINUTES", "15")),
     "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
     "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),

@@ -13,7 +13,7 @@ from casework.models import Action, ActionStatus
 
 from .events import holders, members
 from .models import Event
-from .services import notify
+from .services import conf, notify
 
 OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
@@ -22,6 +22,7 @@ def create_reminders(*, today: date) -> int:
     created = 0
     created += _actions(today)
     created += _enforcement(today)
+    created += _orders_ending(today)
     created += _case_reviews(today)
     created += _retention(today)
     return created
@@ -83,6 +84,8 @@ def _enforcement(today: date) -> int:
     created = 0
     for user in _people_with("enforcement.add_fixedpenaltynotice"):
         for deadline in deadlines(user=user, today=today, scope="mine"):
+            if deadline.kind in ORDER_KINDS:
+                continue  # told earlier, with the 28 days' notice of _orders_ending
             state = "overdue" if deadline.overdue else "due"
             where = f" on case {deadline.case_reference}" if deadline.case_reference else ""
             when = f"{deadline.due:%d %B %Y}"
@@ -102,6 +105,69 @@ def _enforcement(today: date) -> int:
                     dedupe_key=f"enf:{state}:{deadline.url}:{deadline.kind}:{deadline.due}",
                 )
             )
+    return created
+
+
+ORDER_KINDS = {"Closure order ends", "CBO ends", "Injunction ends", "PSPO expires"}
+
+
+def _orders_ending(today: date) -> int:
+    """Closure orders, CBOs, injunctions and PSPOs ending within ORDER_EXPIRY_DAYS (28): time to apply for an
+    extension or consult on one. Orders go to whoever recorded them and the case's officer; a PSPO (no case)
+    to its owning agency's enforcement officers."""
+    from enforcement.models import (
+        CivilInjunction,
+        ClosureOrder,
+        ClosureOrderStatus,
+        CourtOrderStatus,
+        CriminalBehaviourOrder,
+        PSPOStatus,
+        PublicSpacesProtectionOrder,
+    )
+
+    in_force = [CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED]
+    horizon = today + timedelta(days=conf("ORDER_EXPIRY_DAYS"))
+    created = 0
+    orders = [
+        (
+            "closure order",
+            ClosureOrder.objects.filter(status=ClosureOrderStatus.IN_FORCE),
+            "closure_detail",
+            "notice_id",
+        ),
+        ("CBO", CriminalBehaviourOrder.objects.filter(status__in=in_force), "cbo_detail", "pk"),
+        ("civil injunction", CivilInjunction.objects.filter(status__in=in_force), "injunction_detail", "pk"),
+    ]
+    for label, queryset, url_name, url_arg in orders:
+        for order in queryset.filter(ends_on__gte=today, ends_on__lte=horizon).select_related("case", "recorded_by"):
+            case = order.case
+            users = [order.recorded_by] + ([case.officer] if case is not None and case.officer_id else [])
+            where = f" on case {case.reference}" if case is not None else ""
+            created += len(
+                notify(
+                    event=Event.ENFORCEMENT_DEADLINE,
+                    users=users,
+                    message=f"A {label}{where} ends on {order.ends_on:%d %B %Y}.",
+                    case=case,
+                    url=reverse(f"enforcement:{url_name}", args=[getattr(order, url_arg)]),
+                    digest_only=True,
+                    dedupe_key=f"ends:{label}:{order.pk}:{order.ends_on}",
+                )
+            )
+    pspos = PublicSpacesProtectionOrder.objects.filter(
+        status=PSPOStatus.IN_FORCE, expires_on__gte=today, expires_on__lte=horizon
+    ).select_related("owner_agency")
+    for pspo in pspos:
+        created += len(
+            notify(
+                event=Event.ENFORCEMENT_DEADLINE,
+                users=members(pspo.owner_agency, perm="enforcement.change_publicspacesprotectionorder"),
+                message=f"A PSPO of {pspo.owner_agency.name} expires on {pspo.expires_on:%d %B %Y}.",
+                url=reverse("enforcement:pspo_detail", args=[pspo.pk]),
+                digest_only=True,
+                dedupe_key=f"ends:pspo:{pspo.pk}:{pspo.expires_on}",
+            )
+        )
     return created
 
 

@@ -199,3 +199,24 @@ def test_no_email_or_text_ever_carries_a_name_an_address_or_the_narrative(
         leaked = [s for s in secrets if s.lower() in text.lower()]
         assert not leaked, f"{leaked} in an email to {message.envelope_to}: {message['Subject']}"
     assert AgencyFactory  # (factories imported for the fixtures' sake)
+
+
+@pytest.mark.django_db
+def test_orders_and_pspos_ending_within_28_days_are_reminded_once(case, officer, council):
+    from tests.factories import make_closure_order, make_pspo
+
+    today = timezone.localdate()
+    order = make_closure_order(case=case, by=officer, ends_on=today + timedelta(days=20))
+    make_pspo(by=officer, in_force_from=today - timedelta(days=1000), expires_on=today + timedelta(days=27))
+    make_pspo(by=officer, in_force_from=today - timedelta(days=900), expires_on=today + timedelta(days=60))
+    colleague = make_member(council, roles.ENFORCEMENT_OFFICER, "colleague")
+    create_reminders(today=today)
+    create_reminders(today=today)
+    ending = Notification.objects.filter(user=officer, event=Event.ENFORCEMENT_DEADLINE, message__contains="ends on")
+    assert list(ending.values_list("message", flat=True)) == [
+        f"A closure order on case {case.reference} ends on {order.ends_on:%d %B %Y}."
+    ]
+    expiring = Notification.objects.filter(user=colleague, message__startswith="A PSPO")
+    assert [n.message for n in expiring] == [
+        f"A PSPO of LBB Community Safety expires on {today + timedelta(days=27):%d %B %Y}."
+    ]
