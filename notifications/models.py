@@ -22,7 +22,6 @@ class Event(models.TextChoices):
     MARAC_INFORMATION_REQUESTED = "marac_information_requested", "CS MARAC more information requested"
     MARAC_RESEARCH_REQUESTED = "marac_research_requested", "CS MARAC research requested"
     MARAC_PANEL_PUBLISHED = "marac_panel_published", "CS MARAC panel list published"
-    MARAC_ACTION_AGREED = "marac_action_agreed", "CS MARAC action agreed"
     TRIGGER_RECEIVED = "trigger_received", "Case Review application received"
     TRIGGER_THRESHOLD_DECIDED = "trigger_threshold_decided", "Case Review threshold decided"
     TRIGGER_OUTCOME_DUE = "trigger_outcome_due", "Case Review deadline"
