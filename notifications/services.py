@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from casework import roles
+from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case
 
 from . import channels
@@ -202,16 +204,17 @@ def _record_failure(delivery: Delivery, error: Exception) -> str:
 
 
 def _tell_administrators(delivery: Delivery) -> None:
-    admins = get_user_model().objects.filter(is_active=True, groups__name="Administrator").distinct()
+    """One notification a day however many messages are parked (a relay down all day parks hundreds)."""
     if delivery.event == Event.DELIVERY_FAILED:
         return  # never a loop of failures about failures
+    admins = get_user_model().objects.filter(is_active=True, groups__name=roles.ADMINISTRATOR).distinct()
     notify(
         event=Event.DELIVERY_FAILED,
         users=admins,
-        message=f"A {delivery.get_channel_display().lower()} could not be delivered after {delivery.attempts} "
-        "attempts. It is parked in the delivery log.",
+        message="Messages could not be delivered after their last retry. They are parked in the delivery log.",
         url="/notifications/deliveries/?status=failed",
         digest_only=True,
+        dedupe_key=f"parked:{timezone.localdate()}",
     )
 
 
@@ -219,13 +222,9 @@ def _tell_administrators(delivery: Delivery) -> None:
 def retry_delivery(*, delivery: Delivery, by) -> Delivery:
     """An administrator sends a parked (or retrying) message again now."""
     if not by.has_perm("notifications.change_delivery"):
-        from casework.errors import NotAllowed
-
         raise NotAllowed("Only an administrator can resend messages.")
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.RETRYING):
-        from casework.errors import InvalidTransition
-
         raise InvalidTransition("Only a failed message can be sent again.")
     locked.status = DeliveryStatus.QUEUED
     locked.attempts = 0
