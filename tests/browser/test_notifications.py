@@ -11,11 +11,13 @@ from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def world(transactional_db, case, officer, barnet_homes, housing_user):
+def world(transactional_db, case, officer, barnet_homes, housing_user, admin_user):
     return case
 
 
-def test_barnet_homes_sees_the_notification_for_a_case_just_shared_with_them(page, world, officer, housing_user):
+def test_barnet_homes_sees_the_notification_for_a_case_just_shared_with_them(
+    page, world, officer, housing_user, admin_user
+):
     case = world
     sign_in(page, officer.username, PASSWORD)
     page.goto(f"/cases/{case.reference}/sharing/")
@@ -47,4 +49,20 @@ def test_barnet_homes_sees_the_notification_for_a_case_just_shared_with_them(pag
     page.get_by_role("button", name=re.compile(rf"^Mark as read.*{re.escape(case.reference)}")).click()
     expect(page.get_by_test_id("notifications").get_by_text("Read", exact=True)).to_be_visible()
     expect(page.get_by_test_id("notifications-link")).to_have_text("Notifications")
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Change when we email you").click()
+    check_accessibility(page)
+    page.get_by_label("Once a day, in a digest").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, admin_user.username, PASSWORD)
+    page.goto("/notifications/deliveries/")
+    expect(page.get_by_role("heading", name="Delivery log", level=1)).to_be_visible()
+    expect(page.get_by_test_id("deliveries")).to_contain_text(housing_user.email)
+    check_accessibility(page)
+    page.get_by_test_id("deliveries").get_by_role("link").first.click()
+    expect(page.get_by_text("Sign in to Safer Communities Casework to see it.")).to_be_visible()
     check_accessibility(page)
