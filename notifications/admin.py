@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import AgencyMailbox, Delivery, DeliveryStatus, NotificationPreference
 
 
 @admin.register(AgencyMailbox)
-class AgencyMailboxAdmin(admin.ModelAdmin):
+class AgencyMailboxAdmin(SimpleHistoryAdmin):
     list_display = ("agency", "email")
-    autocomplete_fields = ()
 
 
 @admin.register(NotificationPreference)

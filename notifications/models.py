@@ -8,6 +8,7 @@ that caused them, and the job that sends a Delivery is queued in that same trans
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class Event(models.TextChoices):
@@ -55,6 +56,7 @@ class AgencyMailbox(models.Model):
 
     agency = models.OneToOneField("casework.Agency", on_delete=models.CASCADE, related_name="notification_mailbox")
     email = models.EmailField()
+    history = HistoricalRecords()  # who pointed an agency's messages where, and when
 
     class Meta:
         verbose_name_plural = "agency mailboxes"
