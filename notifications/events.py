@@ -137,14 +137,34 @@ def marac_information_requested(*, referral, by, **_):
 
 
 def marac_research_requested(*, meeting, responses, by, **_):
-    from casework.models import Agency
-
+    """Meeting-wide events fan out in a job (queued in this transaction): the coordinator's request stays one
+    INSERT however many agencies and people are told."""
     per_agency = defaultdict(int)
     for response in responses:
-        per_agency[response.agency_id] += 1
-    agencies = Agency.objects.in_bulk(list(per_agency))
+        per_agency[str(response.agency_id)] += 1
+    if per_agency:
+        _later("research_requested", meeting_id=meeting.pk, per_agency=dict(per_agency), by_id=getattr(by, "pk", None))
+
+
+def marac_panel_published(*, meeting, by, **_):
+    _later("panel_published", meeting_id=meeting.pk, by_id=getattr(by, "pk", None))
+
+
+def _later(name: str, **kwargs) -> None:
+    from .tasks import fan_out
+
+    fan_out.enqueue(name=name, **kwargs)
+
+
+def research_requested(*, meeting_id: int, per_agency: dict, by_id: int | None) -> None:
+    from casework.models import Agency
+    from marac.models import Meeting
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    by = get_user_model().objects.filter(pk=by_id).first()
+    agencies = Agency.objects.in_bulk([int(agency_id) for agency_id in per_agency])
     for agency_id, count in per_agency.items():
-        agency = agencies[agency_id]
+        agency = agencies[int(agency_id)]
         notify(
             event=Event.MARAC_RESEARCH_REQUESTED,
             users=members(agency, perm="marac.change_researchresponse"),
@@ -156,8 +176,11 @@ def marac_research_requested(*, meeting, responses, by, **_):
         )
 
 
-def marac_panel_published(*, meeting, by, **_):
+def panel_published(*, meeting_id: int, by_id: int | None) -> None:
     """In the app only: the MARAC app already emails each invited agency (PanelListNotification)."""
+    from marac.models import Meeting
+
+    meeting = Meeting.objects.get(pk=meeting_id)
     users = []
     for attendance in meeting.attendances.select_related("agency"):
         users += members(attendance.agency, perm="marac.view_meeting")
@@ -166,9 +189,12 @@ def marac_panel_published(*, meeting, by, **_):
         users=users,
         message=f"The panel list for the CS MARAC on {meeting.date:%d %B %Y} has been published.",
         url=reverse("marac:panel_list", args=[meeting.pk]),
-        by=by,
+        by=get_user_model().objects.filter(pk=by_id).first(),
         email=False,
     )
+
+
+DEFERRED = {"research_requested": research_requested, "panel_published": panel_published}
 
 
 def trigger_received(*, application, by, **_):

@@ -26,3 +26,14 @@ def daily_notifications(*, day: str) -> dict:
 @task()
 def requeue_stale_deliveries() -> int:
     return services.requeue_stale()
+
+
+@task()
+def fan_out(*, name: str, **kwargs) -> None:
+    """Notify everyone concerned by a meeting-wide event, away from the request that caused it."""
+    from django.db import transaction
+
+    from .events import DEFERRED
+
+    with transaction.atomic():
+        DEFERRED[name](**kwargs)
