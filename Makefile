@@ -37,7 +37,8 @@ migrate: setup
 run: migrate
 	$(PY) manage.py load_demo
 	@echo "Starting Safer Communities Casework on http://$(HOST):$(PORT)/ (sign in with a demo login above)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "A background worker runs beside it; emails go to var/mail/. Ctrl-C stops both."
+	$(PY) manage.py runall $(HOST):$(PORT)
 
 test: setup
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || echo "Browser tests will be skipped: install Chromium (apt-get install chromium) to run them"

@@ -71,3 +71,19 @@ def my_work_sections(*, user, today: date) -> list[WorkSection]:
     for provider in MY_WORK_PROVIDERS:
         sections.extend(provider(user=user, today=today))
     return sections
+
+
+EVENT_HANDLERS: list[Callable[..., None]] = []
+
+
+def register_event_handler(handler: Callable[..., None]) -> None:
+    """`handler(event, **payload)` hears what services announce (the notifications app subscribes)."""
+    if handler not in EVENT_HANDLERS:
+        EVENT_HANDLERS.append(handler)
+
+
+def emit(event: str, **payload) -> None:
+    """Announce something that happened. Services call this inside their own transaction, so whatever a handler
+    writes (a notification, a queued email) commits or rolls back with the change itself."""
+    for handler in EVENT_HANDLERS:
+        handler(event, **payload)

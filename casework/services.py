@@ -16,6 +16,7 @@ from audit.services import log_disclosure
 
 from . import access, risk
 from .errors import EditConflict, InvalidTransition, NotAllowed
+from .extensions import emit
 from .models import (
     Action,
     ActionStatus,
@@ -329,6 +330,7 @@ def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_da
         case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
     )
     save_with_history(action, by, "Action agreed")
+    emit("action_assigned", action=action, by=by)
     return action
 
 
@@ -428,6 +430,7 @@ def share_case(
         purpose=purpose,
         details={"can_change": can_change},
     )
+    emit("case_shared", share=share, by=by)
     return share
 
 
@@ -456,6 +459,7 @@ def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
         legal_basis=share.get_legal_basis_display(),
         purpose=reason,
     )
+    emit("share_revoked", share=share, by=by)
     return share
 
 

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "marac",
     "triggers",
     "reports",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -231,10 +235,13 @@ MEDIA_URL = "/media-not-served/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Development writes each email to a file under var/mail/ (the demo's mailbox: open the .log files); production
+# sends through the council's relay over SMTP.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -355,4 +362,23 @@ SPECTACULAR_SETTINGS = {
         "CourtOrderStatusEnum": "enforcement.models.CourtOrderStatus",
         "ServiceMethodEnum": "enforcement.models.ServiceMethod",
     },
+}
+
+# Background jobs (docs/decisions/0012): Django's Tasks API (django-tasks backport) with the database backend, so a
+# job is a row written in the same transaction as the change that causes it. `manage.py run_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (docs/notifications.md). Email goes through Django's EMAIL_BACKEND unless NOTIFY_API_KEY is set,
+# when email (and SMS to users who gave a mobile number) goes through GOV.UK Notify.
+NOTIFICATIONS = {
+    "DAILY_AT": os.environ.get("NOTIFICATIONS_DAILY_AT", "07:00"),  # local time of the daily digest and reminders
+    "MAX_ATTEMPTS": int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6")),
+    "RETRY_BASE_SECONDS": int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60")),  # 1, 2, 4, 8... minutes
+    "ORDER_EXPIRY_DAYS": int(os.environ.get("NOTIFICATIONS_ORDER_EXPIRY_DAYS", "28")),  # orders and PSPOs ending
+    "STALE_AFTER_MINUTES": int(os.environ.get("NOTIFICATIONS_STALE_AFTER_MINUTES", "15")),
+    "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+    "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+    "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+    "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
+    "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:8000"),
 }

@@ -20,6 +20,7 @@ from casework import access
 from casework import services as casework_services
 from casework.calendar import is_working_day, next_working_day
 from casework.errors import EditConflict, InvalidTransition, NotAllowed
+from casework.extensions import emit
 from casework.models import Action, ActionStatus, Agency, Case, CaseParty, CaseShare, PartyRole
 
 from .conf import marac_setting, start_time
@@ -277,9 +278,11 @@ def _publish(*, meeting: Meeting, by) -> Meeting:
         who = locked.published_by.get_full_name() if locked.published_by else "someone else"
         when = timezone.localtime(locked.published_at).strftime("%H:%M on %d %B") if locked.published_at else ""
         raise InvalidTransition(f"The panel list has already been published by {who} {('at ' + when) if when else ''}.")
-    return _move_meeting(
+    published = _move_meeting(
         locked, by, MeetingStatus.PUBLISHED, "Panel list published", published_at=timezone.now(), published_by=by
     )
+    emit("marac_panel_published", meeting=published, by=by)
+    return published
 
 
 def notification_recipients(agency: Agency) -> list[str]:
@@ -462,6 +465,7 @@ def refer_case(
     casework_services.save_with_history(
         referral, by, "Repeat referral to CS MARAC" if previous else "Referred to CS MARAC"
     )
+    emit("marac_referral_received", referral=referral, by=by)
     return referral
 
 
@@ -489,6 +493,7 @@ def accept_referral(*, referral: Referral, by) -> tuple[Referral, list[Agency]]:
     referral = _screen(referral, by, ReferralStatus.ACCEPTED)
     referral.accepted_at = referral.screened_at
     casework_services.save_with_history(referral, by, "Referral accepted onto CS MARAC")
+    emit("marac_referral_screened", referral=referral, by=by)
     seeing = agencies_seeing([referral.case_id]).get(referral.case_id, set())
     shared = []
     for agency in core_agencies():
@@ -513,6 +518,7 @@ def decline_referral(*, referral: Referral, by, reason: str) -> Referral:
     referral = _screen(referral, by, ReferralStatus.DECLINED)
     referral.decline_reason = reason
     casework_services.save_with_history(referral, by, "Referral declined")
+    emit("marac_referral_screened", referral=referral, by=by)
     return referral
 
 
@@ -523,6 +529,7 @@ def request_more_information(*, referral: Referral, by, request: str) -> Referra
     referral = _screen(referral, by, ReferralStatus.MORE_INFORMATION)
     referral.information_requested = request
     casework_services.save_with_history(referral, by, "More information requested")
+    emit("marac_information_requested", referral=referral, by=by)
     return referral
 
 
@@ -626,6 +633,7 @@ def _request_research(meeting: Meeting, entries: list[PanelEntry], by) -> None:
         if agency_id in seeing.get(entry.case_id, set()) and agency_id != entry.case.lead_agency_id
     ]
     bulk_create_with_history(requests, ResearchResponse, default_user=by, default_change_reason="Research requested")
+    emit("marac_research_requested", meeting=meeting, responses=requests, by=by)
 
 
 def eligible_referrals(meeting: Meeting, *, today: date):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from casework import access
 from casework.errors import InvalidTransition, NotAllowed
+from casework.extensions import emit
 from casework.models import ActionStatus, Agency, AgencyKind, Case
 from casework.services import save_with_history
 from statutory.selectors import rule as law_rule
@@ -196,6 +197,7 @@ def receive_application(
     save_with_history(application, by, f"Application received ({Channel(channel).label.lower()})")
     for report in details.incidents:
         _save_incident(application, by, report)
+    emit("trigger_received", application=application, by=by)
     return application
 
 
@@ -330,6 +332,7 @@ def record_threshold_decision(
         application.outcome_by = deadlines.outcome_by(decided_on)
     _refresh_next_due(application)
     save_with_history(application, by, history_reason)
+    emit("trigger_threshold_decided", application=application, by=by)
     return application
 
 
