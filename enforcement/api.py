@@ -25,6 +25,7 @@ from .models import (
     CommunityProtectionWarning,
     CriminalBehaviourOrder,
     FixedPenaltyNotice,
+    RespectOrder,
 )
 
 
@@ -191,7 +192,7 @@ class CriminalBehaviourOrderSerializer(ApiModelSerializer):
 
     class Meta:
         model = CriminalBehaviourOrder
-        fields = [*COURT_ORDER_FIELDS, "conviction_offence"]
+        fields = [*COURT_ORDER_FIELDS, "conviction_offence", "convicted_on", "made_under"]
         read_only_fields = fields
 
 
@@ -205,6 +206,16 @@ class CivilInjunctionSerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
+class RespectOrderSerializer(ApiModelSerializer):
+    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = RespectOrder
+        fields = [*COURT_ORDER_FIELDS, "power_of_arrest", "power_of_arrest_terms"]
+        read_only_fields = fields
+
+
 class CaseNoticesSerializer(serializers.Serializer):
     warnings = WarningSerializer(many=True, read_only=True, help_text="CPN written warnings (s43(5)).")
     cpns = CpnSerializer(many=True, read_only=True, help_text="Community Protection Notices.")
@@ -213,6 +224,11 @@ class CaseNoticesSerializer(serializers.Serializer):
     criminal_behaviour_orders = CriminalBehaviourOrderSerializer(many=True, read_only=True)
     civil_injunctions = CivilInjunctionSerializer(
         many=True, read_only=True, help_text="With any power of arrest and the terms it attaches to."
+    )
+    respect_orders = RespectOrderSerializer(
+        many=True,
+        read_only=True,
+        help_text="Respect Orders (Crime and Policing Act 2026, adults, from commencement): breach is an offence.",
     )
 
 
@@ -226,7 +242,8 @@ class CaseNotices(CaseScopedMixin, generics.GenericAPIView):
         summary="The case's enforcement notices and court orders",
         description=(
             "Written warnings, CPNs, fixed penalties, closure notices (with any closure order), Criminal "
-            "Behaviour Orders and civil injunctions on the case, as its enforcement page lists them. A case's "
+            "Behaviour Orders, civil injunctions and Respect Orders on the case, as its enforcement page lists them. "
+            "A case's "
             "records come in one response."
         ),
         parameters=[REFERENCE_PARAMETER],
@@ -247,6 +264,7 @@ class CaseNotices(CaseScopedMixin, generics.GenericAPIView):
                 "closure_notices": records.closure_notices,
                 "criminal_behaviour_orders": records.cbos,
                 "civil_injunctions": records.injunctions,
+                "respect_orders": records.respect_orders,
             },
             context={**self.get_serializer_context(), "agencies": agencies},
         ).data

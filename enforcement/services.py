@@ -1067,18 +1067,6 @@ def closure_hearing_deadline(served_at: datetime) -> datetime:
     return periods.hours_disregarding_christmas(served_at, hours)
 
 
-_ISSUER_ROLE = {
-    "police": ClosureAuthority.POLICE_INSPECTOR,
-    "council": ClosureAuthority.COUNCIL,
-    "housing": ClosureAuthority.HOUSING_SENIOR_MANAGER,  # only once the 2026 Act's closure powers commence
-}
-_EXTENDER_ROLE = {
-    "police": ClosureExtensionAuthority.POLICE_SUPERINTENDENT,
-    "council": ClosureExtensionAuthority.COUNCIL_CHIEF_EXECUTIVE,
-    "housing": ClosureExtensionAuthority.HOUSING_SENIOR_MANAGER,
-}
-
-
 @transaction.atomic
 def issue_closure_notice(
     *,
@@ -1122,8 +1110,9 @@ def issue_closure_notice(
         housing_advice_contacts=housing_advice,
         legal_advice_contacts=legal_advice,
     )
-    if authorised_by_role != _ISSUER_ROLE.get(agency.kind):
-        expected = ClosureAuthority(_ISSUER_ROLE[agency.kind]).label.lower()
+    authorisers = law("closure.notice_authorised_by", on=_local_date(served_at))
+    if authorised_by_role != authorisers.get(agency.kind):
+        expected = ClosureAuthority(authorisers[agency.kind]).label.lower()
         raise NotAllowed(f"A closure notice from {agency} must be authorised by a {expected} (s76(1)).")
     maximum = law("closure.notice_max_hours", on=_local_date(served_at))
     if not 1 <= duration_hours <= maximum:
@@ -1193,7 +1182,7 @@ def extend_closure_notice(
     if notice.extended_by_role:
         raise InvalidTransition("This notice has already been extended.")
     _required_text(name_of_the_authorising_officer=extended_by_name)
-    expected = _EXTENDER_ROLE.get(notice.issuing_agency.kind)
+    expected = law("closure.extension_authorised_by", on=_local_date(notice.served_at)).get(notice.issuing_agency.kind)
     if extended_by_role != expected:
         raise NotAllowed(
             f"The extension must be authorised by a {ClosureExtensionAuthority(expected).label.lower()} (s77(2))."

@@ -15,6 +15,8 @@ def _value(rule: Rule) -> str:
         return "yes" if value else "no"
     if isinstance(value, tuple):
         return ", ".join(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{kind}: {who}" for kind, who in value.items())
     return f"{value} {rule.unit}" if rule.unit not in ("citation", "condition") else str(value)
 
 

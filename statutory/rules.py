@@ -190,6 +190,43 @@ RULES: tuple[Rule, ...] = (
         tests=(C + "test_a_housing_provider_issues_closure_notices_only_from_commencement",),
     ),
     Rule(
+        "closure.notice_authorised_by",
+        {"police": "police_inspector", "council": "council"},
+        "issuing agency kind: authority",
+        f"s76(1) of the {ACT_2014}",
+        "Who authorises a closure notice: for the police an officer of the rank of inspector or above, for the "
+        "council an authorised officer.",
+        enforced_in=("enforcement.services.issue_closure_notice",),
+        tests=(R + "test_only_the_police_or_council_issue_closure_notices",),
+    ),
+    Rule(
+        "closure.notice_authorised_by",
+        {"police": "police_inspector", "council": "council", "housing": "housing_senior_manager"},
+        "issuing agency kind: authority",
+        f"s76(1) of the {ACT_2014}, as amended by the {CPA_2026}",
+        "From commencement, a registered housing provider's closure notice is authorised by a member of its "
+        "senior management.",
+        effective_from=None,
+        commencement_key="cpa2026-housing-provider-closure",
+        enforced_in=("enforcement.services.issue_closure_notice",),
+        tests=(C + "test_a_housing_provider_issues_closure_notices_only_from_commencement",),
+    ),
+    Rule(
+        "closure.extension_authorised_by",
+        {
+            "police": "police_superintendent",
+            "council": "council_chief_executive",
+            "housing": "housing_senior_manager",
+        },
+        "issuing agency kind: authority",
+        f"s77(2) of the {ACT_2014} (registered providers as amended by the {CPA_2026})",
+        "Who authorises extending a closure notice: a police superintendent or above, the council's chief "
+        "executive officer or their delegate, or (once they may issue notices) a registered housing provider's "
+        "senior management.",
+        enforced_in=("enforcement.services.extend_closure_notice",),
+        tests=(R + "test_closure_notice_extends_to_at_most_48_hours_by_a_senior_officer",),
+    ),
+    Rule(
         "closure.notice_max_hours",
         24,
         "hours",

@@ -179,6 +179,8 @@ def test_the_police_read_an_injunctions_power_of_arrest_and_a_closure_order(worl
     assert injunction["prohibitions"] == "Not to play amplified music" and injunction["status"] == "in_force"
     (cbo,) = body["criminal_behaviour_orders"]
     assert cbo["conviction_offence"] == "Criminal damage" and cbo["subject_name"]
+    assert cbo["made_under"] == "s330 of the Sentencing Act 2020 (the Sentencing Code)"
+    assert body["respect_orders"] == []  # none until Respect Orders commence
     (notice,) = body["closure_notices"]
     assert notice["order"]["id"] == order.pk and notice["order"]["ends_on"] == order.ends_on.isoformat()
     make_injunction(case=case, by=officer)

@@ -42,6 +42,8 @@ def test_the_applicant_asks_the_pcc_to_review_only_from_commencement(client, app
     sent.refresh_from_db()
     escalation = sent.escalations.get()
     assert sent.status == ApplicationStatus.PCC_REVIEW and escalation.kind == EscalationKind.PCC_REVIEW
+    page = client.get(f"/triggers/{sent.reference}/escalations/").content.decode()
+    assert "Statutory review by the PCC (Crime and Policing Act 2026)" in page
     client.post(
         f"/triggers/{sent.reference}/escalations/{escalation.pk}/result/",
         {"result": "handling_upheld", "notes": "Handled reasonably", **_dated("concluded_on", today)},
