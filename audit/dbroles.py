@@ -127,5 +127,8 @@ def create_role(alias: str = "default", app_role: str | None = None, password: s
 
 
 def post_migrate_grant(using: str = "default", **kwargs) -> None:
+    """After `migrate` (which passes its plan), not after `flush` (which does not): a flush makes no table."""
+    if "plan" not in kwargs:
+        return
     if connections[using].vendor == "postgresql" and current_role(using) == "owner":
         grant(using)

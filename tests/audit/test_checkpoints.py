@@ -126,3 +126,12 @@ def test_rows_written_after_the_last_seal_wait_for_the_next_checkpoint(trail, of
     assert "1 written since the last seal" in _run("verify_audit")
     _run("audit_checkpoint")
     assert "0 written since the last seal" in _run("verify_audit")
+
+
+def test_production_refuses_to_sign_with_the_development_key(trail, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEBUG, settings.TESTING, settings.AUDIT_CHECKPOINT_KEY_IS_DEVELOPMENT = False, False, True
+    with pytest.raises(ImproperlyConfigured, match="AUDIT_CHECKPOINT_KEY"):
+        _run("audit_checkpoint")
+    assert not (settings.AUDIT_CHECKPOINT_DIR / "checkpoints.jsonl").exists()

@@ -15,6 +15,10 @@ from bench import run as bench_run
 from casework import access
 from casework.models import Case, CaseGroupObjectPermission, CaseShare
 
+# The generator bulk-loads a scratch database (COPY, then setval on the sequences): the owner's work,
+# never the application login's (decision 0011).
+pytestmark = pytest.mark.owner_db
+
 
 @pytest.fixture
 def dataset(db):
