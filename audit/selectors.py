@@ -40,6 +40,15 @@ class Subject:
     case_id: int | None = None
     person_id: int | None = None
     names: list[str] = field(default_factory=list)  # an agency's names over time, as written in the logs
+    # A person who is anonymous on a case (or a case with such a party): the audit screens show who they are,
+    # say so on the page, and log each view with anonymous_identity_shown (decision 0010).
+    anonymous_identity: bool = False
+
+
+ANONYMOUS_NOTE = (
+    "Anonymous on the case pages",
+    "Yes: other agencies see “Anonymous victim”. The identity is shown here for audit; your view is logged.",
+)
 
 
 def _user_name(user) -> str:
@@ -67,7 +76,12 @@ def case_subject(reference: str) -> Subject | None:
         ]
         if case.anonymised_at:
             summary.append(("Anonymised", case.anonymised_at))
-        return Subject("case", case.pk, case.reference, case.reference, summary, case_id=case.pk)
+        anonymous = _model(PARTY_MODEL)._base_manager.filter(case_id=case.pk, is_anonymous=True).exists()
+        if anonymous:
+            summary.append(ANONYMOUS_NOTE)
+        return Subject(
+            "case", case.pk, case.reference, case.reference, summary, case_id=case.pk, anonymous_identity=anonymous
+        )
     record = Case.history.filter(reference=reference).order_by("-history_date").first()
     if record is None:
         return None
@@ -80,7 +94,13 @@ def person_subject(person_id: int) -> Subject | None:
     person = Person._base_manager.filter(pk=person_id).first()
     if person is not None:
         summary = [("Name", str(person)), ("Date of birth", person.date_of_birth), ("Record number", person.pk)]
-        return Subject("person", person.pk, person.pk, f"{person} (person {person.pk})", summary, person_id=person.pk)
+        anonymous = _model(PARTY_MODEL)._base_manager.filter(person_id=person.pk, is_anonymous=True).exists()
+        if anonymous:
+            summary.append(ANONYMOUS_NOTE)
+        label = f"{person} (person {person.pk})"
+        return Subject(
+            "person", person.pk, person.pk, label, summary, person_id=person.pk, anonymous_identity=anonymous
+        )
     record = Person.history.filter(id=person_id).order_by("-history_date").first()
     if record is None:
         return None

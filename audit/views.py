@@ -67,6 +67,13 @@ def _agency_name(user) -> str:
         return ""
 
 
+def _log_label(subject) -> str:
+    """References only: a person is logged by record number, never by name (the label shows the name)."""
+    if subject.kind == "person":
+        return f"Person {subject.pk}"
+    return f"{KIND_LABEL[subject.kind]} {subject.label}"
+
+
 def _log(request, *, action: str, screen: str, subject=None, details: dict | None = None) -> None:
     log_access(
         user=request.user,
@@ -74,10 +81,14 @@ def _log(request, *, action: str, screen: str, subject=None, details: dict | Non
         action=action,
         object_type="audit",
         object_id=subject.key if subject else "",
-        object_label=f"{KIND_LABEL[subject.kind]} {subject.label}" if subject else screen,
+        object_label=_log_label(subject) if subject else screen,
         case_id=subject.case_id if subject else None,
         person_id=subject.person_id if subject else None,
-        details={"screen": screen, **(details or {})},
+        details={
+            "screen": screen,
+            **({"anonymous_identity_shown": True} if subject is not None and subject.anonymous_identity else {}),
+            **(details or {}),
+        },
         path=request.path,
     )
 

@@ -14,6 +14,15 @@ from django.http import Http404
 
 from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
 
+
+class CaseNotFound(Http404):
+    """The 404 of a case the user may not see (or that does not exist): casework.refusals logs it."""
+
+    def __init__(self, reference: str = ""):
+        super().__init__("No case found")
+        self.reference = reference
+
+
 VIEW = "view_case"
 CHANGE = "change_case"
 SENSITIVE = "view_case_sensitive"
@@ -135,7 +144,7 @@ def get_visible_case(user, reference: str) -> Case:
         .first()
     )
     if case is None:
-        raise Http404("No case found")
+        raise CaseNotFound(reference)
     return case
 
 
@@ -173,7 +182,7 @@ def case_access_or_404(user, reference: str, *, change: bool = False, lead: bool
     case = get_visible_case(user, reference)
     access = CaseAccess(user, case)
     if not access.can_view:
-        raise Http404("No case found")
+        raise CaseNotFound(reference)
     if (change or lead) and not access.can_change:
         raise PermissionDenied("You can read this case but not change it")
     if lead and not access.is_lead:

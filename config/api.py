@@ -46,9 +46,11 @@ from audit.context import request_id_var
 from audit.models import AccessAction
 from audit.services import log_access
 from casework import access
+from casework.access import CaseNotFound
 from casework.errors import CaseworkError, InvalidTransition, NotAllowed
 from casework.forms import GovUKForm
 from casework.models import ApiToken
+from casework.refusals import log_refused
 from casework.services import save_with_history
 from config.two_factor import pending_step
 
@@ -249,6 +251,8 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def exception_handler(exc, context):
     """Every API failure as {"error": {"code", "message", "fields"}}: stable codes, messages for people."""
     if isinstance(exc, Http404):
+        if isinstance(exc, CaseNotFound) and context.get("request") is not None:
+            log_refused(context["request"], exc)
         exc = exceptions.NotFound(str(exc) if exc.args else "Not found.")
     elif isinstance(exc, DjangoPermissionDenied | NotAllowed):
         exc = exceptions.PermissionDenied(str(exc) if exc.args else None)

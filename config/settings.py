@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.headers.SecurityHeadersMiddleware",
+    "casework.refusals.RefusalLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.two_factor.TwoFactorMiddleware",
@@ -300,6 +301,8 @@ SECURITY = {
     "TWO_FACTOR_FRESH_SECONDS": int(os.environ.get("TWO_FACTOR_FRESH_SECONDS", "600")),
     # API tokens stop working this many days after they are created (a new one is made on the tokens page).
     "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
+    # Refused attempts at a case written to the access log per user per minute (casework/refusals.py).
+    "REFUSED_LOG_PER_MINUTE": int(os.environ.get("REFUSED_LOG_PER_MINUTE", "20")),
     "IDEMPOTENCY_CACHE": os.environ.get("IDEMPOTENCY_CACHE", "default"),
     "IDEMPOTENCY_TTL_SECONDS": int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(6 * 60 * 60))),
     "IDEMPOTENCY_WAIT_SECONDS": 10,

@@ -118,6 +118,15 @@ def _agency_name(user) -> str:
     return str(agency) if agency else ""
 
 
+def _log_label(record) -> str:
+    """A reference for the access log, never the recipient's name (a notice's __str__ names its recipient)."""
+    number = getattr(record, "notice_number", "")
+    if number:
+        return f"FPN {number}"
+    name = str(record._meta.verbose_name)
+    return f"{name[:1].upper()}{name[1:]} {record.pk}"
+
+
 def _log(request, record, *, object_type: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
     case_id = getattr(record, "case_id", None)
     log_access(
@@ -126,7 +135,7 @@ def _log(request, record, *, object_type: str, action: str = AccessAction.VIEW, 
         action=action,
         object_type=object_type,
         object_id=record.pk,
-        object_label=str(record)[:200],
+        object_label=_log_label(record),
         case_id=case_id,
         details=extra or {},
         path=request.path,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from casework import access
 from casework.models import Action, Agency
 
+from .conf import marac_setting
 from .models import (
     Attendance,
     CaseReview,
@@ -390,9 +391,22 @@ class MeetingStatistics:
     closed: int
 
 
-def _may_read_statistics(user) -> bool:
-    """Counts carry no personal data: anyone who may open MARAC meetings or see all cases may read them."""
-    return _active(user) and (user.has_perm("marac.view_meeting") or access.sees_all_cases(user))
+def may_read_statistics(user) -> bool:
+    """Meeting dates and counts are MARAC business (issue #22): the agencies that sit on the MARAC
+    (CORE_AGENCIES) and those who read every case (managers, auditors); not every partner."""
+    if not _active(user):
+        return False
+    if access.sees_all_cases(user):
+        return True
+    agency = access.agency_of(user)
+    return (
+        user.has_perm("marac.view_meeting")
+        and agency is not None
+        and agency.short_name in marac_setting("CORE_AGENCIES")
+    )
+
+
+_may_read_statistics = may_read_statistics
 
 
 def cases_per_meeting(*, user, start: date, end: date) -> list[MeetingStatistics]:

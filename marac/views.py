@@ -811,7 +811,8 @@ def action_done(request, action_id):
 
 
 def statistics(request):
-    _require_perm(request.user, "marac.view_meeting")
+    if not selectors.may_read_statistics(request.user):
+        raise PermissionDenied("CS MARAC figures are for the agencies that sit on the MARAC")
     today = timezone.localdate()
     year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)  # the financial year
     form = PeriodForm(request.GET or None)
