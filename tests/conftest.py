@@ -1,5 +1,7 @@
 """Shared fixtures: one per role, in agencies that mirror the partnership."""
 
+import io
+
 import pytest
 
 from casework import roles, services
@@ -50,7 +52,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     if dbroles.roles_in_use():
         with django_db_blocker.unblock():
-            call_command("setup_db_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the role on the test database
+            call_command("setup_db_roles", stdout=io.StringIO())  # the app role's rights on the test database
     _use_role(_wanted_role["role"])
     yield
     connection.close()

@@ -1,5 +1,7 @@
 """Create the application's PostgreSQL role and grant it what it needs, as the schema owner."""
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -24,8 +26,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        import os
-
         alias = options["database"]
         if connections[alias].vendor != "postgresql":
             raise CommandError("Database roles apply to PostgreSQL only; SQLite has one login.")
