@@ -94,13 +94,18 @@ def pytest_configure(config):
 
 
 def _restore_reference_data():
-    """The flush also empties what data migrations seeded; later tests in the run expect it back."""
+    """The flush also empties what data migrations seeded; later tests in the run expect it back,
+    history included: under pytest-xdist a worker may run a transactional file before the test that
+    checks the seeded codes' history (enforcement/migrations/0002_offence_codes.py)."""
     from enforcement.models import OffenceCode
     from enforcement.reference import seed_offence_codes
     from statutory.models import Commencement
     from statutory.rules import COMMENCEMENTS
 
-    seed_offence_codes(OffenceCode)
+    created = seed_offence_codes(OffenceCode)
+    OffenceCode.history.filter(id__in=[row.pk for row in created]).update(
+        history_change_reason="Seeded from seed 003, Table 2"
+    )
     for key, (title, provision) in COMMENCEMENTS.items():
         Commencement.objects.get_or_create(key=key, defaults={"title": title, "provision": provision})
 
