@@ -232,6 +232,7 @@ PDF_HEX_JS = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Open#41ction << /S /Java#53c
         ("letter.docx", _docx(("word/vbaProject.bin", b"\x00" * 64)), "contains macros"),
         ("letter.docm", _docx(), "contains macros"),
     ],
+    ids=["pdf-javascript", "pdf-hex-escaped-javascript", "docx-with-vba-project", "docm"],  # stable under xdist
 )
 def test_pdfs_with_javascript_and_office_files_with_macros_are_refused(client, case, officer, name, content, message):
     client.force_login(officer)
