@@ -89,6 +89,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
         "axes.delete_accessattempt",
+        # The delivery log (its own screen) and resending parked messages; agencies' shared mailboxes.
+        "notifications.view_delivery",
+        "notifications.change_delivery",
+        "notifications.*_agencymailbox",
+        "notifications.view_notificationpreference",
+        # Commencement dates of the Crime and Policing Act 2026 rules (statutory/), set on their screen.
+        "statutory.view_commencement",
+        "statutory.change_commencement",
     ],
 }
 

@@ -1,12 +1,16 @@
-from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+"""Agency mailboxes and personal preferences (accounts and reference data). The delivery log has its own
+screen (/notifications/deliveries/), and the job queue's rows stay out of the admin: the admin site is for
+accounts and reference data only (issue #22)."""
 
-from . import services
-from .models import AgencyMailbox, Delivery, DeliveryStatus, NotificationPreference
+from django.contrib import admin
+
+from config.admin import HistoryAdmin
+
+from .models import AgencyMailbox, NotificationPreference
 
 
 @admin.register(AgencyMailbox)
-class AgencyMailboxAdmin(SimpleHistoryAdmin):
+class AgencyMailboxAdmin(HistoryAdmin):
     list_display = ("agency", "email")
 
 
@@ -18,26 +22,11 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    """The delivery log, read-only; parked messages can be sent again (also from /notifications/deliveries/)."""
+def _unregister_job_queue() -> None:
+    from django_tasks_db.models import DBTaskResult
 
-    list_display = ("created_at", "event", "channel", "recipient", "status", "attempts", "sent_at")
-    list_filter = ("status", "channel", "event")
-    search_fields = ("recipient",)
-    actions = ["send_again"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    if admin.site.is_registered(DBTaskResult):
+        admin.site.unregister(DBTaskResult)
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Send the selected failed messages again")
-    def send_again(self, request, queryset):
-        count = 0
-        for delivery in queryset.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.RETRYING]):
-            services.retry_delivery(delivery=delivery, by=request.user)
-            count += 1
-        self.message_user(request, f"{count} message(s) queued to be sent again.", messages.SUCCESS)
+_unregister_job_queue()

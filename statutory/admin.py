@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.admin import HistoryAdmin
 
 from . import services
 from .models import Commencement
@@ -23,7 +24,7 @@ class CommencementForm(forms.ModelForm):
 
 
 @admin.register(Commencement)
-class CommencementAdmin(SimpleHistoryAdmin):
+class CommencementAdmin(HistoryAdmin):
     form = CommencementForm
     list_display = ("title", "commences_on", "regulations", "provision")
     readonly_fields = ("key", "title", "provision", "rules_switched_on")

@@ -113,6 +113,9 @@ ADMIN_ALLOWED = {
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
+    "notifications.agencymailbox",
+    "notifications.notificationpreference",
+    "statutory.commencement",
 }
 ADMIN_APPS = (*DOMAIN_APPS, "auth", "otp_totp", "axes")
 
