@@ -33,7 +33,9 @@ def test_an_auditor_runs_the_verification_and_sees_verified_to_row_n(client, aud
 
 @pytest.mark.django_db
 @pytest.mark.owner_db
-def test_a_broken_chain_shows_the_first_broken_link_and_tells_the_dpo(client, auditor, case, officer, run_jobs, settings):  # noqa: F811
+def test_a_broken_chain_shows_the_first_broken_link_and_tells_the_dpo(
+    client, auditor, case, officer, run_jobs, settings
+):  # noqa: F811
     settings.AUDIT_CHECKPOINT_EMAIL = ["dpo@barnet.example"]
     rows = log_case_views(case=case, user=officer, count=3)
     _disable_triggers("audit_accesslog")
