@@ -10,11 +10,10 @@ from notifications import schedule
 from notifications.models import Delivery, Event, Notification
 from tests.audit.test_verify_audit import _disable_triggers
 from tests.factories import log_case_views
-from tests.notifications.conftest import run_jobs  # noqa: F401 (fixture)
 
 
 @pytest.mark.django_db
-def test_an_auditor_runs_the_verification_and_sees_verified_to_row_n(client, auditor, case, officer, run_jobs):  # noqa: F811
+def test_an_auditor_runs_the_verification_and_sees_verified_to_row_n(client, auditor, case, officer, run_jobs):
     log_case_views(case=case, user=officer, count=3)
     client.force_login(auditor)
     response = client.post("/audit/verification/")
@@ -35,7 +34,7 @@ def test_an_auditor_runs_the_verification_and_sees_verified_to_row_n(client, aud
 @pytest.mark.owner_db
 def test_a_broken_chain_shows_the_first_broken_link_and_tells_the_dpo(
     client, auditor, case, officer, run_jobs, settings
-):  # noqa: F811
+):
     settings.AUDIT_CHECKPOINT_EMAIL = ["dpo@barnet.example"]
     rows = log_case_views(case=case, user=officer, count=3)
     _disable_triggers("audit_accesslog")
