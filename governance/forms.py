@@ -6,10 +6,17 @@ from casework.models import Person
 from .models import ComplaintOutcome, ComplaintStatus, SarDecision
 
 
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker: it reads and writes ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label, initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
-    )
+    return forms.DateField(label=label, initial=timezone.localdate, widget=IsoDateInput(), **kwargs)
 
 
 class SarReceiveForm(forms.Form):
@@ -91,8 +98,6 @@ class OutcomeForm(forms.Form):
 
 class ComplaintFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *ComplaintStatus.choices], required=False)
-    received_from = forms.DateField(
-        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(label="Received from", required=False, widget=IsoDateInput())
+    received_to = forms.DateField(label="Received to", required=False, widget=IsoDateInput())
     overdue = forms.BooleanField(label="Acknowledgement overdue or late", required=False)
