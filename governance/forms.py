@@ -1,9 +1,10 @@
 from django import forms
 from django.utils import timezone
 
-from casework.models import Person
+from casework.models import Agency, Person
 
-from .models import ComplaintOutcome, ComplaintStatus, SarDecision
+from .lawful_bases import in_force
+from .models import ComplaintOutcome, ComplaintStatus, LawfulBasis, Regime, SarDecision
 
 
 class IsoDateInput(forms.DateInput):
@@ -101,3 +102,47 @@ class ComplaintFilterForm(forms.Form):
     received_from = forms.DateField(label="Received from", required=False, widget=IsoDateInput())
     received_to = forms.DateField(label="Received to", required=False, widget=IsoDateInput())
     overdue = forms.BooleanField(label="Acknowledgement overdue or late", required=False)
+
+
+class BasisChoiceField(forms.ModelChoiceField):
+    """Each basis with its explanation, shown where it is chosen."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.label}: {obj.explanation}"
+
+
+class DataRequestForm(forms.Form):
+    requesting_body = forms.CharField(label="Public body that asked", max_length=200)
+    requester = forms.CharField(label="Who asked (name and role)", max_length=200)
+    received_on = _date("Date received")
+    lawful_basis = BasisChoiceField(
+        label="Lawful basis they relied on", queryset=LawfulBasis.objects.none(), widget=forms.RadioSelect
+    )
+    person = forms.IntegerField(label="Record number of the person, if about one person", min_value=1, required=False)
+    requested = forms.CharField(label="What they asked for", widget=forms.Textarea(attrs={"rows": 3}))
+    given = forms.CharField(label="What was given", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    refused_reason = forms.CharField(
+        label="Why anything was withheld", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decided_on = _date("Date decided")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(pk__in=[b.pk for b in in_force(on=today)])
+
+    def clean_person(self):
+        pk = self.cleaned_data.get("person")
+        if not pk:
+            return None
+        person = Person.objects.filter(pk=pk).first()
+        if person is None:
+            raise forms.ValidationError("No person has this record number")
+        return person
+
+
+class AgencyPurposeForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), empty_label="Choose an agency")
+    purpose = forms.CharField(label="Purpose", max_length=200, help_text="For example, investigating ASB offences")
+    regime = forms.ChoiceField(label="Regime", choices=Regime.choices, widget=forms.RadioSelect)
+    effective_from = _date("From")

@@ -142,3 +142,75 @@ class DataProtectionComplaint(models.Model):
     def acknowledged_late(self) -> bool:
         done = self.acknowledged_on or date.today()
         return done > self.acknowledge_by
+
+
+class Regime(models.TextChoices):
+    UK_GDPR = "uk_gdpr", "UK GDPR and DPA 2018 Part 2 (general processing)"
+    DPA_PART3 = "dpa_part3", "DPA 2018 Part 3 (law enforcement processing by a competent authority)"
+
+
+class LawfulBasis(models.Model):
+    """The maintained list of lawful bases for sharing and disclosure, each with dates of effect.
+
+    `code` is what a share or disclosure stores (the existing casework.LegalBasis values stay valid).
+    """
+
+    code = models.CharField(max_length=30, unique=True)
+    label = models.CharField(max_length=200)
+    explanation = models.TextField(help_text="One or two sentences shown where the basis is chosen.")
+    regime = models.CharField(max_length=10, choices=Regime.choices, blank=True, help_text="Blank: either regime.")
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="The statute or guidance.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def in_force(self, on: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to
+        )
+
+
+class AgencyPurpose(models.Model):
+    """Which data-protection regime an agency processes under, per purpose (a police force investigating ASB
+    as a crime is a competent authority under Part 3; its licensing work is not)."""
+
+    agency = models.ForeignKey("casework.Agency", on_delete=models.PROTECT, related_name="processing_purposes")
+    purpose = models.CharField(max_length=200)
+    regime = models.CharField(max_length=10, choices=Regime.choices)
+    effective_from = models.DateField()
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "purpose"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.purpose} ({self.get_regime_display()})"
+
+
+class DataRequest(models.Model):
+    """A request from another public body for personal data we hold: who asked, under which basis, what was given."""
+
+    requesting_body = models.CharField(max_length=200)
+    requester = models.CharField(max_length=200, help_text="Name and role of the person who asked.")
+    received_on = models.DateField()
+    lawful_basis = models.ForeignKey(LawfulBasis, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("casework.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested = models.TextField(help_text="What was asked for.")
+    given = models.TextField(blank=True, help_text="What was disclosed; blank if nothing.")
+    refused_reason = models.TextField(blank=True)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requesting_body} {self.received_on}"

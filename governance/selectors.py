@@ -6,7 +6,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .clock import COMPLAINT_ACKNOWLEDGE_DAYS
-from .models import DataProtectionComplaint, SubjectAccessRequest
+from .models import AgencyPurpose, DataProtectionComplaint, DataRequest, LawfulBasis, SubjectAccessRequest
 
 
 def sar_list() -> QuerySet[SubjectAccessRequest]:
@@ -38,3 +38,15 @@ def complaint_register(
 
 def complaint_detail(pk: int) -> DataProtectionComplaint | None:
     return DataProtectionComplaint.objects.select_related("person").filter(pk=pk).first()
+
+
+def lawful_bases() -> QuerySet[LawfulBasis]:
+    return LawfulBasis.objects.order_by("effective_from", "label")
+
+
+def agency_purposes() -> QuerySet[AgencyPurpose]:
+    return AgencyPurpose.objects.select_related("agency").order_by("agency__name", "purpose", "-effective_from")
+
+
+def data_requests() -> QuerySet[DataRequest]:
+    return DataRequest.objects.select_related("lawful_basis", "person", "decided_by")

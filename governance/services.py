@@ -17,9 +17,13 @@ from casework.models import Person
 from casework.services import save_with_history
 
 from .models import (
+    AgencyPurpose,
     ComplaintOutcome,
     ComplaintStatus,
     DataProtectionComplaint,
+    DataRequest,
+    LawfulBasis,
+    Regime,
     SarDecision,
     SarPause,
     SarStatus,
@@ -283,3 +287,82 @@ def record_complaint_outcome(
     save_with_history(complaint, by, "Outcome recorded")
     _log_complaint(complaint, by=by, action=AccessAction.CHANGE, step="outcome")
     return complaint
+
+
+# Lawful bases, regimes and requests from other public bodies ----------------------------------------------------
+
+
+@transaction.atomic
+def set_agency_purpose(
+    *, agency, purpose: str, regime: str, effective_from: date, by: AbstractBaseUser
+) -> AgencyPurpose:
+    """Record the regime an agency processes under for a purpose; a later row for the same purpose supersedes."""
+    if regime not in Regime.values:
+        raise InvalidTransition("Choose the data-protection regime")
+    record = AgencyPurpose(agency=agency, purpose=purpose, regime=regime, effective_from=effective_from, created_by=by)
+    save_with_history(record, by, "Processing purpose recorded")
+    log_access(
+        user=by,
+        agency=_agency(by),
+        action=AccessAction.CREATE,
+        object_type="agency_purpose",
+        object_id=record.pk,
+        object_label=str(record)[:200],
+        details={"agency": str(agency), "regime": regime, "effective_from": effective_from.isoformat()},
+    )
+    return record
+
+
+@transaction.atomic
+def record_data_request(
+    *,
+    requesting_body: str,
+    requester: str,
+    received_on: date,
+    lawful_basis: LawfulBasis,
+    requested: str,
+    given: str,
+    decided_on: date,
+    by: AbstractBaseUser,
+    person: Person | None = None,
+    refused_reason: str = "",
+) -> DataRequest:
+    """A public body asked for personal data: who, under which basis, what was given (a disclosure-log row)."""
+    if not lawful_basis.in_force(received_on):
+        raise InvalidTransition(f"{lawful_basis.label} was not in force on {received_on:%d %B %Y}")
+    if not given.strip() and not refused_reason.strip():
+        raise InvalidTransition("Record what was given, or why nothing was")
+    if decided_on < received_on:
+        raise InvalidTransition("A request cannot be decided before it was received")
+    record = DataRequest(
+        requesting_body=requesting_body,
+        requester=requester,
+        received_on=received_on,
+        lawful_basis=lawful_basis,
+        person=person,
+        requested=requested,
+        given=given,
+        refused_reason=refused_reason,
+        decided_on=decided_on,
+        decided_by=by,
+    )
+    save_with_history(record, by, "Request from a public body recorded")
+    log_disclosure(
+        user=by,
+        kind=DisclosureKind.EXPORT,
+        from_agency=_agency(by),
+        to_agency=requesting_body,
+        object_type="data_request",
+        object_id=record.pk,
+        object_label=f"Request from {requesting_body}"[:200],
+        legal_basis=lawful_basis.label,
+        purpose=requested,
+        details={
+            "requester": requester,
+            "person_id": person.pk if person else None,
+            "given": given,
+            "refused_reason": refused_reason,
+            "lawful_basis_code": lawful_basis.code,
+        },
+    )
+    return record

@@ -15,6 +15,9 @@ urlpatterns = [
         path(f"subject-access/<int:request_id>/{step}/", views.sar_step, {"step": step}, name=f"sar_{step}")
         for step in views.SAR_STEPS
     ],
+    path("lawful-bases/", views.lawful_bases, name="lawful_bases"),
+    path("agency-purposes/", views.agency_purposes, name="agency_purposes"),
+    path("data-requests/", views.data_requests, name="data_requests"),
     path("complaints/", views.complaint_register, name="complaint_register"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint_detail"),
     *[

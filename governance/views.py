@@ -250,3 +250,50 @@ def complaint_step(request, complaint_id: int, step: str):
     complaint = _complaint_or_404(complaint_id)
     _run_step(request, COMPLAINT_STEPS, step, complaint, "complaint")
     return redirect("governance:complaint_detail", complaint.pk)
+
+
+# Lawful bases, regimes per agency purpose, requests from other public bodies -------------------------------------
+
+
+@require_GET
+def lawful_bases(request):
+    access.require(request.user, access.VIEW_SARS)
+    today = timezone.localdate()
+    rows = [(basis, basis.in_force(today)) for basis in selectors.lawful_bases()]
+    return render(request, "governance/lawful_bases.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def agency_purposes(request):
+    access.require(request.user, access.VIEW_SARS)
+    form = forms.AgencyPurposeForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, access.CHANGE_SARS)
+        if form.is_valid():
+            try:
+                services.set_agency_purpose(by=request.user, **form.cleaned_data)
+            except CaseworkError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Processing purpose recorded")
+                return redirect("governance:agency_purposes")
+    return render(request, "governance/agency_purposes.html", {"rows": selectors.agency_purposes(), "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def data_requests(request):
+    access.require(request.user, access.VIEW_SARS)
+    form = forms.DataRequestForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, access.CHANGE_SARS)
+        if form.is_valid():
+            try:
+                services.record_data_request(by=request.user, **form.cleaned_data)
+            except CaseworkError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Request from a public body recorded")
+                return redirect("governance:data_requests")
+    rows = list(selectors.data_requests()[:200])
+    _log_read(request, object_type="data_request", action=AccessAction.LIST, details={"rows_shown": len(rows)})
+    return render(request, "governance/data_requests.html", {"rows": rows, "form": form})

@@ -100,7 +100,7 @@ def test_auditor_verifies_the_trail_sees_an_export_and_handles_a_sar_and_a_compl
 
     # 4. A data-protection complaint, and its acknowledgement.
     page.get_by_role("link", name="Subject access requests").click()
-    page.get_by_role("link", name="data-protection complaints register").click()
+    page.get_by_role("link", name="Data-protection complaints register").click()
     expect(page.get_by_role("heading", name="Data-protection complaints register", level=1)).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Complainant").fill("A resident")
