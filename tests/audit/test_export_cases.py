@@ -54,3 +54,14 @@ def test_a_managers_export_shows_on_each_included_cases_access_tab(client, manag
     assert "manager" in page and "Bulk export of 6 cases, this one among them" in page
     page = client.get(f"/audit/cases/{not_exported.reference}/").content.decode()
     assert "Bulk export" not in page
+
+
+@pytest.mark.django_db
+def test_an_export_case_set_cannot_be_changed_or_deleted(officer):
+    from django.db import DatabaseError, connection, transaction
+
+    row = exports.log_export(user=officer, agency="LBB", object_type="case", case_ids=[1, 2, 3])
+    for statement in ("UPDATE audit_exportcaseset SET count = 1", "DELETE FROM audit_exportcaseset"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert ExportCaseSet.objects.get(access=row).count == 3
