@@ -194,7 +194,9 @@ class ExportCaseSet(models.Model):
     chain vouches for the set. Append-only like the logs.
     """
 
-    access = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="case_set")
+    # No database constraint: a foreign key into the access log would make PostgreSQL refuse a TRUNCATE of it
+    # before the append-only trigger could (and both tables refuse changes anyway).
+    access = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="case_set", db_constraint=False)
     count = models.PositiveIntegerField()
     min_case_id = models.BigIntegerField(null=True)
     max_case_id = models.BigIntegerField(null=True)

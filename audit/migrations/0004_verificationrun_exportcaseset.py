@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('min_case_id', models.BigIntegerField(null=True)),
                 ('max_case_id', models.BigIntegerField(null=True)),
                 ('ids', models.BinaryField()),
-                ('access', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='case_set', to='audit.accesslog')),
+                ('access', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='case_set', to='audit.accesslog')),
             ],
             options={
                 'indexes': [models.Index(fields=['min_case_id', 'max_case_id'], name='audit_expor_min_cas_73240e_idx')],
