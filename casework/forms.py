@@ -410,7 +410,7 @@ class ShareForm(GovUKForm):
             self.fields["agency"].queryset = agencies
         # The bases in force today, each with what it means, from the maintained list (stored codes unchanged).
         in_force = extensions.legal_bases_in_force(on=timezone.localdate())
-        if in_force is not None:
+        if in_force:  # an empty list (reference data not loaded) keeps the built-in choices
             self.fields["legal_basis"].choices = [
                 Choice(code, label, hint=explanation)
                 for code, label, explanation in in_force

@@ -95,10 +95,13 @@ def _restore_reference_data():
     """The flush also empties what data migrations seeded; later tests in the run expect it back."""
     from enforcement.models import OffenceCode
     from enforcement.reference import seed_offence_codes
+    from governance.models import LawfulBasis
+    from governance.reference import seed_lawful_bases
     from statutory.models import Commencement
     from statutory.rules import COMMENCEMENTS
 
     seed_offence_codes(OffenceCode)
+    seed_lawful_bases(LawfulBasis)
     for key, (title, provision) in COMMENCEMENTS.items():
         Commencement.objects.get_or_create(key=key, defaults={"title": title, "provision": provision})
 
