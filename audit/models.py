@@ -146,3 +146,64 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log} chain: {self.length} rows"
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to run"
+    RUNNING = "running", "Running"
+    VERIFIED = "verified", "Verified"
+    BROKEN = "broken", "Broken link found"
+
+
+class VerificationRun(models.Model):
+    """One run of the audit-trail verification as a background job: asked for on the screen, or daily.
+
+    A record of a job's outcome, not evidence: the chains and the signed checkpoints are the evidence, and any
+    run re-computes them from the first row.
+    """
+
+    trigger = models.CharField(max_length=10, choices=[("screen", "Asked for on the screen"), ("scheduled", "Daily")])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    first_broken = models.TextField(blank=True)
+    problems = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Verification {self.pk}: {self.get_status_display()}"
+
+    @property
+    def verified_to(self) -> int:
+        """The access log's row count this run verified up to."""
+        return int(self.counts.get("access", 0))
+
+
+class ExportCaseSet(models.Model):
+    """Which cases one bulk export contained, stored compactly (decision 0013), keyed on its access-log row.
+
+    `ids` is the sorted case ids as gaps between neighbours, LEB128 varints, zlib-compressed: an export of
+    every case is a few bytes per thousand. The SHA-256 of `ids` is in the access row's details, so the hash
+    chain vouches for the set. Append-only like the logs.
+    """
+
+    # No database constraint: a foreign key into the access log would make PostgreSQL refuse a TRUNCATE of it
+    # before the append-only trigger could (and both tables refuse changes anyway).
+    access = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="case_set", db_constraint=False)
+    count = models.PositiveIntegerField()
+    min_case_id = models.BigIntegerField(null=True)
+    max_case_id = models.BigIntegerField(null=True)
+    ids = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["min_case_id", "max_case_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.count} cases exported ({self.access_id})"

@@ -13,8 +13,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from .exports import case_access_filter
 from .history import HistoryEntry, entries, historical_models, relation_fields
-from .models import AccessLog, Disclosure
+from .models import AccessLog, Disclosure, VerificationRun
 
 CASE_MODEL = ("casework", "Case")
 PERSON_MODEL = ("casework", "Person")
@@ -171,11 +172,12 @@ def access_for(subject: Subject) -> QuerySet[AccessLog]:
     """
     rows = AccessLog.objects.order_by("-at", "-id")
     if subject.kind == "case":
-        return rows.filter(case_id=subject.pk)
+        # Bulk exports are logged once against the user; the cases each contained are found in its case set.
+        return rows.filter(case_access_filter([subject.pk]))
     if subject.kind == "person":
         # Who has seen this person's data: reads of their record, and reads of every case that names them
         # (case pages show parties), which is what a subject access request asks.
-        return rows.filter(Q(person_id=subject.pk) | Q(case_id__in=list(_case_ids_of_person(subject.pk))))
+        return rows.filter(Q(person_id=subject.pk) | case_access_filter(_case_ids_of_person(subject.pk)))
     if subject.kind == "user":
         return rows.filter(user_id=subject.pk)
     return rows.filter(agency__in=subject.names)
@@ -280,3 +282,8 @@ def cases_of_person(subject: Subject) -> list[CaseRole]:
         roles.setdefault(record.case_id, set()).add(record.get_role_display())
     cases = Case._base_manager.filter(pk__in=roles).select_related("lead_agency").order_by("-opened_at")
     return [CaseRole(case, sorted(roles[case.pk]), case.pk in current) for case in cases]
+
+
+def verification_runs(limit: int = 20) -> list[VerificationRun]:
+    """The latest verification runs, newest first, with who asked (one query)."""
+    return list(VerificationRun.objects.select_related("requested_by").order_by("-requested_at", "-id")[:limit])

@@ -19,7 +19,13 @@ from django.db import connection as default_connection
 
 PERMIT_TABLE = "audit_erasure_permit"
 # The two logs and the history seals: relaxed by a 'flush' permit only, never by an erasure.
-AUDIT_LOG_TABLES = ("audit_accesslog", "audit_disclosure", "audit_historyseal", "audit_sealedcolumns")
+AUDIT_LOG_TABLES = (
+    "audit_accesslog",
+    "audit_disclosure",
+    "audit_historyseal",
+    "audit_sealedcolumns",
+    "audit_exportcaseset",
+)
 
 
 def protected_tables() -> tuple[list[str], list[str]]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", views.person_search, name="person_search"),
     path("users/", views.user_search, name="user_search"),
     path("agencies/", views.agency_list, name="agency_list"),
+    path("verification/", views.verification, name="verification"),
     *_tabs("cases", "case", "str"),
     *_tabs("people", "person", "int"),
     *_tabs("users", "user", "int"),

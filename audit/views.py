@@ -9,15 +9,17 @@ import csv
 import json
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors
+from . import verification as verification_service
 from .filters import AccessFilter, ChangeFilterForm, DisclosureFilter
 from .forms import CaseSearchForm, PersonSearchForm, UserSearchForm
 from .history import readable
@@ -416,3 +418,23 @@ def cases_tab(request, subject, tab):
 
 
 TAB_VIEWS = {"access": access_tab, "disclosures": disclosures_tab, "changes": changes_tab, "cases": cases_tab}
+
+
+@require_http_methods(["GET", "POST"])
+@auditor_required
+def verification(request):
+    """Run the chain verification as a background job, and show when it last ran and what it found."""
+    if request.method == "POST":
+        record = verification_service.queue_run(trigger="screen", by=request.user)
+        _log(request, action=AccessAction.CREATE, screen="verification", details={"verification_run": record.pk})
+        messages.success(request, "The audit trail is being verified. Refresh this page to see the result.")
+        return redirect("audit:verification")
+    runs = selectors.verification_runs()
+    _log(request, action=AccessAction.VIEW, screen="verification", details={"rows_shown": len(runs)})
+    latest_finished = next((r for r in runs if r.finished_at), None)
+    pending = any(r.status in ("queued", "running") for r in runs)
+    return render(
+        request,
+        "audit/verification.html",
+        {"runs": runs, "latest": latest_finished, "pending": pending},
+    )

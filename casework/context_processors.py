@@ -12,6 +12,7 @@ NAV = (
     ("Community Trigger", "triggers:index", "triggers.view_application"),
     ("Performance", "reports:dashboard", "reports.view_dashboard"),
     ("Audit", "audit:index", "audit.view_accesslog"),
+    ("Information governance", "governance:index", "governance.view_subjectaccessrequest"),
 )
 
 

@@ -28,6 +28,18 @@ CASE_TABS: list[tuple[str, str]] = []
 MY_WORK_PROVIDERS: list[Callable[..., list[WorkSection]]] = []
 ACTION_SOURCES: list[tuple[str, str]] = []
 HISTORY_SOURCES: list[tuple[str, Callable]] = []
+LEGAL_BASIS_SOURCES: list[Callable[..., list[tuple[str, str, str]]]] = []
+
+
+def register_legal_basis_source(source: Callable[..., list[tuple[str, str, str]]]) -> None:
+    """`source(on=date)` returns the lawful bases in force that day as (code, label, explanation)."""
+    if source not in LEGAL_BASIS_SOURCES:
+        LEGAL_BASIS_SOURCES.append(source)
+
+
+def legal_bases_in_force(*, on: date) -> list[tuple[str, str, str]] | None:
+    """The maintained list (governance app), or None when no app maintains one."""
+    return LEGAL_BASIS_SOURCES[0](on=on) if LEGAL_BASIS_SOURCES else None
 
 
 def register_case_tab(label: str, url_name: str) -> None:

@@ -4,6 +4,7 @@ import zipfile
 from datetime import timedelta
 
 import filetype
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import risk, scanning
+from . import extensions, risk, scanning
 from .models import (
     ActionStatus,
     Agency,
@@ -407,6 +408,14 @@ class ShareForm(GovUKForm):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agency"].queryset = agencies
+        # The bases in force today, each with what it means, from the maintained list (stored codes unchanged).
+        in_force = extensions.legal_bases_in_force(on=timezone.localdate())
+        if in_force:  # an empty list (reference data not loaded) keeps the built-in choices
+            self.fields["legal_basis"].choices = [
+                Choice(code, label, hint=explanation)
+                for code, label, explanation in in_force
+                if code in LegalBasis.values
+            ]
 
 
 class RevokeShareForm(GovUKForm):

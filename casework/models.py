@@ -406,6 +406,8 @@ class LegalBasis(models.TextChoices):
     DPA_PART3 = "dpa_part3", "DPA 2018 Part 3 (law enforcement purposes)"
     CONSENT = "consent", "Consent of the data subject"
     SAFEGUARDING = "safeguarding", "Safeguarding (Care Act 2014 / Children Act 1989)"
+    # Data (Use and Access) Act 2025, in force 5 February 2026; dates and explanations: governance.LawfulBasis.
+    RECOGNISED_LEGITIMATE_INTERESTS = "recognised_li", "Recognised legitimate interests (UK GDPR Art. 6(1)(ea))"
 
 
 class CaseShare(models.Model):

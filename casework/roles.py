@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "casework.view_*",
         "casework.view_all_cases",
         "audit.view_*",
+        "governance.*",  # subject access requests and data-protection complaints: the IG role's own work
         "enforcement.view_*",
         "marac.view_*",
         "triggers.view_*",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("triggers/", include("triggers.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("governance/", include("governance.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -236,3 +236,27 @@ def handle(event: str, **payload) -> None:
     handler = HANDLERS.get(event)
     if handler is not None:
         handler(**payload)
+
+
+def audit_verification_failed(record) -> None:
+    """The daily (or an auditor's) verification of the audit trail failed: every auditor in the app and by email,
+    and the data protection officer's mailbox (AUDIT_CHECKPOINT_EMAIL)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .services import email_addresses
+
+    message = (
+        f"The audit trail did not verify (check {record.pk}, "
+        f"{timezone.localtime(record.finished_at):%d %b %Y %H:%M}). "
+        "Open Audit, Verify the audit trail, to see the first broken link."
+    )
+    notify(
+        event=Event.AUDIT_VERIFICATION_FAILED,
+        users=holders("audit.view_accesslog"),
+        message=message,
+        url=reverse("audit:verification"),
+    )
+    email_addresses(
+        event=Event.AUDIT_VERIFICATION_FAILED, recipients=list(settings.AUDIT_CHECKPOINT_EMAIL), message=message
+    )

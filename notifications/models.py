@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     TRIGGER_OUTCOME_DUE = "trigger_outcome_due", "Case Review deadline"
     RETENTION_REVIEW_DUE = "retention_review_due", "Retention review due"
     DELIVERY_FAILED = "delivery_failed", "Message could not be delivered"
+    AUDIT_VERIFICATION_FAILED = "audit_verification_failed", "Audit trail did not verify"
     DIGEST = "digest", "Daily digest"
 
 

@@ -31,6 +31,10 @@ def enqueue_once(job: str, slot: str) -> bool:
             ScheduledRun.objects.create(job=job, slot=slot)
             if job == "daily_notifications":
                 tasks.daily_notifications.enqueue(day=slot)
+            elif job == "verify_audit":
+                from audit.verification import queue_run
+
+                queue_run(trigger="scheduled")
             elif job == "requeue_stale_deliveries":
                 tasks.requeue_stale_deliveries.enqueue()
             else:
@@ -43,7 +47,9 @@ def enqueue_once(job: str, slot: str) -> bool:
 
 def run_daily(now: datetime | None = None) -> bool:
     now = timezone.localtime(now)
-    return enqueue_once("daily_notifications", now.date().isoformat())
+    queued = enqueue_once("daily_notifications", now.date().isoformat())
+    enqueue_once("verify_audit", now.date().isoformat())  # the audit trail is verified daily; DPO told on failure
+    return queued
 
 
 def run_sweep(now: datetime | None = None) -> bool:

@@ -113,6 +113,14 @@ def notify(
     return notifications
 
 
+@transaction.atomic
+def email_addresses(*, event: str, recipients: list[str], message: str) -> list[Delivery]:
+    """Email mailboxes that are not users (the data protection officer's), through the delivery log."""
+    if event not in Event.values:
+        raise ValueError(f"Unknown event {event!r}")
+    return _queue([_delivery(event=event, recipient=address, message=message) for address in recipients if address])
+
+
 def _delivery(*, event: str, message: str, recipient: str, user=None, agency=None, subject: str = "") -> Delivery:
     return Delivery(
         event=event,

@@ -99,6 +99,8 @@ def _restore_reference_data():
     checks the seeded codes' history (enforcement/migrations/0002_offence_codes.py)."""
     from enforcement.models import OffenceCode
     from enforcement.reference import seed_offence_codes
+    from governance.models import LawfulBasis
+    from governance.reference import seed_lawful_bases
     from statutory.models import Commencement
     from statutory.rules import COMMENCEMENTS
 
@@ -106,6 +108,7 @@ def _restore_reference_data():
     OffenceCode.history.filter(id__in=[row.pk for row in created]).update(
         history_change_reason="Seeded from seed 003, Table 2"
     )
+    seed_lawful_bases(LawfulBasis)
     for key, (title, provision) in COMMENCEMENTS.items():
         Commencement.objects.get_or_create(key=key, defaults={"title": title, "provision": provision})
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = "Information governance"
+
+    def ready(self) -> None:
+        from casework import extensions
+
+        from . import lawful_bases
+
+        extensions.register_legal_basis_source(lawful_bases.share_choices)

@@ -1,0 +1,52 @@
+"""Reads for the information governance screens."""
+
+from datetime import timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from .clock import COMPLAINT_ACKNOWLEDGE_DAYS
+from .models import AgencyPurpose, DataProtectionComplaint, DataRequest, LawfulBasis, SubjectAccessRequest
+
+
+def sar_list() -> QuerySet[SubjectAccessRequest]:
+    return SubjectAccessRequest.objects.select_related("person").prefetch_related("pauses")
+
+
+def sar_detail(pk: int) -> SubjectAccessRequest | None:
+    return sar_list().select_related("decided_by").filter(pk=pk).first()
+
+
+def complaint_register(
+    *, status: str = "", received_from=None, received_to=None, overdue: bool = False
+) -> QuerySet[DataProtectionComplaint]:
+    """The complaints register, filtered as the auditor asked, newest first."""
+    rows = DataProtectionComplaint.objects.select_related("person")
+    if status:
+        rows = rows.filter(status=status)
+    if received_from:
+        rows = rows.filter(received_on__gte=received_from)
+    if received_to:
+        rows = rows.filter(received_on__lte=received_to)
+    if overdue:
+        window = timedelta(days=COMPLAINT_ACKNOWLEDGE_DAYS)
+        late = Q(acknowledged_on__gt=F("received_on") + window)
+        waiting = Q(acknowledged_on__isnull=True, received_on__lt=timezone.localdate() - window)
+        rows = rows.filter(late | waiting)
+    return rows.order_by("-received_on", "-id")
+
+
+def complaint_detail(pk: int) -> DataProtectionComplaint | None:
+    return DataProtectionComplaint.objects.select_related("person").filter(pk=pk).first()
+
+
+def lawful_bases() -> QuerySet[LawfulBasis]:
+    return LawfulBasis.objects.order_by("effective_from", "label")
+
+
+def agency_purposes() -> QuerySet[AgencyPurpose]:
+    return AgencyPurpose.objects.select_related("agency").order_by("agency__name", "purpose", "-effective_from")
+
+
+def data_requests() -> QuerySet[DataRequest]:
+    return DataRequest.objects.select_related("lawful_basis", "person", "decided_by")
