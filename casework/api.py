@@ -19,7 +19,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from config.api import ApiModelSerializer, PartnerApiMixin, error_responses, log_api_read
+from accounts.api import ApiModelSerializer, PartnerApiMixin, error_responses, log_api_read
 
 from . import access, selectors, services
 from .filters import CaseFilter

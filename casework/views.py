@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import log_access
-from config import keyset
+from common import keyset
 
 from . import access, extensions, selectors, services
 from .errors import CaseworkError

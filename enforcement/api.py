@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from accounts.api import ApiModelSerializer, error_responses, log_api_read
 from casework.api import REFERENCE_PARAMETER, CaseScopedMixin
 from casework.models import Agency
-from config.api import ApiModelSerializer, error_responses, log_api_read
 
 from . import selectors
 from .models import (

@@ -11,10 +11,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from accounts.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
 from casework.api import REFERENCE_PARAMETER, AgencySerializer, CaseScopedMixin
 from casework.errors import NotAllowed
 from casework.models import LegalBasis
-from config.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
 
 from . import selectors, services
 from .models import LIVE_REFERRAL_STATUSES, Consent, MaracRisk, Referral

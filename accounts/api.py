@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.authentication import SessionScheme
@@ -42,6 +42,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView, set_rollback
 
+from accounts.two_factor import pending_step
 from audit.context import request_id_var
 from audit.models import AccessAction
 from audit.services import log_access
@@ -50,9 +51,7 @@ from casework.errors import CaseworkError, InvalidTransition, NotAllowed
 from casework.forms import GovUKForm
 from casework.models import ApiToken
 from casework.services import save_with_history
-from config.two_factor import pending_step
-
-from . import keyset
+from common import keyset
 
 logger = logging.getLogger(__name__)
 
@@ -481,8 +480,8 @@ class NoSuchEndpoint(PartnerApiMixin, APIView):
 
 @lru_cache(maxsize=1)
 def _schema_for_docs() -> dict:
-    from config import api_urls
-
+    # The API's URLconf is found through its namespace ("api"), so this library never imports the wiring in config/.
+    api_urls = get_resolver().namespace_dict["api"][1].urlconf_module
     return SchemaGenerator(patterns=api_urls.urlpatterns, urlconf=api_urls).get_schema(request=None, public=True)
 
 
