@@ -9,13 +9,15 @@ import csv
 import json
 from functools import wraps
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
+
+from common.permissions import require
 
 from . import selectors
 from .filters import AccessFilter, ChangeFilterForm, DisclosureFilter
@@ -53,8 +55,7 @@ def auditor_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied("Only auditors can see the audit screens")
+        require(request.user, VIEW_PERMISSION, "Only auditors can see the audit screens")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -162,7 +162,7 @@ def _history_values(history_model, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def require_approver(by) -> None:
-    if not (getattr(by, "is_authenticated", False) and by.is_active and by.has_perm(APPROVER_PERMISSION)):
+    if not access.has_permission(by, APPROVER_PERMISSION):
         raise NotAllowed("Only a community safety manager or an information governance officer can approve an erasure.")
 
 

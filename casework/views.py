@@ -208,7 +208,7 @@ def _csv_safe(value: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def case_create(request):
-    if not request.user.has_perm("casework.add_case") or access.agency_of(request.user) is None:
+    if not access.has_permission(request.user, "casework.add_case") or access.agency_of(request.user) is None:
         raise PermissionDenied("Only officers of an agency can open cases")
     agency = access.agency_of(request.user)
     form = CaseForm(request.POST or None, agency=agency, initial={"officer": request.user.pk})

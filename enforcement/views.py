@@ -139,13 +139,12 @@ def _posted(request):
 
 
 def _need_perm(request, codename: str) -> None:
-    if not request.user.has_perm(f"enforcement.{codename}"):
-        raise PermissionDenied("You cannot do this")
+    access.require(request.user, f"enforcement.{codename}", "You cannot do this")
 
 
 def _need_change(request, record, codename: str) -> None:
     _need_perm(request, codename)
-    if not services.may_change_record(request.user, record):
+    if not access.may_change_record(request.user, record):
         raise PermissionDenied("You can read this record but not change it")
 
 
@@ -328,7 +327,9 @@ def cpn_list(request):
 
 def fpn_list(request):
     _need_perm(request, "view_fixedpenaltynotice")
-    can_issue = request.user.has_perm("enforcement.add_fixedpenaltynotice") and access.agency_of(request.user)
+    can_issue = access.has_permission(request.user, "enforcement.add_fixedpenaltynotice") and access.agency_of(
+        request.user
+    )
     return _register(
         request,
         key="fpns",
@@ -353,7 +354,7 @@ def closure_list(request):
 
 def pspo_list(request):
     _need_perm(request, "view_publicspacesprotectionorder")
-    can_make = request.user.has_perm("enforcement.add_publicspacesprotectionorder")
+    can_make = access.has_permission(request.user, "enforcement.add_publicspacesprotectionorder")
     return _register(
         request,
         key="pspos",
@@ -675,14 +676,14 @@ def respect_order_create(request, reference):
 
 def warning_detail(request, pk):
     warning = selectors.get_warning(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, warning)
+    can_change = access.may_change_record(request.user, warning)
     return _detail(
         request,
         "enforcement/warning_detail.html",
         warning,
         rows=presenters.warning_rows(warning),
-        can_change=can_change and request.user.has_perm("enforcement.change_communityprotectionwarning"),
-        can_issue_cpn=can_change and request.user.has_perm("enforcement.add_communityprotectionnotice"),
+        can_change=can_change and access.has_permission(request.user, "enforcement.change_communityprotectionwarning"),
+        can_issue_cpn=can_change and access.has_permission(request.user, "enforcement.add_communityprotectionnotice"),
         cpn_problem=services.qualifying_warning_problem(warning, timezone.localdate()),
         open_statuses=services.WARNING_TRANSITIONS[warning.status],
     )
@@ -724,8 +725,8 @@ def warning_pdf(request, pk):
 
 def cpn_detail(request, pk):
     cpn = selectors.get_cpn(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, cpn) and request.user.has_perm(
-        "enforcement.change_communityprotectionnotice"
+    can_change = access.may_change_record(request.user, cpn) and access.has_permission(
+        request.user, "enforcement.change_communityprotectionnotice"
     )
     return _detail(
         request,
@@ -886,8 +887,8 @@ def cpn_breach_prosecute(request, pk):
 
 def fpn_detail(request, pk):
     fpn = selectors.get_fpn(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, fpn) and request.user.has_perm(
-        "enforcement.change_fixedpenaltynotice"
+    can_change = access.may_change_record(request.user, fpn) and access.has_permission(
+        request.user, "enforcement.change_fixedpenaltynotice"
     )
     today = timezone.localdate()
     return _detail(
@@ -988,7 +989,7 @@ def _may_change_pspo(user, pspo) -> bool:
     return (
         agency is not None
         and agency.pk == pspo.owner_agency_id
-        and user.has_perm("enforcement.change_publicspacesprotectionorder")
+        and access.has_permission(user, "enforcement.change_publicspacesprotectionorder")
     )
 
 
@@ -1001,7 +1002,7 @@ def pspo_detail(request, pk):
         rows=presenters.pspo_rows(pspo),
         breaches=selectors.breaches_of_pspo(user=request.user, pspo=pspo)[:100],
         can_change=_may_change_pspo(request.user, pspo),
-        can_record_breach=request.user.has_perm("enforcement.add_pspobreach")
+        can_record_breach=access.has_permission(request.user, "enforcement.add_pspobreach")
         and access.agency_of(request.user) is not None
         and pspo.status == "in_force",
     )
@@ -1052,7 +1053,7 @@ def pspo_breach_detail(request, pk):
         breach,
         rows=presenters.pspo_breach_rows(breach),
         fpn=getattr(breach, "fixed_penalty", None),
-        can_change=services.may_change_record(request.user, breach) and breach.outcome == "pending",
+        can_change=access.may_change_record(request.user, breach) and breach.outcome == "pending",
     )
 
 
@@ -1082,8 +1083,8 @@ def pspo_breach_prosecute(request, pk):
 def closure_detail(request, pk):
     notice = selectors.get_closure_notice(user=request.user, pk=pk)
     order = getattr(notice, "order", None)
-    can_change = services.may_change_record(request.user, notice) and request.user.has_perm(
-        "enforcement.change_closurenotice"
+    can_change = access.may_change_record(request.user, notice) and access.has_permission(
+        request.user, "enforcement.change_closurenotice"
     )
     now = timezone.now()
     adjournments = list(selectors.adjournments_of(notice))
@@ -1102,8 +1103,8 @@ def closure_detail(request, pk):
         else [],
         can_change=can_change,
         can_change_order=order is not None
-        and services.may_change_record(request.user, order)
-        and request.user.has_perm("enforcement.change_closureorder"),
+        and access.may_change_record(request.user, order)
+        and access.has_permission(request.user, "enforcement.change_closureorder"),
         hearing_overdue=notice.status == "in_force" and notice.hearing_deadline < now,
         now=now,
         latest_order_end=services.closure_order_total_latest_end(order.starts_on) if order else None,
@@ -1337,7 +1338,7 @@ _COURT_ORDER_TITLES = {
 
 def _court_order_detail(request, order, *, kind: str):
     codename = _order_codename(order)
-    can_change = services.may_change_record(request.user, order)
+    can_change = access.may_change_record(request.user, order)
     varies = kind != "respect_order"  # variation and discharge of Respect Orders: not yet recorded here
     return _detail(
         request,
@@ -1350,8 +1351,8 @@ def _court_order_detail(request, order, *, kind: str):
         discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]) if varies else "",
         kind=kind,
         title=_COURT_ORDER_TITLES[kind],
-        can_change=can_change and request.user.has_perm(f"enforcement.{codename}"),
-        can_breach=can_change and request.user.has_perm("enforcement.add_orderbreach"),
+        can_change=can_change and access.has_permission(request.user, f"enforcement.{codename}"),
+        can_breach=can_change and access.has_permission(request.user, "enforcement.add_orderbreach"),
         breach_url=reverse(f"enforcement:{kind}_breach", args=[order.pk]),
         review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]) if varies else "",
     )

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
+from casework import access
 from casework.api import REFERENCE_PARAMETER, AgencySerializer, CaseScopedMixin
 from casework.errors import NotAllowed
 from casework.models import LegalBasis
@@ -136,7 +137,7 @@ class CaseMaracReferrals(CaseScopedMixin, generics.GenericAPIView):
     def post(self, request, reference):
         self._case_access = self.case_access()
         case = self._case_access.case
-        if not request.user.has_perm("marac.add_referral"):
+        if not access.has_permission(request.user, "marac.add_referral"):
             raise PermissionDenied("You do not have permission to refer cases to the CS MARAC.")
         serializer = ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -46,7 +46,7 @@ def sees_all_marac(user) -> bool:
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
-    if not (_active(user) and user.has_perm("marac.view_meeting")):
+    if not (_active(user) and access.has_permission(user, "marac.view_meeting")):
         return Meeting.objects.none()
     if sees_all_marac(user):
         return Meeting.objects.all()
@@ -392,7 +392,7 @@ class MeetingStatistics:
 
 def _may_read_statistics(user) -> bool:
     """Counts carry no personal data: anyone who may open MARAC meetings or see all cases may read them."""
-    return _active(user) and (user.has_perm("marac.view_meeting") or access.sees_all_cases(user))
+    return _active(user) and (access.has_permission(user, "marac.view_meeting") or access.sees_all_cases(user))
 
 
 def cases_per_meeting(*, user, start: date, end: date) -> list[MeetingStatistics]:

@@ -58,12 +58,11 @@ OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 def is_coordinator(user) -> bool:
     """Coordinators run the cycle: they hold every marac permission (casework/roles.py)."""
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("marac.change_meeting"))
+    return bool(getattr(user, "is_authenticated", False) and access.has_permission(user, "marac.change_meeting"))
 
 
 def _require_perm(user, perm: str, message: str) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(perm)):
-        raise NotAllowed(message)
+    access.require(user, perm, message, error=NotAllowed)
 
 
 def _require_case_visible(user, case: Case) -> None:

@@ -65,8 +65,7 @@ def _log(request, *, action: str, object_type: str, object_id="", label: str = "
 
 
 def _require_perm(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied("You do not have permission to do this")
+    access.require(user, perm, "You do not have permission to do this")
 
 
 def _attempt(request, form, call, success: str):
@@ -225,7 +224,7 @@ def panel_list(request, meeting_id):
             "Panel list",
             entries=entries,
             research=selectors.research_progress(meeting) if selectors.sees_all_marac(request.user) else [],
-            can_edit=meeting.is_draft and request.user.has_perm("marac.change_panelentry"),
+            can_edit=meeting.is_draft and access.has_permission(request.user, "marac.change_panelentry"),
         ),
     )
 
@@ -306,7 +305,7 @@ def entry_detail(request, meeting_id, entry_id):
     may_review = (
         review is None
         and meeting.status in (MeetingStatus.PUBLISHED, MeetingStatus.HELD)
-        and request.user.has_perm("marac.add_casereview")
+        and access.has_permission(request.user, "marac.add_casereview")
     )
     form = ReviewForm(request.POST or None, initial={"risk_level": entry.risk_level}) if may_review else None
     if request.method == "POST":
@@ -353,7 +352,7 @@ def entry_detail(request, meeting_id, entry_id):
             form=form,
             may_add_actions=review is not None
             and meeting.status != MeetingStatus.MINUTES_APPROVED
-            and request.user.has_perm("marac.add_maracaction"),
+            and access.has_permission(request.user, "marac.add_maracaction"),
         ),
     )
 
@@ -474,7 +473,10 @@ def publish(request, meeting_id):
 def attendance(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     attendances = list(selectors.attendances_for(meeting))
-    may_edit = request.user.has_perm("marac.change_attendance") and meeting.status != MeetingStatus.MINUTES_APPROVED
+    may_edit = (
+        access.has_permission(request.user, "marac.change_attendance")
+        and meeting.status != MeetingStatus.MINUTES_APPROVED
+    )
     form = AttendanceForm(request.POST or None, attendances=attendances) if may_edit else None
     invite = InviteForm(agencies=selectors.invitable_agencies(meeting)) if may_edit else None
     if request.method == "POST":
@@ -634,7 +636,7 @@ def referral_detail(request, referral_id):
     may_screen = referral.status in (
         ReferralStatus.SUBMITTED,
         ReferralStatus.MORE_INFORMATION,
-    ) and request.user.has_perm("marac.change_referral")
+    ) and access.has_permission(request.user, "marac.change_referral")
     is_referrer = access.agency_of(request.user) == referral.referring_agency
     return render(
         request,

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from casework import roles
+from casework import access, roles
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case
 
@@ -221,8 +221,7 @@ def _tell_administrators(delivery: Delivery) -> None:
 @transaction.atomic
 def retry_delivery(*, delivery: Delivery, by) -> Delivery:
     """An administrator sends a parked (or retrying) message again now."""
-    if not by.has_perm("notifications.change_delivery"):
-        raise NotAllowed("Only an administrator can resend messages.")
+    access.require(by, "notifications.change_delivery", "Only an administrator can resend messages.", error=NotAllowed)
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.RETRYING):
         raise InvalidTransition("Only a failed message can be sent again.")

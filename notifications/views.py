@@ -1,7 +1,6 @@
 """Notification screens: a user's own notifications and preferences; the delivery log for administrators."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -57,8 +56,7 @@ def preferences(request):
 
 
 def _require_log_reader(user) -> None:
-    if not user.has_perm(DELIVERY_LOG_PERMISSION):
-        raise PermissionDenied("Only administrators can read the delivery log")
+    access.require(user, DELIVERY_LOG_PERMISSION, "Only administrators can read the delivery log")
 
 
 def delivery_log(request):

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from audit.services import log_access
 from casework.access import agency_of
 from casework.pdf import pdf_response
+from common.permissions import has_permission
 
 from . import selectors
 from .forms import PeriodForm
@@ -50,7 +51,7 @@ def dashboard(request):
         _log(request, "view", board)
     scope = (
         "the whole partnership"
-        if request.user.has_perm("casework.view_all_cases")
+        if has_permission(request.user, "casework.view_all_cases")
         else (f"{agency_of(request.user) or 'your agency'}'s own activity")
     )
     return render(

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from audit.models import AccessAction
 from audit.services import log_access
+from common.permissions import require
 
 from .models import Commencement
 
@@ -17,8 +18,12 @@ class CommencementError(Exception):
 @transaction.atomic
 def set_commencement(*, commencement: Commencement, commences_on: date | None, regulations: str, by) -> Commencement:
     """Record the day regulations bring a provision into force (or clear it); every dated rule follows."""
-    if not by.has_perm("statutory.change_commencement"):
-        raise CommencementError("Only an administrator can set commencement dates.")
+    require(
+        by,
+        "statutory.change_commencement",
+        "Only an administrator can set commencement dates.",
+        error=CommencementError,
+    )
     if commences_on is not None and not regulations.strip():
         raise CommencementError("Name the commencement regulations (for example, SI 2027/123) that set the date.")
     row = Commencement.objects.select_for_update().get(pk=commencement.pk)

@@ -103,8 +103,12 @@ def receiving_agency() -> Agency:
 
 
 def _require_change(user, application: Application | None = None) -> None:
-    if user is None or not user.has_perm(CHANGE_PERMISSION):
-        raise NotAllowed("You do not have permission to change Community Trigger applications.")
+    access.require(
+        user,
+        CHANGE_PERMISSION,
+        "You do not have permission to change Community Trigger applications.",
+        error=NotAllowed,
+    )
     if application is not None and not visible_applications(user).filter(pk=application.pk).exists():
         raise NotAllowed("You do not have permission to change this application.")
 
@@ -160,7 +164,7 @@ def receive_application(
     received_at: datetime | None = None,
 ) -> Application:
     """Record an application with its incidents and its deadlines. `by` is None for the public form."""
-    if by is not None and not by.has_perm("triggers.add_application"):
+    if by is not None and not access.has_permission(by, "triggers.add_application"):
         raise NotAllowed("You do not have permission to record Community Trigger applications.")
     if channel not in Channel.values:
         raise NotAllowed("Choose how the application was received.")

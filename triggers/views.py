@@ -85,14 +85,14 @@ def _log(request, application: Application, *, page: str, action: str = AccessAc
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm(selectors.VIEW_PERMISSION):
+    if not access.has_permission(request.user, selectors.VIEW_PERMISSION):
         raise PermissionDenied("You do not have access to the Community Trigger")
 
 
 def _application(request, reference: str, *, change: bool = False) -> Application:
     """404 for anyone who may not see the application; 403 for a reader who tries to change it."""
     application = selectors.get_application(user=request.user, reference=reference)
-    if change and not request.user.has_perm(selectors.CHANGE_PERMISSION):
+    if change and not access.has_permission(request.user, selectors.CHANGE_PERMISSION):
         raise PermissionDenied("You can read this application but not change it")
     return application
 
@@ -107,7 +107,7 @@ def _context(request, application: Application, tab: str, **extra) -> dict:
         "application": application,
         "tabs": tabs,
         "tab": tab,
-        "can_change": request.user.has_perm(selectors.CHANGE_PERMISSION),
+        "can_change": access.has_permission(request.user, selectors.CHANGE_PERMISSION),
         "overdue": application.is_open and application.next_due is not None and application.next_due < today,
         "next_step": deadlines.next_step(application),
         **extra,
@@ -162,7 +162,7 @@ def index(request):
 def application_create(request):
     """An application received by phone, email, letter or in person."""
     agency = access.agency_of(request.user)
-    if not request.user.has_perm("triggers.add_application") or agency is None:
+    if not access.has_permission(request.user, "triggers.add_application") or agency is None:
         raise PermissionDenied("You cannot record Community Trigger applications")
     form = IntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -244,7 +244,7 @@ def threshold(request, reference):
     application = _application(request, reference)
     links = list(selectors.linked_cases(application=application, user=request.user))
     _log(request, application, page="threshold", linked_cases=[link.case.reference for link in links])
-    can_change = request.user.has_perm(selectors.CHANGE_PERMISSION)
+    can_change = access.has_permission(request.user, selectors.CHANGE_PERMISSION)
     related = (
         selectors.related_cases(application=application, user=request.user)
         if can_change and application.is_open

@@ -173,3 +173,20 @@ def test_no_module_of_one_package_is_in_an_import_circle_with_another_package():
 def test_the_checker_sees_a_circle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
+
+ACCESS_PATH = ("casework.access", "common.permissions")
+
+
+def test_only_the_access_path_calls_has_perm():
+    """Every "who may" goes through casework.access (model permissions: common.permissions, for apps below
+    casework); a raw `user.has_perm(...)` anywhere else is a second answer that can drift from the first."""
+    calls = sorted(
+        f"{module}:{node.lineno}"
+        for module, (tree, _) in app_modules().items()
+        if not module.startswith(ACCESS_PATH)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"has_perm", "has_perms", "has_module_perms"}
+    )
+    assert not calls, "call casework.access.has_permission / require instead of has_perm:\n" + "\n".join(calls)

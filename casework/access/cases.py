@@ -1,4 +1,4 @@
-"""The one answer to "may this user see or change this?".
+"""Case visibility: the heart of the one answer to "may this user see or change this?" (casework.access).
 
 Views, exports, search, the API, reports and admin all ask here. Case visibility comes from
 django-guardian object permissions held by the user's agency group (or the user), stored in the
@@ -9,10 +9,12 @@ visible exactly when their case is.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.http import Http404
 
-from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
+from casework.models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
+from common.permissions import has_permission
 
 VIEW = "view_case"
 CHANGE = "change_case"
@@ -45,7 +47,7 @@ def holds_user_level_case_permissions(user) -> bool:
 
 def sees_all_cases(user) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.view_all_cases")
+        getattr(user, "is_authenticated", False) and user.is_active and has_permission(user, "casework.view_all_cases")
     )
 
 
@@ -66,7 +68,7 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
         Permission.objects.filter(codename=codename, content_type__app_label="casework").order_by().values("pk")[:1]
     )
     user_groups = group_ids_of(user)
-    visible = Exists(
+    visible: Q | Combinable = Exists(
         CaseGroupObjectPermission.objects.filter(
             content_object=OuterRef("pk"), group_id__in=user_groups, permission=permission
         )
@@ -90,7 +92,9 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def may_change_cases(user) -> bool:
     """Read-only roles (managers, auditors) never change a case, even one their agency leads."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.change_case"))
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and has_permission(user, "casework.change_case")
+    )
 
 
 def changeable_cases(user) -> QuerySet[Case]:
