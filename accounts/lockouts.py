@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework.access import agency_of
 from common.permissions import require
@@ -40,7 +41,7 @@ def unlock(*, attempt: AccessAttempt, by) -> str:
         user=by,
         agency=getattr(agency_of(by), "name", ""),
         action="change",
-        object_type="sign_in_lockout",
+        object_type=ObjectType.SIGN_IN_LOCKOUT,
         object_id=attempt.pk,
         object_label=f"Unlocked {label}",
         details={

@@ -24,6 +24,7 @@ from .filters import AccessFilter, ChangeFilterForm, DisclosureFilter
 from .forms import CaseSearchForm, PersonSearchForm, UserSearchForm
 from .history import readable
 from .models import AccessAction
+from .objects import ObjectType
 from .services import log_access
 
 VIEW_PERMISSION = "audit.view_accesslog"
@@ -73,7 +74,7 @@ def _log(request, *, action: str, screen: str, subject=None, details: dict | Non
         user=request.user,
         agency=_agency_name(request.user),
         action=action,
-        object_type="audit",
+        object_type=ObjectType.AUDIT,
         object_id=subject.key if subject else "",
         object_label=f"{KIND_LABEL[subject.kind]} {subject.label}" if subject else screen,
         case_id=subject.case_id if subject else None,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 
 from audit.models import DisclosureKind
+from audit.objects import ObjectType
 from audit.services import log_disclosure
 from audit.triggers import erasure_permit
 
@@ -205,7 +206,7 @@ def _anonymise(*, case: Case, by, policy: str, now: datetime) -> ErasureSummary:
         kind=DisclosureKind.ERASURE,
         from_agency=str(access.agency_of(by) or ""),
         to_agency="",
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,

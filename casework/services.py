@@ -12,7 +12,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import DisclosureKind
+from audit.objects import ObjectType
 from audit.services import log_disclosure
+from common import history
 
 from . import access, risk
 from .errors import EditConflict, InvalidTransition, NotAllowed
@@ -53,9 +55,7 @@ def save_with_history(instance, by, reason: str = "", **kwargs) -> None:
 
     Every app's services save through this so history is attributed even outside a request.
     """
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # history column is 100
+    history.attribute(instance, by=by, reason=reason)
     instance.save(**kwargs)
 
 
@@ -382,9 +382,9 @@ def add_evidence(
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        evidence.original_name = upload.name[-200:]
+        evidence.original_name = (upload.name or "")[-200:]
         evidence.content_type = content_type
-        evidence.size = upload.size
+        evidence.size = upload.size or 0
         evidence.sha256 = digest.hexdigest()
         evidence.file.save("upload", upload, save=False)
     save_with_history(evidence, by, "Evidence added")
@@ -422,7 +422,7 @@ def share_case(
         kind=DisclosureKind.SHARE,
         from_agency=str(from_agency or ""),
         to_agency=str(agency),
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,
@@ -452,7 +452,7 @@ def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
         kind=DisclosureKind.REVOKE,
         from_agency=str(access.agency_of(by) or ""),
         to_agency=str(share.agency),
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=share.case_id,
         object_label=share.case.reference,
         case_id=share.case_id,

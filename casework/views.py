@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from common import keyset
 
@@ -61,7 +62,7 @@ def log_case_read(request, case, *, page: str, action: str = AccessAction.VIEW, 
         user=request.user,
         agency=_agency_name(request.user),
         action=action,
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,
@@ -119,7 +120,7 @@ def case_list(request):
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.LIST,
-        object_type="case",
+        object_type=ObjectType.CASE,
         details={
             "filters": case_filter.applied(),
             "page": "last" if last and not cursor else ("first" if not cursor else "after a row"),
@@ -170,7 +171,7 @@ def case_export(request):
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.EXPORT,
-        object_type="case",
+        object_type=ObjectType.CASE,
         details={"filters": case_filter.applied(), "rows_exported": count, "format": "csv"},
         path=request.path,
     )
@@ -603,7 +604,7 @@ def evidence_download(request, reference, evidence_id):
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.DOWNLOAD,
-        object_type="evidence",
+        object_type=ObjectType.EVIDENCE,
         object_id=evidence.pk,
         # The append-only log outlives retention: name the item, never its free-text description.
         object_label=f"{case_access.case.reference} evidence {evidence.pk} ({evidence.get_kind_display()})",

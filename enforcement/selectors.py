@@ -515,7 +515,7 @@ def _months(start: date, end: date) -> list[date]:
 
 def _monthly(queryset, date_field: str) -> dict[date, int]:
     rows = queryset.annotate(month=TruncMonth(date_field)).values("month").annotate(n=Count("id")).order_by()
-    result = {}
+    result: dict[date, int] = {}
     for row in rows:
         month = row["month"]
         if isinstance(month, datetime):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework import services as casework_services
@@ -77,35 +78,39 @@ class _Kind:
 
 _KINDS: dict[type, _Kind] = {
     CommunityProtectionWarning: _Kind(
-        "cpn_warning",
+        ObjectType.CPN_WARNING,
         "Written warnings",
         "enforcement:warning_detail",
         caption=lambda warning: f"Written warning to {warning.recipient_name}",
     ),
     CommunityProtectionNotice: _Kind(
-        "cpn", "CPNs", "enforcement:cpn_detail", caption=lambda cpn: f"CPN {cpn.pk} to {cpn.recipient_name}"
+        ObjectType.CPN, "CPNs", "enforcement:cpn_detail", caption=lambda cpn: f"CPN {cpn.pk} to {cpn.recipient_name}"
     ),
-    CPNBreach: _Kind("cpn_breach", "CPNs", "enforcement:cpn_detail", detail_pk=attrgetter("cpn_id")),
+    CPNBreach: _Kind(ObjectType.CPN_BREACH, "CPNs", "enforcement:cpn_detail", detail_pk=attrgetter("cpn_id")),
     FixedPenaltyNotice: _Kind(
-        "fpn",
+        ObjectType.FPN,
         "Fixed penalties",
         "enforcement:fpn_detail",
         caption=lambda fpn: f"Fixed penalty {fpn.notice_number}",
         form_context={"warning": False},
     ),
-    PublicSpacesProtectionOrder: _Kind("pspo", "PSPOs", "enforcement:pspo_detail", caption=attrgetter("title")),
-    PSPOBreach: _Kind("pspo_breach", "PSPOs", "enforcement:pspo_breach_detail"),
+    PublicSpacesProtectionOrder: _Kind(
+        ObjectType.PSPO, "PSPOs", "enforcement:pspo_detail", caption=attrgetter("title")
+    ),
+    PSPOBreach: _Kind(ObjectType.PSPO_BREACH, "PSPOs", "enforcement:pspo_breach_detail"),
     ClosureNotice: _Kind(
-        "closure_notice",
+        ObjectType.CLOSURE_NOTICE,
         "Closures",
         "enforcement:closure_detail",
         caption=lambda notice: notice.premises.splitlines()[0],
         form_context={"warning": False},
     ),
-    ClosureOrder: _Kind("closure_order", "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")),
-    CriminalBehaviourOrder: _Kind("cbo", "CBOs", "enforcement:cbo_detail"),
-    CivilInjunction: _Kind("injunction", "Injunctions", "enforcement:injunction_detail"),
-    RespectOrder: _Kind("respect_order", "Injunctions", "enforcement:respect_order_detail"),
+    ClosureOrder: _Kind(
+        ObjectType.CLOSURE_ORDER, "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")
+    ),
+    CriminalBehaviourOrder: _Kind(ObjectType.CBO, "CBOs", "enforcement:cbo_detail"),
+    CivilInjunction: _Kind(ObjectType.INJUNCTION, "Injunctions", "enforcement:injunction_detail"),
+    RespectOrder: _Kind(ObjectType.RESPECT_ORDER, "Injunctions", "enforcement:respect_order_detail"),
 }
 
 
@@ -418,7 +423,7 @@ def case_enforcement(request, reference):
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.VIEW,
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
+from audit.objects import ObjectType
 from casework import access
 from casework.api import REFERENCE_PARAMETER, AgencySerializer, CaseScopedMixin
 from casework.errors import NotAllowed
@@ -170,7 +171,7 @@ class MaracReferralDetail(PartnerApiMixin, generics.GenericAPIView):
         referral = selectors.get_referral(user=request.user, referral_id=referral_id)
         log_api_read(
             request,
-            object_type="marac_referral",
+            object_type=ObjectType.MARAC_REFERRAL,
             object_id=referral.pk,
             object_label=referral.case.reference,
             case=referral.case,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
@@ -147,7 +148,13 @@ def schedule(request):
 
 def meeting_detail(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    _log(request, action=AccessAction.VIEW, object_type="marac_meeting", object_id=meeting.pk, label=str(meeting))
+    _log(
+        request,
+        action=AccessAction.VIEW,
+        object_type=ObjectType.MARAC_MEETING,
+        object_id=meeting.pk,
+        label=str(meeting),
+    )
     return render(
         request,
         "marac/meeting_detail.html",
@@ -210,7 +217,7 @@ def panel_list(request, meeting_id):
     _log(
         request,
         action=AccessAction.LIST,
-        object_type="marac_panel_list",
+        object_type=ObjectType.MARAC_PANEL_LIST,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[e.case_id for e in entries],
@@ -235,7 +242,7 @@ def panel_list_pdf(request, meeting_id):
     _log(
         request,
         action=AccessAction.PRINT,
-        object_type="marac_panel_list",
+        object_type=ObjectType.MARAC_PANEL_LIST,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[e.case_id for e in entries],
@@ -333,7 +340,7 @@ def entry_detail(request, meeting_id, entry_id):
         _log(
             request,
             action=AccessAction.VIEW,
-            object_type="marac_panel_entry",
+            object_type=ObjectType.MARAC_PANEL_ENTRY,
             object_id=entry.pk,
             label=entry.case.reference,
             case_id=entry.case_id,
@@ -543,7 +550,7 @@ def minutes(request, meeting_id):
     _log(
         request,
         action=AccessAction.VIEW,
-        object_type="marac_minutes",
+        object_type=ObjectType.MARAC_MINUTES,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[r.case_id for r in content.reviews],
@@ -582,7 +589,7 @@ def referral_list(request):
     page = Paginator(selectors.referral_list(user=request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _log(request, action=AccessAction.LIST, object_type="marac_referral", status=status, page=page.number)
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_REFERRAL, status=status, page=page.number)
     return render(
         request,
         "marac/referral_list.html",
@@ -628,7 +635,7 @@ def referral_detail(request, referral_id):
     _log(
         request,
         action=AccessAction.VIEW,
-        object_type="marac_referral",
+        object_type=ObjectType.MARAC_REFERRAL,
         object_id=referral.pk,
         label=referral.case.reference,
         case_id=referral.case_id,
@@ -737,7 +744,7 @@ def referral_propose_closure(request, referral_id):
 def research_list(request):
     _require_perm(request.user, "marac.view_researchresponse")
     requests_ = selectors.research_requests(user=request.user)
-    _log(request, action=AccessAction.LIST, object_type="marac_research")
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_RESEARCH)
     return render(request, "marac/research_list.html", {"requests": requests_})
 
 
@@ -774,7 +781,7 @@ def research_respond(request, response_id):
         _log(
             request,
             action=AccessAction.VIEW,
-            object_type="marac_research",
+            object_type=ObjectType.MARAC_RESEARCH,
             object_id=response.pk,
             label=case.reference,
             case_id=case.pk,
@@ -791,7 +798,7 @@ def actions(request):
     page = Paginator(selectors.marac_actions(user=request.user, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _log(request, action=AccessAction.LIST, object_type="marac_action", page=page.number)
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_ACTION, page=page.number)
     return render(
         request,
         "marac/actions.html",

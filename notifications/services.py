@@ -80,7 +80,7 @@ def notify(
         raise ValueError(f"Unknown event {event!r}")
     recipients = {u.pk: u for u in users if u is not None and u.is_active and (by is None or u.pk != by.pk)}
     if not recipients:
-        notifications = []
+        notifications: list[Notification] = []
     else:
         frequencies = dict(
             NotificationPreference.objects.filter(user_id__in=recipients).values_list("user_id", "email_frequency")

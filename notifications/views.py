@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
@@ -69,7 +70,7 @@ def delivery_log(request):
         user=request.user,
         agency=str(access.agency_of(request.user) or ""),
         action=AccessAction.LIST,
-        object_type="delivery log",
+        object_type=ObjectType.DELIVERY_LOG,
         object_label="Delivery log",
         details={"filters": {k: v for k, v in filters.items() if v}, "page": page.number},
         path=request.path,
@@ -86,7 +87,7 @@ def delivery_detail(request, delivery_id: int):
         user=request.user,
         agency=str(access.agency_of(request.user) or ""),
         action=AccessAction.VIEW,
-        object_type="delivery",
+        object_type=ObjectType.DELIVERY,
         object_id=delivery.pk,
         object_label=f"Delivery {delivery.pk} to {delivery.recipient}",
         path=request.path,

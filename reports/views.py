@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework.access import agency_of
 from casework.pdf import pdf_response
@@ -27,7 +28,7 @@ def _log(request, action: str, dashboard, extra: dict | None = None) -> None:
         user=request.user,
         agency=str(agency or ""),
         action=action,
-        object_type="dashboard",
+        object_type=ObjectType.DASHBOARD,
         object_label=dashboard.period.label,
         details={"start": dashboard.period.start.isoformat(), "end": dashboard.period.end.isoformat(), **(extra or {})},
         path=request.path,

@@ -5,7 +5,9 @@ from datetime import date
 from django.db import transaction
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
+from common import history
 from common.permissions import require
 
 from .models import Commencement
@@ -31,14 +33,17 @@ def set_commencement(*, commencement: Commencement, commences_on: date | None, r
     row.commences_on = commences_on
     row.regulations = regulations.strip()
     row.changed_by = by
-    row._history_user = by
-    row._change_reason = f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared"
+    history.attribute(
+        row,
+        by=by,
+        reason=f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared",
+    )
     row.save()
     log_access(
         user=by,
         agency="",
         action=AccessAction.CHANGE,
-        object_type="commencement",
+        object_type=ObjectType.COMMENCEMENT,
         object_id=row.pk,
         object_label=row.title,
         details={

@@ -21,6 +21,7 @@ from casework.errors import InvalidTransition, NotAllowed
 from casework.extensions import emit
 from casework.models import ActionStatus, Agency, AgencyKind, Case
 from casework.services import save_with_history
+from common import history
 from statutory.selectors import rule as law_rule
 
 from . import conf, deadlines
@@ -307,8 +308,7 @@ def link_case(*, application: Application, case: Case, by, found_by: str = "") -
 @transaction.atomic
 def unlink_case(*, link: CaseLink, by) -> None:
     _require_change(by, link.application)
-    link._history_user = by
-    link._change_reason = f"Case {link.case.reference} unlinked"
+    history.attribute(link, by=by, reason=f"Case {link.case.reference} unlinked")
     link.delete()
 
 

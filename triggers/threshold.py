@@ -56,7 +56,7 @@ class Complaint:
     reported_to: str
     reference: str = ""
     hate_related: bool = False
-    complainant: str = APPLICANT
+    complainant: str | None = APPLICANT  # None: a reporter we cannot tell apart from the others
     source: str = "Application"
 
 

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
@@ -53,7 +54,7 @@ from .models import (
     Recommendation,
 )
 
-OBJECT_TYPE = "trigger_application"
+OBJECT_TYPE = ObjectType.TRIGGER_APPLICATION
 PAGE_SIZE = 25
 
 TABS = (
@@ -701,7 +702,7 @@ def figures_csv(request):
         user=request.user,
         agency=_agency_name(request.user),
         action=AccessAction.EXPORT,
-        object_type="trigger_figures",
+        object_type=ObjectType.TRIGGER_FIGURES,
         object_label=f"{year}/{str(year + 1)[-2:]}",
         details={"format": "csv", "start": start.isoformat(), "end": end.isoformat()},
         path=request.path,
