@@ -426,18 +426,13 @@ class PartnerApiMixin:
         return login_not_required(super().as_view(*args, **kwargs))
 
 
-def agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def log_api_read(
     request, *, object_type: str, case=None, object_id="", object_label: str = "", details: dict | None = None
 ) -> None:
     """One access-log row per API read, shaped like the matching screen's row but with action api_read."""
     log_access(
         user=request.user,
-        agency=agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.API_READ,
         object_type=object_type,
         object_id=object_id or (case.pk if case is not None else ""),

@@ -15,6 +15,7 @@ from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import keyset
+from common.views import attempt
 
 from . import access, extensions, selectors, services
 from .errors import CaseworkError
@@ -52,15 +53,10 @@ CASE_TABS = (
 )
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def log_case_read(request, case, *, page: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=ObjectType.CASE,
         object_id=case.pk,
@@ -118,7 +114,7 @@ def case_list(request):
     count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
         object_type=ObjectType.CASE,
         details={
@@ -169,7 +165,7 @@ def case_export(request):
     count = cases.count()
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.EXPORT,
         object_type=ObjectType.CASE,
         details={"filters": case_filter.applied(), "rows_exported": count, "format": "csv"},
@@ -360,16 +356,6 @@ def _form_page(request, case_access, tab, form, heading, submit, *, multipart=Fa
     )
 
 
-def _save_or_message(request, form, call, success: str):
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
-
-
 @require_http_methods(["GET", "POST"])
 def party_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, change=True)
@@ -404,7 +390,7 @@ def party_add(request, reference):
                 notes=data["notes"],
             )
 
-        if _save_or_message(request, form, save, "Party added"):
+        if attempt(request, form, save, "Party added"):
             return redirect("casework:case_parties", reference)
     return _form_page(request, case_access, "Parties", form, "Add a party", "Add party")
 
@@ -428,7 +414,7 @@ def incident_add(request, reference):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_incident(
@@ -470,7 +456,7 @@ def risk_add(request, reference):
     form = RiskAssessmentForm(request.POST or None, victim_choices=(victims, _party_label(case_access)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _save_or_message(
+        result = attempt(
             request,
             form,
             lambda: services.record_risk_assessment(
@@ -510,7 +496,7 @@ def action_add(request, reference):
     form = ActionForm(request.POST or None, initial={"owner_agency": access.agency_of(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_action(
@@ -547,7 +533,7 @@ def case_notes(request, reference):
     if request.method == "POST":
         case_access = access.case_access_or_404(request.user, reference, change=True)
         form = NoteForm(request.POST)
-        if form.is_valid() and _save_or_message(
+        if form.is_valid() and attempt(
             request,
             form,
             lambda: services.add_note(case=case_access.case, by=request.user, text=form.cleaned_data["text"]),
@@ -579,7 +565,7 @@ def evidence_add(request, reference):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_evidence(
@@ -602,7 +588,7 @@ def evidence_download(request, reference, evidence_id):
     case_access, evidence = selectors.get_evidence(user=request.user, reference=reference, evidence_id=evidence_id)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.DOWNLOAD,
         object_type=ObjectType.EVIDENCE,
         object_id=evidence.pk,
@@ -650,7 +636,7 @@ def share_add(request, reference):
     form = ShareForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.share_case(
@@ -679,7 +665,7 @@ def share_revoke(request, reference, share_id):
     )
     form = RevokeShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.revoke_share(share=share, by=request.user, reason=form.cleaned_data["reason"]),

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -22,9 +21,9 @@ from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework import services as casework_services
-from casework.errors import CaseworkError
 from casework.models import Organisation, PartyRole
 from casework.pdf import pdf_response
+from common.views import attempt as _attempt
 from statutory.selectors import value as law
 
 from . import filters, forms, presenters, selectors, services
@@ -118,16 +117,11 @@ def _sections(active: str) -> list[dict]:
     return [{"label": label, "href": reverse(name), "active": label == active} for label, name in SECTIONS]
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def _log(request, record, *, object_type: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
     case_id = getattr(record, "case_id", None)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=object_type,
         object_id=record.pk,
@@ -171,17 +165,6 @@ def _form_page(request, form, *, heading: str, submit: str, back: str, section: 
         **extra,
     }
     return render(request, "enforcement/form_page.html", context)
-
-
-def _attempt(request, form, call, success: str):
-    """Run a service; a refusal becomes the form's error (nothing saved), success a banner."""
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
 
 
 def _submit(request, form, call, *, success: str, back: str, done: str = "", **page):
@@ -275,7 +258,7 @@ def _listing(request, *, object_type, queryset, filter_class, section, title, co
         details["rows_shown"] = len(page.object_list)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
         object_type=object_type,
         details=details,
@@ -421,7 +404,7 @@ def case_enforcement(request, reference):
     case = case_access.case
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.VIEW,
         object_type=ObjectType.CASE,
         object_id=case.pk,

@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from common.dates import add_months
 from statutory.selectors import value as law
 
 from . import conf
-from .deadlines import add_months
 
 APPLICANT = "applicant"
 

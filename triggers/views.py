@@ -23,6 +23,7 @@ from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
 from casework.pdf import pdf_response
+from common.views import attempt
 
 from . import conf, deadlines, selectors, services
 from .forms import (
@@ -67,15 +68,10 @@ TABS = (
 )
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def _log(request, application: Application, *, page: str, action: str = AccessAction.VIEW, **extra) -> None:
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=OBJECT_TYPE,
         object_id=application.pk,
@@ -123,16 +119,6 @@ def _form_page(request, application, tab: str, form, heading: str, submit: str, 
     )
 
 
-def _saved(request, form, call, success: str):
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
-
-
 def index(request):
     """Applications with their next deadline; overdue ones flagged."""
     _require_view(request)
@@ -141,7 +127,7 @@ def index(request):
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
         object_type=OBJECT_TYPE,
         details={"page": page.number, "rows_shown": len(page.object_list)},
@@ -177,7 +163,7 @@ def application_create(request):
             if received_on == timezone.localdate()
             else timezone.make_aware(datetime.combine(received_on, time(9)))
         )
-        application = _saved(
+        application = attempt(
             request,
             form,
             lambda: services.receive_application(
@@ -207,7 +193,7 @@ def incident_add(request, reference):
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = services.IncidentReport(**form.cleaned_data)
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.add_incident(application=application, by=request.user, report=report),
@@ -225,7 +211,7 @@ def acknowledge(request, reference):
         initial={"method": application.contact_preference, "acknowledged_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_acknowledgement(
@@ -314,7 +300,7 @@ def decision(request, reference):
     check = selectors.threshold_check(application=application, user=request.user)
     form = DecisionForm(request.POST or None, initial={"met": "yes" if check.met else "no"})
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_threshold_decision(
@@ -360,7 +346,7 @@ def review_arrange(request, reference):
     form = ArrangeReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.arrange_review(
@@ -381,7 +367,7 @@ def contribution_add(request, reference):
     application = _application(request, reference, change=True)
     form = ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_contribution(
@@ -402,7 +388,7 @@ def recommendation_add(request, reference):
     form = RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.add_recommendation(
@@ -450,7 +436,7 @@ def review_held(request, reference):
     form = ReviewHeldForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_review_held(
@@ -520,7 +506,7 @@ def outcome_send(request, reference):
         request.POST or None, initial={"summary": _draft_outcome(application, case_review, recommendations)}
     )
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.send_outcome(
@@ -559,7 +545,7 @@ def close(request, reference):
     application = _application(request, reference, change=True)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.close_application(
@@ -576,7 +562,7 @@ def withdraw(request, reference):
     application = _application(request, reference, change=True)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.withdraw_application(
@@ -612,7 +598,7 @@ def escalation_add(request, reference):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.request_escalation(
@@ -641,7 +627,7 @@ def escalation_result(request, reference, escalation_id):
     form = EscalationResultForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_escalation_result(
@@ -700,7 +686,7 @@ def figures_csv(request):
     annual = selectors.annual_figures(user=request.user, start=start, end=end)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.EXPORT,
         object_type=ObjectType.TRIGGER_FIGURES,
         object_label=f"{year}/{str(year + 1)[-2:]}",

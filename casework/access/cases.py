@@ -31,6 +31,12 @@ def agency_of(user) -> Agency | None:
     return user._agency_cache
 
 
+def agency_name(user) -> str:
+    """The user's agency as the audit logs name it ("" for none)."""
+    agency = agency_of(user)
+    return str(agency) if agency else ""
+
+
 def group_ids_of(user) -> list[int]:
     """The user's group ids, cached on the user object for the request (services.add_member clears it)."""
     if not hasattr(user, "_case_group_ids"):
