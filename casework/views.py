@@ -1,10 +1,10 @@
 """Casework screens. Each view: resolve access through casework.access, call one service or selector, render."""
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -211,23 +211,18 @@ def case_create(request):
     form = CaseForm(request.POST or None, agency=agency, initial={"officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            address = None
-            if data["address_line1"]:
-                address = services.create_address(
-                    by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
-                )
-            case = services.create_case(
-                by=request.user,
-                title=data["title"],
-                category=data["category"],
-                description=data["description"],
-                ward=data["ward"],
-                address=address,
-                location_description=data["location_description"],
-                officer=data["officer"],
-                hate_related=data["hate_related"],
-            )
+        case = services.open_case(
+            by=request.user,
+            title=data["title"],
+            category=data["category"],
+            description=data["description"],
+            ward=data["ward"],
+            address_line1=data["address_line1"],
+            postcode=data["postcode"],
+            location_description=data["location_description"],
+            officer=data["officer"],
+            hate_related=data["hate_related"],
+        )
         messages.success(request, f"Case {case.reference} opened")
         return redirect("casework:case_detail", case.reference)
     return render(request, "casework/case_create.html", {"form": form})
@@ -267,34 +262,26 @@ def case_edit(request, reference):
     form = CaseEditForm(request.POST or None, initial=initial, agency=case.lead_agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                address = case.address
-                if data["address_line1"] and (
-                    address is None or (address.line1, address.postcode) != (data["address_line1"], data["postcode"])
-                ):
-                    address = services.create_address(
-                        by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
-                    )
-                elif not data["address_line1"]:
-                    address = None
-                services.update_case(
-                    case=case,
-                    by=request.user,
-                    expected_version=data["version"],
-                    title=data["title"],
-                    category=data["category"],
-                    description=data["description"],
-                    ward=data["ward"],
-                    address=address,
-                    location_description=data["location_description"],
-                    officer=data["officer"],
-                    hate_related=data["hate_related"],
-                )
-        except CaseworkError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Case details saved")
+        saved = attempt(
+            request,
+            form,
+            lambda: services.edit_case(
+                case=case,
+                by=request.user,
+                expected_version=data["version"],
+                address_line1=data["address_line1"],
+                postcode=data["postcode"],
+                title=data["title"],
+                category=data["category"],
+                description=data["description"],
+                ward=data["ward"],
+                location_description=data["location_description"],
+                officer=data["officer"],
+                hate_related=data["hate_related"],
+            ),
+            "Case details saved",
+        )
+        if saved:
             return redirect("casework:case_detail", case.reference)
     log_case_read(request, case, page="edit")  # the form shows the case's details: a read like any other
     return render(
@@ -362,34 +349,21 @@ def party_add(request, reference):
     form = PartyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        @transaction.atomic
-        def save():
-            person = organisation = None
-            if data["is_organisation"]:
-                from .models import Organisation
-
-                organisation = Organisation(name=data["organisation_name"], phone=data["phone"], email=data["email"])
-                services.save_with_history(organisation, request.user, "Organisation recorded")
-            else:
-                person = services.create_person(
-                    by=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    date_of_birth=data["date_of_birth"],
-                    phone=data["phone"],
-                    email=data["email"],
-                )
-            return services.add_party(
-                case=case_access.case,
-                by=request.user,
-                role=data["role"],
-                person=person,
-                organisation=organisation,
-                is_anonymous=data["is_anonymous"],
-                notes=data["notes"],
-            )
-
+        save = partial(
+            services.add_party_with_contact,
+            case=case_access.case,
+            by=request.user,
+            role=data["role"],
+            is_organisation=data["is_organisation"],
+            organisation_name=data["organisation_name"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            phone=data["phone"],
+            email=data["email"],
+            is_anonymous=data["is_anonymous"],
+            notes=data["notes"],
+        )
         if attempt(request, form, save, "Party added"):
             return redirect("casework:case_parties", reference)
     return _form_page(request, case_access, "Parties", form, "Add a party", "Add party")

@@ -21,7 +21,7 @@ from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework import services as casework_services
-from casework.models import Organisation, PartyRole
+from casework.models import PartyRole
 from casework.pdf import pdf_response
 from common.views import attempt as _attempt
 from statutory.selectors import value as law
@@ -478,18 +478,18 @@ def _recipient_from(request, form, case):
             party.person.date_of_birth = dob
             casework_services.save_with_history(party.person, request.user, "Date of birth recorded")
         return party.person, party.organisation
-    if choice == forms.NEW_ORGANISATION:
-        organisation = Organisation(name=data["organisation_name"].strip())
-        casework_services.save_with_history(organisation, request.user, "Organisation recorded")
-        casework_services.add_party(
-            case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, organisation=organisation
-        )
-        return None, organisation
-    person = casework_services.create_person(
-        by=request.user, first_name=data["first_name"].strip(), last_name=data["last_name"].strip(), date_of_birth=dob
+    new_organisation = choice == forms.NEW_ORGANISATION
+    party = casework_services.add_party_with_contact(
+        case=case,
+        by=request.user,
+        role=PartyRole.PERSON_CAUSING_HARM,
+        is_organisation=new_organisation,
+        organisation_name=data["organisation_name"].strip() if new_organisation else "",
+        first_name="" if new_organisation else data["first_name"].strip(),
+        last_name="" if new_organisation else data["last_name"].strip(),
+        date_of_birth=None if new_organisation else dob,
     )
-    casework_services.add_party(case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, person=person)
-    return person, None
+    return party.person, party.organisation
 
 
 @require_http_methods(["GET", "POST"])
