@@ -50,6 +50,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 bench: migrate
 	$(PY) -m bench.run --cases 10000 --fresh

@@ -3,7 +3,7 @@
 import re
 import uuid
 
-from config.client_ip import client_ip
+from common.client_ip import client_ip
 
 from .context import ip_address_var, request_id_var
 

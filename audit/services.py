@@ -190,7 +190,7 @@ def check_chain(log: str, positions: Iterable[int] = ()) -> ChainReport:
     found: dict[int, str] = {}
     prev = GENESIS
     checked = 0
-    for row in model.objects.order_by("id").iterator(chunk_size=2000):
+    for row in model._default_manager.order_by("id").iterator(chunk_size=2000):
         if row.prev_hash != prev:
             return ChainReport(log, checked, row, "its link to the previous row is broken (a row was removed)", found)
         if row_hash(row, fields, prev) != row.hash:

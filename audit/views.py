@@ -10,7 +10,7 @@ import json
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +18,15 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.permissions import require
+
 from . import selectors
 from . import verification as verification_service
 from .filters import AccessFilter, ChangeFilterForm, DisclosureFilter
 from .forms import CaseSearchForm, PersonSearchForm, UserSearchForm
 from .history import readable
 from .models import AccessAction
+from .objects import ObjectType
 from .services import log_access
 
 VIEW_PERMISSION = "audit.view_accesslog"
@@ -55,8 +58,7 @@ def auditor_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied("Only auditors can see the audit screens")
+        require(request.user, VIEW_PERMISSION, "Only auditors can see the audit screens")
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -81,7 +83,7 @@ def _log(request, *, action: str, screen: str, subject=None, details: dict | Non
         user=request.user,
         agency=_agency_name(request.user),
         action=action,
-        object_type="audit",
+        object_type=ObjectType.AUDIT,
         object_id=subject.key if subject else "",
         object_label=_log_label(subject) if subject else screen,
         case_id=subject.case_id if subject else None,

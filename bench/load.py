@@ -61,7 +61,7 @@ def build_requests(*, partners: int, officers: int, write_share: float, seed: in
     from casework import access
     from casework.filters import NEWEST_FIRST
     from casework.models import Ward
-    from config import keyset
+    from common import keyset
 
     rnd = random.Random(seed)
     User = get_user_model()

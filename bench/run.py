@@ -187,7 +187,7 @@ def _deep_cursor(user, visible: int) -> tuple[str | None, int]:
     """The cursor of the Next link a partner follows to reach the page halfway through their list."""
     from casework import selectors
     from casework.filters import NEWEST_FIRST
-    from config import keyset
+    from common import keyset
 
     position = visible // 2 // PAGE_SIZE * PAGE_SIZE
     if position == 0:  # everything fits on the first page: there is no deep page
@@ -395,7 +395,7 @@ def ours(user, params: dict, offset: int):
     from casework import selectors
     from casework.filters import CaseFilter
     from casework.views import CASE_COUNT_LIMIT
-    from config import keyset
+    from common import keyset
 
     params = dict(params)
     cursor, last = params.pop("cursor", None), params.pop("page", None) == "last"
@@ -449,7 +449,7 @@ def lower_bound(user, params: dict, offset: int):
     from django.db import connection
 
     from casework.views import CASE_COUNT_LIMIT
-    from config import keyset
+    from common import keyset
 
     where, page, direction = ["TRUE"], "TRUE", "DESC"
     args = {

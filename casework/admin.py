@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config.admin import HistoryAdmin
+from common.admin import HistoryAdmin
 
 from .models import Agency, Membership, RoleSecurityPolicy, Ward
 

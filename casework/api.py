@@ -19,7 +19,8 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from config.api import ApiModelSerializer, PartnerApiMixin, error_responses, log_api_read
+from accounts.api import ApiModelSerializer, PartnerApiMixin, error_responses, log_api_read
+from audit.objects import ObjectType
 
 from . import access, selectors, services
 from .filters import CaseFilter
@@ -420,7 +421,7 @@ class CaseList(PartnerApiMixin, generics.ListAPIView):
         data = self.get_serializer(cases, many=True).data
         log_api_read(
             request,
-            object_type="case",
+            object_type=ObjectType.CASE,
             details={"endpoint": "cases", "filters": self.filterset.applied(), "rows_shown": len(cases)},
         )
         return self.get_paginated_response(data)
@@ -444,7 +445,7 @@ class CaseDetail(CaseScopedMixin, generics.GenericAPIView):
     def get(self, request, reference):
         self._case_access = self.case_access()
         case = self._case_access.case
-        log_api_read(request, object_type="case", case=case, details={"page": "summary"})
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "summary"})
         return Response(self.get_serializer(case).data)
 
 
@@ -468,7 +469,7 @@ class CaseParties(CaseScopedMixin, generics.GenericAPIView):
         self._case_access = self.case_access()
         case = self._case_access.case
         parties = selectors.parties_for(case, self._case_access)
-        log_api_read(request, object_type="case", case=case, details={"page": "parties"})
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "parties"})
         return Response({"results": PartySerializer(parties, many=True).data})
 
 
@@ -489,7 +490,7 @@ class CaseIncidents(CaseScopedMixin, generics.GenericAPIView):
         case = self._case_access.case
         incidents = self.paginate_queryset(selectors.incidents_for(case))
         data = self.get_serializer(incidents, many=True).data
-        log_api_read(request, object_type="case", case=case, details={"page": "incidents"})
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "incidents"})
         return self.get_paginated_response(data)
 
     @extend_schema(
@@ -554,7 +555,7 @@ class CaseActions(CaseScopedMixin, generics.GenericAPIView):
         case = self._case_access.case
         actions = self.paginate_queryset(selectors.actions_for(case))
         data = self.get_serializer(actions, many=True).data
-        log_api_read(request, object_type="case", case=case, details={"page": "actions"})
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "actions"})
         return self.get_paginated_response(data)
 
 

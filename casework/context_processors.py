@@ -2,6 +2,8 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from common.permissions import has_permission
+
 from .access import agency_of
 
 NAV = (
@@ -23,7 +25,7 @@ def navigation(request):
     items = []
     path = request.path
     for label, url_name, perm in NAV:
-        if perm and not user.has_perm(perm):
+        if perm and not has_permission(user, perm):
             continue
         try:
             href = reverse(url_name)

@@ -1,7 +1,9 @@
-"""Domain errors that services raise and views turn into a message for the user."""
+"""Domain errors that services raise and views turn into a message for the user (common.views.attempt)."""
+
+from common.errors import ApplicationError
 
 
-class CaseworkError(Exception):
+class CaseworkError(ApplicationError):
     """Base class: the message is written for the user who caused it."""
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from common.forms import datetime_field
+
 from . import extensions, risk, scanning
 from .models import (
     ActionStatus,
@@ -55,26 +57,6 @@ class GovUKDateField(DateInputField):
             return super().compress(data_list)
         except (OverflowError, ValueError) as error:
             raise forms.ValidationError("Enter a real date") from error
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _datetime_field(label: str, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date and time",
-        },
-        **kwargs,
-    )
 
 
 def _not_future(value, label: str):
@@ -212,8 +194,8 @@ class PartyForm(GovUKForm):
 
 
 class IncidentForm(GovUKForm):
-    occurred_at = _datetime_field("Date and time it happened")
-    reported_at = _datetime_field("Date and time it was reported")
+    occurred_at = datetime_field("Date and time it happened")
+    reported_at = datetime_field("Date and time it was reported")
     reported_to = forms.ModelChoiceField(
         queryset=Agency.objects.filter(is_active=True),
         empty_label="Choose an agency",

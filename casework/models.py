@@ -455,7 +455,7 @@ class CaseShare(models.Model):
         return timezone.now() >= self.expires_at
 
 
-# --- The partner API's tokens (config/api.py; docs/api.md) ---
+# --- The partner API's tokens (accounts/api.py; docs/api.md) ---
 
 
 class ApiToken(models.Model):
@@ -500,7 +500,7 @@ class ApiToken(models.Model):
         return timezone.now() >= self.expires_at
 
 
-# --- Sign-in security per role (config/two_factor.py; docs/security.md) ---
+# --- Sign-in security per role (accounts/two_factor.py; docs/security.md) ---
 
 
 class RoleSecurityPolicy(models.Model):

@@ -2,7 +2,7 @@
 
 Logged per user at most SECURITY["REFUSED_LOG_PER_MINUTE"] times a minute (counted in the shared cache), so
 someone walking references cannot flood the log; the label is the reference asked for, nothing else.
-Screens reach here through RefusalLogMiddleware, the API through config.api.exception_handler.
+Screens reach here through RefusalLogMiddleware, the API through accounts.api.exception_handler.
 """
 
 import re

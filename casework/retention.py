@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 
 from audit.models import DisclosureKind
+from audit.objects import ObjectType
 from audit.services import log_disclosure
 from audit.triggers import erasure_permit
 
@@ -162,7 +163,7 @@ def _history_values(history_model, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def require_approver(by) -> None:
-    if not (getattr(by, "is_authenticated", False) and by.is_active and by.has_perm(APPROVER_PERMISSION)):
+    if not access.has_permission(by, APPROVER_PERMISSION):
         raise NotAllowed("Only a community safety manager or an information governance officer can approve an erasure.")
 
 
@@ -205,7 +206,7 @@ def _anonymise(*, case: Case, by, policy: str, now: datetime) -> ErasureSummary:
         kind=DisclosureKind.ERASURE,
         from_agency=str(access.agency_of(by) or ""),
         to_agency="",
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -189,7 +190,7 @@ def case_counts_by_status(*, user) -> dict[str, int]:
 @dataclass
 class TimelineEvent:
     title: str
-    when: object
+    when: Any  # a datetime or a date
     byline: str
     description: str
     changes: list
@@ -244,7 +245,7 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
                     continue
                 field = _concrete_field(model, change.field)
                 if field is not None and field.is_relation:
-                    change.model = field.related_model
+                    change.model = field.related_model  # type: ignore[attr-defined]  # read back below
                     related.setdefault(field.related_model, set()).update(
                         v for v in (change.before, change.after) if v is not None
                     )
@@ -329,7 +330,7 @@ def case_volumes(*, user, start, end) -> dict:
             counts = sums.setdefault(key, {"total": 0, "open": 0})
             counts["total"] += row["total"]
             counts["open"] += row["open"]
-    categories = [
+    categories: list[dict[str, Any]] = [
         {
             "key": key,
             "label": label,
@@ -338,7 +339,7 @@ def case_volumes(*, user, start, end) -> dict:
         }
         for key, label in CaseCategory.choices
     ]
-    wards = [
+    wards: list[dict[str, Any]] = [
         {
             "key": ward.pk,
             "label": ward.name,

@@ -12,7 +12,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import DisclosureKind
+from audit.objects import ObjectType
 from audit.services import log_disclosure
+from common import history
 
 from . import access, risk
 from .errors import EditConflict, InvalidTransition, NotAllowed
@@ -53,9 +55,7 @@ def save_with_history(instance, by, reason: str = "", **kwargs) -> None:
 
     Every app's services save through this so history is attributed even outside a request.
     """
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # history column is 100
+    history.attribute(instance, by=by, reason=reason)
     instance.save(**kwargs)
 
 
@@ -259,6 +259,85 @@ def create_address(
 
 
 @transaction.atomic
+def open_case(
+    *,
+    by,
+    title: str,
+    category: str,
+    description: str,
+    ward,
+    address_line1: str = "",
+    postcode: str = "",
+    location_description: str = "",
+    officer=None,
+    hate_related: bool = False,
+) -> Case:
+    """The new case form: the case, and the address it is about when one was given, in one transaction."""
+    address = None
+    if address_line1:
+        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=ward)
+    return create_case(
+        by=by,
+        title=title,
+        category=category,
+        description=description,
+        ward=ward,
+        address=address,
+        location_description=location_description,
+        officer=officer,
+        hate_related=hate_related,
+    )
+
+
+@transaction.atomic
+def edit_case(*, case: Case, by, expected_version: int, address_line1: str = "", postcode: str = "", **changes) -> Case:
+    """The case details form: a changed address is recorded as a new one (history keeps the old); a cleared
+    one is taken off the case."""
+    address = case.address
+    if address_line1 and (address is None or (address.line1, address.postcode) != (address_line1, postcode)):
+        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=changes["ward"])
+    elif not address_line1:
+        address = None
+    return update_case(case=case, by=by, expected_version=expected_version, address=address, **changes)
+
+
+@transaction.atomic
+def add_party_with_contact(
+    *,
+    case: Case,
+    by,
+    role: str,
+    is_organisation: bool,
+    organisation_name: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    phone: str = "",
+    email: str = "",
+    is_anonymous: bool = False,
+    notes: str = "",
+) -> CaseParty:
+    """Record the person or organisation and add them to the case as a party, in one transaction."""
+    person = organisation = None
+    if is_organisation:
+        organisation = Organisation(name=organisation_name, phone=phone, email=email)
+        save_with_history(organisation, by, "Organisation recorded")
+    else:
+        person = create_person(
+            by=by, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, phone=phone, email=email
+        )
+    return add_party(
+        case=case,
+        by=by,
+        role=role,
+        person=person,
+        organisation=organisation,
+        is_anonymous=is_anonymous,
+        notes=notes,
+    )
+
+
+@transaction.atomic
 def add_incident(
     *,
     case: Case,
@@ -382,9 +461,9 @@ def add_evidence(
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        evidence.original_name = upload.name[-200:]
+        evidence.original_name = (upload.name or "")[-200:]
         evidence.content_type = content_type
-        evidence.size = upload.size
+        evidence.size = upload.size or 0
         evidence.sha256 = digest.hexdigest()
         evidence.file.save("upload", upload, save=False)
     save_with_history(evidence, by, "Evidence added")
@@ -422,7 +501,7 @@ def share_case(
         kind=DisclosureKind.SHARE,
         from_agency=str(from_agency or ""),
         to_agency=str(agency),
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,
@@ -452,7 +531,7 @@ def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
         kind=DisclosureKind.REVOKE,
         from_agency=str(access.agency_of(by) or ""),
         to_agency=str(share.agency),
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=share.case_id,
         object_label=share.case.reference,
         case_id=share.case_id,

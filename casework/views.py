@@ -1,10 +1,10 @@
 """Casework screens. Each view: resolve access through casework.access, call one service or selector, render."""
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.exports import log_export
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
-from config import keyset
+from common import keyset
+from common.views import attempt
 
 from . import access, extensions, selectors, services
 from .errors import CaseworkError
@@ -52,17 +54,12 @@ CASE_TABS = (
 )
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def log_case_read(request, case, *, page: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,
@@ -118,9 +115,9 @@ def case_list(request):
     count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
-        object_type="case",
+        object_type=ObjectType.CASE,
         details={
             "filters": case_filter.applied(),
             "page": "last" if last and not cursor else ("first" if not cursor else "after a row"),
@@ -169,8 +166,8 @@ def case_export(request):
     # Logged against the user, and which cases it held against each case (audit.exports, decision 0013).
     log_export(
         user=request.user,
-        agency=_agency_name(request.user),
-        object_type="case",
+        agency=access.agency_name(request.user),
+        object_type=ObjectType.CASE,
         case_ids=cases.order_by().values_list("pk", flat=True).iterator(chunk_size=10000),
         details={"filters": case_filter.applied(), "format": "csv"},
         path=request.path,
@@ -209,29 +206,24 @@ def _csv_safe(value: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def case_create(request):
-    if not request.user.has_perm("casework.add_case") or access.agency_of(request.user) is None:
+    if not access.has_permission(request.user, "casework.add_case") or access.agency_of(request.user) is None:
         raise PermissionDenied("Only officers of an agency can open cases")
     agency = access.agency_of(request.user)
     form = CaseForm(request.POST or None, agency=agency, initial={"officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            address = None
-            if data["address_line1"]:
-                address = services.create_address(
-                    by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
-                )
-            case = services.create_case(
-                by=request.user,
-                title=data["title"],
-                category=data["category"],
-                description=data["description"],
-                ward=data["ward"],
-                address=address,
-                location_description=data["location_description"],
-                officer=data["officer"],
-                hate_related=data["hate_related"],
-            )
+        case = services.open_case(
+            by=request.user,
+            title=data["title"],
+            category=data["category"],
+            description=data["description"],
+            ward=data["ward"],
+            address_line1=data["address_line1"],
+            postcode=data["postcode"],
+            location_description=data["location_description"],
+            officer=data["officer"],
+            hate_related=data["hate_related"],
+        )
         messages.success(request, f"Case {case.reference} opened")
         return redirect("casework:case_detail", case.reference)
     return render(request, "casework/case_create.html", {"form": form})
@@ -271,34 +263,26 @@ def case_edit(request, reference):
     form = CaseEditForm(request.POST or None, initial=initial, agency=case.lead_agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                address = case.address
-                if data["address_line1"] and (
-                    address is None or (address.line1, address.postcode) != (data["address_line1"], data["postcode"])
-                ):
-                    address = services.create_address(
-                        by=request.user, line1=data["address_line1"], postcode=data["postcode"], ward=data["ward"]
-                    )
-                elif not data["address_line1"]:
-                    address = None
-                services.update_case(
-                    case=case,
-                    by=request.user,
-                    expected_version=data["version"],
-                    title=data["title"],
-                    category=data["category"],
-                    description=data["description"],
-                    ward=data["ward"],
-                    address=address,
-                    location_description=data["location_description"],
-                    officer=data["officer"],
-                    hate_related=data["hate_related"],
-                )
-        except CaseworkError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Case details saved")
+        saved = attempt(
+            request,
+            form,
+            lambda: services.edit_case(
+                case=case,
+                by=request.user,
+                expected_version=data["version"],
+                address_line1=data["address_line1"],
+                postcode=data["postcode"],
+                title=data["title"],
+                category=data["category"],
+                description=data["description"],
+                ward=data["ward"],
+                location_description=data["location_description"],
+                officer=data["officer"],
+                hate_related=data["hate_related"],
+            ),
+            "Case details saved",
+        )
+        if saved:
             return redirect("casework:case_detail", case.reference)
     log_case_read(request, case, page="edit")  # the form shows the case's details: a read like any other
     return render(
@@ -360,51 +344,28 @@ def _form_page(request, case_access, tab, form, heading, submit, *, multipart=Fa
     )
 
 
-def _save_or_message(request, form, call, success: str):
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
-
-
 @require_http_methods(["GET", "POST"])
 def party_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, change=True)
     form = PartyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        @transaction.atomic
-        def save():
-            person = organisation = None
-            if data["is_organisation"]:
-                from .models import Organisation
-
-                organisation = Organisation(name=data["organisation_name"], phone=data["phone"], email=data["email"])
-                services.save_with_history(organisation, request.user, "Organisation recorded")
-            else:
-                person = services.create_person(
-                    by=request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    date_of_birth=data["date_of_birth"],
-                    phone=data["phone"],
-                    email=data["email"],
-                )
-            return services.add_party(
-                case=case_access.case,
-                by=request.user,
-                role=data["role"],
-                person=person,
-                organisation=organisation,
-                is_anonymous=data["is_anonymous"],
-                notes=data["notes"],
-            )
-
-        if _save_or_message(request, form, save, "Party added"):
+        save = partial(
+            services.add_party_with_contact,
+            case=case_access.case,
+            by=request.user,
+            role=data["role"],
+            is_organisation=data["is_organisation"],
+            organisation_name=data["organisation_name"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            phone=data["phone"],
+            email=data["email"],
+            is_anonymous=data["is_anonymous"],
+            notes=data["notes"],
+        )
+        if attempt(request, form, save, "Party added"):
             return redirect("casework:case_parties", reference)
     return _form_page(request, case_access, "Parties", form, "Add a party", "Add party")
 
@@ -428,7 +389,7 @@ def incident_add(request, reference):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_incident(
@@ -470,7 +431,7 @@ def risk_add(request, reference):
     form = RiskAssessmentForm(request.POST or None, victim_choices=(victims, _party_label(case_access)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _save_or_message(
+        result = attempt(
             request,
             form,
             lambda: services.record_risk_assessment(
@@ -510,7 +471,7 @@ def action_add(request, reference):
     form = ActionForm(request.POST or None, initial={"owner_agency": access.agency_of(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_action(
@@ -547,7 +508,7 @@ def case_notes(request, reference):
     if request.method == "POST":
         case_access = access.case_access_or_404(request.user, reference, change=True)
         form = NoteForm(request.POST)
-        if form.is_valid() and _save_or_message(
+        if form.is_valid() and attempt(
             request,
             form,
             lambda: services.add_note(case=case_access.case, by=request.user, text=form.cleaned_data["text"]),
@@ -579,7 +540,7 @@ def evidence_add(request, reference):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.add_evidence(
@@ -602,9 +563,9 @@ def evidence_download(request, reference, evidence_id):
     case_access, evidence = selectors.get_evidence(user=request.user, reference=reference, evidence_id=evidence_id)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.DOWNLOAD,
-        object_type="evidence",
+        object_type=ObjectType.EVIDENCE,
         object_id=evidence.pk,
         # The append-only log outlives retention: name the item, never its free-text description.
         object_label=f"{case_access.case.reference} evidence {evidence.pk} ({evidence.get_kind_display()})",
@@ -650,7 +611,7 @@ def share_add(request, reference):
     form = ShareForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.share_case(
@@ -679,7 +640,7 @@ def share_revoke(request, reference, share_id):
     )
     form = RevokeShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save_or_message(
+        if attempt(
             request,
             form,
             lambda: services.revoke_share(share=share, by=request.user, reason=form.cleaned_data["reason"]),

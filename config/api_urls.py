@@ -2,11 +2,10 @@
 
 from django.urls import path, re_path
 
+from accounts import api
 from casework import api as casework_api
 from enforcement import api as enforcement_api
 from marac import api as marac_api
-
-from . import api
 
 app_name = "api"
 

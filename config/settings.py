@@ -75,18 +75,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestIdMiddleware",
-    "config.nul.RefuseNulMiddleware",
+    "common.nul.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.headers.SecurityHeadersMiddleware",
+    "common.headers.SecurityHeadersMiddleware",
     "casework.refusals.RefusalLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "config.two_factor.TwoFactorMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.idempotency.IdempotencyMiddleware",
+    "common.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# The admin never reverts a record from its history, and never shows an authenticator key (config/admin.py).
+# The admin never reverts a record from its history, and never shows an authenticator key (common/admin.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
@@ -181,19 +181,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = None
 
-# The client's address (config/client_ip.py): behind TRUSTED_PROXY_COUNT proxies of ours (the load balancer:
+# The client's address (common/client_ip.py): behind TRUSTED_PROXY_COUNT proxies of ours (the load balancer:
 # 1), the entry that many from the right of TRUSTED_PROXY_HEADER; with 0, REMOTE_ADDR. docs/operations.md.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 
 # Sign-in throttling: 5 failures lock that username from that client address for 30 minutes (never a
 # whole office behind one address, never an account from everywhere). Administrators unlock at
-# /accounts/lockouts/ (config/lockouts.py).
+# /accounts/lockouts/ (accounts/lockouts.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
-# Password spraying (one guess at many usernames from one address) meets this ceiling instead (config/signin.py).
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
+# Password spraying (one guess at many usernames from one address) meets this ceiling instead (accounts/signin.py).
 SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "50"))
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
@@ -288,8 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Reliability and security controls: two-factor sign-in (config/two_factor.py; required for the roles below,
-# and for any role an administrator adds in Django admin) and double-submit protection (config/idempotency.py).
+# Reliability and security controls: two-factor sign-in (accounts/two_factor.py; required for the roles below,
+# and for any role an administrator adds in Django admin) and double-submit protection (common/idempotency.py).
 # TWO_FACTOR_RELAXED=1 lifts the default roles' requirement on a developer's machine only: refused with DEBUG=0.
 TWO_FACTOR_RELAXED = env_bool("TWO_FACTOR_RELAXED", False)
 if TWO_FACTOR_RELAXED and not DEBUG:
@@ -335,7 +335,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "accounts.api.exception_handler",
     # Requests per API token (per user for the browser session); more than this in the period gives 429.
     "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE_LIMIT", "600/minute")},
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from accounts import api
 
 app_name = "api_tokens"
 

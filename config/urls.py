@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.signin import SignInView
 from casework import views as casework_views
 
 from . import views
-from .signin import SignInView
 
 urlpatterns = [
     path("", casework_views.my_work, name="home"),
@@ -16,10 +16,10 @@ urlpatterns = [
         login_not_required(TemplateView.as_view(template_name="pages/accessibility.html")),
         name="accessibility",
     ),
-    path("accounts/lockouts/", include("config.lockouts")),
+    path("accounts/lockouts/", include("accounts.lockouts")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/two-factor/", include("config.two_factor")),
+    path("accounts/two-factor/", include("accounts.two_factor")),
     path("cases/", include("casework.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("marac/", include("marac.urls")),

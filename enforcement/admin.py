@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from casework.errors import CaseworkError
-from config.admin import HistoryAdmin
+from common.admin import HistoryAdmin
 
 from . import selectors, services
 from .models import OffenceCode, PSPOCondition, PublicSpacesProtectionOrder

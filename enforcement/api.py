@@ -11,9 +11,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from accounts.api import ApiModelSerializer, error_responses, log_api_read
+from audit.objects import ObjectType
 from casework.api import REFERENCE_PARAMETER, CaseScopedMixin
 from casework.models import Agency
-from config.api import ApiModelSerializer, error_responses, log_api_read
 
 from . import selectors
 from .models import (
@@ -253,7 +254,7 @@ class CaseNotices(CaseScopedMixin, generics.GenericAPIView):
         self._case_access = self.case_access()
         case = self._case_access.case
         records = selectors.case_enforcement(case)
-        log_api_read(request, object_type="case", case=case, details={"page": "enforcement"})
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "enforcement"})
         issuers = {r.issuing_agency_id for r in (*records.warnings, *records.cpns, *records.closure_notices)}
         agencies = dict(Agency.objects.filter(pk__in=issuers).values_list("pk", "name")) if issuers else {}
         data = CaseNoticesSerializer(

@@ -36,11 +36,12 @@ def register_timeline_sources() -> None:
 
 def my_work_sections(*, user, today):
     """Enforcement deadlines (compliance, appeal windows, payments, hearings) for "My work"."""
+    from casework import access
     from casework.extensions import WorkItem, WorkSection
 
     from . import selectors
 
-    if not user.has_perm("enforcement.view_fixedpenaltynotice"):
+    if not access.has_permission(user, "enforcement.view_fixedpenaltynotice"):
         return []
     found = selectors.my_work_deadlines(user=user, today=today)
 

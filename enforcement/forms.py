@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework.forms import GovUKDateField as CaseworkDateField
 from casework.forms import GovUKForm
 from casework.models import CaseParty, Evidence, PartyRole, Ward
+from common.forms import datetime_field
 from statutory.selectors import value as law
 
 from .models import (
@@ -40,26 +41,6 @@ class GovUKDateField(CaseworkDateField):
             return super().compress(data_list)
         except forms.ValidationError as error:
             raise forms.ValidationError(self.error_messages["invalid"]) from error
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def datetime_field(label: str, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date and time",
-        },
-        **kwargs,
-    )
 
 
 def text_field(

@@ -1,20 +1,12 @@
 """Date and time arithmetic for statutory periods: years, months, ages and the closure hearing window."""
 
-import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from casework import calendar as working_days
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; a day the month lacks becomes its last day (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from common.dates import add_months
 
 
 def add_years(day: date, years: int) -> date:

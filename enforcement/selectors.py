@@ -48,87 +48,62 @@ from .models import (
 # --- Visibility -----------------------------------------------------------------------------------------
 
 
-def _through_case(user, path: str = "case") -> Q:
-    """Records (whose case is not optional) on a case the user may see, `path` leading to the case.
-
-    Partnership-wide readers see every case, so they get no condition at all: `case_id IN (SELECT id FROM
-    casework_case)` selects the same rows, but PostgreSQL hashes every case id to check it (a full index
-    scan per query at a million cases), and the dashboard asks sixteen such questions (eight per period).
-    """
-    if access.sees_all_cases(user):
-        return Q()
-    return Q(**{f"{path}__in": access.visible_cases(user)})
-
-
-def _owned_or_case(user) -> Q:
-    """Records that may have a case: through the case, else through the owner agency."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if access.sees_all_cases(user):
-        return Q()  # every case, and every record without one (see _through_case)
-    rule = Q(case__in=access.visible_cases(user))
-    agency = access.agency_of(user)
-    if agency is not None:
-        rule |= Q(case__isnull=True, owner_agency=agency)
-    return rule
-
-
 def warnings_for(user) -> QuerySet[CommunityProtectionWarning]:
-    return CommunityProtectionWarning.objects.filter(_through_case(user)).select_related(
+    return CommunityProtectionWarning.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "recipient_person", "recipient_organisation", "served_by", "issuing_agency"
     )
 
 
 def cpns_for(user) -> QuerySet[CommunityProtectionNotice]:
-    return CommunityProtectionNotice.objects.filter(_through_case(user)).select_related(
+    return CommunityProtectionNotice.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "recipient_person", "recipient_organisation", "issued_by", "issuing_agency", "warning"
     )
 
 
 def cpn_breaches_for(user) -> QuerySet[CPNBreach]:
-    return CPNBreach.objects.filter(_through_case(user, "cpn__case")).select_related(
+    return CPNBreach.objects.filter(access.through_case(user, "cpn__case")).select_related(
         "cpn", "cpn__case", "recorded_by", "fixed_penalty"
     )
 
 
 def fpns_for(user) -> QuerySet[FixedPenaltyNotice]:
-    return FixedPenaltyNotice.objects.filter(_owned_or_case(user)).select_related(
+    return FixedPenaltyNotice.objects.filter(access.case_or_owner(user)).select_related(
         "offence", "owner_agency", "case", "ward", "issued_by", "cpn_breach", "pspo_breach"
     )
 
 
 def pspos_for(user) -> QuerySet[PublicSpacesProtectionOrder]:
     """A borough-wide order has no case: its owner agency (the council) and managers/auditors see it."""
-    return PublicSpacesProtectionOrder.objects.filter(_owned_or_case(user)).select_related("owner_agency")
+    return PublicSpacesProtectionOrder.objects.filter(access.case_or_owner(user)).select_related("owner_agency")
 
 
 def pspo_breaches_for(user) -> QuerySet[PSPOBreach]:
-    return PSPOBreach.objects.filter(_owned_or_case(user)).select_related(
+    return PSPOBreach.objects.filter(access.case_or_owner(user)).select_related(
         "pspo", "condition", "owner_agency", "case", "ward", "recorded_by", "fixed_penalty"
     )
 
 
 def closure_notices_for(user) -> QuerySet[ClosureNotice]:
-    return ClosureNotice.objects.filter(_through_case(user)).select_related(
+    return ClosureNotice.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "served_by", "issuing_agency", "order"
     )
 
 
 def cbos_for(user) -> QuerySet[CriminalBehaviourOrder]:
-    return CriminalBehaviourOrder.objects.filter(_through_case(user)).select_related(
+    return CriminalBehaviourOrder.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by"
     )
 
 
 def injunctions_for(user) -> QuerySet[CivilInjunction]:
-    return CivilInjunction.objects.filter(_through_case(user)).select_related(
+    return CivilInjunction.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by", "applicant_agency"
     )
 
 
 def respect_orders_for(user) -> QuerySet[RespectOrder]:
     """Respect Orders are visible exactly when their case is, like injunctions."""
-    return RespectOrder.objects.filter(_through_case(user)).select_related(
+    return RespectOrder.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by", "applicant_agency"
     )
 
@@ -169,7 +144,7 @@ def get_closure_notice(*, user, pk: int) -> ClosureNotice:
 
 
 def get_closure_order(*, user, pk: int) -> ClosureOrder:
-    queryset = ClosureOrder.objects.filter(_through_case(user)).select_related("notice", "case")
+    queryset = ClosureOrder.objects.filter(access.through_case(user)).select_related("notice", "case")
     return _get(queryset, pk, "closure order")
 
 
@@ -421,7 +396,7 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
         )
     orders = _scope(
         ClosureOrder.objects.filter(
-            _through_case(user),
+            access.through_case(user),
             status=ClosureOrderStatus.IN_FORCE,
             ends_on__lte=soon,
             ends_on__gte=today,
@@ -540,7 +515,7 @@ def _months(start: date, end: date) -> list[date]:
 
 def _monthly(queryset, date_field: str) -> dict[date, int]:
     rows = queryset.annotate(month=TruncMonth(date_field)).values("month").annotate(n=Count("id")).order_by()
-    result = {}
+    result: dict[date, int] = {}
     for row in rows:
         month = row["month"]
         if isinstance(month, datetime):
@@ -558,7 +533,7 @@ def tools_and_powers_by_month(*, user, start: date, end: date) -> dict:
     "PSPO" by PSPO breaches dealt with (recorded), "PCO" by premises closure orders granted (by start).
     Only records the user may see are counted.
     """
-    visible = _through_case(user)
+    visible = access.through_case(user)
     since, until = day_bounds(start, end)
 
     def dated(field_name: str, is_datetime: bool = False) -> dict:
@@ -575,9 +550,11 @@ def tools_and_powers_by_month(*, user, start: date, end: date) -> dict:
         ),
         "cpn": _monthly(CommunityProtectionNotice.objects.filter(visible, **dated("issued_on")), "issued_on"),
         "cpn_breached": _monthly(
-            CPNBreach.objects.filter(_through_case(user, "cpn__case"), **dated("occurred_on")), "occurred_on"
+            CPNBreach.objects.filter(access.through_case(user, "cpn__case"), **dated("occurred_on")), "occurred_on"
         ),
-        "pspo": _monthly(PSPOBreach.objects.filter(_owned_or_case(user), **dated("occurred_at", True)), "occurred_at"),
+        "pspo": _monthly(
+            PSPOBreach.objects.filter(access.case_or_owner(user), **dated("occurred_at", True)), "occurred_at"
+        ),
         "pco": _monthly(ClosureOrder.objects.filter(visible, **dated("starts_on")), "starts_on"),
     }
     months = [

@@ -120,8 +120,7 @@ def _move(record, table: dict[str, set[str]], to: str, what: str) -> None:
 
 
 def _require_perm(by, codename: str, doing: str) -> None:
-    if not by.has_perm(f"enforcement.{codename}"):
-        raise NotAllowed(f"You do not have permission to {doing}.")
+    access.require(by, f"enforcement.{codename}", f"You do not have permission to {doing}.", error=NotAllowed)
 
 
 def _require_agency(by) -> Agency:
@@ -136,18 +135,8 @@ def _require_case_change(by, case: Case) -> None:
         raise NotAllowed("You do not have permission to change this case.")
 
 
-def may_change_record(user, record) -> bool:
-    """A case-linked record changes with its case; one without a case only by its owner agency's members."""
-    case_id = getattr(record, "case_id", None)
-    if case_id:
-        return access.can_change(user, record.case)
-    owner = getattr(record, "owner_agency_id", None)
-    agency = access.agency_of(user)
-    return owner is not None and agency is not None and agency.pk == owner
-
-
 def _require_record_change(by, record) -> None:
-    if not may_change_record(by, record):
+    if not access.may_change_record(by, record):
         raise NotAllowed("You do not have permission to change this record.")
 
 

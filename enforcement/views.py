@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -18,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework import services as casework_services
-from casework.errors import CaseworkError
-from casework.models import Organisation, PartyRole
+from casework.models import PartyRole
 from casework.pdf import pdf_response
+from common.views import attempt as _attempt
 from statutory.selectors import value as law
 
 from . import filters, forms, presenters, selectors, services
@@ -77,45 +77,44 @@ class _Kind:
 
 _KINDS: dict[type, _Kind] = {
     CommunityProtectionWarning: _Kind(
-        "cpn_warning",
+        ObjectType.CPN_WARNING,
         "Written warnings",
         "enforcement:warning_detail",
         caption=lambda warning: f"Written warning to {warning.recipient_name}",
     ),
     CommunityProtectionNotice: _Kind(
-        "cpn", "CPNs", "enforcement:cpn_detail", caption=lambda cpn: f"CPN {cpn.pk} to {cpn.recipient_name}"
+        ObjectType.CPN, "CPNs", "enforcement:cpn_detail", caption=lambda cpn: f"CPN {cpn.pk} to {cpn.recipient_name}"
     ),
-    CPNBreach: _Kind("cpn_breach", "CPNs", "enforcement:cpn_detail", detail_pk=attrgetter("cpn_id")),
+    CPNBreach: _Kind(ObjectType.CPN_BREACH, "CPNs", "enforcement:cpn_detail", detail_pk=attrgetter("cpn_id")),
     FixedPenaltyNotice: _Kind(
-        "fpn",
+        ObjectType.FPN,
         "Fixed penalties",
         "enforcement:fpn_detail",
         caption=lambda fpn: f"Fixed penalty {fpn.notice_number}",
         form_context={"warning": False},
     ),
-    PublicSpacesProtectionOrder: _Kind("pspo", "PSPOs", "enforcement:pspo_detail", caption=attrgetter("title")),
-    PSPOBreach: _Kind("pspo_breach", "PSPOs", "enforcement:pspo_breach_detail"),
+    PublicSpacesProtectionOrder: _Kind(
+        ObjectType.PSPO, "PSPOs", "enforcement:pspo_detail", caption=attrgetter("title")
+    ),
+    PSPOBreach: _Kind(ObjectType.PSPO_BREACH, "PSPOs", "enforcement:pspo_breach_detail"),
     ClosureNotice: _Kind(
-        "closure_notice",
+        ObjectType.CLOSURE_NOTICE,
         "Closures",
         "enforcement:closure_detail",
         caption=lambda notice: notice.premises.splitlines()[0],
         form_context={"warning": False},
     ),
-    ClosureOrder: _Kind("closure_order", "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")),
-    CriminalBehaviourOrder: _Kind("cbo", "CBOs", "enforcement:cbo_detail"),
-    CivilInjunction: _Kind("injunction", "Injunctions", "enforcement:injunction_detail"),
-    RespectOrder: _Kind("respect_order", "Injunctions", "enforcement:respect_order_detail"),
+    ClosureOrder: _Kind(
+        ObjectType.CLOSURE_ORDER, "Closures", "enforcement:closure_detail", detail_pk=attrgetter("notice_id")
+    ),
+    CriminalBehaviourOrder: _Kind(ObjectType.CBO, "CBOs", "enforcement:cbo_detail"),
+    CivilInjunction: _Kind(ObjectType.INJUNCTION, "Injunctions", "enforcement:injunction_detail"),
+    RespectOrder: _Kind(ObjectType.RESPECT_ORDER, "Injunctions", "enforcement:respect_order_detail"),
 }
 
 
 def _sections(active: str) -> list[dict]:
     return [{"label": label, "href": reverse(name), "active": label == active} for label, name in SECTIONS]
-
-
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
 
 
 def _log_label(record) -> str:
@@ -131,7 +130,7 @@ def _log(request, record, *, object_type: str, action: str = AccessAction.VIEW, 
     case_id = getattr(record, "case_id", None)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=object_type,
         object_id=record.pk,
@@ -148,13 +147,12 @@ def _posted(request):
 
 
 def _need_perm(request, codename: str) -> None:
-    if not request.user.has_perm(f"enforcement.{codename}"):
-        raise PermissionDenied("You cannot do this")
+    access.require(request.user, f"enforcement.{codename}", "You cannot do this")
 
 
 def _need_change(request, record, codename: str) -> None:
     _need_perm(request, codename)
-    if not services.may_change_record(request.user, record):
+    if not access.may_change_record(request.user, record):
         raise PermissionDenied("You can read this record but not change it")
 
 
@@ -176,17 +174,6 @@ def _form_page(request, form, *, heading: str, submit: str, back: str, section: 
         **extra,
     }
     return render(request, "enforcement/form_page.html", context)
-
-
-def _attempt(request, form, call, success: str):
-    """Run a service; a refusal becomes the form's error (nothing saved), success a banner."""
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
 
 
 def _submit(request, form, call, *, success: str, back: str, done: str = "", **page):
@@ -280,7 +267,7 @@ def _listing(request, *, object_type, queryset, filter_class, section, title, co
         details["rows_shown"] = len(page.object_list)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
         object_type=object_type,
         details=details,
@@ -337,7 +324,9 @@ def cpn_list(request):
 
 def fpn_list(request):
     _need_perm(request, "view_fixedpenaltynotice")
-    can_issue = request.user.has_perm("enforcement.add_fixedpenaltynotice") and access.agency_of(request.user)
+    can_issue = access.has_permission(request.user, "enforcement.add_fixedpenaltynotice") and access.agency_of(
+        request.user
+    )
     return _register(
         request,
         key="fpns",
@@ -362,7 +351,7 @@ def closure_list(request):
 
 def pspo_list(request):
     _need_perm(request, "view_publicspacesprotectionorder")
-    can_make = request.user.has_perm("enforcement.add_publicspacesprotectionorder")
+    can_make = access.has_permission(request.user, "enforcement.add_publicspacesprotectionorder")
     return _register(
         request,
         key="pspos",
@@ -424,9 +413,9 @@ def case_enforcement(request, reference):
     case = case_access.case
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.VIEW,
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         object_label=case.reference,
         case_id=case.pk,
@@ -498,18 +487,18 @@ def _recipient_from(request, form, case):
             party.person.date_of_birth = dob
             casework_services.save_with_history(party.person, request.user, "Date of birth recorded")
         return party.person, party.organisation
-    if choice == forms.NEW_ORGANISATION:
-        organisation = Organisation(name=data["organisation_name"].strip())
-        casework_services.save_with_history(organisation, request.user, "Organisation recorded")
-        casework_services.add_party(
-            case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, organisation=organisation
-        )
-        return None, organisation
-    person = casework_services.create_person(
-        by=request.user, first_name=data["first_name"].strip(), last_name=data["last_name"].strip(), date_of_birth=dob
+    new_organisation = choice == forms.NEW_ORGANISATION
+    party = casework_services.add_party_with_contact(
+        case=case,
+        by=request.user,
+        role=PartyRole.PERSON_CAUSING_HARM,
+        is_organisation=new_organisation,
+        organisation_name=data["organisation_name"].strip() if new_organisation else "",
+        first_name="" if new_organisation else data["first_name"].strip(),
+        last_name="" if new_organisation else data["last_name"].strip(),
+        date_of_birth=None if new_organisation else dob,
     )
-    casework_services.add_party(case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, person=person)
-    return person, None
+    return party.person, party.organisation
 
 
 @require_http_methods(["GET", "POST"])
@@ -684,14 +673,14 @@ def respect_order_create(request, reference):
 
 def warning_detail(request, pk):
     warning = selectors.get_warning(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, warning)
+    can_change = access.may_change_record(request.user, warning)
     return _detail(
         request,
         "enforcement/warning_detail.html",
         warning,
         rows=presenters.warning_rows(warning),
-        can_change=can_change and request.user.has_perm("enforcement.change_communityprotectionwarning"),
-        can_issue_cpn=can_change and request.user.has_perm("enforcement.add_communityprotectionnotice"),
+        can_change=can_change and access.has_permission(request.user, "enforcement.change_communityprotectionwarning"),
+        can_issue_cpn=can_change and access.has_permission(request.user, "enforcement.add_communityprotectionnotice"),
         cpn_problem=services.qualifying_warning_problem(warning, timezone.localdate()),
         open_statuses=services.WARNING_TRANSITIONS[warning.status],
     )
@@ -733,8 +722,8 @@ def warning_pdf(request, pk):
 
 def cpn_detail(request, pk):
     cpn = selectors.get_cpn(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, cpn) and request.user.has_perm(
-        "enforcement.change_communityprotectionnotice"
+    can_change = access.may_change_record(request.user, cpn) and access.has_permission(
+        request.user, "enforcement.change_communityprotectionnotice"
     )
     return _detail(
         request,
@@ -895,8 +884,8 @@ def cpn_breach_prosecute(request, pk):
 
 def fpn_detail(request, pk):
     fpn = selectors.get_fpn(user=request.user, pk=pk)
-    can_change = services.may_change_record(request.user, fpn) and request.user.has_perm(
-        "enforcement.change_fixedpenaltynotice"
+    can_change = access.may_change_record(request.user, fpn) and access.has_permission(
+        request.user, "enforcement.change_fixedpenaltynotice"
     )
     today = timezone.localdate()
     return _detail(
@@ -997,7 +986,7 @@ def _may_change_pspo(user, pspo) -> bool:
     return (
         agency is not None
         and agency.pk == pspo.owner_agency_id
-        and user.has_perm("enforcement.change_publicspacesprotectionorder")
+        and access.has_permission(user, "enforcement.change_publicspacesprotectionorder")
     )
 
 
@@ -1010,7 +999,7 @@ def pspo_detail(request, pk):
         rows=presenters.pspo_rows(pspo),
         breaches=selectors.breaches_of_pspo(user=request.user, pspo=pspo)[:100],
         can_change=_may_change_pspo(request.user, pspo),
-        can_record_breach=request.user.has_perm("enforcement.add_pspobreach")
+        can_record_breach=access.has_permission(request.user, "enforcement.add_pspobreach")
         and access.agency_of(request.user) is not None
         and pspo.status == "in_force",
     )
@@ -1061,7 +1050,7 @@ def pspo_breach_detail(request, pk):
         breach,
         rows=presenters.pspo_breach_rows(breach),
         fpn=getattr(breach, "fixed_penalty", None),
-        can_change=services.may_change_record(request.user, breach) and breach.outcome == "pending",
+        can_change=access.may_change_record(request.user, breach) and breach.outcome == "pending",
     )
 
 
@@ -1091,8 +1080,8 @@ def pspo_breach_prosecute(request, pk):
 def closure_detail(request, pk):
     notice = selectors.get_closure_notice(user=request.user, pk=pk)
     order = getattr(notice, "order", None)
-    can_change = services.may_change_record(request.user, notice) and request.user.has_perm(
-        "enforcement.change_closurenotice"
+    can_change = access.may_change_record(request.user, notice) and access.has_permission(
+        request.user, "enforcement.change_closurenotice"
     )
     now = timezone.now()
     adjournments = list(selectors.adjournments_of(notice))
@@ -1111,8 +1100,8 @@ def closure_detail(request, pk):
         else [],
         can_change=can_change,
         can_change_order=order is not None
-        and services.may_change_record(request.user, order)
-        and request.user.has_perm("enforcement.change_closureorder"),
+        and access.may_change_record(request.user, order)
+        and access.has_permission(request.user, "enforcement.change_closureorder"),
         hearing_overdue=notice.status == "in_force" and notice.hearing_deadline < now,
         now=now,
         latest_order_end=services.closure_order_total_latest_end(order.starts_on) if order else None,
@@ -1346,7 +1335,7 @@ _COURT_ORDER_TITLES = {
 
 def _court_order_detail(request, order, *, kind: str):
     codename = _order_codename(order)
-    can_change = services.may_change_record(request.user, order)
+    can_change = access.may_change_record(request.user, order)
     varies = kind != "respect_order"  # variation and discharge of Respect Orders: not yet recorded here
     return _detail(
         request,
@@ -1359,8 +1348,8 @@ def _court_order_detail(request, order, *, kind: str):
         discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]) if varies else "",
         kind=kind,
         title=_COURT_ORDER_TITLES[kind],
-        can_change=can_change and request.user.has_perm(f"enforcement.{codename}"),
-        can_breach=can_change and request.user.has_perm("enforcement.add_orderbreach"),
+        can_change=can_change and access.has_permission(request.user, f"enforcement.{codename}"),
+        can_breach=can_change and access.has_permission(request.user, "enforcement.add_orderbreach"),
         breach_url=reverse(f"enforcement:{kind}_breach", args=[order.pk]),
         review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]) if varies else "",
     )

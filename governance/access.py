@@ -5,6 +5,8 @@ One seam, like casework.access: everyone else (officers, partners, managers, adm
 
 from django.core.exceptions import PermissionDenied
 
+from common.permissions import has_permission
+
 VIEW_SARS = "governance.view_subjectaccessrequest"
 CHANGE_SARS = "governance.change_subjectaccessrequest"
 VIEW_COMPLAINTS = "governance.view_dataprotectioncomplaint"
@@ -12,5 +14,5 @@ CHANGE_COMPLAINTS = "governance.change_dataprotectioncomplaint"
 
 
 def require(user, permission: str) -> None:
-    if not user.has_perm(permission):
+    if not has_permission(user, permission):
         raise PermissionDenied("Only the information governance team can use these screens")

@@ -11,10 +11,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from accounts.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
+from audit.objects import ObjectType
+from casework import access
 from casework.api import REFERENCE_PARAMETER, AgencySerializer, CaseScopedMixin
 from casework.errors import NotAllowed
 from casework.models import LegalBasis
-from config.api import ApiModelSerializer, Conflict, PartnerApiMixin, error_responses, log_api_read
 
 from . import selectors, services
 from .models import LIVE_REFERRAL_STATUSES, Consent, MaracRisk, Referral
@@ -136,7 +138,7 @@ class CaseMaracReferrals(CaseScopedMixin, generics.GenericAPIView):
     def post(self, request, reference):
         self._case_access = self.case_access()
         case = self._case_access.case
-        if not request.user.has_perm("marac.add_referral"):
+        if not access.has_permission(request.user, "marac.add_referral"):
             raise PermissionDenied("You do not have permission to refer cases to the CS MARAC.")
         serializer = ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -169,7 +171,7 @@ class MaracReferralDetail(PartnerApiMixin, generics.GenericAPIView):
         referral = selectors.get_referral(user=request.user, referral_id=referral_id)
         log_api_read(
             request,
-            object_type="marac_referral",
+            object_type=ObjectType.MARAC_REFERRAL,
             object_id=referral.pk,
             object_label=referral.case.reference,
             case=referral.case,

@@ -22,7 +22,7 @@ class MaracRisk(models.TextChoices):
 
 
 # Panel lists are ordered by risk, highest first.
-RISK_RANK = {MaracRisk.HIGH: 0, MaracRisk.MEDIUM: 1, MaracRisk.STANDARD: 2}
+RISK_RANK: dict[str, int] = {MaracRisk.HIGH: 0, MaracRisk.MEDIUM: 1, MaracRisk.STANDARD: 2}
 
 
 class MeetingStatus(models.TextChoices):
@@ -188,7 +188,7 @@ class EntryReason(models.TextChoices):
 
 
 # Within one risk level, the order cases are taken in.
-REASON_RANK = {
+REASON_RANK: dict[str, int] = {
     EntryReason.NEW: 0,
     EntryReason.OVERDUE_ACTIONS: 1,
     EntryReason.REVIEW: 2,

@@ -47,7 +47,7 @@ def sees_all_marac(user) -> bool:
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
-    if not (_active(user) and user.has_perm("marac.view_meeting")):
+    if not (_active(user) and access.has_permission(user, "marac.view_meeting")):
         return Meeting.objects.none()
     if sees_all_marac(user):
         return Meeting.objects.all()
@@ -400,7 +400,7 @@ def may_read_statistics(user) -> bool:
         return True
     agency = access.agency_of(user)
     return (
-        user.has_perm("marac.view_meeting")
+        access.has_permission(user, "marac.view_meeting")
         and agency is not None
         and agency.short_name in marac_setting("CORE_AGENCIES")
     )

@@ -22,6 +22,7 @@ from casework.calendar import is_working_day, next_working_day
 from casework.errors import EditConflict, InvalidTransition, NotAllowed
 from casework.extensions import emit
 from casework.models import Action, ActionStatus, Agency, Case, CaseParty, CaseShare, PartyRole
+from common import history
 
 from .conf import marac_setting, start_time
 from .models import (
@@ -58,12 +59,11 @@ OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 def is_coordinator(user) -> bool:
     """Coordinators run the cycle: they hold every marac permission (casework/roles.py)."""
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("marac.change_meeting"))
+    return bool(getattr(user, "is_authenticated", False) and access.has_permission(user, "marac.change_meeting"))
 
 
 def _require_perm(user, perm: str, message: str) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(perm)):
-        raise NotAllowed(message)
+    access.require(user, perm, message, error=NotAllowed)
 
 
 def _require_case_visible(user, case: Case) -> None:
@@ -169,7 +169,7 @@ def keep_schedule_ahead(*, by, today: date | None = None) -> list[Meeting]:
     while next_working_day(nominal) < today:
         nominal += step
     agencies = core_agencies()
-    made = []
+    made: list[Meeting] = []
     while upcoming + len(made) < ahead:
         made.append(_create_meeting(by=by, scheduled_for=nominal, on=next_working_day(nominal), agencies=agencies))
         nominal += step
@@ -347,7 +347,7 @@ def mark_meeting_held(*, meeting: Meeting, by, minutes_notes: str = "") -> Meeti
 def approve_minutes(*, meeting: Meeting, by) -> Meeting:
     """The chair approves the minutes; with no chair recorded, the coordinator approves them."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
-    if meeting.chair_id is not None:
+    if meeting.chair is not None:
         if meeting.chair_id != by.pk:
             name = meeting.chair.get_full_name() or meeting.chair.get_username()
             raise NotAllowed(f"Only the chair, {name}, can approve these minutes.")
@@ -726,11 +726,9 @@ def remove_panel_entry(*, entry: PanelEntry, by) -> None:
     _require_perm(by, "marac.delete_panelentry", "Only the MARAC coordinator can change a panel list.")
     _require_draft(_current(entry.meeting_id))
     for response in entry.research.all():
-        response._history_user = by
-        response._change_reason = "Removed with its panel list entry"
+        history.attribute(response, by=by, reason="Removed with its panel list entry")
         response.delete()
-    entry._history_user = by
-    entry._change_reason = "Removed from the panel list"
+    history.attribute(entry, by=by, reason="Removed from the panel list")
     entry.delete()
 
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
-from casework.errors import CaseworkError
 from casework.models import Agency
 from casework.pdf import pdf_response
+from common.views import attempt
 
 from . import selectors, services
 from .conf import marac_setting
@@ -45,15 +46,10 @@ from .models import MeetingStatus, ReferralStatus
 PAGE_SIZE = 25
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def _log(request, *, action: str, object_type: str, object_id="", label: str = "", case_id=None, **details):
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -65,23 +61,7 @@ def _log(request, *, action: str, object_type: str, object_id="", label: str = "
 
 
 def _require_perm(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied("You do not have permission to do this")
-
-
-def _attempt(request, form, call, success: str):
-    """Run a service; its domain error becomes a form error (or a message when there is no form)."""
-    try:
-        result = call()
-    except CaseworkError as error:
-        if form is not None:
-            form.add_error(None, str(error))
-        else:
-            messages.error(request, str(error))
-        return None
-    if success:
-        messages.success(request, success)
-    return result if result is not None else True
+    access.require(user, perm, "You do not have permission to do this")
 
 
 def _meeting_tabs(request, meeting, active: str) -> list[dict]:
@@ -126,13 +106,13 @@ def schedule(request):
     _require_perm(request.user, "marac.add_meeting")
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and "keep_ahead" in request.POST:
-        made = _attempt(request, None, lambda: services.keep_schedule_ahead(by=request.user), "")
+        made = attempt(request, None, lambda: services.keep_schedule_ahead(by=request.user), "")
         if made is not None:
             count = len(made) if isinstance(made, list) else 0
             messages.success(request, f"{count} meeting{'s' if count != 1 else ''} added to the schedule")
             return redirect("marac:meeting_list")
     elif request.method == "POST" and form.is_valid():
-        made = _attempt(
+        made = attempt(
             request,
             form,
             lambda: services.schedule_meetings(
@@ -148,7 +128,13 @@ def schedule(request):
 
 def meeting_detail(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    _log(request, action=AccessAction.VIEW, object_type="marac_meeting", object_id=meeting.pk, label=str(meeting))
+    _log(
+        request,
+        action=AccessAction.VIEW,
+        object_type=ObjectType.MARAC_MEETING,
+        object_id=meeting.pk,
+        label=str(meeting),
+    )
     return render(
         request,
         "marac/meeting_detail.html",
@@ -178,7 +164,7 @@ def meeting_edit(request, meeting_id):
     form = MeetingForm(request.POST or None, initial=initial, chairs=selectors.chair_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.update_meeting(
@@ -211,7 +197,7 @@ def panel_list(request, meeting_id):
     _log(
         request,
         action=AccessAction.LIST,
-        object_type="marac_panel_list",
+        object_type=ObjectType.MARAC_PANEL_LIST,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[e.case_id for e in entries],
@@ -225,7 +211,7 @@ def panel_list(request, meeting_id):
             "Panel list",
             entries=entries,
             research=selectors.research_progress(meeting) if selectors.sees_all_marac(request.user) else [],
-            can_edit=meeting.is_draft and request.user.has_perm("marac.change_panelentry"),
+            can_edit=meeting.is_draft and access.has_permission(request.user, "marac.change_panelentry"),
         ),
     )
 
@@ -236,7 +222,7 @@ def panel_list_pdf(request, meeting_id):
     _log(
         request,
         action=AccessAction.PRINT,
-        object_type="marac_panel_list",
+        object_type=ObjectType.MARAC_PANEL_LIST,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[e.case_id for e in entries],
@@ -261,7 +247,7 @@ def panel_list_pdf(request, meeting_id):
 def panel_generate(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     _require_perm(request.user, "marac.add_panelentry")
-    made = _attempt(request, None, lambda: services.generate_panel_list(meeting=meeting, by=request.user), "")
+    made = attempt(request, None, lambda: services.generate_panel_list(meeting=meeting, by=request.user), "")
     if made is not None:
         count = len(made) if isinstance(made, list) else 0
         messages.success(
@@ -277,7 +263,7 @@ def panel_add(request, meeting_id):
     form = AddEntryForm(request.POST or None, referrals=selectors.addable_referrals(meeting=meeting, user=request.user))
     if request.method == "POST" and form.is_valid():
         referral = form.cleaned_data["referral"]
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.add_panel_entry(meeting=meeting, by=request.user, referral=referral),
@@ -306,7 +292,7 @@ def entry_detail(request, meeting_id, entry_id):
     may_review = (
         review is None
         and meeting.status in (MeetingStatus.PUBLISHED, MeetingStatus.HELD)
-        and request.user.has_perm("marac.add_casereview")
+        and access.has_permission(request.user, "marac.add_casereview")
     )
     form = ReviewForm(request.POST or None, initial={"risk_level": entry.risk_level}) if may_review else None
     if request.method == "POST":
@@ -314,7 +300,7 @@ def entry_detail(request, meeting_id, entry_id):
             raise PermissionDenied("The review cannot be recorded")
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if attempt(
                 request,
                 form,
                 lambda: services.record_case_review(
@@ -334,7 +320,7 @@ def entry_detail(request, meeting_id, entry_id):
         _log(
             request,
             action=AccessAction.VIEW,
-            object_type="marac_panel_entry",
+            object_type=ObjectType.MARAC_PANEL_ENTRY,
             object_id=entry.pk,
             label=entry.case.reference,
             case_id=entry.case_id,
@@ -353,7 +339,7 @@ def entry_detail(request, meeting_id, entry_id):
             form=form,
             may_add_actions=review is not None
             and meeting.status != MeetingStatus.MINUTES_APPROVED
-            and request.user.has_perm("marac.add_maracaction"),
+            and access.has_permission(request.user, "marac.add_maracaction"),
         ),
     )
 
@@ -367,7 +353,7 @@ def entry_edit(request, meeting_id, entry_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.update_panel_entry(
@@ -393,7 +379,7 @@ def entry_edit(request, meeting_id, entry_id):
 def entry_remove(request, meeting_id, entry_id):
     meeting, entry = _entry(request, meeting_id, entry_id)
     _require_perm(request.user, "marac.delete_panelentry")
-    _attempt(
+    attempt(
         request,
         None,
         lambda: services.remove_panel_entry(entry=entry, by=request.user),
@@ -413,7 +399,7 @@ def action_add(request, meeting_id, entry_id):
     form = MaracActionForm(request.POST or None, agencies=Agency.objects.filter(pk__in=seeing, is_active=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.add_marac_action(
@@ -447,7 +433,7 @@ def publish(request, meeting_id):
     _require_perm(request.user, "marac.change_meeting")
     if request.method == "POST":
         link = request.build_absolute_uri(reverse("marac:panel_list", args=[meeting.pk]))
-        result = _attempt(
+        result = attempt(
             request, None, lambda: services.publish_panel_list(meeting=meeting, by=request.user, link=link), ""
         )
         if result is not None:
@@ -474,7 +460,10 @@ def publish(request, meeting_id):
 def attendance(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     attendances = list(selectors.attendances_for(meeting))
-    may_edit = request.user.has_perm("marac.change_attendance") and meeting.status != MeetingStatus.MINUTES_APPROVED
+    may_edit = (
+        access.has_permission(request.user, "marac.change_attendance")
+        and meeting.status != MeetingStatus.MINUTES_APPROVED
+    )
     form = AttendanceForm(request.POST or None, attendances=attendances) if may_edit else None
     invite = InviteForm(agencies=selectors.invitable_agencies(meeting)) if may_edit else None
     if request.method == "POST":
@@ -482,7 +471,7 @@ def attendance(request, meeting_id):
             raise PermissionDenied("Attendance cannot be changed")
         if "invite" in request.POST:
             invite = InviteForm(request.POST, agencies=selectors.invitable_agencies(meeting))
-            if invite.is_valid() and _attempt(
+            if invite.is_valid() and attempt(
                 request,
                 invite,
                 lambda: services.record_attendance(
@@ -501,7 +490,7 @@ def attendance(request, meeting_id):
                             meeting=meeting, by=request.user, agency=row.agency, status=status, representative=rep
                         )
 
-            if _attempt(request, form, save, "Attendance saved"):
+            if attempt(request, form, save, "Attendance saved"):
                 return redirect("marac:attendance", meeting.pk)
     return render(
         request,
@@ -516,7 +505,7 @@ def held(request, meeting_id):
     _require_perm(request.user, "marac.change_meeting")
     form = HeldForm(request.POST or None, initial={"minutes_notes": meeting.minutes_notes})
     if request.method == "POST" and form.is_valid():
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.mark_meeting_held(
@@ -541,7 +530,7 @@ def minutes(request, meeting_id):
     _log(
         request,
         action=AccessAction.VIEW,
-        object_type="marac_minutes",
+        object_type=ObjectType.MARAC_MINUTES,
         object_id=meeting.pk,
         label=str(meeting),
         case_ids=[r.case_id for r in content.reviews],
@@ -561,7 +550,7 @@ def minutes_approve(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     if not selectors.can_read_minutes(meeting, request.user):
         raise Http404("No minutes yet")
-    _attempt(
+    attempt(
         request,
         None,
         lambda: services.approve_minutes(meeting=meeting, by=request.user),
@@ -580,7 +569,7 @@ def referral_list(request):
     page = Paginator(selectors.referral_list(user=request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _log(request, action=AccessAction.LIST, object_type="marac_referral", status=status, page=page.number)
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_REFERRAL, status=status, page=page.number)
     return render(
         request,
         "marac/referral_list.html",
@@ -598,7 +587,7 @@ def referral_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data, case = form.cleaned_data, form.case
-        referral = _attempt(
+        referral = attempt(
             request,
             form,
             lambda: services.refer_case(
@@ -626,7 +615,7 @@ def referral_detail(request, referral_id):
     _log(
         request,
         action=AccessAction.VIEW,
-        object_type="marac_referral",
+        object_type=ObjectType.MARAC_REFERRAL,
         object_id=referral.pk,
         label=referral.case.reference,
         case_id=referral.case_id,
@@ -634,7 +623,7 @@ def referral_detail(request, referral_id):
     may_screen = referral.status in (
         ReferralStatus.SUBMITTED,
         ReferralStatus.MORE_INFORMATION,
-    ) and request.user.has_perm("marac.change_referral")
+    ) and access.has_permission(request.user, "marac.change_referral")
     is_referrer = access.agency_of(request.user) == referral.referring_agency
     return render(
         request,
@@ -659,20 +648,20 @@ def referral_screen(request, referral_id):
     if request.method == "POST" and form.is_valid():
         decision, text = form.cleaned_data["decision"], form.cleaned_data["explanation"]
         if decision == ScreeningForm.ACCEPT:
-            result = _attempt(request, form, lambda: services.accept_referral(referral=referral, by=request.user), "")
+            result = attempt(request, form, lambda: services.accept_referral(referral=referral, by=request.user), "")
             if result:
                 _, shared = result
                 names = ", ".join(str(a) for a in shared) or "no new agencies (all could already see it)"
                 messages.success(request, f"{referral.case.reference} is on the CS MARAC. Shared with {names}")
         elif decision == ScreeningForm.DECLINE:
-            result = _attempt(
+            result = attempt(
                 request,
                 form,
                 lambda: services.decline_referral(referral=referral, by=request.user, reason=text),
                 "Referral declined",
             )
         else:
-            result = _attempt(
+            result = attempt(
                 request,
                 form,
                 lambda: services.request_more_information(referral=referral, by=request.user, request=text),
@@ -692,7 +681,7 @@ def referral_information(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = MoreInformationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.provide_more_information(
@@ -713,7 +702,7 @@ def referral_propose_closure(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = ClosureProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.propose_closure(
@@ -735,7 +724,7 @@ def referral_propose_closure(request, referral_id):
 def research_list(request):
     _require_perm(request.user, "marac.view_researchresponse")
     requests_ = selectors.research_requests(user=request.user)
-    _log(request, action=AccessAction.LIST, object_type="marac_research")
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_RESEARCH)
     return render(request, "marac/research_list.html", {"requests": requests_})
 
 
@@ -756,7 +745,7 @@ def research_respond(request, response_id):
         _require_perm(request.user, "marac.change_researchresponse")
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if attempt(
                 request,
                 form,
                 lambda: services.record_research(
@@ -772,7 +761,7 @@ def research_respond(request, response_id):
         _log(
             request,
             action=AccessAction.VIEW,
-            object_type="marac_research",
+            object_type=ObjectType.MARAC_RESEARCH,
             object_id=response.pk,
             label=case.reference,
             case_id=case.pk,
@@ -789,7 +778,7 @@ def actions(request):
     page = Paginator(selectors.marac_actions(user=request.user, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _log(request, action=AccessAction.LIST, object_type="marac_action", page=page.number)
+    _log(request, action=AccessAction.LIST, object_type=ObjectType.MARAC_ACTION, page=page.number)
     return render(
         request,
         "marac/actions.html",
@@ -806,7 +795,7 @@ def actions(request):
 @require_POST
 def action_done(request, action_id):
     action = selectors.get_marac_action(user=request.user, action_id=action_id)
-    _attempt(request, None, lambda: services.complete_marac_action(action=action, by=request.user), "Action done")
+    attempt(request, None, lambda: services.complete_marac_action(action=action, by=request.user), "Action done")
     return redirect("marac:actions")
 
 

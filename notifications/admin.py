@@ -4,7 +4,7 @@ accounts and reference data only (issue #22)."""
 
 from django.contrib import admin
 
-from config.admin import HistoryAdmin
+from common.admin import HistoryAdmin
 
 from .models import AgencyMailbox, NotificationPreference
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from casework import roles
+from casework import access, roles
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case
 
@@ -80,7 +80,7 @@ def notify(
         raise ValueError(f"Unknown event {event!r}")
     recipients = {u.pk: u for u in users if u is not None and u.is_active and (by is None or u.pk != by.pk)}
     if not recipients:
-        notifications = []
+        notifications: list[Notification] = []
     else:
         frequencies = dict(
             NotificationPreference.objects.filter(user_id__in=recipients).values_list("user_id", "email_frequency")
@@ -229,8 +229,7 @@ def _tell_administrators(delivery: Delivery) -> None:
 @transaction.atomic
 def retry_delivery(*, delivery: Delivery, by) -> Delivery:
     """An administrator sends a parked (or retrying) message again now."""
-    if not by.has_perm("notifications.change_delivery"):
-        raise NotAllowed("Only an administrator can resend messages.")
+    access.require(by, "notifications.change_delivery", "Only an administrator can resend messages.", error=NotAllowed)
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.RETRYING):
         raise InvalidTransition("Only a failed message can be sent again.")

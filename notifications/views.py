@@ -1,13 +1,13 @@
 """Notification screens: a user's own notifications and preferences; the delivery log for administrators."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
@@ -57,8 +57,7 @@ def preferences(request):
 
 
 def _require_log_reader(user) -> None:
-    if not user.has_perm(DELIVERY_LOG_PERMISSION):
-        raise PermissionDenied("Only administrators can read the delivery log")
+    access.require(user, DELIVERY_LOG_PERMISSION, "Only administrators can read the delivery log")
 
 
 def delivery_log(request):
@@ -71,7 +70,7 @@ def delivery_log(request):
         user=request.user,
         agency=str(access.agency_of(request.user) or ""),
         action=AccessAction.LIST,
-        object_type="delivery log",
+        object_type=ObjectType.DELIVERY_LOG,
         object_label="Delivery log",
         details={"filters": {k: v for k, v in filters.items() if v}, "page": page.number},
         path=request.path,
@@ -88,7 +87,7 @@ def delivery_detail(request, delivery_id: int):
         user=request.user,
         agency=str(access.agency_of(request.user) or ""),
         action=AccessAction.VIEW,
-        object_type="delivery",
+        object_type=ObjectType.DELIVERY,
         object_id=delivery.pk,
         object_label=f"Delivery {delivery.pk} to {delivery.recipient}",
         path=request.path,

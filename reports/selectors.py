@@ -2,6 +2,7 @@
 in SQL). This module only shapes their numbers into sections: tables, charts, comparison and RAG."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from casework import selectors as casework_selectors
 from enforcement import selectors as enforcement_selectors
@@ -236,8 +237,13 @@ def _triggers(user, period: Period, previous: Period) -> Section:
 def _marac(user, period: Period, previous: Period) -> Section:
     meetings = marac_selectors.cases_per_meeting(user=user, start=period.start, end=period.end)
     earlier = marac_selectors.cases_per_meeting(user=user, start=previous.start, end=previous.end)
-    rows = [[m.date.strftime("%-d %b %Y"), m.heard, m.new, m.closed] for m in meetings]
-    totals = ["Total", sum(m.heard for m in meetings), sum(m.new for m in meetings), sum(m.closed for m in meetings)]
+    rows: list[list[Any]] = [[m.date.strftime("%-d %b %Y"), m.heard, m.new, m.closed] for m in meetings]
+    totals: list[Any] = [
+        "Total",
+        sum(m.heard for m in meetings),
+        sum(m.new for m in meetings),
+        sum(m.closed for m in meetings),
+    ]
     chart = charts.bar_chart(
         title="CS MARAC cases per meeting",
         labels=[r[0] for r in rows] or ["No meetings"],

@@ -7,9 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework.access import agency_of
 from casework.pdf import pdf_response
+from common.permissions import has_permission
 
 from . import selectors
 from .forms import PeriodForm
@@ -26,7 +28,7 @@ def _log(request, action: str, dashboard, extra: dict | None = None) -> None:
         user=request.user,
         agency=str(agency or ""),
         action=action,
-        object_type="dashboard",
+        object_type=ObjectType.DASHBOARD,
         object_label=dashboard.period.label,
         details={"start": dashboard.period.start.isoformat(), "end": dashboard.period.end.isoformat(), **(extra or {})},
         path=request.path,
@@ -50,7 +52,7 @@ def dashboard(request):
         _log(request, "view", board)
     scope = (
         "the whole partnership"
-        if request.user.has_perm("casework.view_all_cases")
+        if has_permission(request.user, "casework.view_all_cases")
         else (f"{agency_of(request.user) or 'your agency'}'s own activity")
     )
     return render(

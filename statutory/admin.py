@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from config.admin import HistoryAdmin
+from common.admin import HistoryAdmin
 
 from . import services
 from .models import Commencement

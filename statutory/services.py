@@ -5,7 +5,10 @@ from datetime import date
 from django.db import transaction
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
+from common import history
+from common.permissions import require
 
 from .models import Commencement
 
@@ -17,8 +20,12 @@ class CommencementError(Exception):
 @transaction.atomic
 def set_commencement(*, commencement: Commencement, commences_on: date | None, regulations: str, by) -> Commencement:
     """Record the day regulations bring a provision into force (or clear it); every dated rule follows."""
-    if not by.has_perm("statutory.change_commencement"):
-        raise CommencementError("Only an administrator can set commencement dates.")
+    require(
+        by,
+        "statutory.change_commencement",
+        "Only an administrator can set commencement dates.",
+        error=CommencementError,
+    )
     if commences_on is not None and not regulations.strip():
         raise CommencementError("Name the commencement regulations (for example, SI 2027/123) that set the date.")
     row = Commencement.objects.select_for_update().get(pk=commencement.pk)
@@ -26,14 +33,17 @@ def set_commencement(*, commencement: Commencement, commences_on: date | None, r
     row.commences_on = commences_on
     row.regulations = regulations.strip()
     row.changed_by = by
-    row._history_user = by
-    row._change_reason = f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared"
+    history.attribute(
+        row,
+        by=by,
+        reason=f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared",
+    )
     row.save()
     log_access(
         user=by,
         agency="",
         action=AccessAction.CHANGE,
-        object_type="commencement",
+        object_type=ObjectType.COMMENCEMENT,
         object_id=row.pk,
         object_label=row.title,
         details={

@@ -15,11 +15,12 @@ def my_work_section(*, user, today):
     """Community Trigger applications with a deadline due soon or passed, for "My work"."""
     from django.urls import reverse
 
+    from casework import access
     from casework.extensions import WorkItem, WorkSection
 
     from . import selectors
 
-    if not user.has_perm("triggers.view_application"):
+    if not access.has_permission(user, "triggers.view_application"):
         return []
     items = [
         WorkItem(

@@ -4,21 +4,12 @@ The number of working days for each step is configuration (triggers/conf.py); se
 results in indexed fields so lists can filter and flag overdue work.
 """
 
-import calendar
 from datetime import date
 
 from casework.calendar import add_working_days
 
 from . import conf
 from .models import Application, ApplicationStatus
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day of the month `months` later (or earlier); clamped to the month's last day (31 Mar - 1 = 28 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def acknowledge_by(received_on: date) -> date:

@@ -1,6 +1,6 @@
 """Rate limiting for the public application form, on Django's cache, keyed by the client's address.
 
-The address is the real client's (config/client_ip.py, the same trusted-proxy rule as sign-in throttling).
+The address is the real client's (common/client_ip.py, the same trusted-proxy rule as sign-in throttling).
 A fixed window per bucket: POSTS counts every answer posted on the public pages, SUBMISSIONS every
 attempt to submit a finished application. Limits and the window are configuration
 (TRIGGERS["RATE_LIMIT"]). With several app servers, point the default cache at a shared store (Redis,
@@ -9,7 +9,7 @@ Memcached or the database cache) so the count is shared.
 
 from django.core.cache import cache
 
-from config.client_ip import client_ip
+from common.client_ip import client_ip
 
 from . import conf
 

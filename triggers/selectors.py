@@ -37,16 +37,9 @@ ADD_PERMISSION = "triggers.add_application"
 
 def visible_applications(user) -> QuerySet[Application]:
     """Applications this user may see: their agency's, or every one for partnership-wide readers."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not access.has_permission(user, VIEW_PERMISSION):
         return Application.objects.none()
-    if not user.has_perm(VIEW_PERMISSION):
-        return Application.objects.none()
-    if access.sees_all_cases(user):
-        return Application.objects.all()
-    agency = access.agency_of(user)
-    if agency is None:
-        return Application.objects.none()
-    return Application.objects.filter(owner_agency=agency)
+    return access.held_by_agency(user, Application.objects.all())
 
 
 def application_list(*, user) -> QuerySet[Application]:

@@ -21,6 +21,7 @@ from casework.errors import InvalidTransition, NotAllowed
 from casework.extensions import emit
 from casework.models import ActionStatus, Agency, AgencyKind, Case
 from casework.services import save_with_history
+from common import history
 from statutory.selectors import rule as law_rule
 
 from . import conf, deadlines
@@ -103,8 +104,12 @@ def receiving_agency() -> Agency:
 
 
 def _require_change(user, application: Application | None = None) -> None:
-    if user is None or not user.has_perm(CHANGE_PERMISSION):
-        raise NotAllowed("You do not have permission to change Community Trigger applications.")
+    access.require(
+        user,
+        CHANGE_PERMISSION,
+        "You do not have permission to change Community Trigger applications.",
+        error=NotAllowed,
+    )
     if application is not None and not visible_applications(user).filter(pk=application.pk).exists():
         raise NotAllowed("You do not have permission to change this application.")
 
@@ -160,7 +165,7 @@ def receive_application(
     received_at: datetime | None = None,
 ) -> Application:
     """Record an application with its incidents and its deadlines. `by` is None for the public form."""
-    if by is not None and not by.has_perm("triggers.add_application"):
+    if by is not None and not access.has_permission(by, "triggers.add_application"):
         raise NotAllowed("You do not have permission to record Community Trigger applications.")
     if channel not in Channel.values:
         raise NotAllowed("Choose how the application was received.")
@@ -303,8 +308,7 @@ def link_case(*, application: Application, case: Case, by, found_by: str = "") -
 @transaction.atomic
 def unlink_case(*, link: CaseLink, by) -> None:
     _require_change(by, link.application)
-    link._history_user = by
-    link._change_reason = f"Case {link.case.reference} unlinked"
+    history.attribute(link, by=by, reason=f"Case {link.case.reference} unlinked")
     link.delete()
 
 

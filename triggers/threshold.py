@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from common.dates import add_months
 from statutory.selectors import value as law
 
 from . import conf
-from .deadlines import add_months
 
 APPLICANT = "applicant"
 
@@ -56,7 +56,7 @@ class Complaint:
     reported_to: str
     reference: str = ""
     hate_related: bool = False
-    complainant: str = APPLICANT
+    complainant: str | None = APPLICANT  # None: a reporter we cannot tell apart from the others
     source: str = "Application"
 
 

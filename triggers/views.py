@@ -18,10 +18,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
 from casework.pdf import pdf_response
+from common.views import attempt
 
 from . import conf, deadlines, selectors, services
 from .forms import (
@@ -53,7 +55,7 @@ from .models import (
     Recommendation,
 )
 
-OBJECT_TYPE = "trigger_application"
+OBJECT_TYPE = ObjectType.TRIGGER_APPLICATION
 PAGE_SIZE = 25
 
 TABS = (
@@ -66,15 +68,10 @@ TABS = (
 )
 
 
-def _agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def _log(request, application: Application, *, page: str, action: str = AccessAction.VIEW, **extra) -> None:
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=action,
         object_type=OBJECT_TYPE,
         object_id=application.pk,
@@ -85,14 +82,14 @@ def _log(request, application: Application, *, page: str, action: str = AccessAc
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm(selectors.VIEW_PERMISSION):
+    if not access.has_permission(request.user, selectors.VIEW_PERMISSION):
         raise PermissionDenied("You do not have access to the Community Trigger")
 
 
 def _application(request, reference: str, *, change: bool = False) -> Application:
     """404 for anyone who may not see the application; 403 for a reader who tries to change it."""
     application = selectors.get_application(user=request.user, reference=reference)
-    if change and not request.user.has_perm(selectors.CHANGE_PERMISSION):
+    if change and not access.has_permission(request.user, selectors.CHANGE_PERMISSION):
         raise PermissionDenied("You can read this application but not change it")
     return application
 
@@ -107,7 +104,7 @@ def _context(request, application: Application, tab: str, **extra) -> dict:
         "application": application,
         "tabs": tabs,
         "tab": tab,
-        "can_change": request.user.has_perm(selectors.CHANGE_PERMISSION),
+        "can_change": access.has_permission(request.user, selectors.CHANGE_PERMISSION),
         "overdue": application.is_open and application.next_due is not None and application.next_due < today,
         "next_step": deadlines.next_step(application),
         **extra,
@@ -122,16 +119,6 @@ def _form_page(request, application, tab: str, form, heading: str, submit: str, 
     )
 
 
-def _saved(request, form, call, success: str):
-    try:
-        result = call()
-    except CaseworkError as error:
-        form.add_error(None, str(error))
-        return None
-    messages.success(request, success)
-    return result if result is not None else True
-
-
 def index(request):
     """Applications with their next deadline; overdue ones flagged."""
     _require_view(request)
@@ -140,7 +127,7 @@ def index(request):
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.LIST,
         object_type=OBJECT_TYPE,
         details={"page": page.number, "rows_shown": len(page.object_list)},
@@ -162,7 +149,7 @@ def index(request):
 def application_create(request):
     """An application received by phone, email, letter or in person."""
     agency = access.agency_of(request.user)
-    if not request.user.has_perm("triggers.add_application") or agency is None:
+    if not access.has_permission(request.user, "triggers.add_application") or agency is None:
         raise PermissionDenied("You cannot record Community Trigger applications")
     form = IntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -176,7 +163,7 @@ def application_create(request):
             if received_on == timezone.localdate()
             else timezone.make_aware(datetime.combine(received_on, time(9)))
         )
-        application = _saved(
+        application = attempt(
             request,
             form,
             lambda: services.receive_application(
@@ -206,7 +193,7 @@ def incident_add(request, reference):
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = services.IncidentReport(**form.cleaned_data)
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.add_incident(application=application, by=request.user, report=report),
@@ -224,7 +211,7 @@ def acknowledge(request, reference):
         initial={"method": application.contact_preference, "acknowledged_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_acknowledgement(
@@ -244,7 +231,7 @@ def threshold(request, reference):
     application = _application(request, reference)
     links = list(selectors.linked_cases(application=application, user=request.user))
     _log(request, application, page="threshold", linked_cases=[link.case.reference for link in links])
-    can_change = request.user.has_perm(selectors.CHANGE_PERMISSION)
+    can_change = access.has_permission(request.user, selectors.CHANGE_PERMISSION)
     related = (
         selectors.related_cases(application=application, user=request.user)
         if can_change and application.is_open
@@ -313,7 +300,7 @@ def decision(request, reference):
     check = selectors.threshold_check(application=application, user=request.user)
     form = DecisionForm(request.POST or None, initial={"met": "yes" if check.met else "no"})
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_threshold_decision(
@@ -359,7 +346,7 @@ def review_arrange(request, reference):
     form = ArrangeReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.arrange_review(
@@ -380,7 +367,7 @@ def contribution_add(request, reference):
     application = _application(request, reference, change=True)
     form = ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_contribution(
@@ -401,7 +388,7 @@ def recommendation_add(request, reference):
     form = RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.add_recommendation(
@@ -449,7 +436,7 @@ def review_held(request, reference):
     form = ReviewHeldForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_review_held(
@@ -519,7 +506,7 @@ def outcome_send(request, reference):
         request.POST or None, initial={"summary": _draft_outcome(application, case_review, recommendations)}
     )
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.send_outcome(
@@ -558,7 +545,7 @@ def close(request, reference):
     application = _application(request, reference, change=True)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.close_application(
@@ -575,7 +562,7 @@ def withdraw(request, reference):
     application = _application(request, reference, change=True)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.withdraw_application(
@@ -611,7 +598,7 @@ def escalation_add(request, reference):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.request_escalation(
@@ -640,7 +627,7 @@ def escalation_result(request, reference, escalation_id):
     form = EscalationResultForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(
+        if attempt(
             request,
             form,
             lambda: services.record_escalation_result(
@@ -699,9 +686,9 @@ def figures_csv(request):
     annual = selectors.annual_figures(user=request.user, start=start, end=end)
     log_access(
         user=request.user,
-        agency=_agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.EXPORT,
-        object_type="trigger_figures",
+        object_type=ObjectType.TRIGGER_FIGURES,
         object_label=f"{year}/{str(year + 1)[-2:]}",
         details={"format": "csv", "start": start.isoformat(), "end": end.isoformat()},
         path=request.path,

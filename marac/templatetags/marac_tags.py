@@ -3,6 +3,8 @@
 from django import template
 from django.urls import reverse
 
+from casework import access
+
 register = template.Library()
 
 # (label, url name, permission, url names that count as this section)
@@ -57,7 +59,7 @@ def marac_sections(context) -> list[dict]:
     return [
         {"label": label, "href": reverse(name), "active": current in names}
         for label, name, perm, names in SECTIONS
-        if request.user.has_perm(perm)
+        if access.has_permission(request.user, perm)
     ]
 
 

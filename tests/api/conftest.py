@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts.api import create_token
 from casework import roles, services
 from casework.models import LegalBasis
-from config.api import create_token
 from tests.factories import (
     AgencyFactory,
     CaseFactory,

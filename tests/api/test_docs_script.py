@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from accounts.api import create_token
 from casework.models import Incident
-from config.api import create_token
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 

@@ -35,8 +35,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.api import create_token
 from audit.models import AccessLog
-from config.api import create_token
 
 MAX_EXAMPLES = 25
 OPERATIONS = [

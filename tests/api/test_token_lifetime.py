@@ -13,8 +13,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts.api import create_token
 from casework.models import ApiToken, Membership
-from config.api import create_token
 
 PASSWORD = "correct horse battery staple"
 NEW = "a-new-long-passphrase-42"

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts.api import create_token
 from casework.models import ApiToken
-from config.api import create_token
 
 
 def _secret_from(page: str) -> str:
@@ -170,7 +170,7 @@ def test_the_browser_session_works_with_csrf_and_only_after_two_factor(housing_u
 
 @pytest.mark.django_db
 def test_live_tokens_are_listed_before_revoked_ones(client, housing_user):
-    from config.api import revoke_token
+    from accounts.api import revoke_token
 
     old, _ = create_token(user=housing_user, name="Old system")
     create_token(user=housing_user, name="New system")

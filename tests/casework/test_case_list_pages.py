@@ -11,7 +11,7 @@ from audit.models import AccessLog
 from casework import roles, services
 from casework.filters import KEYSET_ORDERINGS
 from casework.models import Case, CaseStatus, LegalBasis
-from config import keyset
+from common import keyset
 from tests.factories import CaseFactory, WardFactory, make_member
 
 

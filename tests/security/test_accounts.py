@@ -113,7 +113,7 @@ def test_password_change_accepts_a_strong_password_and_keeps_the_user_signed_in(
 
 @pytest.mark.django_db
 def test_password_spraying_from_one_address_locks_that_address(client, officer, housing_user, settings):
-    """Wrong passwords for many accounts from one address reach a per-address ceiling (config/signin.py,
+    """Wrong passwords for many accounts from one address reach a per-address ceiling (accounts/signin.py,
     50 an hour by default; 5 here): then that address is refused for everyone. One account's five wrong
     passwords lock only that account from that address (tests/security/test_lockouts.py)."""
     from django.core.cache import cache

@@ -93,7 +93,7 @@ def test_only_accounts_agencies_and_reference_data_are_registered_in_the_admin()
 
 def test_history_forms_never_revert_anything_anywhere(client, admin_user, db):
     """Every admin with history refuses to save from its history form (a revert)."""
-    from config.admin import HistoryAdmin
+    from common.admin import HistoryAdmin
 
     for model, model_admin in admin.site._registry.items():
         if isinstance(model_admin, SimpleHistoryAdmin):

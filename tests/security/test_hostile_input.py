@@ -267,7 +267,7 @@ def test_case_list_filters_and_export_never_fail(signed_in, case, params):
     has_nul = any("\x00" in str(key) + str(value) for key, value in dict(params).items())
     for url in ("/cases/", "/cases/export.csv"):
         response = signed_in.get(url, params)
-        # a NUL byte is refused with a clear 400 before any filter runs (config/nul.py)
+        # a NUL byte is refused with a clear 400 before any filter runs (common/nul.py)
         assert response.status_code == (400 if has_nul else 200), (url, params)
         if url == "/cases/export.csv" and not has_nul:
             b"".join(response.streaming_content)  # the stream runs to the end without an error

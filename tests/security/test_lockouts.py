@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 
 from audit.models import AccessLog
-from config.client_ip import client_ip
+from common.client_ip import client_ip
 
 LB = "10.0.0.1"  # the load balancer: every request arrives from it
 WRONG = "Wrong-password-123"
@@ -60,7 +60,7 @@ def test_the_client_address_comes_from_the_trusted_proxy_only(settings):
 def test_axes_and_the_public_form_share_the_helper(settings):
     from triggers import ratelimit
 
-    assert settings.AXES_CLIENT_IP_CALLABLE == "config.client_ip.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "common.client_ip.client_ip"
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert ratelimit.client_ip is client_ip
 

@@ -7,6 +7,8 @@ deadlines (overdue and due soon) wherever it is placed, e.g. on the My work page
 from django import template
 from django.utils import timezone
 
+from casework import access
+
 from .. import deadlines, selectors
 
 register = template.Library()
@@ -37,6 +39,6 @@ def trigger_next_step(application) -> str:
 def trigger_deadlines(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.has_perm(selectors.VIEW_PERMISSION):
+    if user is None or not access.has_permission(user, selectors.VIEW_PERMISSION):
         return {"show": False}
     return {"show": True, "applications": selectors.deadlines_for(user=user), "today": timezone.localdate()}

@@ -1,4 +1,4 @@
-"""The one answer to "may this user see or change this?".
+"""Case visibility: the heart of the one answer to "may this user see or change this?" (casework.access).
 
 Views, exports, search, the API, reports and admin all ask here. Case visibility comes from
 django-guardian object permissions held by the user's agency group (or the user), stored in the
@@ -9,10 +9,12 @@ visible exactly when their case is.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.http import Http404
 
-from .models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
+from casework.models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
+from common.permissions import has_permission
 
 
 class CaseNotFound(Http404):
@@ -38,6 +40,12 @@ def agency_of(user) -> Agency | None:
     return user._agency_cache
 
 
+def agency_name(user) -> str:
+    """The user's agency as the audit logs name it ("" for none)."""
+    agency = agency_of(user)
+    return str(agency) if agency else ""
+
+
 def group_ids_of(user) -> list[int]:
     """The user's group ids, cached on the user object for the request (services.add_member clears it)."""
     if not hasattr(user, "_case_group_ids"):
@@ -54,7 +62,7 @@ def holds_user_level_case_permissions(user) -> bool:
 
 def sees_all_cases(user) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.view_all_cases")
+        getattr(user, "is_authenticated", False) and user.is_active and has_permission(user, "casework.view_all_cases")
     )
 
 
@@ -75,7 +83,7 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
         Permission.objects.filter(codename=codename, content_type__app_label="casework").order_by().values("pk")[:1]
     )
     user_groups = group_ids_of(user)
-    visible = Exists(
+    visible: Q | Combinable = Exists(
         CaseGroupObjectPermission.objects.filter(
             content_object=OuterRef("pk"), group_id__in=user_groups, permission=permission
         )
@@ -99,7 +107,9 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def may_change_cases(user) -> bool:
     """Read-only roles (managers, auditors) never change a case, even one their agency leads."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("casework.change_case"))
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and has_permission(user, "casework.change_case")
+    )
 
 
 def changeable_cases(user) -> QuerySet[Case]:

@@ -3,7 +3,7 @@
 django-axes locks one username from one address (so a shared office address never locks everyone out);
 password spraying (one guess at many usernames) is limited here instead: more than
 SIGN_IN_FAILURES_PER_ADDRESS wrong passwords from one client address within an hour answer 429 until the
-hour is over. Counted in the shared Django cache, keyed by the real client address (config/client_ip.py).
+hour is over. Counted in the shared Django cache, keyed by the real client address (common/client_ip.py).
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.shortcuts import render
 
-from .client_ip import client_ip
+from common.client_ip import client_ip
 
 WINDOW_SECONDS = 3600
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +17,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.objects import ObjectType
 from audit.services import log_access
 from casework.access import agency_of
+from common.permissions import require
 
 PERMISSION = "axes.delete_accessattempt"
 
@@ -40,7 +41,7 @@ def unlock(*, attempt: AccessAttempt, by) -> str:
         user=by,
         agency=getattr(agency_of(by), "name", ""),
         action="change",
-        object_type="sign_in_lockout",
+        object_type=ObjectType.SIGN_IN_LOCKOUT,
         object_id=attempt.pk,
         object_label=f"Unlocked {label}",
         details={
@@ -54,8 +55,7 @@ def unlock(*, attempt: AccessAttempt, by) -> str:
 
 
 def _administrator_only(request) -> None:
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied("Only administrators can unlock accounts")
+    require(request.user, PERMISSION, "Only administrators can unlock accounts")
 
 
 def lockout_list(request):

@@ -12,6 +12,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -26,7 +27,7 @@ def _field(model: type[Model], path: str):
     """The model field at the end of a `ward__name` style path."""
     *relations, name = path.split("__")
     for relation in relations:
-        model = model._meta.get_field(relation).related_model
+        model = cast(type[Model], model._meta.get_field(relation).related_model)
     return model._meta.get_field(name)
 
 

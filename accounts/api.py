@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.authentication import SessionScheme
@@ -42,6 +42,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView, set_rollback
 
+from accounts.two_factor import pending_step
 from audit.context import request_id_var
 from audit.models import AccessAction
 from audit.services import log_access
@@ -52,9 +53,7 @@ from casework.forms import GovUKForm
 from casework.models import ApiToken
 from casework.refusals import log_refused
 from casework.services import save_with_history
-from config.two_factor import pending_step
-
-from . import keyset
+from common import keyset
 
 logger = logging.getLogger(__name__)
 
@@ -431,18 +430,13 @@ class PartnerApiMixin:
         return login_not_required(super().as_view(*args, **kwargs))
 
 
-def agency_name(user) -> str:
-    agency = access.agency_of(user)
-    return str(agency) if agency else ""
-
-
 def log_api_read(
     request, *, object_type: str, case=None, object_id="", object_label: str = "", details: dict | None = None
 ) -> None:
     """One access-log row per API read, shaped like the matching screen's row but with action api_read."""
     log_access(
         user=request.user,
-        agency=agency_name(request.user),
+        agency=access.agency_name(request.user),
         action=AccessAction.API_READ,
         object_type=object_type,
         object_id=object_id or (case.pk if case is not None else ""),
@@ -485,8 +479,8 @@ class NoSuchEndpoint(PartnerApiMixin, APIView):
 
 @lru_cache(maxsize=1)
 def _schema_for_docs() -> dict:
-    from config import api_urls
-
+    # The API's URLconf is found through its namespace ("api"), so this library never imports the wiring in config/.
+    api_urls = get_resolver().namespace_dict["api"][1].urlconf_module
     return SchemaGenerator(patterns=api_urls.urlpatterns, urlconf=api_urls).get_schema(request=None, public=True)
 
 

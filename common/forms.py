@@ -1,0 +1,24 @@
+"""Form pieces every app shares."""
+
+from django import forms
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def datetime_field(label: str, **kwargs) -> forms.DateTimeField:
+    """A date and time in one browser control, with GOV.UK error messages built from its label."""
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date and time",
+        },
+        **kwargs,
+    )
