@@ -10,7 +10,7 @@ PORT ?= 8000
 # (docs/development.md). PYTEST_XDIST= (empty) runs in one process; PYTEST_ARGS="-n 0 ..." does too.
 PYTEST_XDIST ?= -n 2 --dist loadfile
 
-.PHONY: run test setup prereqs frontend lint migrate bench clean
+.PHONY: run test setup prereqs frontend lint migrate bench clean lock
 
 prereqs:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 or newer is required: install python3 (e.g. apt-get install python3 python3-venv)"; exit 1; }
@@ -18,10 +18,20 @@ prereqs:
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv"; exit 1; }
 	@command -v npm >/dev/null 2>&1 || { echo "Node.js 18 or newer with npm is required: install nodejs and npm"; exit 1; }
 
-$(PY_STAMP): pyproject.toml
+# Exact versions with hashes from requirements.lock (make lock), so every machine installs the same bytes and a
+# council can audit them; then the project itself, without resolving anything again.
+$(PY_STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
+
+# Re-resolve requirements.lock after changing the dependencies in pyproject.toml (needs the network).
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" -o requirements.lock
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
