@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .context import ip_address_var, request_id_var
+from .context import access_reasons_var, ip_address_var, request_id_var
 from .models import AccessAction, AccessLog, ChainHead, Disclosure, DisclosureKind, HistorySeal
 from .seals import SEAL_FIELDS
 
@@ -107,6 +107,9 @@ def log_access(
     if action not in AccessAction.values:
         raise ValueError(f"Unknown access action {action!r}")
     who, username = _who(user)
+    reasons = access_reasons_var.get()
+    if case_id is not None and reasons and case_id in reasons:
+        details = {**(details or {}), **reasons[case_id]}
     row = AccessLog(
         user=who,
         username=username,

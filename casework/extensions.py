@@ -42,6 +42,30 @@ def legal_bases_in_force(*, on: date) -> list[tuple[str, str, str]] | None:
     return LEGAL_BASIS_SOURCES[0](on=on) if LEGAL_BASIS_SOURCES else None
 
 
+@dataclass(frozen=True)
+class AccessPurpose:
+    """One of an agency's processing purposes in force (governance.AgencyPurpose), offered when a user
+    says why they are opening a case."""
+
+    key: str
+    label: str
+    regime: str
+    law_enforcement: bool
+
+
+ACCESS_PURPOSE_SOURCES: list[Callable[..., list[AccessPurpose]]] = []
+
+
+def register_access_purpose_source(source: Callable[..., list[AccessPurpose]]) -> None:
+    """`source(agency_id=..., on=date)` returns the agency's processing purposes in force that day."""
+    if source not in ACCESS_PURPOSE_SOURCES:
+        ACCESS_PURPOSE_SOURCES.append(source)
+
+
+def access_purposes(*, agency_id: int, on: date) -> list[AccessPurpose]:
+    return ACCESS_PURPOSE_SOURCES[0](agency_id=agency_id, on=on) if ACCESS_PURPOSE_SOURCES else []
+
+
 def register_case_tab(label: str, url_name: str) -> None:
     """A tab on every case page; `url_name` takes the case reference as its only argument."""
     if (label, url_name) not in CASE_TABS:

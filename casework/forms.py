@@ -400,6 +400,32 @@ class ShareForm(GovUKForm):
             ]
 
 
+class AccessReasonForm(GovUKForm):
+    purpose = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Which of your agency's purposes is this for?",
+        error_messages={"required": "Choose the purpose you are opening this case for"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        label="Why are you opening this case?",
+        help_text="For example: enquiry into the incident of 2 December reported by the victim (crime reference)",
+        error_messages={"required": "Say why you are opening this case"},
+    )
+
+    def __init__(self, *args, purposes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purposes = {p.key: p for p in purposes}
+        self.fields["purpose"].choices = [Choice(p.key, p.label, hint=p.regime) for p in purposes]
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why you are opening this case")
+        return reason
+
+
 class RevokeShareForm(GovUKForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

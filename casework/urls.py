@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
+    path("<str:reference>/reason/", views.case_access_reason, name="case_access_reason"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
     path("<str:reference>/status/", views.case_transition, name="case_transition"),
     path("<str:reference>/parties/", views.case_parties, name="case_parties"),

@@ -18,10 +18,11 @@ from audit.services import log_access
 from common import keyset
 from common.views import attempt
 
-from . import access, extensions, selectors, services
+from . import access, access_reasons, extensions, selectors, services
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
+    AccessReasonForm,
     ActionForm,
     ActionStatusForm,
     CaseEditForm,
@@ -55,6 +56,8 @@ CASE_TABS = (
 
 
 def log_case_read(request, case, *, page: str, action: str = AccessAction.VIEW, extra: dict | None = None) -> None:
+    """Log a read of the case; first asks why, where the user's agency must say (casework.access_reasons)."""
+    access_reasons.require(request, case)
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),
@@ -81,6 +84,27 @@ def _read_page(request, reference: str, tab: str):
     case_access = access.case_access_or_404(request.user, reference)
     log_case_read(request, case_access.case, page=tab.lower())
     return case_access
+
+
+@require_http_methods(["GET", "POST"])
+def case_access_reason(request, reference):
+    """The question a law-enforcement user answers once per case per session, before the case shows."""
+    case = access.case_access_or_404(request.user, reference).case
+    purposes = access_reasons.purposes_for(request.user)
+    fallback = reverse("casework:case_detail", args=[case.reference])
+    if not purposes:
+        return redirect(access_reasons.safe_next(request, fallback))
+    form = AccessReasonForm(request.POST or None, purposes=purposes)
+    if request.method == "POST" and form.is_valid():
+        access_reasons.record(
+            request, case, purpose=form.purposes[form.cleaned_data["purpose"]], reason=form.cleaned_data["reason"]
+        )
+        return redirect(access_reasons.safe_next(request, fallback))
+    return render(
+        request,
+        "casework/case_access_reason.html",
+        {"form": form, "reference": case.reference, "next": access_reasons.safe_next(request, fallback)},
+    )
 
 
 def my_work(request):

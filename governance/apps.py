@@ -11,3 +11,4 @@ class GovernanceConfig(AppConfig):
         from . import lawful_bases
 
         extensions.register_legal_basis_source(lawful_bases.share_choices)
+        extensions.register_access_purpose_source(lawful_bases.access_purposes)

@@ -2,7 +2,10 @@
 
 from datetime import date
 
-from .models import LawfulBasis
+from casework.extensions import AccessPurpose
+
+from . import selectors
+from .models import LawfulBasis, Regime
 
 
 def in_force(*, on: date) -> list[LawfulBasis]:
@@ -12,3 +15,17 @@ def in_force(*, on: date) -> list[LawfulBasis]:
 def share_choices(*, on: date) -> list[tuple[str, str, str]]:
     """(code, label, explanation) of every basis in force on `on`: registered with casework.extensions."""
     return [(b.code, b.label, b.explanation) for b in in_force(on=on)]
+
+
+def access_purposes(*, agency_id: int, on: date) -> list[AccessPurpose]:
+    """The agency's purposes in force, for the "why are you opening this case" question: registered with
+    casework.extensions (casework asks only where one of them is law-enforcement processing)."""
+    return [
+        AccessPurpose(
+            key=str(row.pk),
+            label=row.purpose,
+            regime=row.get_regime_display(),
+            law_enforcement=row.regime == Regime.DPA_PART3,
+        )
+        for row in selectors.purposes_in_force(agency_id=agency_id, on=on)
+    ]

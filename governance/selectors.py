@@ -1,6 +1,6 @@
 """Reads for the information governance screens."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -46,6 +46,16 @@ def lawful_bases() -> QuerySet[LawfulBasis]:
 
 def agency_purposes() -> QuerySet[AgencyPurpose]:
     return AgencyPurpose.objects.select_related("agency").order_by("agency__name", "purpose", "-effective_from")
+
+
+def purposes_in_force(*, agency_id: int, on: date) -> list[AgencyPurpose]:
+    """Each of the agency's purposes as recorded last on or before `on` (a later row re-states a purpose)."""
+    latest: dict[str, AgencyPurpose] = {}
+    for row in AgencyPurpose.objects.filter(agency_id=agency_id, effective_from__lte=on).order_by(
+        "purpose", "-effective_from", "-pk"
+    ):
+        latest.setdefault(row.purpose, row)
+    return list(latest.values())
 
 
 def data_requests() -> QuerySet[DataRequest]:

@@ -63,7 +63,7 @@ def test_auditor_verifies_the_trail_sees_an_export_and_handles_a_sar_and_a_compl
     page.get_by_role("button", name="Find case").click()
     expect(page.get_by_role("heading", name=reference, level=1)).to_be_visible()
     export_row = page.get_by_role("row").filter(has_text="manager").filter(has_text="Exported")
-    expect(export_row.first).to_contain_text("Bulk export of 1 cases, this one among them")
+    expect(export_row.first).to_contain_text("Bulk export of 1 case, this one among them")
     check_accessibility(page)
 
     # 3. A subject access request from the person causing harm, from receipt to a redacted pack.

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ("casework", "enforcement", "marac", "triggers", "notifications")
+DEMO_APPS = ("casework", "enforcement", "marac", "triggers", "notifications", "governance")
 
 
 class Command(BaseCommand):
