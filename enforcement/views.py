@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
-from casework import access
+from casework import access, access_reasons
 from casework import services as casework_services
 from casework.models import PartyRole
 from casework.pdf import pdf_response
@@ -411,6 +411,7 @@ def injunction_list(request):
 def case_enforcement(request, reference):
     case_access = access.case_access_or_404(request.user, reference)
     case = case_access.case
+    access_reasons.require(request, case)
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),

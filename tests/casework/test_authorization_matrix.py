@@ -43,6 +43,8 @@ LEAD_ONLY = {
 # POST-only endpoints: a valid-looking post from someone allowed ends in a redirect back to the case.
 POST_WRITE = {**WRITE, "lead": 302, "partner_change": 302}
 DOWNLOAD = READ
+# The Part 3 question: whoever may read the case and has nothing to declare is sent straight on to it.
+ACCESS_REASON = {who: 302 if status == 200 else status for who, status in READ.items()}
 
 EXPECTED = {
     "case_detail": ("GET", READ),
@@ -65,6 +67,7 @@ EXPECTED = {
     "share_add": ("GET", LEAD_ONLY),
     "share_revoke": ("GET", LEAD_ONLY),
     "case_timeline": ("GET", READ),
+    "case_access_reason": ("GET", ACCESS_REASON),
 }
 
 

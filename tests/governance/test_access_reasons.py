@@ -125,3 +125,12 @@ def test_next_cannot_send_the_user_off_site(client, police_user, police_share, p
         {"purpose": key, "reason": "Safeguarding check", "next": "https://evil.example/"},
     )
     assert response["Location"] == f"/cases/{police_share.reference}/"
+
+
+@pytest.mark.django_db
+def test_the_enforcement_tab_asks_too(client, police_user, police_share, police_part3):
+    client.force_login(police_user)
+    response = client.get(f"/enforcement/cases/{police_share.reference}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/cases/{police_share.reference}/reason/?next=")
+    assert not AccessLog.objects.filter(case_id=police_share.pk).exists()
