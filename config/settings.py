@@ -112,6 +112,7 @@ TEMPLATES = [
                 "casework.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["common.govuk_filters"],
         },
     },
 ]

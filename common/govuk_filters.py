@@ -1,0 +1,46 @@
+"""Template filters for GOV.UK dates and times, built into every template (settings TEMPLATES builtins).
+
+{{ when|govuk_datetime }} -> "3 December 2026 at 4:23pm"; {{ when|govuk_datetime:"seconds" }} on audit screens;
+{{ day|govuk_date }} -> "3 December 2026"; {{ day|govuk_date:"short" }} -> "3 Dec 2026" in dense tables;
+{{ when|govuk_time }} -> "4:23pm". Empty values render as "".
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from common import dates
+
+register = template.Library()
+
+
+def _options(arg) -> set[str]:
+    return set(str(arg or "").split(","))
+
+
+@register.filter
+def govuk_date(value, arg=""):
+    if not isinstance(value, date):
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    options = _options(arg)
+    return dates.govuk_date(value, short="short" in options, weekday="weekday" in options)
+
+
+@register.filter
+def govuk_datetime(value, arg=""):
+    if not isinstance(value, datetime):
+        return govuk_date(value, arg)
+    options = _options(arg)
+    return dates.govuk_datetime(value, short="short" in options, seconds="seconds" in options)
+
+
+@register.filter
+def govuk_time(value, arg=""):
+    if not isinstance(value, datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dates.govuk_time(value, seconds="seconds" in _options(arg))

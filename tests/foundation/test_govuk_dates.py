@@ -1,0 +1,39 @@
+"""One way of writing dates and times everywhere, GOV.UK style."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.template import Context, Template
+
+from common.dates import govuk_date, govuk_datetime, govuk_time
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_times_read_as_gov_uk_writes_them():
+    assert govuk_time(datetime(2026, 12, 3, 16, 23)) == "4:23pm"
+    assert govuk_time(datetime(2026, 12, 3, 9, 5)) == "9:05am"
+    assert govuk_time(datetime(2026, 12, 3, 17, 0)) == "5pm"
+    assert govuk_time(datetime(2026, 12, 3, 12, 0)) == "midday"
+    assert govuk_time(datetime(2026, 12, 3, 0, 0)) == "midnight"
+    assert govuk_time(datetime(2026, 12, 3, 0, 0, 7), seconds=True) == "12:00:07am"
+
+
+def test_dates_and_date_times():
+    assert govuk_date(date(2026, 12, 3)) == "3 December 2026"
+    assert govuk_date(date(2026, 12, 3), short=True) == "3 Dec 2026"
+    assert govuk_date(date(2026, 12, 3), weekday=True) == "Thursday 3 December 2026"
+    assert govuk_datetime(datetime(2026, 12, 3, 16, 23, tzinfo=LONDON)) == "3 December 2026 at 4:23pm"
+
+
+def test_aware_times_show_in_london_time_across_summer_time():
+    summer = datetime(2026, 7, 1, 15, 30, tzinfo=ZoneInfo("UTC"))
+    assert govuk_datetime(summer) == "1 July 2026 at 4:30pm"
+
+
+def test_the_filters_are_built_into_every_template():
+    rendered = Template(
+        "{{ when|govuk_datetime }}|{{ when|govuk_datetime:'seconds' }}|{{ day|govuk_date:'short' }}|"
+        "{{ when|govuk_time }}|{{ nothing|govuk_date }}"
+    ).render(Context({"when": datetime(2026, 12, 3, 16, 23, 5, tzinfo=LONDON), "day": date(2026, 12, 3)}))
+    assert rendered == "3 December 2026 at 4:23pm|3 December 2026 at 4:23:05pm|3 Dec 2026|4:23pm|"
