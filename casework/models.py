@@ -519,3 +519,47 @@ class RoleSecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name}: two-factor {'required' if self.require_two_factor else 'optional'}"
+
+
+# --- Case exports too big to stream within one request (casework/exports.py; docs/performance.md) ---
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+def case_export_upload_to(instance: "CaseExport", filename: str) -> str:
+    return f"exports/{instance.public_id}.csv"
+
+
+class CaseExport(models.Model):
+    """A CSV of cases written by a background job, for its requester only, kept for a few days.
+
+    The filters are kept as the query string the user had on the case list and are re-applied, through the access
+    path, for the requester when the job runs: the file holds exactly what they could see at that moment.
+    """
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_exports")
+    query = models.TextField(blank=True, help_text="The case list's filters, as a query string.")
+    filters_described = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=case_export_upload_to, blank=True, max_length=200)
+    error = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="case_export_mine_idx")]
+
+    def __str__(self) -> str:
+        return f"Case export requested {self.requested_at:%d %b %Y %H:%M} ({self.get_status_display().lower()})"

@@ -1,11 +1,11 @@
 """Casework screens. Each view: resolve access through casework.access, call one service or selector, render."""
 
-import csv
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -18,7 +18,7 @@ from audit.services import log_access
 from common import keyset
 from common.views import attempt
 
-from . import access, access_reasons, extensions, selectors, services
+from . import access, access_reasons, exports, extensions, selectors, services
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
@@ -163,30 +163,25 @@ def case_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_COLUMNS = (
-    "Reference",
-    "Title",
-    "Category",
-    "Status",
-    "Ward",
-    "Lead agency",
-    "Officer",
-    "Risk level",
-    "Hate-related",
-    "Opened",
-    "Closed",
-    "Outcome",
-)
-
-
 def case_export(request):
-    """CSV of exactly the rows the user's filters select among the cases they may see; logged."""
+    """CSV of exactly the rows the user's filters select among the cases they may see; logged.
+
+    Up to CASE_EXPORT_STREAM_LIMIT rows stream at once; above it the page offers a background export instead
+    (casework.exports), so no export is ever cut short by a worker's timeout.
+    """
     case_filter, cases = _filtered_cases(request)
+    count = keyset.count_up_to(cases, exports.stream_limit())
+    if count > exports.stream_limit():
+        return render(
+            request,
+            "casework/case_export_large.html",
+            {
+                "limit": exports.stream_limit(),
+                "keep_days": settings.CASE_EXPORT_KEEP_DAYS,
+                "query": request.GET.urlencode(),
+                "filters": case_filter.applied(),
+            },
+        )
     # Logged against the user, and which cases it held against each case (audit.exports, decision 0013).
     log_export(
         user=request.user,
@@ -196,36 +191,31 @@ def case_export(request):
         details={"filters": case_filter.applied(), "format": "csv"},
         path=request.path,
     )
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
-        for case in cases.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    case.reference,
-                    _csv_safe(case.title),
-                    case.get_category_display(),
-                    case.get_status_display(),
-                    case.ward.name,
-                    case.lead_agency.name,
-                    (case.officer.get_full_name() or case.officer.get_username()) if case.officer else "",
-                    case.get_risk_level_display(),
-                    "Yes" if case.hate_related else "No",
-                    case.opened_at.date().isoformat(),
-                    case.closed_at.date().isoformat() if case.closed_at else "",
-                    case.get_outcome_display(),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response = StreamingHttpResponse(exports.stream_lines(cases), content_type="text/csv")
     response["Content-Disposition"] = content_disposition_header(True, "cases.csv")
     return response
 
 
-def _csv_safe(value: str) -> str:
-    """Stop spreadsheet formula injection from text typed by users."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+@require_http_methods(["GET", "POST"])
+def case_exports(request):
+    """The user's own background exports; a POST asks for a new one."""
+    if request.method == "POST":
+        try:
+            exports.request_export(user=request.user, query=request.POST.get("query", ""))
+        except CaseworkError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your export is being prepared. We will tell you when it is ready to download.")
+        return redirect("casework:case_exports")
+    return render(request, "casework/case_exports.html", {"exports": exports.my_exports(user=request.user)})
+
+
+def case_export_download(request, public_id):
+    export = exports.export_for_download(user=request.user, public_id=public_id)
+    if export is None:
+        raise Http404("No such export")
+    exports.log_download(user=request.user, export=export, path=request.path)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename="cases.csv", content_type="text/csv")
 
 
 @require_http_methods(["GET", "POST"])

@@ -324,6 +324,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Domain reference values that are local choices; see docs/ and domain.md.
+# A case list export above this many rows is written by a background job instead of streamed in the request
+# (a web worker's timeout would cut it short); the file is kept this many days for its requester.
+CASE_EXPORT_STREAM_LIMIT = int(os.environ.get("CASE_EXPORT_STREAM_LIMIT", "5000"))
+CASE_EXPORT_KEEP_DAYS = int(os.environ.get("CASE_EXPORT_KEEP_DAYS", "7"))
+
 CASEWORK = {
     "REFERENCE_PREFIX": "ASB",
     "RETENTION_YEARS_AFTER_CLOSURE": int(os.environ.get("RETENTION_YEARS", "6")),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from casework import roles
+from common.dates import govuk_datetime
 
 from .models import Event
 from .services import notify
@@ -230,6 +231,29 @@ HANDLERS = {
     "trigger_received": trigger_received,
     "trigger_threshold_decided": trigger_threshold_decided,
 }
+
+
+def case_export_ready(*, export, **_):
+    notify(
+        event=Event.CASE_EXPORT_READY,
+        users=[export.requested_by],
+        message=f"Your case export is ready: {export.rows} case(s). It can be downloaded until "
+        f"{govuk_datetime(export.expires_at)}.",
+        url=reverse("casework:case_exports"),
+    )
+
+
+def case_export_failed(*, export, **_):
+    notify(
+        event=Event.CASE_EXPORT_FAILED,
+        users=[export.requested_by],
+        message=f"Your case export could not be prepared: {export.error}. Nothing was downloaded; try again.",
+        url=reverse("casework:case_exports"),
+    )
+
+
+HANDLERS["case_export_ready"] = case_export_ready
+HANDLERS["case_export_failed"] = case_export_failed
 
 
 def handle(event: str, **payload) -> None:

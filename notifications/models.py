@@ -29,6 +29,8 @@ class Event(models.TextChoices):
     RETENTION_REVIEW_DUE = "retention_review_due", "Retention review due"
     DELIVERY_FAILED = "delivery_failed", "Message could not be delivered"
     AUDIT_VERIFICATION_FAILED = "audit_verification_failed", "Audit trail did not verify"
+    CASE_EXPORT_READY = "case_export_ready", "Case export ready"
+    CASE_EXPORT_FAILED = "case_export_failed", "Case export failed"
     DIGEST = "digest", "Daily digest"
 
 

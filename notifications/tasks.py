@@ -15,12 +15,14 @@ def deliver(*, delivery_id: int) -> str:
 @task()
 def daily_notifications(*, day: str) -> dict:
     """Reminders for what is due (actions, enforcement, MARAC, Case Reviews, retention), then the digests."""
+    from casework.exports import expire_old
+
     from .reminders import create_reminders
 
     today = date.fromisoformat(day)
     created = create_reminders(today=today)
     digests = services.send_digests(today=today)
-    return {"reminders": created, "digests": digests}
+    return {"reminders": created, "digests": digests, "exports_expired": expire_old()}
 
 
 @task()

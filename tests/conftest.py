@@ -216,3 +216,28 @@ def _playwright_types_faster_than_people(request, settings):
     a browser driven by Playwright fills five pages in a few seconds, so browser tests lift that minimum."""
     if "tests/browser/" in str(request.node.path):
         settings.TRIGGERS = {**(getattr(settings, "TRIGGERS", None) or {}), "BOT_CHECK": {"MIN_SECONDS": 0}}
+
+
+@pytest.fixture
+def run_jobs(monkeypatch):
+    """Run every job that is due, in this process, exactly as `manage.py run_worker --batch` would.
+
+    The worker's connection housekeeping is switched off: inside a test's transaction it would close the
+    connection the test is using."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="pytest",
+            excluded_queue_names=[],
+        ).run()
+
+    return run

@@ -33,6 +33,7 @@ def _concrete(route: str) -> str:
     route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\/", "/")
     route = re.sub(r"<int:[^>]+>", "1", route)
     route = re.sub(r"<(?:str|slug|path):[^>]+>", "ASB-2026-00001", route)
+    route = re.sub(r"<uuid:[^>]+>", "6f1c2b1e-0000-4000-8000-000000000001", route)
     route = re.sub(r"<[^>]+>", "x", route)
     route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
     return "/" + route

@@ -41,7 +41,7 @@ def test_the_daily_job_runs_as_a_task(case, officer, run_jobs):
     schedule.run_daily(local(7))
     run_jobs()
     result = DBTaskResult.objects.get(task_path__endswith="daily_notifications")
-    assert result.status == "SUCCESSFUL" and set(result.return_value) == {"reminders", "digests"}
+    assert result.status == "SUCCESSFUL" and set(result.return_value) == {"reminders", "digests", "exports_expired"}
 
 
 @pytest.mark.django_db
