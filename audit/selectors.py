@@ -223,7 +223,7 @@ def case_history(subject: Subject) -> list[HistoryEntry]:
     Case = _model(CASE_MODEL)
     Person = _model(PERSON_MODEL)
     sources = [(Case.history.model, Case.history.filter(id=subject.pk))]
-    person_fields = []
+    person_fields: list[tuple[Any, Any]] = []
     for history_model in historical_models(existing_only=True):
         if history_model.instance_type is Case:
             continue

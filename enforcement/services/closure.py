@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ def closure_hearing_deadline(served_at: datetime) -> datetime:
 def issue_closure_notice(
     *,
     case: Case,
-    by,
+    by: User,
     premises: str,
     prohibition: str,
     authorised_by_role: str,
@@ -138,7 +139,7 @@ def _check_hearing(served_at: datetime, hearing_at: datetime, deadline: datetime
         )
 
 
-def _closure_for_change(notice: ClosureNotice, by) -> ClosureNotice:
+def _closure_for_change(notice: ClosureNotice, by: User) -> ClosureNotice:
     _require_perm(by, "change_closurenotice", "change closure notices")
     _require_case_change(by, notice.case)
     return ClosureNotice.objects.select_for_update().select_related("issuing_agency").get(pk=notice.pk)
@@ -148,7 +149,7 @@ def _closure_for_change(notice: ClosureNotice, by) -> ClosureNotice:
 def extend_closure_notice(
     *,
     notice: ClosureNotice,
-    by,
+    by: User,
     total_hours: int,
     extended_by_role: str,
     extended_by_name: str,
@@ -184,7 +185,7 @@ def extend_closure_notice(
 
 
 @transaction.atomic
-def cancel_closure_notice(*, notice: ClosureNotice, by, reason: str) -> ClosureNotice:
+def cancel_closure_notice(*, notice: ClosureNotice, by: User, reason: str) -> ClosureNotice:
     notice = _closure_for_change(notice, by)
     _required_text(reason_for_cancelling=reason)
     _move(notice, CLOSURE_TRANSITIONS, ClosureStatus.CANCELLED, "closure notice")
@@ -234,7 +235,7 @@ def _check_decision_hearing(notice: ClosureNotice, heard_at: datetime) -> None:
 def adjourn_closure_hearing(
     *,
     notice: ClosureNotice,
-    by,
+    by: User,
     adjourned_on: date,
     new_hearing_at: datetime,
     notice_continues: bool,
@@ -313,7 +314,7 @@ def _closure_too_long(latest: date) -> str:
 
 
 @transaction.atomic
-def refuse_closure_order(*, notice: ClosureNotice, by, heard_at: datetime) -> ClosureNotice:
+def refuse_closure_order(*, notice: ClosureNotice, by: User, heard_at: datetime) -> ClosureNotice:
     notice = _closure_for_change(notice, by)
     _not_future(heard_at, "time of the hearing")
     _check_decision_hearing(notice, heard_at)
@@ -326,7 +327,7 @@ def refuse_closure_order(*, notice: ClosureNotice, by, heard_at: datetime) -> Cl
 def grant_closure_order(
     *,
     notice: ClosureNotice,
-    by,
+    by: User,
     heard_at: datetime,
     court: str,
     scope: str,
@@ -378,7 +379,7 @@ def grant_closure_order(
 
 @transaction.atomic
 def extend_closure_order(
-    *, order: ClosureOrder, by, decided_on: date, new_ends_on: date, court: str
+    *, order: ClosureOrder, by: User, decided_on: date, new_ends_on: date, court: str
 ) -> ClosureOrderExtension:
     """s82: the court may extend an order, made before it ends, but never beyond 6 months in all."""
     _require_perm(by, "change_closureorder", "change closure orders")

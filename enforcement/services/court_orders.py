@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from casework.errors import InvalidTransition, NotAllowed
@@ -93,7 +94,7 @@ def _check_injunction_length(*, youth: bool, starts_on: date, ends_on: date | No
             )
 
 
-def _court_order(model, *, by, youth: bool, **fields):
+def _court_order(model, *, by: User, youth: bool, **fields):
     """A CBO or injunction as made (unsaved): its text tidied, and an under-18's first review date set."""
     fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
     review = _first_review(fields["starts_on"], fields["ends_on"]) if youth else None
@@ -104,7 +105,7 @@ def _court_order(model, *, by, youth: bool, **fields):
 def record_cbo(
     *,
     case: Case,
-    by,
+    by: User,
     subject: Person,
     subject_date_of_birth: date,
     court: str,
@@ -158,7 +159,7 @@ def record_cbo(
 def record_injunction(
     *,
     case: Case,
-    by,
+    by: User,
     subject: Person,
     subject_date_of_birth: date,
     court: str,
@@ -249,7 +250,7 @@ def _check_risk_assessment(applied_on: date, assessed_on: date | None, assessmen
 def record_respect_order(
     *,
     case: Case,
-    by,
+    by: User,
     subject: Person,
     subject_date_of_birth: date,
     court: str,
@@ -315,7 +316,7 @@ def record_respect_order(
 
 
 @transaction.atomic
-def record_review(*, order: CriminalBehaviourOrder | CivilInjunction | RespectOrder, by, reviewed_on: date):
+def record_review(*, order: CriminalBehaviourOrder | CivilInjunction | RespectOrder, by: User, reviewed_on: date):
     """An under-18's order is reviewed every 12 months: the next review is set from this one."""
     _require_perm(by, f"change_{type(order)._meta.model_name}", "record reviews")
     _require_case_change(by, order.case)
@@ -333,7 +334,7 @@ def record_review(*, order: CriminalBehaviourOrder | CivilInjunction | RespectOr
 def record_order_breach(
     *,
     order: ClosureOrder | CriminalBehaviourOrder | CivilInjunction | RespectOrder,
-    by,
+    by: User,
     occurred_on: date,
     description: str,
     action_taken: str = "",
@@ -366,7 +367,7 @@ def record_order_breach(
 Order = ClosureOrder | CriminalBehaviourOrder | CivilInjunction
 
 
-def _order_for_change(order: Order, by) -> Order:
+def _order_for_change(order: Order, by: User) -> Order:
     model = type(order)
     _require_perm(by, f"change_{model._meta.model_name}", f"change {model._meta.verbose_name_plural}")
     _require_case_change(by, order.case)
@@ -401,7 +402,7 @@ def _decision_on(order: Order, **fields) -> OrderVariation:
 def vary_order(
     *,
     order: Order,
-    by,
+    by: User,
     decided_on: date,
     court: str,
     new_ends_on: date | None = None,
@@ -433,7 +434,7 @@ def vary_order(
             )
         if new_ends_on < order.starts_on:
             raise NotAllowed(f"The order cannot end before it starts ({_fmt(order.starts_on)}).")
-        if closure:
+        if isinstance(order, ClosureOrder):
             latest = closure_order_total_latest_end(order.starts_on)
             if new_ends_on > latest:
                 raise NotAllowed(_closure_too_long(latest))
@@ -457,7 +458,7 @@ def vary_order(
     save_with_history(variation, by, "Order varied by the court")
     if new_ends_on is not None:
         order.ends_on = new_ends_on
-    if closure:
+    if isinstance(order, ClosureOrder):
         order.terms = new_terms or order.terms
     else:
         order.prohibitions = new_prohibitions or order.prohibitions
@@ -470,7 +471,7 @@ def vary_order(
 
 
 @transaction.atomic
-def discharge_order(*, order: Order, by, decided_on: date, court: str, reason: str) -> OrderVariation:
+def discharge_order(*, order: Order, by: User, decided_on: date, court: str, reason: str) -> OrderVariation:
     """The court discharges an order in force (closure order: s83; CBO: s27; injunction: s8): it is discharged
     and ends that day, so it leaves the deadlines and its register shows it discharged.
 
@@ -497,7 +498,7 @@ def discharge_order(*, order: Order, by, decided_on: date, court: str, reason: s
     )
     save_with_history(discharge, by, "Order discharged by the court")
     order.status = to
-    if not closure:
+    if not isinstance(order, ClosureOrder):
         order.next_review_on = None
     save_with_history(order, by, f"Discharged by the court on {_fmt(decided_on)}")
     return discharge

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -74,7 +75,7 @@ def _check_cpn_issuer(agency: Agency, what: str, on: date) -> None:
 def serve_written_warning(
     *,
     case: Case,
-    by,
+    by: User,
     conduct: str,
     requirements: str,
     compliance_deadline: date,
@@ -117,7 +118,7 @@ def serve_written_warning(
     return warning
 
 
-def _warning_outcome(warning: CommunityProtectionWarning, by, to: str, on: date, notes: str, reason: str):
+def _warning_outcome(warning: CommunityProtectionWarning, by: User, to: str, on: date, notes: str, reason: str):
     _require_perm(by, "change_communityprotectionwarning", "record warning outcomes")
     _require_case_change(by, warning.case)
     warning = CommunityProtectionWarning.objects.select_for_update().get(pk=warning.pk)
@@ -132,19 +133,19 @@ def _warning_outcome(warning: CommunityProtectionWarning, by, to: str, on: date,
 
 
 @transaction.atomic
-def mark_warning_complied(*, warning: CommunityProtectionWarning, by, on: date, notes: str = ""):
+def mark_warning_complied(*, warning: CommunityProtectionWarning, by: User, on: date, notes: str = ""):
     return _warning_outcome(warning, by, WarningStatus.COMPLIED, on, notes, "Written warning complied with")
 
 
 @transaction.atomic
-def record_warning_breach(*, warning: CommunityProtectionWarning, by, on: date, notes: str):
+def record_warning_breach(*, warning: CommunityProtectionWarning, by: User, on: date, notes: str):
     """The conduct carried on after the warning: the evidence that a CPN may now be issued."""
     _required_text(evidence_of_the_breach=notes)
     return _warning_outcome(warning, by, WarningStatus.BREACHED, on, notes, "Written warning breached")
 
 
 @transaction.atomic
-def withdraw_warning(*, warning: CommunityProtectionWarning, by, on: date, notes: str):
+def withdraw_warning(*, warning: CommunityProtectionWarning, by: User, on: date, notes: str):
     _required_text(reason_for_withdrawing=notes)
     return _warning_outcome(warning, by, WarningStatus.WITHDRAWN, on, notes, "Written warning withdrawn")
 
@@ -181,7 +182,7 @@ def qualifying_warning_problem(warning: CommunityProtectionWarning | None, issue
 def issue_cpn(
     *,
     case: Case,
-    by,
+    by: User,
     issued_on: date,
     served_how: str,
     compliance_deadline: date,
@@ -251,14 +252,14 @@ def issue_cpn(
     return notice
 
 
-def _cpn_for_change(cpn: CommunityProtectionNotice, by) -> CommunityProtectionNotice:
+def _cpn_for_change(cpn: CommunityProtectionNotice, by: User) -> CommunityProtectionNotice:
     _require_perm(by, "change_communityprotectionnotice", "change Community Protection Notices")
     _require_case_change(by, cpn.case)
     return CommunityProtectionNotice.objects.select_for_update().get(pk=cpn.pk)
 
 
 @transaction.atomic
-def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProtectionNotice:
+def lodge_appeal(*, notice, by: User, lodged_on: date, grounds: str) -> CommunityProtectionNotice:
     """Record an appeal to the magistrates' court against a CPN (s46(2): the window begins with the day of
     issue); a written warning cannot be appealed."""
     if isinstance(notice, CommunityProtectionWarning):
@@ -291,13 +292,14 @@ def lodge_appeal(*, notice, by, lodged_on: date, grounds: str) -> CommunityProte
 
 @transaction.atomic
 def decide_appeal(
-    *, cpn: CommunityProtectionNotice, by, outcome: str, decided_on: date, varied_requirements: str = ""
+    *, cpn: CommunityProtectionNotice, by: User, outcome: str, decided_on: date, varied_requirements: str = ""
 ) -> CommunityProtectionNotice:
     cpn = _cpn_for_change(cpn, by)
     if cpn.status != CPNStatus.APPEALED:
         raise InvalidTransition("There is no appeal waiting for a decision on this notice.")
     if outcome not in AppealOutcome.values:
         raise NotAllowed("Choose the court's decision.")
+    assert cpn.appeal_lodged_on is not None  # an appealed notice has the day its appeal was lodged
     if decided_on < cpn.appeal_lodged_on:
         raise NotAllowed("The decision cannot be before the appeal was lodged.")
     _not_future(decided_on, "date of the decision")
@@ -315,7 +317,7 @@ def decide_appeal(
 def record_cpn_breach(
     *,
     cpn: CommunityProtectionNotice,
-    by,
+    by: User,
     occurred_on: date,
     description: str,
     evidence_summary: str,
@@ -343,7 +345,9 @@ def record_cpn_breach(
     return breach
 
 
-def _cpn_status(cpn: CommunityProtectionNotice, by, to: str, notes: str, reason: str) -> CommunityProtectionNotice:
+def _cpn_status(
+    cpn: CommunityProtectionNotice, by: User, to: str, notes: str, reason: str
+) -> CommunityProtectionNotice:
     cpn = _cpn_for_change(cpn, by)
     _move(cpn, CPN_TRANSITIONS, to, "notice")
     cpn.status_notes = notes.strip()
@@ -352,11 +356,11 @@ def _cpn_status(cpn: CommunityProtectionNotice, by, to: str, notes: str, reason:
 
 
 @transaction.atomic
-def mark_cpn_complied(*, cpn: CommunityProtectionNotice, by, notes: str = "") -> CommunityProtectionNotice:
+def mark_cpn_complied(*, cpn: CommunityProtectionNotice, by: User, notes: str = "") -> CommunityProtectionNotice:
     return _cpn_status(cpn, by, CPNStatus.COMPLIED, notes, "CPN complied with")
 
 
 @transaction.atomic
-def withdraw_cpn(*, cpn: CommunityProtectionNotice, by, notes: str) -> CommunityProtectionNotice:
+def withdraw_cpn(*, cpn: CommunityProtectionNotice, by: User, notes: str) -> CommunityProtectionNotice:
     _required_text(reason_for_withdrawing=notes)
     return _cpn_status(cpn, by, CPNStatus.WITHDRAWN, notes, "CPN withdrawn")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -113,7 +114,7 @@ def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
 
 
 @transaction.atomic
-def save_offence_code(*, offence: OffenceCode, by) -> OffenceCode:
+def save_offence_code(*, offence: OffenceCode, by: User) -> OffenceCode:
     """Administrators keep the offence codes; figures that break the statutory limits are refused."""
     _require_perm(by, "change_offencecode" if offence.pk else "add_offencecode", "change offence codes")
     problems = offence_code_problems(offence)
@@ -156,7 +157,7 @@ def _next_notice_number(year: int) -> str:
 @transaction.atomic
 def issue_fpn(
     *,
-    by,
+    by: User,
     offence_code: str,
     issued_at: datetime,
     offence_at: datetime,
@@ -233,7 +234,7 @@ def _breach_fpn_check(breach, breach_kind: str) -> None:
         raise InvalidTransition(f"This {breach_kind} has already been dealt with: {breach.get_outcome_display()}.")
 
 
-def _fine_breach(breach: CPNBreach | PSPOBreach, by, **notice) -> FixedPenaltyNotice:
+def _fine_breach(breach: CPNBreach | PSPOBreach, by: User, **notice) -> FixedPenaltyNotice:
     """Issue the breach's fixed penalty and mark the breach dealt with by it, in the caller's transaction."""
     fpn = issue_fpn(by=by, **notice)
     breach.outcome = BreachOutcome.FIXED_PENALTY
@@ -243,7 +244,13 @@ def _fine_breach(breach: CPNBreach | PSPOBreach, by, **notice) -> FixedPenaltyNo
 
 @transaction.atomic
 def issue_fpn_for_cpn_breach(
-    *, breach: CPNBreach, by, issued_at: datetime, offence_description: str, location: str, notice_number: str = ""
+    *,
+    breach: CPNBreach,
+    by: User,
+    issued_at: datetime,
+    offence_description: str,
+    location: str,
+    notice_number: str = "",
 ) -> FixedPenaltyNotice:
     """A CPN breach dealt with by a fixed penalty (s52) under the CPN-breach offence code (CST08)."""
     breach = CPNBreach.objects.select_for_update().select_related("cpn__case").get(pk=breach.pk)
@@ -272,7 +279,7 @@ def issue_fpn_for_cpn_breach(
 
 @transaction.atomic
 def issue_fpn_for_pspo_breach(
-    *, breach: PSPOBreach, by, issued_at: datetime, offence_description: str, notice_number: str = ""
+    *, breach: PSPOBreach, by: User, issued_at: datetime, offence_description: str, notice_number: str = ""
 ) -> FixedPenaltyNotice:
     """A PSPO breach dealt with by a fixed penalty (s68) under the PSPO-breach offence code (CST09)."""
     breach = PSPOBreach.objects.select_for_update().get(pk=breach.pk)
@@ -297,7 +304,9 @@ def issue_fpn_for_pspo_breach(
 
 
 @transaction.atomic
-def refer_breach_for_prosecution(*, breach: CPNBreach | PSPOBreach, by, notes: str = "") -> CPNBreach | PSPOBreach:
+def refer_breach_for_prosecution(
+    *, breach: CPNBreach | PSPOBreach, by: User, notes: str = ""
+) -> CPNBreach | PSPOBreach:
     """Prosecute a breach directly, instead of a fixed penalty (an unpaid penalty goes through its notice)."""
     model = type(breach)
     breach = model.objects.select_for_update().get(pk=breach.pk)
@@ -322,7 +331,7 @@ def amount_due_on(fpn: FixedPenaltyNotice, paid_on: date) -> Decimal | None:
     return None
 
 
-def _fpn_for_change(fpn: FixedPenaltyNotice, by) -> FixedPenaltyNotice:
+def _fpn_for_change(fpn: FixedPenaltyNotice, by: User) -> FixedPenaltyNotice:
     _require_perm(by, "change_fixedpenaltynotice", "change fixed penalty notices")
     fpn = FixedPenaltyNotice.objects.select_for_update().get(pk=fpn.pk)
     _require_record_change(by, fpn)
@@ -331,7 +340,7 @@ def _fpn_for_change(fpn: FixedPenaltyNotice, by) -> FixedPenaltyNotice:
 
 @transaction.atomic
 def record_fpn_payment(
-    *, fpn: FixedPenaltyNotice, by, paid_on: date, amount: Decimal, payment_reference: str = ""
+    *, fpn: FixedPenaltyNotice, by: User, paid_on: date, amount: Decimal, payment_reference: str = ""
 ) -> FixedPenaltyNotice:
     fpn = _fpn_for_change(fpn, by)
     _move(fpn, FPN_TRANSITIONS, FPNStatus.PAID, "notice")
@@ -355,7 +364,7 @@ def record_fpn_payment(
 
 
 @transaction.atomic
-def cancel_fpn(*, fpn: FixedPenaltyNotice, by, reason: str) -> FixedPenaltyNotice:
+def cancel_fpn(*, fpn: FixedPenaltyNotice, by: User, reason: str) -> FixedPenaltyNotice:
     _required_text(reason_for_cancelling=reason)
     fpn = _fpn_for_change(fpn, by)
     _move(fpn, FPN_TRANSITIONS, FPNStatus.CANCELLED, "notice")
@@ -366,7 +375,7 @@ def cancel_fpn(*, fpn: FixedPenaltyNotice, by, reason: str) -> FixedPenaltyNotic
 
 
 @transaction.atomic
-def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by, on: date | None = None) -> FixedPenaltyNotice:
+def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by: User, on: date | None = None) -> FixedPenaltyNotice:
     """An unpaid notice goes to prosecution once its payment period has ended, never within 14 days."""
     on = on or timezone.localdate()
     fpn = _fpn_for_change(fpn, by)
@@ -382,7 +391,8 @@ def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by, on: date | None = N
     fpn.prosecution_listed_on = on
     fpn.status_changed_by = by
     save_with_history(fpn, by, "Unpaid: listed for prosecution")
-    for breach in filter(None, (fpn.cpn_breach, fpn.pspo_breach)):
+    breaches: list[CPNBreach | PSPOBreach] = [b for b in (fpn.cpn_breach, fpn.pspo_breach) if b is not None]
+    for breach in breaches:
         breach.outcome = BreachOutcome.PROSECUTION
         save_with_history(breach, by, "Fixed penalty unpaid: breach referred for prosecution")
     return fpn

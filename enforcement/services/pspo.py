@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from casework import access
@@ -44,7 +45,7 @@ def pspo_latest_extension(expires_on: date) -> date:
 @transaction.atomic
 def make_pspo(
     *,
-    by,
+    by: User,
     title: str,
     area_description: str,
     made_on: date,
@@ -103,7 +104,7 @@ def make_pspo(
     return pspo
 
 
-def _pspo_for_change(pspo: PublicSpacesProtectionOrder, by) -> PublicSpacesProtectionOrder:
+def _pspo_for_change(pspo: PublicSpacesProtectionOrder, by: User) -> PublicSpacesProtectionOrder:
     _require_perm(by, "change_publicspacesprotectionorder", "change Public Spaces Protection Orders")
     pspo = PublicSpacesProtectionOrder.objects.select_for_update().get(pk=pspo.pk)
     agency = access.agency_of(by)
@@ -114,7 +115,7 @@ def _pspo_for_change(pspo: PublicSpacesProtectionOrder, by) -> PublicSpacesProte
 
 @transaction.atomic
 def extend_pspo(
-    *, pspo: PublicSpacesProtectionOrder, by, decided_on: date, new_expires_on: date, reason: str
+    *, pspo: PublicSpacesProtectionOrder, by: User, decided_on: date, new_expires_on: date, reason: str
 ) -> PSPOExtension:
     """Extend a PSPO before it expires, by at most 3 years at a time (s60(2)-(4)); each extension recorded."""
     pspo = _pspo_for_change(pspo, by)
@@ -145,7 +146,7 @@ def extend_pspo(
 
 
 @transaction.atomic
-def discharge_pspo(*, pspo: PublicSpacesProtectionOrder, by, reason: str) -> PublicSpacesProtectionOrder:
+def discharge_pspo(*, pspo: PublicSpacesProtectionOrder, by: User, reason: str) -> PublicSpacesProtectionOrder:
     pspo = _pspo_for_change(pspo, by)
     _required_text(reason_for_discharging=reason)
     if pspo.status != PSPOStatus.IN_FORCE:
@@ -160,7 +161,7 @@ def record_pspo_breach(
     *,
     pspo: PublicSpacesProtectionOrder,
     condition: PSPOCondition,
-    by,
+    by: User,
     occurred_at: datetime,
     location: str,
     description: str,

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from casework import access
@@ -79,23 +80,23 @@ def _move(record, table: dict[str, set[str]], to: str, what: str) -> None:
 # --- Who may act ----------------------------------------------------------------------------------------
 
 
-def _require_perm(by, codename: str, doing: str) -> None:
+def _require_perm(by: User, codename: str, doing: str) -> None:
     access.require(by, f"enforcement.{codename}", f"You do not have permission to {doing}.", error=NotAllowed)
 
 
-def _require_agency(by) -> Agency:
+def _require_agency(by: User) -> Agency:
     agency = access.agency_of(by)
     if agency is None:
         raise NotAllowed("Only a member of a partner agency can record enforcement action.")
     return agency
 
 
-def _require_case_change(by, case: Case) -> None:
+def _require_case_change(by: User, case: Case) -> None:
     if not access.can_change(by, case):
         raise NotAllowed("You do not have permission to change this case.")
 
 
-def _require_record_change(by, record) -> None:
+def _require_record_change(by: User, record) -> None:
     if not access.may_change_record(by, record):
         raise NotAllowed("You do not have permission to change this record.")
 
@@ -134,7 +135,18 @@ def _fmt_time(moment: datetime) -> str:
 
 
 def _extend(
-    order, extension, *, by, end_field: str, in_force: bool, decided_on, new_end, latest, too_late, too_long, reason
+    order,
+    extension,
+    *,
+    by: User,
+    end_field: str,
+    in_force: bool,
+    decided_on,
+    new_end,
+    latest,
+    too_late,
+    too_long,
+    reason,
 ):
     """The s60 / s82 shape: an order in force, extended before it ends, to a later day no later than `latest`.
 
