@@ -8,6 +8,7 @@ The performance dashboard reads `tools_and_powers_by_month` and `fpns_by_offence
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -309,27 +310,23 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
         agency_field="issuing_agency",
     ).order_by("compliance_deadline")[:limit_each]
     for c in cpns:
-        url = reverse("enforcement:cpn_detail", args=[c.pk])
+        add_cpn = partial(
+            add,
+            url=reverse("enforcement:cpn_detail", args=[c.pk]),
+            record_case=c.case,
+            agency=str(c.issuing_agency),
+            officer_id=c.issued_by_id,
+        )
         if c.compliance_deadline <= soon:
-            add(
-                "CPN: compliance deadline",
-                f"Check {c.recipient_name} complied with the CPN",
-                c.compliance_deadline,
-                url,
-                record_case=c.case,
-                agency=str(c.issuing_agency),
-                officer_id=c.issued_by_id,
+            add_cpn(
+                "CPN: compliance deadline", f"Check {c.recipient_name} complied with the CPN", c.compliance_deadline
             )
         if today <= c.appeal_deadline <= soon:
-            add(
+            add_cpn(
                 "CPN: appeal window closes",
                 f"Appeals against the CPN to {c.recipient_name} close",
                 c.appeal_deadline,
-                url,
-                record_case=c.case,
                 overdue=False,
-                agency=str(c.issuing_agency),
-                officer_id=c.issued_by_id,
             )
     fpns = _scope(
         fpns_for(user)
@@ -341,37 +338,27 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
         agency_field="owner_agency",
     ).order_by("payment_due")[:limit_each]
     for f in fpns:
-        url = reverse("enforcement:fpn_detail", args=[f.pk])
+        add_fpn = partial(
+            add,
+            url=reverse("enforcement:fpn_detail", args=[f.pk]),
+            record_case=f.case,
+            agency=str(f.owner_agency),
+            officer_id=f.issued_by_id,
+        )
         if f.payment_due < today:
-            add(
+            add_fpn(
                 "FPN: unpaid after the payment period",
                 f"{f.notice_number} ({f.offence.code}): list for prosecution",
                 f.payment_due,
-                url,
-                record_case=f.case,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
             )
         elif f.payment_due <= soon:
-            add(
-                "FPN: payment due",
-                f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due",
-                f.payment_due,
-                url,
-                record_case=f.case,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
-            )
+            add_fpn("FPN: payment due", f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due", f.payment_due)
         if today <= f.early_payment_until <= soon:
-            add(
+            add_fpn(
                 "FPN: early payment ends",
                 f"{f.notice_number}: £{f.early_payment_amount} if paid by this date",
                 f.early_payment_until,
-                url,
-                record_case=f.case,
                 overdue=False,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
             )
     notices = _scope(
         closure_notices_for(user)
@@ -449,26 +436,15 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
             agency_field=agency_field,
         )[:limit_each]
         for order in due:
-            url = reverse(url_name, args=[order.pk])
+            add_order = partial(
+                add, url=reverse(url_name, args=[order.pk]), record_case=order.case, officer_id=order.recorded_by_id
+            )
             if order.next_review_on and order.next_review_on <= soon:
-                add(
-                    f"{label}: annual review (under 18)",
-                    f"Review the {label} on {order.subject}",
-                    order.next_review_on,
-                    url,
-                    record_case=order.case,
-                    officer_id=order.recorded_by_id,
+                add_order(
+                    f"{label}: annual review (under 18)", f"Review the {label} on {order.subject}", order.next_review_on
                 )
             if order.ends_on and today <= order.ends_on <= soon:
-                add(
-                    f"{label} ends",
-                    f"The {label} on {order.subject} ends",
-                    order.ends_on,
-                    url,
-                    record_case=order.case,
-                    overdue=False,
-                    officer_id=order.recorded_by_id,
-                )
+                add_order(f"{label} ends", f"The {label} on {order.subject} ends", order.ends_on, overdue=False)
     items.sort(key=lambda d: (not d.overdue, d.due_at or datetime.combine(d.due, datetime.min.time()).astimezone()))
     return items
 

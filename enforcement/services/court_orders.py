@@ -1,6 +1,8 @@
 """Criminal Behaviour Orders, civil injunctions and Respect Orders; variation and discharge of orders."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -155,6 +157,42 @@ def record_cbo(
     return order
 
 
+@dataclass(frozen=True)
+class _CivilOrderTerms:
+    """What a civil injunction and a Respect Order both hold: the court, what the order forbids or requires,
+    and any power of arrest with the terms it attaches to (s1 and s4 of the 2014 Act)."""
+
+    court: str
+    prohibitions: str
+    requirements: str
+    power_of_arrest: bool
+    power_of_arrest_terms: str
+
+    def check(self, *, what: str) -> None:
+        _required_text(court=self.court)
+        if not (self.prohibitions.strip() or self.requirements.strip()):
+            raise NotAllowed(f"Enter the {what}'s prohibitions or requirements.")
+        if self.power_of_arrest:
+            _required_text(terms_the_power_of_arrest_attaches_to=self.power_of_arrest_terms)
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "court": self.court,
+            "prohibitions": self.prohibitions,
+            "requirements": self.requirements,
+            "power_of_arrest": self.power_of_arrest,
+            "power_of_arrest_terms": self.power_of_arrest_terms if self.power_of_arrest else "",
+        }
+
+
+def _risk_assessment_fields(assessed_on: date | None, assessment: str) -> dict[str, Any]:
+    """The risk assessment as the order keeps it: both parts or neither (_check_risk_assessment saw to that)."""
+    return {
+        "risk_assessed_on": assessed_on if assessment.strip() else None,
+        "risk_assessment": assessment if assessed_on else "",
+    }
+
+
 @transaction.atomic
 def record_injunction(
     *,
@@ -180,11 +218,8 @@ def record_injunction(
     _require_perm(by, "add_civilinjunction", "record civil injunctions")
     _require_case_change(by, case)
     agency = _require_agency(by)
-    _required_text(court=court)
-    if not (prohibitions.strip() or requirements.strip()):
-        raise NotAllowed("Enter the injunction's prohibitions or requirements.")
-    if power_of_arrest:
-        _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
+    terms = _CivilOrderTerms(court, prohibitions, requirements, power_of_arrest, power_of_arrest_terms)
+    terms.check(what="injunction")
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
     minimum = law("injunction.min_age", on=made_on)
     if periods.age_on(subject_date_of_birth, made_on) < minimum:
@@ -209,19 +244,14 @@ def record_injunction(
         case=case,
         subject=subject,
         subject_date_of_birth=subject_date_of_birth,
-        court=court,
         applicant_agency=agency,
         application_heard_on=application_heard_on,
         next_hearing_on=next_hearing_on,
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
-        prohibitions=prohibitions,
-        requirements=requirements,
-        power_of_arrest=power_of_arrest,
-        power_of_arrest_terms=power_of_arrest_terms if power_of_arrest else "",
-        risk_assessed_on=risk_assessed_on if risk_assessment.strip() else None,
-        risk_assessment=risk_assessment if risk_assessed_on else "",
+        **terms.fields(),
+        **_risk_assessment_fields(risk_assessed_on, risk_assessment),
     )
     save_with_history(injunction, by, "Civil injunction recorded")
     return injunction
@@ -271,11 +301,8 @@ def record_respect_order(
     _require_perm(by, "add_respectorder", "record Respect Orders")
     _require_case_change(by, case)
     agency = _require_agency(by)
-    _required_text(court=court)
-    if not (prohibitions.strip() or requirements.strip()):
-        raise NotAllowed("Enter the order's prohibitions or requirements.")
-    if power_of_arrest:
-        _required_text(terms_the_power_of_arrest_attaches_to=power_of_arrest_terms)
+    terms = _CivilOrderTerms(court, prohibitions, requirements, power_of_arrest, power_of_arrest_terms)
+    terms.check(what="order")
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
     commenced = law_rule("injunction.adults_by_respect_order", on=application_heard_on)
     if not commenced.value:
@@ -297,19 +324,14 @@ def record_respect_order(
         case=case,
         subject=subject,
         subject_date_of_birth=subject_date_of_birth,
-        court=court,
         applicant_agency=agency,
         application_heard_on=application_heard_on,
         next_hearing_on=next_hearing_on,
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
-        prohibitions=prohibitions,
-        requirements=requirements,
-        power_of_arrest=power_of_arrest,
-        power_of_arrest_terms=power_of_arrest_terms if power_of_arrest else "",
-        risk_assessed_on=risk_assessed_on,
-        risk_assessment=risk_assessment,
+        **terms.fields(),
+        **_risk_assessment_fields(risk_assessed_on, risk_assessment),
     )
     save_with_history(order, by, "Respect Order recorded")
     return order

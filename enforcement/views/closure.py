@@ -1,5 +1,7 @@
 """Screens for closure notices and closure orders."""
 
+from functools import partial
+
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -11,7 +13,7 @@ from ..models import (
     ClosureNotice,
 )
 from .court_orders import _order_action
-from .shared import _case_for_new, _detail, _need_change, _on_case, _on_record, _pdf, _posted
+from .shared import _cancel, _case_for_new, _detail, _need_change, _on_case, _on_record, _pdf, _posted
 
 
 @require_http_methods(["GET", "POST"])
@@ -141,16 +143,8 @@ def closure_decision(request, pk):
 @require_http_methods(["GET", "POST"])
 def closure_cancel(request, pk):
     notice = _closure_to_change(request, pk)
-    return _on_record(
-        request,
-        notice,
-        forms.ReasonForm(_posted(request)),
-        lambda data: services.cancel_closure_notice(notice=notice, by=request.user, reason=data["reason"]),
-        success="Closure notice cancelled",
-        heading="Cancel the closure notice",
-        submit="Cancel the notice",
-        warning=True,
-    )
+    cancel = partial(services.cancel_closure_notice, notice=notice, by=request.user)
+    return _cancel(request, notice, cancel, success="Closure notice cancelled", heading="Cancel the closure notice")
 
 
 @require_http_methods(["GET", "POST"])

@@ -91,6 +91,19 @@ def _order_codename(order) -> str:
     return f"change_{type(order)._meta.model_name}"
 
 
+def _court_decision(request, order, form_class, service, **page):
+    """The court's decision on an order (a variation or a discharge), its court and today's date filled in."""
+    return _order_action(
+        request,
+        order,
+        form_class,
+        lambda data: service(order=order, by=request.user, **data),
+        codename=_order_codename(order),
+        initial={"court": order.court, "decided_on": timezone.localdate()},
+        **page,
+    )
+
+
 def _vary_view(request, order, form_class):
     rule = "Only an order in force can be varied; a new last day must be after the date of the variation."
     if isinstance(order, ClosureOrder):
@@ -99,13 +112,11 @@ def _vary_view(request, order, form_class):
         rule += (
             f" A closure order never runs beyond {months} months in all: this one must end by {presenters.d(latest)}."
         )
-    return _order_action(
+    return _court_decision(
         request,
         order,
         form_class,
-        lambda data: services.vary_order(order=order, by=request.user, **data),
-        codename=_order_codename(order),
-        initial={"court": order.court, "decided_on": timezone.localdate()},
+        services.vary_order,
         success="Variation recorded",
         heading="Record a variation of the order",
         submit="Record the variation",
@@ -114,13 +125,11 @@ def _vary_view(request, order, form_class):
 
 
 def _discharge_view(request, order):
-    return _order_action(
+    return _court_decision(
         request,
         order,
         forms.OrderDischargeForm,
-        lambda data: services.discharge_order(order=order, by=request.user, **data),
-        codename=_order_codename(order),
-        initial={"court": order.court, "decided_on": timezone.localdate()},
+        services.discharge_order,
         success="Discharge recorded",
         heading="Record the discharge of the order",
         submit="Record the discharge",

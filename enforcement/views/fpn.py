@@ -1,5 +1,7 @@
 """Screens for fixed penalty notices, including those for breaches of CPNs and PSPOs."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from ..models import (
     FPNStatus,
 )
 from .shared import (
+    _cancel,
     _case_for_new,
     _detail,
     _need_change,
@@ -147,16 +150,8 @@ def fpn_payment(request, pk):
 @require_http_methods(["GET", "POST"])
 def fpn_cancel(request, pk):
     fpn = _fpn_to_change(request, pk)
-    return _on_record(
-        request,
-        fpn,
-        forms.ReasonForm(_posted(request)),
-        lambda data: services.cancel_fpn(fpn=fpn, by=request.user, reason=data["reason"]),
-        success="Fixed penalty cancelled",
-        heading="Cancel the fixed penalty",
-        submit="Cancel the notice",
-        warning=True,
-    )
+    cancel = partial(services.cancel_fpn, fpn=fpn, by=request.user)
+    return _cancel(request, fpn, cancel, success="Fixed penalty cancelled", heading="Cancel the fixed penalty")
 
 
 @require_http_methods(["GET", "POST"])

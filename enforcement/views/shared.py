@@ -16,6 +16,7 @@ from casework import access
 from casework.pdf import pdf_response
 from common.views import attempt as _attempt
 
+from .. import forms
 from ..models import (
     CivilInjunction,
     ClosureNotice,
@@ -183,6 +184,20 @@ def _on_record(request, record, form, call, **page):
         _log(request, record, object_type=kind.object_type, extra={"page": "form"})
     page = {"section": kind.section, "caption": kind.caption(record), **kind.form_context, **page}
     return _submit(request, form, call, back=_detail_url(record), **page)
+
+
+def _cancel(request, notice, cancel, *, success: str, heading: str):
+    """Cancel a notice the caller has resolved and checked, with the reason why: it cannot be undone."""
+    return _on_record(
+        request,
+        notice,
+        forms.ReasonForm(_posted(request)),
+        lambda data: cancel(reason=data["reason"]),
+        success=success,
+        heading=heading,
+        submit="Cancel the notice",
+        warning=True,
+    )
 
 
 def _on_case(request, case, form, call, **page):
