@@ -11,6 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from .exports import case_access_filter
@@ -52,7 +53,7 @@ ANONYMOUS_NOTE = (
 )
 
 
-def _user_name(user) -> str:
+def _user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
