@@ -11,6 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from .exports import case_access_filter
@@ -52,7 +53,7 @@ ANONYMOUS_NOTE = (
 )
 
 
-def _user_name(user) -> str:
+def _user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -223,7 +224,7 @@ def case_history(subject: Subject) -> list[HistoryEntry]:
     Case = _model(CASE_MODEL)
     Person = _model(PERSON_MODEL)
     sources = [(Case.history.model, Case.history.filter(id=subject.pk))]
-    person_fields = []
+    person_fields: list[tuple[Any, Any]] = []
     for history_model in historical_models(existing_only=True):
         if history_model.instance_type is Case:
             continue

@@ -5,6 +5,7 @@ from datetime import timedelta
 from itertools import chain
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -25,12 +26,12 @@ from .models import (
 ANONYMOUS_LABEL = "Anonymous {role}"
 
 
-def case_list(*, user) -> QuerySet[Case]:
+def case_list(*, user: User) -> QuerySet[Case]:
     """Cases the user may see, joined for the list page (constant queries whatever the page size)."""
     return access.visible_cases(user).select_related("ward", "lead_agency", "officer")
 
 
-def search_cases(queryset: QuerySet[Case], *, user, text: str) -> QuerySet[Case]:
+def search_cases(queryset: QuerySet[Case], *, user: User, text: str) -> QuerySet[Case]:
     """Free text over reference, title, address, postcode and party names.
 
     Anonymous parties' names only match for users who may see them, so a search can never reveal
@@ -129,7 +130,7 @@ def agencies_who_can_see(case: Case) -> list[tuple[str, str]]:
     return rows
 
 
-def get_evidence(*, user, reference: str, evidence_id: int) -> tuple[access.CaseAccess, Evidence]:
+def get_evidence(*, user: User, reference: str, evidence_id: int) -> tuple[access.CaseAccess, Evidence]:
     from django.http import Http404
 
     case_access = access.case_access_or_404(user, reference)
@@ -148,7 +149,7 @@ class MyWork:
     overdue_count: int
 
 
-def my_work(*, user, today=None) -> MyWork:
+def my_work(*, user: User, today=None) -> MyWork:
     """What is due and overdue for this user and their agency, and what was shared with them lately."""
     today = today or timezone.localdate()
     agency = access.agency_of(user)
@@ -180,7 +181,7 @@ def my_work(*, user, today=None) -> MyWork:
     return MyWork(my_cases, my_actions, agency_actions, shared, overdue)
 
 
-def case_counts_by_status(*, user) -> dict[str, int]:
+def case_counts_by_status(*, user: User) -> dict[str, int]:
     from django.db.models import Count
 
     rows = access.visible_cases(user).values("status").annotate(n=Count("id"))
@@ -298,7 +299,7 @@ def _readable(value):
     return value
 
 
-def reporting_scope(user) -> QuerySet[Case]:
+def reporting_scope(user: User) -> QuerySet[Case]:
     """Cases a dashboard counts: the whole partnership for managers, otherwise the user's own agency's cases."""
     if access.sees_all_cases(user):
         return Case.objects.all()
@@ -308,7 +309,7 @@ def reporting_scope(user) -> QuerySet[Case]:
     return access.visible_cases(user).filter(lead_agency=agency)
 
 
-def case_volumes(*, user, start, end) -> dict:
+def case_volumes(*, user: User, start, end) -> dict:
     """Cases logged between two dates, by category and by ward, with how many are still open; in SQL.
 
     One grouped query (category x ward, at most 12 x 24 rows) over a half-open range of `opened_at`, so

@@ -4,7 +4,7 @@ import hashlib
 from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -50,7 +50,7 @@ TRANSITIONS: dict[str, set[str]] = {
 LEAD_PERMISSIONS = (access.VIEW, access.CHANGE, access.SENSITIVE)
 
 
-def save_with_history(instance, by, reason: str = "", **kwargs) -> None:
+def save_with_history(instance, by: User | None, reason: str = "", **kwargs) -> None:
     """Save a tracked model with the acting user and a change reason on its history row.
 
     Every app's services save through this so history is attributed even outside a request.
@@ -87,7 +87,7 @@ def _require_lead(user, case: Case) -> None:
 @transaction.atomic
 def create_case(
     *,
-    by,
+    by: User,
     title: str,
     category: str,
     description: str,
@@ -142,7 +142,7 @@ CASE_CONFLICT = (
 )
 
 
-def write_case(case: Case, *, by, reason: str, expected_version: int | None = None, **changes) -> Case:
+def write_case(case: Case, *, by: User, reason: str, expected_version: int | None = None, **changes) -> Case:
     """Change some of a case's fields on the row as it is now, locked, and move its version on.
 
     Only the named fields are written (`update_fields`), so a copy read before someone else's write can
@@ -163,7 +163,7 @@ def write_case(case: Case, *, by, reason: str, expected_version: int | None = No
 
 
 @transaction.atomic
-def update_case(*, case: Case, by, expected_version: int, **changes) -> Case:
+def update_case(*, case: Case, by: User, expected_version: int, **changes) -> Case:
     """Edit a case's details. A save based on an out-of-date version is refused, never merged silently."""
     _require_lead(by, case)
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -177,7 +177,7 @@ def _status_label(status: str) -> str:
 
 
 @transaction.atomic
-def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
+def transition_case(*, case: Case, by: User, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
     """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule."""
     _require_lead(by, case)
     current = Case.objects.select_for_update().get(pk=case.pk)
@@ -203,7 +203,7 @@ def transition_case(*, case: Case, by, to: str, outcome: str = "", outcome_notes
 def add_party(
     *,
     case: Case,
-    by,
+    by: User,
     role: str,
     person: Person | None = None,
     organisation: Organisation | None = None,
@@ -229,7 +229,7 @@ def add_party(
 @transaction.atomic
 def create_person(
     *,
-    by,
+    by: User,
     first_name: str,
     last_name: str,
     date_of_birth: date | None = None,
@@ -251,7 +251,7 @@ def create_person(
 
 @transaction.atomic
 def create_address(
-    *, by, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
+    *, by: User, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
 ) -> Address:
     address = Address(line1=line1, line2=line2, town=town, postcode=postcode.upper().strip(), ward=ward, uprn=uprn)
     save_with_history(address, by, "Address recorded")
@@ -261,7 +261,7 @@ def create_address(
 @transaction.atomic
 def open_case(
     *,
-    by,
+    by: User,
     title: str,
     category: str,
     description: str,
@@ -290,7 +290,9 @@ def open_case(
 
 
 @transaction.atomic
-def edit_case(*, case: Case, by, expected_version: int, address_line1: str = "", postcode: str = "", **changes) -> Case:
+def edit_case(
+    *, case: Case, by: User, expected_version: int, address_line1: str = "", postcode: str = "", **changes
+) -> Case:
     """The case details form: a changed address is recorded as a new one (history keeps the old); a cleared
     one is taken off the case."""
     address = case.address
@@ -305,7 +307,7 @@ def edit_case(*, case: Case, by, expected_version: int, address_line1: str = "",
 def add_party_with_contact(
     *,
     case: Case,
-    by,
+    by: User,
     role: str,
     is_organisation: bool,
     organisation_name: str = "",
@@ -341,7 +343,7 @@ def add_party_with_contact(
 def add_incident(
     *,
     case: Case,
-    by,
+    by: User,
     occurred_at: datetime,
     reported_at: datetime,
     reported_to: Agency,
@@ -374,7 +376,7 @@ def add_incident(
 def record_risk_assessment(
     *,
     case: Case,
-    by,
+    by: User,
     answers: dict[str, bool],
     repeat_victimisation_count: int,
     victim: CaseParty | None = None,
@@ -403,7 +405,7 @@ def record_risk_assessment(
 
 
 @transaction.atomic
-def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_date: date, owner=None) -> Action:
+def add_action(*, case: Case, by: User, description: str, owner_agency: Agency, due_date: date, owner=None) -> Action:
     _require_change(by, case)
     action = Action(
         case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
@@ -414,7 +416,7 @@ def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_da
 
 
 @transaction.atomic
-def set_action_status(*, action: Action, by, status: str) -> Action:
+def set_action_status(*, action: Action, by: User, status: str) -> Action:
     _require_change(by, action.case)
     if status not in ActionStatus.values:
         raise InvalidTransition("Unknown action status.")
@@ -427,7 +429,7 @@ def set_action_status(*, action: Action, by, status: str) -> Action:
 
 
 @transaction.atomic
-def add_note(*, case: Case, by, text: str) -> Note:
+def add_note(*, case: Case, by: User, text: str) -> Note:
     _require_change(by, case)
     note = Note(case=case, text=text, author=by, author_agency=access.agency_of(by))
     save_with_history(note, by, "Note added")
@@ -438,7 +440,7 @@ def add_note(*, case: Case, by, text: str) -> Note:
 def add_evidence(
     *,
     case: Case,
-    by,
+    by: User,
     kind: str,
     description: str,
     upload: UploadedFile | None = None,
@@ -472,7 +474,7 @@ def add_evidence(
 
 @transaction.atomic
 def share_case(
-    *, case: Case, agency: Agency, legal_basis: str, purpose: str, by, can_change: bool = False
+    *, case: Case, agency: Agency, legal_basis: str, purpose: str, by: User, can_change: bool = False
 ) -> CaseShare:
     """Share a case with an agency: the share record, its group permissions and a disclosure log row."""
     _require_change(by, case)
@@ -514,7 +516,7 @@ def share_case(
 
 
 @transaction.atomic
-def revoke_share(*, share: CaseShare, by, reason: str) -> CaseShare:
+def revoke_share(*, share: CaseShare, by: User, reason: str) -> CaseShare:
     _require_change(by, share.case)
     if share.revoked_at is not None:
         raise InvalidTransition("This share has already been revoked.")

@@ -187,30 +187,28 @@ COURT_ORDER_FIELDS = [
 ]
 
 
-class CriminalBehaviourOrderSerializer(ApiModelSerializer):
+# What every court order shows beside its fields: the subject's name and the status in words. (No docstring:
+# drf-spectacular would put it in the schema in place of ApiModelSerializer's.)
+class _CourtOrderSerializer(ApiModelSerializer):
     subject_name = serializers.CharField(source="subject.__str__", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
+
+class CriminalBehaviourOrderSerializer(_CourtOrderSerializer):
     class Meta:
         model = CriminalBehaviourOrder
         fields = [*COURT_ORDER_FIELDS, "conviction_offence", "convicted_on", "made_under"]
         read_only_fields = fields
 
 
-class CivilInjunctionSerializer(ApiModelSerializer):
-    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class CivilInjunctionSerializer(_CourtOrderSerializer):
     class Meta:
         model = CivilInjunction
         fields = [*COURT_ORDER_FIELDS, "power_of_arrest", "power_of_arrest_terms"]
         read_only_fields = fields
 
 
-class RespectOrderSerializer(ApiModelSerializer):
-    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class RespectOrderSerializer(_CourtOrderSerializer):
     class Meta:
         model = RespectOrder
         fields = [*COURT_ORDER_FIELDS, "power_of_arrest", "power_of_arrest_terms"]

@@ -8,7 +8,9 @@ The performance dashboard reads `tools_and_powers_by_month` and `fpns_by_offence
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -48,60 +50,60 @@ from .models import (
 # --- Visibility -----------------------------------------------------------------------------------------
 
 
-def warnings_for(user) -> QuerySet[CommunityProtectionWarning]:
+def warnings_for(user: User) -> QuerySet[CommunityProtectionWarning]:
     return CommunityProtectionWarning.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "recipient_person", "recipient_organisation", "served_by", "issuing_agency"
     )
 
 
-def cpns_for(user) -> QuerySet[CommunityProtectionNotice]:
+def cpns_for(user: User) -> QuerySet[CommunityProtectionNotice]:
     return CommunityProtectionNotice.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "recipient_person", "recipient_organisation", "issued_by", "issuing_agency", "warning"
     )
 
 
-def cpn_breaches_for(user) -> QuerySet[CPNBreach]:
+def cpn_breaches_for(user: User) -> QuerySet[CPNBreach]:
     return CPNBreach.objects.filter(access.through_case(user, "cpn__case")).select_related(
         "cpn", "cpn__case", "recorded_by", "fixed_penalty"
     )
 
 
-def fpns_for(user) -> QuerySet[FixedPenaltyNotice]:
+def fpns_for(user: User) -> QuerySet[FixedPenaltyNotice]:
     return FixedPenaltyNotice.objects.filter(access.case_or_owner(user)).select_related(
         "offence", "owner_agency", "case", "ward", "issued_by", "cpn_breach", "pspo_breach"
     )
 
 
-def pspos_for(user) -> QuerySet[PublicSpacesProtectionOrder]:
+def pspos_for(user: User) -> QuerySet[PublicSpacesProtectionOrder]:
     """A borough-wide order has no case: its owner agency (the council) and managers/auditors see it."""
     return PublicSpacesProtectionOrder.objects.filter(access.case_or_owner(user)).select_related("owner_agency")
 
 
-def pspo_breaches_for(user) -> QuerySet[PSPOBreach]:
+def pspo_breaches_for(user: User) -> QuerySet[PSPOBreach]:
     return PSPOBreach.objects.filter(access.case_or_owner(user)).select_related(
         "pspo", "condition", "owner_agency", "case", "ward", "recorded_by", "fixed_penalty"
     )
 
 
-def closure_notices_for(user) -> QuerySet[ClosureNotice]:
+def closure_notices_for(user: User) -> QuerySet[ClosureNotice]:
     return ClosureNotice.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "served_by", "issuing_agency", "order"
     )
 
 
-def cbos_for(user) -> QuerySet[CriminalBehaviourOrder]:
+def cbos_for(user: User) -> QuerySet[CriminalBehaviourOrder]:
     return CriminalBehaviourOrder.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by"
     )
 
 
-def injunctions_for(user) -> QuerySet[CivilInjunction]:
+def injunctions_for(user: User) -> QuerySet[CivilInjunction]:
     return CivilInjunction.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by", "applicant_agency"
     )
 
 
-def respect_orders_for(user) -> QuerySet[RespectOrder]:
+def respect_orders_for(user: User) -> QuerySet[RespectOrder]:
     """Respect Orders are visible exactly when their case is, like injunctions."""
     return RespectOrder.objects.filter(access.through_case(user)).select_related(
         "case", "case__ward", "subject", "recorded_by", "applicant_agency"
@@ -115,48 +117,48 @@ def _get(queryset, pk: int, what: str):
     return record
 
 
-def get_warning(*, user, pk: int) -> CommunityProtectionWarning:
+def get_warning(*, user: User, pk: int) -> CommunityProtectionWarning:
     return _get(warnings_for(user).prefetch_related("cpns"), pk, "warning")
 
 
-def get_cpn(*, user, pk: int) -> CommunityProtectionNotice:
+def get_cpn(*, user: User, pk: int) -> CommunityProtectionNotice:
     return _get(cpns_for(user), pk, "notice")
 
 
-def get_cpn_breach(*, user, pk: int) -> CPNBreach:
+def get_cpn_breach(*, user: User, pk: int) -> CPNBreach:
     return _get(cpn_breaches_for(user), pk, "breach")
 
 
-def get_fpn(*, user, pk: int) -> FixedPenaltyNotice:
+def get_fpn(*, user: User, pk: int) -> FixedPenaltyNotice:
     return _get(fpns_for(user).select_related("cpn_breach__cpn", "pspo_breach__pspo"), pk, "notice")
 
 
-def get_pspo(*, user, pk: int) -> PublicSpacesProtectionOrder:
+def get_pspo(*, user: User, pk: int) -> PublicSpacesProtectionOrder:
     return _get(pspos_for(user).prefetch_related("conditions", "extensions"), pk, "order")
 
 
-def get_pspo_breach(*, user, pk: int) -> PSPOBreach:
+def get_pspo_breach(*, user: User, pk: int) -> PSPOBreach:
     return _get(pspo_breaches_for(user), pk, "breach")
 
 
-def get_closure_notice(*, user, pk: int) -> ClosureNotice:
+def get_closure_notice(*, user: User, pk: int) -> ClosureNotice:
     return _get(closure_notices_for(user), pk, "closure notice")
 
 
-def get_closure_order(*, user, pk: int) -> ClosureOrder:
+def get_closure_order(*, user: User, pk: int) -> ClosureOrder:
     queryset = ClosureOrder.objects.filter(access.through_case(user)).select_related("notice", "case")
     return _get(queryset, pk, "closure order")
 
 
-def get_cbo(*, user, pk: int) -> CriminalBehaviourOrder:
+def get_cbo(*, user: User, pk: int) -> CriminalBehaviourOrder:
     return _get(cbos_for(user), pk, "order")
 
 
-def get_injunction(*, user, pk: int) -> CivilInjunction:
+def get_injunction(*, user: User, pk: int) -> CivilInjunction:
     return _get(injunctions_for(user), pk, "injunction")
 
 
-def get_respect_order(*, user, pk: int) -> RespectOrder:
+def get_respect_order(*, user: User, pk: int) -> RespectOrder:
     return _get(respect_orders_for(user), pk, "Respect Order")
 
 
@@ -178,7 +180,7 @@ def variations_of_order(order) -> QuerySet[OrderVariation]:
     return order.variations.select_related("recorded_by").order_by("decided_on", "id")
 
 
-def breaches_of_pspo(*, user, pspo: PublicSpacesProtectionOrder) -> QuerySet[PSPOBreach]:
+def breaches_of_pspo(*, user: User, pspo: PublicSpacesProtectionOrder) -> QuerySet[PSPOBreach]:
     return pspo_breaches_for(user).filter(pspo=pspo)
 
 
@@ -244,7 +246,7 @@ class Deadline:
     sort_key: tuple = field(default=(), repr=False)
 
 
-def _scope(queryset, user, scope: str, *, officer_field: str, agency_field: str):
+def _scope(queryset, user: User, scope: str, *, officer_field: str, agency_field: str):
     if scope == "mine":
         return queryset.filter(Q(**{officer_field: user}) | Q(case__officer=user))
     if scope == "agency":
@@ -255,7 +257,7 @@ def _scope(queryset, user, scope: str, *, officer_field: str, agency_field: str)
     return queryset
 
 
-def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each: int = 50) -> list[Deadline]:
+def deadlines(*, user: User, today: date | None = None, scope: str = "all", limit_each: int = 50) -> list[Deadline]:
     """Compliance, appeal, payment, hearing, expiry and review dates due soon or overdue, oldest first.
 
     `scope` is "mine" (records the user issued or on their cases), "agency" (their agency's) or "all" (every
@@ -309,27 +311,23 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
         agency_field="issuing_agency",
     ).order_by("compliance_deadline")[:limit_each]
     for c in cpns:
-        url = reverse("enforcement:cpn_detail", args=[c.pk])
+        add_cpn = partial(
+            add,
+            url=reverse("enforcement:cpn_detail", args=[c.pk]),
+            record_case=c.case,
+            agency=str(c.issuing_agency),
+            officer_id=c.issued_by_id,
+        )
         if c.compliance_deadline <= soon:
-            add(
-                "CPN: compliance deadline",
-                f"Check {c.recipient_name} complied with the CPN",
-                c.compliance_deadline,
-                url,
-                record_case=c.case,
-                agency=str(c.issuing_agency),
-                officer_id=c.issued_by_id,
+            add_cpn(
+                "CPN: compliance deadline", f"Check {c.recipient_name} complied with the CPN", c.compliance_deadline
             )
         if today <= c.appeal_deadline <= soon:
-            add(
+            add_cpn(
                 "CPN: appeal window closes",
                 f"Appeals against the CPN to {c.recipient_name} close",
                 c.appeal_deadline,
-                url,
-                record_case=c.case,
                 overdue=False,
-                agency=str(c.issuing_agency),
-                officer_id=c.issued_by_id,
             )
     fpns = _scope(
         fpns_for(user)
@@ -341,37 +339,27 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
         agency_field="owner_agency",
     ).order_by("payment_due")[:limit_each]
     for f in fpns:
-        url = reverse("enforcement:fpn_detail", args=[f.pk])
+        add_fpn = partial(
+            add,
+            url=reverse("enforcement:fpn_detail", args=[f.pk]),
+            record_case=f.case,
+            agency=str(f.owner_agency),
+            officer_id=f.issued_by_id,
+        )
         if f.payment_due < today:
-            add(
+            add_fpn(
                 "FPN: unpaid after the payment period",
                 f"{f.notice_number} ({f.offence.code}): list for prosecution",
                 f.payment_due,
-                url,
-                record_case=f.case,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
             )
         elif f.payment_due <= soon:
-            add(
-                "FPN: payment due",
-                f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due",
-                f.payment_due,
-                url,
-                record_case=f.case,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
-            )
+            add_fpn("FPN: payment due", f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due", f.payment_due)
         if today <= f.early_payment_until <= soon:
-            add(
+            add_fpn(
                 "FPN: early payment ends",
                 f"{f.notice_number}: £{f.early_payment_amount} if paid by this date",
                 f.early_payment_until,
-                url,
-                record_case=f.case,
                 overdue=False,
-                agency=str(f.owner_agency),
-                officer_id=f.issued_by_id,
             )
     notices = _scope(
         closure_notices_for(user)
@@ -449,37 +437,26 @@ def deadlines(*, user, today: date | None = None, scope: str = "all", limit_each
             agency_field=agency_field,
         )[:limit_each]
         for order in due:
-            url = reverse(url_name, args=[order.pk])
+            add_order = partial(
+                add, url=reverse(url_name, args=[order.pk]), record_case=order.case, officer_id=order.recorded_by_id
+            )
             if order.next_review_on and order.next_review_on <= soon:
-                add(
-                    f"{label}: annual review (under 18)",
-                    f"Review the {label} on {order.subject}",
-                    order.next_review_on,
-                    url,
-                    record_case=order.case,
-                    officer_id=order.recorded_by_id,
+                add_order(
+                    f"{label}: annual review (under 18)", f"Review the {label} on {order.subject}", order.next_review_on
                 )
             if order.ends_on and today <= order.ends_on <= soon:
-                add(
-                    f"{label} ends",
-                    f"The {label} on {order.subject} ends",
-                    order.ends_on,
-                    url,
-                    record_case=order.case,
-                    overdue=False,
-                    officer_id=order.recorded_by_id,
-                )
+                add_order(f"{label} ends", f"The {label} on {order.subject} ends", order.ends_on, overdue=False)
     items.sort(key=lambda d: (not d.overdue, d.due_at or datetime.combine(d.due, datetime.min.time()).astimezone()))
     return items
 
 
-def fpns_for_prosecution(*, user, today: date | None = None) -> QuerySet[FixedPenaltyNotice]:
+def fpns_for_prosecution(*, user: User, today: date | None = None) -> QuerySet[FixedPenaltyNotice]:
     """Unpaid notices whose payment period has ended: the prosecution list."""
     today = today or timezone.localdate()
     return fpns_for(user).filter(status=FPNStatus.ISSUED, payment_due__lt=today).order_by("payment_due")
 
 
-def my_work_deadlines(*, user, today: date | None = None) -> dict[str, list[Deadline]]:
+def my_work_deadlines(*, user: User, today: date | None = None) -> dict[str, list[Deadline]]:
     """For My work: the deadlines on the user's own records and cases, and the rest of their agency's."""
     mine = deadlines(user=user, today=today, scope="mine")
     mine_keys = {(d.url, d.kind) for d in mine}
@@ -524,7 +501,7 @@ def _monthly(queryset, date_field: str) -> dict[date, int]:
     return result
 
 
-def tools_and_powers_by_month(*, user, start: date, end: date) -> dict:
+def tools_and_powers_by_month(*, user: User, start: date, end: date) -> dict:
     """Monthly counts of the powers used (seed 003's "ASB Tools and Powers Outcomes" table), in SQL.
 
     Returns {"columns": [(key, label), ...], "months": [{"month": date, "counts": {key: n}}, ...],
@@ -564,7 +541,7 @@ def tools_and_powers_by_month(*, user, start: date, end: date) -> dict:
     return {"columns": list(TOOLS_AND_POWERS), "months": months, "totals": totals}
 
 
-def fpns_by_offence_code(*, user, start: date, end: date) -> list[dict]:
+def fpns_by_offence_code(*, user: User, start: date, end: date) -> list[dict]:
     """Fixed penalties issued between two dates per offence code, with how many were paid, unpaid, cancelled.
 
     One row per offence code (codes with none issued included, so the table is complete): {"code",
@@ -658,6 +635,6 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
     return events
 
 
-def case_deadline_events(case: Case, *, user) -> list[Deadline]:
+def case_deadline_events(case: Case, *, user: User) -> list[Deadline]:
     """The case's own upcoming and overdue enforcement deadlines (for the case timeline)."""
     return [d for d in deadlines(user=user, scope="all", limit_each=500) if d.case_reference == case.reference]

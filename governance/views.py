@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessAction
 from audit.services import log_access
-from casework.errors import CaseworkError
 from casework.pdf import pdf_response
+from common.views import attempt
 
 from . import access, forms, selectors, services
 from .disclosure import build_pack
@@ -68,14 +68,10 @@ def sar_list(request):
     form = forms.SarReceiveForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        if form.is_valid():
-            try:
-                sar = services.receive_sar(by=request.user, **form.cleaned_data)
-            except CaseworkError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Subject access request {sar.reference} recorded")
-                return redirect("governance:sar_detail", sar.pk)
+        receive = lambda: services.receive_sar(by=request.user, **form.cleaned_data)  # noqa: E731
+        if form.is_valid() and (sar := attempt(request, form, receive, "")):
+            messages.success(request, f"Subject access request {sar.reference} recorded")
+            return redirect("governance:sar_detail", sar.pk)
     rows = list(selectors.sar_list()[:200])
     _log_read(
         request, object_type="subject_access_request", action=AccessAction.LIST, details={"rows_shown": len(rows)}
@@ -113,12 +109,7 @@ def _run_step(request, steps: dict, step: str, obj, keyword: str):
         )
         messages.error(request, f"Not saved. {errors}")
         return
-    try:
-        service(by=request.user, **{keyword: obj}, **form.cleaned_data)
-    except CaseworkError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
+    attempt(request, None, lambda: service(by=request.user, **{keyword: obj}, **form.cleaned_data), message)
 
 
 @require_POST
@@ -175,14 +166,10 @@ def complaint_register(request):
     form = forms.ComplaintReceiveForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_COMPLAINTS)
-        if form.is_valid():
-            try:
-                complaint = services.receive_complaint(by=request.user, **form.cleaned_data)
-            except CaseworkError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Complaint {complaint.reference} recorded")
-                return redirect("governance:complaint_detail", complaint.pk)
+        receive = lambda: services.receive_complaint(by=request.user, **form.cleaned_data)  # noqa: E731
+        if form.is_valid() and (complaint := attempt(request, form, receive, "")):
+            messages.success(request, f"Complaint {complaint.reference} recorded")
+            return redirect("governance:complaint_detail", complaint.pk)
     filters = forms.ComplaintFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.complaint_register(**{k: v for k, v in criteria.items() if v})
@@ -269,14 +256,9 @@ def agency_purposes(request):
     form = forms.AgencyPurposeForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        if form.is_valid():
-            try:
-                services.set_agency_purpose(by=request.user, **form.cleaned_data)
-            except CaseworkError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Processing purpose recorded")
-                return redirect("governance:agency_purposes")
+        record = lambda: services.set_agency_purpose(by=request.user, **form.cleaned_data)  # noqa: E731
+        if form.is_valid() and attempt(request, form, record, "Processing purpose recorded"):
+            return redirect("governance:agency_purposes")
     return render(request, "governance/agency_purposes.html", {"rows": selectors.agency_purposes(), "form": form})
 
 
@@ -286,14 +268,9 @@ def data_requests(request):
     form = forms.DataRequestForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        if form.is_valid():
-            try:
-                services.record_data_request(by=request.user, **form.cleaned_data)
-            except CaseworkError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Request from a public body recorded")
-                return redirect("governance:data_requests")
+        record = lambda: services.record_data_request(by=request.user, **form.cleaned_data)  # noqa: E731
+        if form.is_valid() and attempt(request, form, record, "Request from a public body recorded"):
+            return redirect("governance:data_requests")
     rows = list(selectors.data_requests()[:200])
     _log_read(request, object_type="data_request", action=AccessAction.LIST, details={"rows_shown": len(rows)})
     return render(request, "governance/data_requests.html", {"rows": rows, "form": form})

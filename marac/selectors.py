@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -37,16 +38,16 @@ HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
 UPCOMING_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
 
 
-def _active(user) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def sees_all_marac(user) -> bool:
+def sees_all_marac(user: User) -> bool:
     """Coordinators run the MARAC; managers and auditors read everything."""
     return _active(user) and (is_coordinator(user) or access.sees_all_cases(user))
 
 
-def visible_meetings(user) -> QuerySet[Meeting]:
+def visible_meetings(user: User) -> QuerySet[Meeting]:
     if not (_active(user) and access.has_permission(user, "marac.view_meeting")):
         return Meeting.objects.none()
     if sees_all_marac(user):
@@ -57,7 +58,7 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(attendances__agency=agency).exclude(status=MeetingStatus.PLANNED)
 
 
-def meeting_list(*, user) -> QuerySet[Meeting]:
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
     entries = PanelEntry.objects.filter(meeting=OuterRef("pk"), case__in=access.visible_cases(user))
     counted = entries.order_by().values("meeting").annotate(n=Count("pk")).values("n")[:1]
     return (
@@ -68,7 +69,7 @@ def meeting_list(*, user) -> QuerySet[Meeting]:
     )
 
 
-def get_meeting(*, user, meeting_id: int) -> Meeting:
+def get_meeting(*, user: User, meeting_id: int) -> Meeting:
     meeting = (
         visible_meetings(user).select_related("chair", "published_by", "minutes_approved_by").filter(pk=meeting_id)
     )
@@ -78,7 +79,7 @@ def get_meeting(*, user, meeting_id: int) -> Meeting:
     return found
 
 
-def next_meeting(*, user, today: date | None = None) -> Meeting | None:
+def next_meeting(*, user: User, today: date | None = None) -> Meeting | None:
     today = today or timezone.localdate()
     return (
         visible_meetings(user)
@@ -110,7 +111,7 @@ def _overdue_count(today: date):
     return Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0))
 
 
-def panel_list(*, meeting: Meeting, user, today: date | None = None) -> list[PanelEntry]:
+def panel_list(*, meeting: Meeting, user: User, today: date | None = None) -> list[PanelEntry]:
     """The meeting's cases this user may see, ordered by risk, with research and review joined.
 
     Research findings are the coordinator's working material: other agencies see only their own.
@@ -128,7 +129,7 @@ def panel_list(*, meeting: Meeting, user, today: date | None = None) -> list[Pan
     )
 
 
-def get_entry(*, meeting: Meeting, user, entry_id: int) -> PanelEntry:
+def get_entry(*, meeting: Meeting, user: User, entry_id: int) -> PanelEntry:
     entry = (
         meeting.entries.filter(case__in=access.visible_cases(user), pk=entry_id)
         .select_related("case__ward", "case__lead_agency", "referral__referring_agency", "meeting")
@@ -139,7 +140,7 @@ def get_entry(*, meeting: Meeting, user, entry_id: int) -> PanelEntry:
     return entry
 
 
-def entry_research(entry: PanelEntry, *, user) -> QuerySet[ResearchResponse]:
+def entry_research(entry: PanelEntry, *, user: User) -> QuerySet[ResearchResponse]:
     research = entry.research.select_related("agency", "responded_by")
     if not sees_all_marac(user):
         research = research.filter(agency=access.agency_of(user))
@@ -174,7 +175,7 @@ def research_progress(meeting: Meeting) -> list[ResearchProgress]:
     return [ResearchProgress(r["agency__name"], r["requested"], r["outstanding"]) for r in rows]
 
 
-def addable_referrals(*, meeting: Meeting, user, today: date | None = None) -> QuerySet[Referral]:
+def addable_referrals(*, meeting: Meeting, user: User, today: date | None = None) -> QuerySet[Referral]:
     """Cases on the MARAC that the coordinator could add to this draft list by hand."""
     return eligible_referrals(meeting, today=today or timezone.localdate()).filter(case__in=access.visible_cases(user))
 
@@ -182,7 +183,7 @@ def addable_referrals(*, meeting: Meeting, user, today: date | None = None) -> Q
 # --- referrals -------------------------------------------------------------------------------------
 
 
-def referral_list(*, user, status: str = "") -> QuerySet[Referral]:
+def referral_list(*, user: User, status: str = "") -> QuerySet[Referral]:
     """The coordinator sees every referral; other agencies see their own agency's, on cases they can see."""
     referrals = Referral.objects.filter(case__in=access.visible_cases(user)).select_related(
         "case__ward", "referring_agency", "referred_by"
@@ -194,11 +195,11 @@ def referral_list(*, user, status: str = "") -> QuerySet[Referral]:
     return referrals.order_by("-referred_at", "-id")
 
 
-def awaiting_screening(*, user) -> QuerySet[Referral]:
+def awaiting_screening(*, user: User) -> QuerySet[Referral]:
     return referral_list(user=user, status=ReferralStatus.SUBMITTED).order_by("referred_at", "id")
 
 
-def get_referral(*, user, referral_id: int) -> Referral:
+def get_referral(*, user: User, referral_id: int) -> Referral:
     referral = (
         Referral.objects.filter(case__in=access.visible_cases(user), pk=referral_id)
         .select_related(
@@ -225,7 +226,7 @@ def referral_history(referral: Referral) -> QuerySet[CaseReview]:
 # --- actions ---------------------------------------------------------------------------------------
 
 
-def marac_actions(*, user, today: date | None = None, overdue_only: bool = False) -> QuerySet[Action]:
+def marac_actions(*, user: User, today: date | None = None, overdue_only: bool = False) -> QuerySet[Action]:
     """Open MARAC actions on cases the user may see; other agencies see only those their agency owns."""
     today = today or timezone.localdate()
     actions = Action.objects.filter(
@@ -238,7 +239,7 @@ def marac_actions(*, user, today: date | None = None, overdue_only: bool = False
     return actions.order_by("due_date", "id")
 
 
-def overdue_actions_by_agency(*, user, today: date | None = None) -> list[tuple[str, int]]:
+def overdue_actions_by_agency(*, user: User, today: date | None = None) -> list[tuple[str, int]]:
     rows = (
         marac_actions(user=user, today=today, overdue_only=True)
         .order_by()
@@ -249,7 +250,7 @@ def overdue_actions_by_agency(*, user, today: date | None = None) -> list[tuple[
     return [(r["owner_agency__name"], r["n"]) for r in rows]
 
 
-def get_marac_action(*, user, action_id: int) -> Action:
+def get_marac_action(*, user: User, action_id: int) -> Action:
     action = (
         Action.objects.filter(case__in=access.visible_cases(user), marac_link__isnull=False, pk=action_id)
         .select_related("case", "owner_agency")
@@ -263,7 +264,7 @@ def get_marac_action(*, user, action_id: int) -> Action:
 # --- research --------------------------------------------------------------------------------------
 
 
-def research_requests(*, user) -> QuerySet[ResearchResponse]:
+def research_requests(*, user: User) -> QuerySet[ResearchResponse]:
     """Research asked of the user's agency for meetings not yet held, on cases it can see."""
     agency = access.agency_of(user)
     if agency is None:
@@ -279,7 +280,7 @@ def research_requests(*, user) -> QuerySet[ResearchResponse]:
     )
 
 
-def get_research_request(*, user, response_id: int) -> ResearchResponse:
+def get_research_request(*, user: User, response_id: int) -> ResearchResponse:
     response = (
         ResearchResponse.objects.filter(
             pk=response_id, agency=access.agency_of(user), entry__case__in=access.visible_cases(user)
@@ -295,7 +296,7 @@ def get_research_request(*, user, response_id: int) -> ResearchResponse:
 # --- minutes ---------------------------------------------------------------------------------------
 
 
-def can_read_minutes(meeting: Meeting, user) -> bool:
+def can_read_minutes(meeting: Meeting, user: User) -> bool:
     """Draft minutes are for the coordinator, managers, auditors and the chair; approved ones for every
     invited agency."""
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
@@ -313,7 +314,7 @@ class Minutes:
     not_heard: list[PanelEntry]
 
 
-def minutes(*, meeting: Meeting, user) -> Minutes:
+def minutes(*, meeting: Meeting, user: User) -> Minutes:
     """The minutes, built from the reviews: only the cases this user may see."""
     visible = access.visible_cases(user)
     actions = MaracAction.objects.select_related("action__owner_agency", "action__owner").order_by(
@@ -346,7 +347,7 @@ class Overview:
     overdue_count: int
 
 
-def overview(*, user, today: date | None = None) -> Overview:
+def overview(*, user: User, today: date | None = None) -> Overview:
     """The coordinator's front page: next meeting, screening queue, research and overdue actions."""
     today = today or timezone.localdate()
     upcoming = next_meeting(user=user, today=today)
@@ -391,7 +392,7 @@ class MeetingStatistics:
     closed: int
 
 
-def may_read_statistics(user) -> bool:
+def may_read_statistics(user: User) -> bool:
     """Meeting dates and counts are MARAC business (issue #22): the agencies that sit on the MARAC
     (CORE_AGENCIES) and those who read every case (managers, auditors); not every partner."""
     if not _active(user):
@@ -409,7 +410,7 @@ def may_read_statistics(user) -> bool:
 _may_read_statistics = may_read_statistics
 
 
-def cases_per_meeting(*, user, start: date, end: date) -> list[MeetingStatistics]:
+def cases_per_meeting(*, user: User, start: date, end: date) -> list[MeetingStatistics]:
     """For each meeting held between start and end (inclusive): cases heard, new and closed (one query).
 
     Heard = cases reviewed at the meeting; new = first hearing of a referral; closed = closed from the MARAC.
@@ -452,7 +453,7 @@ class PeriodStatistics:
         return self._average(self.closed)
 
 
-def period_statistics(*, user, start: date, end: date) -> PeriodStatistics:
+def period_statistics(*, user: User, start: date, end: date) -> PeriodStatistics:
     """Totals and averages per meeting over a period (two aggregate queries)."""
     if not _may_read_statistics(user):
         return PeriodStatistics(0, 0, 0, 0)
@@ -465,5 +466,5 @@ def period_statistics(*, user, start: date, end: date) -> PeriodStatistics:
     return PeriodStatistics(held.count(), totals["heard"], totals["new"], totals["closed"])
 
 
-def open_marac_cases_count(*, user) -> int:
+def open_marac_cases_count(*, user: User) -> int:
     return Referral.objects.filter(case__in=access.visible_cases(user), status=ReferralStatus.ACCEPTED).count()

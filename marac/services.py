@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -115,7 +116,7 @@ def cycle_dates(*, first: date, count: int) -> list[tuple[date, date]]:
     return [(first + step * n, next_working_day(first + step * n)) for n in range(count)]
 
 
-def _create_meeting(*, by, scheduled_for: date, on: date, agencies: list[Agency]) -> Meeting:
+def _create_meeting(*, by: User, scheduled_for: date, on: date, agencies: list[Agency]) -> Meeting:
     meeting = Meeting(
         scheduled_for=scheduled_for,
         date=on,
@@ -131,7 +132,7 @@ def _create_meeting(*, by, scheduled_for: date, on: date, agencies: list[Agency]
 
 
 @transaction.atomic
-def schedule_meetings(*, by, first: date, count: int) -> list[Meeting]:
+def schedule_meetings(*, by: User, first: date, count: int) -> list[Meeting]:
     """Schedule `count` meetings of a new cycle starting on `first`, inviting the core agencies."""
     _require_perm(by, "marac.add_meeting", "Only the MARAC coordinator can schedule meetings.")
     if count < 1:
@@ -150,7 +151,7 @@ def _next_weekday(day: date, weekday: int) -> date:
 
 
 @transaction.atomic
-def keep_schedule_ahead(*, by, today: date | None = None) -> list[Meeting]:
+def keep_schedule_ahead(*, by: User, today: date | None = None) -> list[Meeting]:
     """Make sure MEETINGS_AHEAD meetings are scheduled from today on, continuing the existing cycle.
 
     With no meetings yet the cycle starts on the next MEETING_WEEKDAY. Dates the cycle passed while
@@ -183,7 +184,7 @@ EDITABLE_MEETING_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
 def update_meeting(
     *,
     meeting: Meeting,
-    by,
+    by: User,
     on: date,
     start: time,
     venue: str,
@@ -226,7 +227,7 @@ def _current(meeting_id: int) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting_id)
 
 
-def _move_meeting(meeting: Meeting, by, to: str, reason: str, **changes) -> Meeting:
+def _move_meeting(meeting: Meeting, by: User, to: str, reason: str, **changes) -> Meeting:
     """Apply one transition to a row locked for update, so two people pressing the button at once
     cannot both succeed: the second sees the new status and is told what happened."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -248,7 +249,7 @@ class PublishResult:
     failed: list[tuple[Agency, str]] = field(default_factory=list)
 
 
-def publish_panel_list(*, meeting: Meeting, by, link: str = "", mail_connection=None) -> PublishResult:
+def publish_panel_list(*, meeting: Meeting, by: User, link: str = "", mail_connection=None) -> PublishResult:
     """Publish the panel list, then email every invited agency.
 
     The publish commits on its own first (one transaction, meeting row locked); each email is then sent
@@ -269,7 +270,7 @@ def publish_panel_list(*, meeting: Meeting, by, link: str = "", mail_connection=
 
 
 @transaction.atomic
-def _publish(*, meeting: Meeting, by) -> Meeting:
+def _publish(*, meeting: Meeting, by: User) -> Meeting:
     _require_perm(by, "marac.change_meeting", "Only the MARAC coordinator can publish a panel list.")
     if not PanelEntry.objects.filter(meeting=meeting).exists():
         raise NotAllowed("The panel list is empty: generate it or add cases before publishing.")
@@ -296,7 +297,7 @@ def notification_recipients(agency: Agency) -> list[str]:
 
 @transaction.atomic
 def notify_agency(
-    *, meeting: Meeting, agency: Agency, by, link: str = "", mail_connection=None
+    *, meeting: Meeting, agency: Agency, by: User, link: str = "", mail_connection=None
 ) -> PanelListNotification:
     """Email one agency that the panel list is published. The email names no case and no person."""
     recipients = notification_recipients(agency)
@@ -332,7 +333,7 @@ def notify_agency(
 
 
 @transaction.atomic
-def mark_meeting_held(*, meeting: Meeting, by, minutes_notes: str = "") -> Meeting:
+def mark_meeting_held(*, meeting: Meeting, by: User, minutes_notes: str = "") -> Meeting:
     """Record that the meeting took place. Listed cases without a review were not heard (deferred)."""
     _require_perm(by, "marac.change_meeting", "Only the MARAC coordinator can record that a meeting was held.")
     meeting = _current(meeting.pk)
@@ -344,7 +345,7 @@ def mark_meeting_held(*, meeting: Meeting, by, minutes_notes: str = "") -> Meeti
 
 
 @transaction.atomic
-def approve_minutes(*, meeting: Meeting, by) -> Meeting:
+def approve_minutes(*, meeting: Meeting, by: User) -> Meeting:
     """The chair approves the minutes; with no chair recorded, the coordinator approves them."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
     if meeting.chair is not None:
@@ -364,7 +365,9 @@ def approve_minutes(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def record_attendance(*, meeting: Meeting, by, agency: Agency, status: str, representative: str = "") -> Attendance:
+def record_attendance(
+    *, meeting: Meeting, by: User, agency: Agency, status: str, representative: str = ""
+) -> Attendance:
     """Who came from each agency. Agencies not yet invited are added (they then see the minutes)."""
     _require_perm(by, "marac.change_attendance", "Only the MARAC coordinator can record attendance.")
     meeting = _current(meeting.pk)
@@ -399,7 +402,7 @@ def previous_marac_episode(*, case: Case, on: date, exclude_pk: int | None = Non
     return last.referral if last else None
 
 
-def _ensure_coordinator_sees(case: Case, by, legal_basis: str) -> None:
+def _ensure_coordinator_sees(case: Case, by: User, legal_basis: str) -> None:
     """The coordinator screens the referral, so their agency must see the case: the referrer shares it."""
     agency = coordinating_agency()
     if agency.pk in agencies_seeing([case.pk]).get(case.pk, set()):
@@ -424,7 +427,7 @@ def _ensure_coordinator_sees(case: Case, by, legal_basis: str) -> None:
 def refer_case(
     *,
     case: Case,
-    by,
+    by: User,
     reason: str,
     risk_level: str,
     actions_tried: str,
@@ -475,7 +478,7 @@ def _lock_referral(referral: Referral, to: str) -> Referral:
     return locked
 
 
-def _screen(referral: Referral, by, to: str) -> Referral:
+def _screen(referral: Referral, by: User, to: str) -> Referral:
     _require_perm(by, "marac.change_referral", "Only the MARAC coordinator can screen referrals.")
     locked = _lock_referral(referral, to)
     _require_case_visible(by, locked.case)
@@ -485,7 +488,7 @@ def _screen(referral: Referral, by, to: str) -> Referral:
 
 
 @transaction.atomic
-def accept_referral(*, referral: Referral, by) -> tuple[Referral, list[Agency]]:
+def accept_referral(*, referral: Referral, by: User) -> tuple[Referral, list[Agency]]:
     """Put the case on the MARAC and share it with every core agency that cannot see it yet.
 
     Each share goes through casework.services.share_case, so each is a logged disclosure.
@@ -512,7 +515,7 @@ def accept_referral(*, referral: Referral, by) -> tuple[Referral, list[Agency]]:
 
 
 @transaction.atomic
-def decline_referral(*, referral: Referral, by, reason: str) -> Referral:
+def decline_referral(*, referral: Referral, by: User, reason: str) -> Referral:
     if not reason.strip():
         raise NotAllowed("Give the reason for declining the referral.")
     referral = _screen(referral, by, ReferralStatus.DECLINED)
@@ -523,7 +526,7 @@ def decline_referral(*, referral: Referral, by, reason: str) -> Referral:
 
 
 @transaction.atomic
-def request_more_information(*, referral: Referral, by, request: str) -> Referral:
+def request_more_information(*, referral: Referral, by: User, request: str) -> Referral:
     if not request.strip():
         raise NotAllowed("Say what more information is needed.")
     referral = _screen(referral, by, ReferralStatus.MORE_INFORMATION)
@@ -534,7 +537,7 @@ def request_more_information(*, referral: Referral, by, request: str) -> Referra
 
 
 @transaction.atomic
-def provide_more_information(*, referral: Referral, by, information: str) -> Referral:
+def provide_more_information(*, referral: Referral, by: User, information: str) -> Referral:
     """The referring agency answers the coordinator's questions; the referral goes back for screening."""
     if access.agency_of(by) != referral.referring_agency:
         raise NotAllowed("Only the referring agency can add information to this referral.")
@@ -550,7 +553,7 @@ def provide_more_information(*, referral: Referral, by, information: str) -> Ref
 
 
 @transaction.atomic
-def propose_closure(*, referral: Referral, by, proposal: str) -> Referral:
+def propose_closure(*, referral: Referral, by: User, proposal: str) -> Referral:
     """Ask the panel to close a case at its next meeting (the coordinator or the referring agency)."""
     if not (is_coordinator(by) or access.agency_of(by) == referral.referring_agency):
         raise NotAllowed("Only the MARAC coordinator or the referring agency can propose closing this case.")
@@ -608,7 +611,7 @@ def entry_summary(referral: Referral, last_decisions: str | None) -> str:
     return "\n".join(lines)
 
 
-def _entry_for(meeting: Meeting, referral: Referral, by, reason: str, summary: str) -> PanelEntry:
+def _entry_for(meeting: Meeting, referral: Referral, by: User, reason: str, summary: str) -> PanelEntry:
     return PanelEntry(
         meeting=meeting,
         case=referral.case,
@@ -622,7 +625,7 @@ def _entry_for(meeting: Meeting, referral: Referral, by, reason: str, summary: s
     )
 
 
-def _request_research(meeting: Meeting, entries: list[PanelEntry], by) -> None:
+def _request_research(meeting: Meeting, entries: list[PanelEntry], by: User) -> None:
     """Ask every invited agency that can see a listed case, other than its lead, to research it."""
     invited = list(meeting.attendances.values_list("agency_id", flat=True))
     seeing = agencies_seeing([e.case_id for e in entries])
@@ -659,7 +662,7 @@ def eligible_referrals(meeting: Meeting, *, today: date):
 
 
 @transaction.atomic
-def generate_panel_list(*, meeting: Meeting, by, today: date | None = None) -> list[PanelEntry]:
+def generate_panel_list(*, meeting: Meeting, by: User, today: date | None = None) -> list[PanelEntry]:
     """List every case due at this meeting: new referrals, ongoing reviews, overdue actions, proposed
     closures; research is requested from the invited agencies. Entries already listed (and the
     coordinator's edits to them) are kept; running it again only adds what became due since."""
@@ -685,7 +688,7 @@ def generate_panel_list(*, meeting: Meeting, by, today: date | None = None) -> l
 
 
 @transaction.atomic
-def add_panel_entry(*, meeting: Meeting, by, referral: Referral, today: date | None = None) -> PanelEntry:
+def add_panel_entry(*, meeting: Meeting, by: User, referral: Referral, today: date | None = None) -> PanelEntry:
     """Add one case on the MARAC to a draft list by hand."""
     _require_perm(by, "marac.add_panelentry", "Only the MARAC coordinator can change a panel list.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -706,7 +709,7 @@ def add_panel_entry(*, meeting: Meeting, by, referral: Referral, today: date | N
 
 
 @transaction.atomic
-def update_panel_entry(*, entry: PanelEntry, by, reason: str, risk_level: str, summary: str) -> PanelEntry:
+def update_panel_entry(*, entry: PanelEntry, by: User, reason: str, risk_level: str, summary: str) -> PanelEntry:
     _require_perm(by, "marac.change_panelentry", "Only the MARAC coordinator can change a panel list.")
     _require_draft(_current(entry.meeting_id))
     if reason not in EntryReason.values or risk_level not in MaracRisk.values:
@@ -721,7 +724,7 @@ def update_panel_entry(*, entry: PanelEntry, by, reason: str, risk_level: str, s
 
 
 @transaction.atomic
-def remove_panel_entry(*, entry: PanelEntry, by) -> None:
+def remove_panel_entry(*, entry: PanelEntry, by: User) -> None:
     """Take a case off a draft list (it stays on the MARAC and is listed again next time)."""
     _require_perm(by, "marac.delete_panelentry", "Only the MARAC coordinator can change a panel list.")
     _require_draft(_current(entry.meeting_id))
@@ -733,7 +736,9 @@ def remove_panel_entry(*, entry: PanelEntry, by) -> None:
 
 
 @transaction.atomic
-def record_research(*, response: ResearchResponse, by, holds_information: bool, findings: str) -> ResearchResponse:
+def record_research(
+    *, response: ResearchResponse, by: User, holds_information: bool, findings: str
+) -> ResearchResponse:
     """An agency records what its own records hold on a listed case, before the meeting is held."""
     _require_perm(by, "marac.change_researchresponse", "You do not have permission to record MARAC research.")
     if access.agency_of(by) != response.agency:
@@ -757,7 +762,7 @@ def record_research(*, response: ResearchResponse, by, holds_information: bool, 
 def record_case_review(
     *,
     entry: PanelEntry,
-    by,
+    by: User,
     discussion: str,
     decisions: str,
     risk_level: str,
@@ -816,7 +821,7 @@ def record_case_review(
 
 @transaction.atomic
 def add_marac_action(
-    *, review: CaseReview, by, description: str, owner_agency: Agency, due_date: date, owner=None
+    *, review: CaseReview, by: User, description: str, owner_agency: Agency, due_date: date, owner=None
 ) -> Action:
     """An action agreed at the meeting: a casework action on the case (its action plan, My work) linked
     to the review. The owner agency must be able to see the case."""
@@ -836,7 +841,7 @@ def add_marac_action(
 
 
 @transaction.atomic
-def complete_marac_action(*, action: Action, by) -> Action:
+def complete_marac_action(*, action: Action, by: User) -> Action:
     """The owner agency (or the coordinator) marks a MARAC action done."""
     if not MaracAction.objects.filter(action=action).exists():
         raise NotAllowed("That is not a MARAC action.")

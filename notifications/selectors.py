@@ -1,5 +1,6 @@
 """Reads for the notification screens: a user's own notifications only, and the delivery log for administrators."""
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from casework import access
@@ -7,16 +8,16 @@ from casework import access
 from .models import Delivery, Notification
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
+def notifications_for(*, user: User) -> QuerySet[Notification]:
     """The user's own notifications, newest first (no one else's, whoever asks)."""
     return Notification.objects.filter(user=user).select_related("case").order_by("-created_at", "-id")
 
 
-def with_links(notifications, *, user) -> list[Notification]:
+def with_links(notifications, *, user: User) -> list[Notification]:
     """Set `link` on each notification of a page: its URL, or nothing when it is about a case the user can no
     longer see (a revoked share). One query for the whole page."""
     notifications = list(notifications)

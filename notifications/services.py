@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ def notify(
     case: Case | None = None,
     url: str = "",
     agencies: Iterable[Agency] = (),
-    by=None,
+    by: User | None = None,
     digest_only: bool = False,
     email: bool = True,
     dedupe_key: str = "",
@@ -227,7 +228,7 @@ def _tell_administrators(delivery: Delivery) -> None:
 
 
 @transaction.atomic
-def retry_delivery(*, delivery: Delivery, by) -> Delivery:
+def retry_delivery(*, delivery: Delivery, by: User) -> Delivery:
     """An administrator sends a parked (or retrying) message again now."""
     access.require(by, "notifications.change_delivery", "Only an administrator can resend messages.", error=NotAllowed)
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)

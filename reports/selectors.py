@@ -4,6 +4,8 @@ in SQL). This module only shapes their numbers into sections: tables, charts, co
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from casework import selectors as casework_selectors
 from enforcement import selectors as enforcement_selectors
 from marac import selectors as marac_selectors
@@ -99,7 +101,7 @@ def _month_label(day) -> str:
     return day.strftime("%b %Y")
 
 
-def _tools_and_powers(user, period: Period, previous: Period) -> Section:
+def _tools_and_powers(user: User, period: Period, previous: Period) -> Section:
     now = enforcement_selectors.tools_and_powers_by_month(user=user, start=period.start, end=period.end)
     before = enforcement_selectors.tools_and_powers_by_month(user=user, start=previous.start, end=previous.end)
     columns = now["columns"]
@@ -134,7 +136,7 @@ def _tools_and_powers(user, period: Period, previous: Period) -> Section:
     )
 
 
-def _fpns(user, period: Period, previous: Period) -> Section:
+def _fpns(user: User, period: Period, previous: Period) -> Section:
     now = enforcement_selectors.fpns_by_offence_code(user=user, start=period.start, end=period.end)
     before = enforcement_selectors.fpns_by_offence_code(user=user, start=previous.start, end=previous.end)
     issued = sum(r["issued"] for r in now)
@@ -194,7 +196,7 @@ def _fpns(user, period: Period, previous: Period) -> Section:
     )
 
 
-def _triggers(user, period: Period, previous: Period) -> Section:
+def _triggers(user: User, period: Period, previous: Period) -> Section:
     now = trigger_selectors.annual_figures(user=user, start=period.start, end=period.end)
     before = trigger_selectors.annual_figures(user=user, start=previous.start, end=previous.end)
     labels = [
@@ -234,7 +236,7 @@ def _triggers(user, period: Period, previous: Period) -> Section:
     )
 
 
-def _marac(user, period: Period, previous: Period) -> Section:
+def _marac(user: User, period: Period, previous: Period) -> Section:
     meetings = marac_selectors.cases_per_meeting(user=user, start=period.start, end=period.end)
     earlier = marac_selectors.cases_per_meeting(user=user, start=previous.start, end=previous.end)
     rows: list[list[Any]] = [[m.date.strftime("%-d %b %Y"), m.heard, m.new, m.closed] for m in meetings]
@@ -274,7 +276,7 @@ def _marac(user, period: Period, previous: Period) -> Section:
     )
 
 
-def _cases(user, period: Period, previous: Period) -> Section:
+def _cases(user: User, period: Period, previous: Period) -> Section:
     now = casework_selectors.case_volumes(user=user, start=period.start, end=period.end)
     before = casework_selectors.case_volumes(user=user, start=previous.start, end=previous.end)
     previous_by_category = {row["key"]: row["total"] for row in before["by_category"]}
@@ -325,7 +327,7 @@ def _cases(user, period: Period, previous: Period) -> Section:
     )
 
 
-def dashboard(*, user, period: Period) -> Dashboard:
+def dashboard(*, user: User, period: Period) -> Dashboard:
     """The whole dashboard for a period; the number of queries does not depend on the amount of data."""
     previous = year_earlier(period)
     sections = [

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from audit.models import AccessAction
@@ -18,7 +19,9 @@ class CommencementError(Exception):
 
 
 @transaction.atomic
-def set_commencement(*, commencement: Commencement, commences_on: date | None, regulations: str, by) -> Commencement:
+def set_commencement(
+    *, commencement: Commencement, commences_on: date | None, regulations: str, by: User
+) -> Commencement:
     """Record the day regulations bring a provision into force (or clear it); every dated rule follows."""
     require(
         by,

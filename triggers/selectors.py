@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -35,18 +36,18 @@ CHANGE_PERMISSION = "triggers.change_application"
 ADD_PERMISSION = "triggers.add_application"
 
 
-def visible_applications(user) -> QuerySet[Application]:
+def visible_applications(user: User) -> QuerySet[Application]:
     """Applications this user may see: their agency's, or every one for partnership-wide readers."""
     if not access.has_permission(user, VIEW_PERMISSION):
         return Application.objects.none()
     return access.held_by_agency(user, Application.objects.all())
 
 
-def application_list(*, user) -> QuerySet[Application]:
+def application_list(*, user: User) -> QuerySet[Application]:
     return visible_applications(user).select_related("owner_agency")
 
 
-def get_application(*, user, reference: str) -> Application:
+def get_application(*, user: User, reference: str) -> Application:
     """The application if the user may see it; 404 otherwise so outsiders cannot tell it exists."""
     application = (
         visible_applications(user)
@@ -63,7 +64,7 @@ def incidents_for(application: Application) -> QuerySet[ApplicationIncident]:
     return application.incidents.all()
 
 
-def linked_cases(*, application: Application, user) -> QuerySet[CaseLink]:
+def linked_cases(*, application: Application, user: User) -> QuerySet[CaseLink]:
     """Links to cases this user may see; links to other cases stay hidden."""
     return (
         application.case_links.filter(case__in=access.visible_cases(user))
@@ -102,7 +103,7 @@ class RelatedCase:
     found_by: str
 
 
-def related_cases(*, application: Application, user, limit: int = 20) -> list[RelatedCase]:
+def related_cases(*, application: Application, user: User, limit: int = 20) -> list[RelatedCase]:
     """Cases the user may see about the same place or people, not yet linked: candidates to link.
 
     Anonymous parties' names only match for their lead agency, as in the case search, so this can never
@@ -146,7 +147,7 @@ def _same_person(name: str, party: CaseParty | None) -> bool:
     return " ".join(other.casefold().split()) == " ".join(name.casefold().split())
 
 
-def complaints_for(*, application: Application, user) -> list[threshold.Complaint]:
+def complaints_for(*, application: Application, user: User) -> list[threshold.Complaint]:
     """The applicant's reported incidents and those on linked cases the user may see, as complaints."""
     complaints = [
         threshold.Complaint(
@@ -185,7 +186,7 @@ def complaints_for(*, application: Application, user) -> list[threshold.Complain
     return complaints
 
 
-def threshold_check(*, application: Application, user) -> threshold.ThresholdResult:
+def threshold_check(*, application: Application, user: User) -> threshold.ThresholdResult:
     """The threshold check as this user can see it, with its reasoning."""
     received_on = timezone.localtime(application.received_at).date()
     return threshold.evaluate(
@@ -237,7 +238,7 @@ class AnnualFigures:
         ]
 
 
-def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
+def annual_figures(*, user: User, start: date, end: date) -> AnnualFigures:
     """The s104 publication figures for applications received from `start` to `end` (both included).
 
     Every figure follows the applications received in the period (a cohort), so a year's published
@@ -278,7 +279,7 @@ def current_financial_year(today: date | None = None) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def deadlines_for(*, user, today: date | None = None, limit: int = 25) -> list[Application]:
+def deadlines_for(*, user: User, today: date | None = None, limit: int = 25) -> list[Application]:
     """Open applications whose next deadline is overdue or due within the next few working days."""
     today = today or timezone.localdate()
     horizon = add_working_days(today, conf.get("DUE_SOON_WORKING_DAYS"))
@@ -290,7 +291,7 @@ def deadlines_for(*, user, today: date | None = None, limit: int = 25) -> list[A
     )
 
 
-def overdue_count(*, user, today: date | None = None) -> int:
+def overdue_count(*, user: User, today: date | None = None) -> int:
     today = today or timezone.localdate()
     return visible_applications(user).filter(status__in=OPEN_STATUSES, next_due__lt=today).count()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import transaction
@@ -158,7 +159,7 @@ def _locked(application: Application) -> Application:
 @transaction.atomic
 def receive_application(
     *,
-    by,
+    by: User | None,
     details: ApplicationDetails,
     channel: str,
     owner_agency: Agency,
@@ -206,7 +207,7 @@ def receive_application(
     return application
 
 
-def _save_incident(application: Application, by, report: IncidentReport) -> ApplicationIncident:
+def _save_incident(application: Application, by: User | None, report: IncidentReport) -> ApplicationIncident:
     incident = ApplicationIncident(
         application=application,
         occurred_on=report.occurred_on,
@@ -249,7 +250,7 @@ def send_acknowledgement(*, application: Application) -> bool:
 
 
 @transaction.atomic
-def _mark_acknowledged(*, application: Application, by, method: str, when: datetime) -> Application:
+def _mark_acknowledged(*, application: Application, by: User | None, method: str, when: datetime) -> Application:
     application = _locked(application)
     if application.acknowledged_at is not None:
         return application
@@ -263,7 +264,7 @@ def _mark_acknowledged(*, application: Application, by, method: str, when: datet
 
 
 @transaction.atomic
-def record_acknowledgement(*, application: Application, by, method: str, acknowledged_on: date) -> Application:
+def record_acknowledgement(*, application: Application, by: User, method: str, acknowledged_on: date) -> Application:
     """An officer acknowledged the application by phone, letter or email outside the system."""
     _require_change(by, application)
     application = _locked(application)
@@ -278,7 +279,7 @@ def record_acknowledgement(*, application: Application, by, method: str, acknowl
 
 
 @transaction.atomic
-def add_incident(*, application: Application, by, report: IncidentReport) -> ApplicationIncident:
+def add_incident(*, application: Application, by: User, report: IncidentReport) -> ApplicationIncident:
     _require_change(by, application)
     application = _locked(application)
     if not application.is_open:
@@ -293,7 +294,7 @@ def add_incident(*, application: Application, by, report: IncidentReport) -> App
 
 
 @transaction.atomic
-def link_case(*, application: Application, case: Case, by, found_by: str = "") -> CaseLink:
+def link_case(*, application: Application, case: Case, by: User, found_by: str = "") -> CaseLink:
     """Link an existing case the officer can see; its incidents then count in the threshold check."""
     _require_change(by, application)
     if not access.visible_cases(by).filter(pk=case.pk).exists():
@@ -306,7 +307,7 @@ def link_case(*, application: Application, case: Case, by, found_by: str = "") -
 
 
 @transaction.atomic
-def unlink_case(*, link: CaseLink, by) -> None:
+def unlink_case(*, link: CaseLink, by: User) -> None:
     _require_change(by, link.application)
     history.attribute(link, by=by, reason=f"Case {link.case.reference} unlinked")
     link.delete()
@@ -314,7 +315,13 @@ def unlink_case(*, link: CaseLink, by) -> None:
 
 @transaction.atomic
 def record_threshold_decision(
-    *, application: Application, by, met: bool, reason: str, reasoning: str = "", decided_at: datetime | None = None
+    *,
+    application: Application,
+    by: User,
+    met: bool,
+    reason: str,
+    reasoning: str = "",
+    decided_at: datetime | None = None,
 ) -> Application:
     """The manager's decision, with their reason and the check as it stood. Not met still gets a response."""
     _require_change(by, application)
@@ -342,7 +349,7 @@ def record_threshold_decision(
 
 @transaction.atomic
 def arrange_review(
-    *, application: Application, by, meeting_on: date, location: str, agencies: list[Agency]
+    *, application: Application, by: User, meeting_on: date, location: str, agencies: list[Agency]
 ) -> CaseReview:
     """Set the review meeting and invite the relevant bodies (council, police, health, housing provider)."""
     _require_change(by, application)
@@ -370,7 +377,7 @@ def _open_review(application: Application) -> CaseReview:
 
 
 @transaction.atomic
-def record_contribution(*, application: Application, by, agency: Agency, information: str) -> ReviewContribution:
+def record_contribution(*, application: Application, by: User, agency: Agency, information: str) -> ReviewContribution:
     """What one body knows about the case, gathered for the review."""
     _require_change(by, application)
     application = _locked(application)
@@ -391,7 +398,7 @@ def record_contribution(*, application: Application, by, agency: Agency, informa
 
 @transaction.atomic
 def add_recommendation(
-    *, application: Application, by, description: str, owner_agency: Agency, due_date: date
+    *, application: Application, by: User, description: str, owner_agency: Agency, due_date: date
 ) -> Recommendation:
     """A recommendation of the review and the body that will carry it out."""
     _require_change(by, application)
@@ -409,7 +416,7 @@ def add_recommendation(
 
 
 @transaction.atomic
-def set_recommendation_status(*, recommendation: Recommendation, by, status: str) -> Recommendation:
+def set_recommendation_status(*, recommendation: Recommendation, by: User, status: str) -> Recommendation:
     _require_change(by, recommendation.review.application)
     if status not in ActionStatus.values:
         raise InvalidTransition("Unknown status.")
@@ -423,7 +430,7 @@ def set_recommendation_status(*, recommendation: Recommendation, by, status: str
 
 @transaction.atomic
 def record_review_held(
-    *, application: Application, by, held_on: date, attended: list[Agency], findings: str
+    *, application: Application, by: User, held_on: date, attended: list[Agency], findings: str
 ) -> CaseReview:
     """The meeting took place: who attended and what the review found. The outcome letter is then due."""
     _require_change(by, application)
@@ -454,7 +461,7 @@ def record_review_held(
 
 
 @transaction.atomic
-def send_outcome(*, application: Application, by, summary: str, sent_at: datetime | None = None) -> Application:
+def send_outcome(*, application: Application, by: User, summary: str, sent_at: datetime | None = None) -> Application:
     """Record the plain-language outcome sent to the applicant (the letter is printed from it)."""
     _require_change(by, application)
     if not summary.strip():
@@ -470,7 +477,7 @@ def send_outcome(*, application: Application, by, summary: str, sent_at: datetim
 
 @transaction.atomic
 def close_application(
-    *, application: Application, by, notes: str = "", closed_at: datetime | None = None
+    *, application: Application, by: User, notes: str = "", closed_at: datetime | None = None
 ) -> Application:
     _require_change(by, application)
     application = _locked(application)
@@ -483,7 +490,7 @@ def close_application(
 
 
 @transaction.atomic
-def withdraw_application(*, application: Application, by, reason: str) -> Application:
+def withdraw_application(*, application: Application, by: User, reason: str) -> Application:
     """The applicant withdrew; the application stays on record (and in the year's figures)."""
     _require_change(by, application)
     if not reason.strip():
@@ -509,7 +516,7 @@ ESCALATION_ALLOWED_FROM = {
 def request_escalation(
     *,
     application: Application,
-    by,
+    by: User,
     requested_on: date,
     grounds: str,
     body: str = "",
@@ -542,7 +549,9 @@ def request_escalation(
     return escalation
 
 
-def _request_pcc_review(application: Application, *, by, requested_on: date, grounds: str, body: str) -> Escalation:
+def _request_pcc_review(
+    application: Application, *, by: User, requested_on: date, grounds: str, body: str
+) -> Escalation:
     """The statutory PCC review: refused before its commencement date, then a move to "Under review by the PCC"."""
     rule = law_rule("case_review.pcc_review", on=requested_on)
     if not rule.value:
@@ -573,7 +582,9 @@ def _request_pcc_review(application: Application, *, by, requested_on: date, gro
 
 
 @transaction.atomic
-def record_escalation_result(*, escalation: Escalation, by, result: str, notes: str, concluded_on: date) -> Escalation:
+def record_escalation_result(
+    *, escalation: Escalation, by: User, result: str, notes: str, concluded_on: date
+) -> Escalation:
     _require_change(by, escalation.application)
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if EscalationStatus.CONCLUDED not in ESCALATION_TRANSITIONS[escalation.status]:

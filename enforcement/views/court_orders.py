@@ -1,0 +1,267 @@
+"""Screens for CBOs, civil injunctions and Respect Orders, and the variation, discharge, breach and review of orders."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from casework import access
+from statutory.selectors import value as law
+
+from .. import forms, presenters, selectors, services
+from ..models import (
+    ClosureOrder,
+)
+from .shared import _case_for_new, _detail, _need_case_change, _on_case, _on_record, _posted
+
+_COURT_ORDERS = {
+    # kind: (add permission, form, service, detail page, heading, section)
+    "cbo": (
+        "add_criminalbehaviourorder",
+        "CBOForm",
+        "record_cbo",
+        "enforcement:cbo_detail",
+        "Record a Criminal Behaviour Order",
+        "CBOs",
+    ),
+    "injunction": (
+        "add_civilinjunction",
+        "InjunctionForm",
+        "record_injunction",
+        "enforcement:injunction_detail",
+        "Record a civil injunction",
+        "Injunctions",
+    ),
+    "respect_order": (
+        "add_respectorder",
+        "RespectOrderForm",
+        "record_respect_order",
+        "enforcement:respect_order_detail",
+        "Record a Respect Order",
+        "Injunctions",
+    ),
+}
+
+
+def _court_order_create(request, reference, *, kind: str):
+    codename, form_name, service_name, done, heading, section = _COURT_ORDERS[kind]
+    case = _case_for_new(request, reference, codename).case
+    form_class = getattr(forms, form_name)
+    service = getattr(services, service_name)
+
+    def save(cleaned_data):
+        data = dict(cleaned_data)
+        party = data.pop("subject")
+        return service(case=case, by=request.user, subject=party.person, **data)
+
+    return _on_case(
+        request,
+        case,
+        form_class(_posted(request), case=case),
+        save,
+        success="Order recorded",
+        done=done,
+        heading=heading,
+        submit="Record the order",
+        section=section,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_create(request, reference):
+    return _court_order_create(request, reference, kind="cbo")
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_create(request, reference):
+    return _court_order_create(request, reference, kind="injunction")
+
+
+@require_http_methods(["GET", "POST"])
+def respect_order_create(request, reference):
+    return _court_order_create(request, reference, kind="respect_order")
+
+
+def _order_action(request, order, form_class, call, *, codename: str, initial: dict | None = None, **page):
+    """A form on a closure order, CBO or injunction: they change with their case."""
+    _need_case_change(request, order.case, codename)
+    return _on_record(request, order, form_class(_posted(request), initial=initial), call, **page)
+
+
+def _order_codename(order) -> str:
+    return f"change_{type(order)._meta.model_name}"
+
+
+def _court_decision(request, order, form_class, service, **page):
+    """The court's decision on an order (a variation or a discharge), its court and today's date filled in."""
+    return _order_action(
+        request,
+        order,
+        form_class,
+        lambda data: service(order=order, by=request.user, **data),
+        codename=_order_codename(order),
+        initial={"court": order.court, "decided_on": timezone.localdate()},
+        **page,
+    )
+
+
+def _vary_view(request, order, form_class):
+    rule = "Only an order in force can be varied; a new last day must be after the date of the variation."
+    if isinstance(order, ClosureOrder):
+        latest = services.closure_order_total_latest_end(order.starts_on)
+        months = law("closure.order_total_max_months", on=order.starts_on)
+        rule += (
+            f" A closure order never runs beyond {months} months in all: this one must end by {presenters.d(latest)}."
+        )
+    return _court_decision(
+        request,
+        order,
+        form_class,
+        services.vary_order,
+        success="Variation recorded",
+        heading="Record a variation of the order",
+        submit="Record the variation",
+        rule=rule,
+    )
+
+
+def _discharge_view(request, order):
+    return _court_decision(
+        request,
+        order,
+        forms.OrderDischargeForm,
+        services.discharge_order,
+        success="Discharge recorded",
+        heading="Record the discharge of the order",
+        submit="Record the discharge",
+        warning=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_vary(request, pk):
+    return _vary_view(request, selectors.get_closure_order(user=request.user, pk=pk), forms.ClosureOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_discharge(request, pk):
+    return _discharge_view(request, selectors.get_closure_order(user=request.user, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_vary(request, pk):
+    return _vary_view(request, selectors.get_cbo(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_discharge(request, pk):
+    return _discharge_view(request, selectors.get_cbo(user=request.user, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_vary(request, pk):
+    return _vary_view(request, selectors.get_injunction(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_discharge(request, pk):
+    return _discharge_view(request, selectors.get_injunction(user=request.user, pk=pk))
+
+
+def _breach_view(request, order):
+    return _order_action(
+        request,
+        order,
+        forms.OrderBreachForm,
+        lambda data: services.record_order_breach(order=order, by=request.user, **data),
+        codename="add_orderbreach",
+        success="Breach recorded",
+        heading="Record a breach of the order",
+        submit="Record the breach",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def closure_order_breach(request, pk):
+    return _breach_view(request, selectors.get_closure_order(user=request.user, pk=pk))
+
+
+# --- CBOs and injunctions -------------------------------------------------------------------------------
+
+
+_COURT_ORDER_TITLES = {
+    "cbo": "Criminal Behaviour Order",
+    "injunction": "Civil injunction",
+    "respect_order": "Respect Order",
+}
+
+
+def _court_order_detail(request, order, *, kind: str):
+    codename = _order_codename(order)
+    can_change = access.may_change_record(request.user, order)
+    varies = kind != "respect_order"  # variation and discharge of Respect Orders: not yet recorded here
+    return _detail(
+        request,
+        "enforcement/court_order_detail.html",
+        order,
+        rows=presenters.court_order_rows(order, kind=kind),
+        breaches=selectors.breaches_of_order(order),
+        decisions=[presenters.order_decision_text(v) for v in selectors.variations_of_order(order)] if varies else [],
+        vary_url=reverse(f"enforcement:{kind}_vary", args=[order.pk]) if varies else "",
+        discharge_url=reverse(f"enforcement:{kind}_discharge", args=[order.pk]) if varies else "",
+        kind=kind,
+        title=_COURT_ORDER_TITLES[kind],
+        can_change=can_change and access.has_permission(request.user, f"enforcement.{codename}"),
+        can_breach=can_change and access.has_permission(request.user, "enforcement.add_orderbreach"),
+        breach_url=reverse(f"enforcement:{kind}_breach", args=[order.pk]),
+        review_url=reverse(f"enforcement:{kind}_review", args=[order.pk]) if varies else "",
+    )
+
+
+def cbo_detail(request, pk):
+    return _court_order_detail(request, selectors.get_cbo(user=request.user, pk=pk), kind="cbo")
+
+
+def injunction_detail(request, pk):
+    return _court_order_detail(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_breach(request, pk):
+    return _breach_view(request, selectors.get_cbo(user=request.user, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_breach(request, pk):
+    return _breach_view(request, selectors.get_injunction(user=request.user, pk=pk))
+
+
+def respect_order_detail(request, pk):
+    return _court_order_detail(request, selectors.get_respect_order(user=request.user, pk=pk), kind="respect_order")
+
+
+@require_http_methods(["GET", "POST"])
+def respect_order_breach(request, pk):
+    return _breach_view(request, selectors.get_respect_order(user=request.user, pk=pk))
+
+
+def _review_view(request, order, *, kind: str):
+    return _order_action(
+        request,
+        order,
+        forms.ReviewForm,
+        lambda data: services.record_review(order=order, by=request.user, reviewed_on=data["reviewed_on"]),
+        codename="change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction",
+        success="Review recorded",
+        heading="Record a review",
+        submit="Record the review",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cbo_review(request, pk):
+    return _review_view(request, selectors.get_cbo(user=request.user, pk=pk), kind="cbo")
+
+
+@require_http_methods(["GET", "POST"])
+def injunction_review(request, pk):
+    return _review_view(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")

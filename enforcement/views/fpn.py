@@ -1,0 +1,168 @@
+"""Screens for fixed penalty notices, including those for breaches of CPNs and PSPOs."""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from casework import access
+
+from .. import forms, presenters, selectors, services
+from ..config import limit
+from ..models import (
+    FixedPenaltyNotice,
+    FPNStatus,
+)
+from .shared import (
+    _cancel,
+    _case_for_new,
+    _detail,
+    _need_change,
+    _need_perm,
+    _now_to_the_minute,
+    _on_record,
+    _pdf,
+    _posted,
+    _submit,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def case_fpn_create(request, reference):
+    case_access = _case_for_new(request, reference, "add_fixedpenaltynotice")
+    return _fpn_form(request, case=case_access.case)
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_create(request):
+    _need_perm(request, "add_fixedpenaltynotice")
+    if access.agency_of(request.user) is None:
+        raise PermissionDenied("Only a member of an agency can issue fixed penalties")
+    return _fpn_form(request, case=None)
+
+
+def _fpn_form(request, *, case):
+    initial = {"ward": case.ward_id} if case else {}
+    back = reverse("enforcement:case_enforcement", args=[case.reference]) if case else reverse("enforcement:fpn_list")
+    return _submit(
+        request,
+        forms.FPNForm(_posted(request), initial=initial),
+        lambda data: services.issue_fpn(
+            by=request.user,
+            offence_code=data["offence"].code,
+            notice_number=data["notice_number"],
+            offence_at=data["offence_at"],
+            issued_at=data["issued_at"],
+            location=data["location"],
+            ward=data["ward"],
+            offence_description=data["offence_description"],
+            recipient_name=data["recipient_name"],
+            recipient_date_of_birth=data["recipient_date_of_birth"],
+            recipient_address=data["recipient_address"],
+            case=case,
+        ),
+        success="Fixed penalty notice recorded",
+        done="enforcement:fpn_detail",
+        heading="Issue a fixed penalty notice",
+        submit="Record the notice",
+        back=back,
+        section="Fixed penalties",
+        caption=f"{case.reference} · {case.title}" if case else "On the street, without a case",
+    )
+
+
+def _breach_fpn(request, breach, form_class, service, *, offence_code_setting: str, **page):
+    """The fixed-penalty form for a CPN or PSPO breach (already resolved and checked), under its offence code."""
+    return _on_record(
+        request,
+        breach,
+        form_class(_posted(request), initial={"issued_at": _now_to_the_minute()}),
+        lambda data: service(breach=breach, by=request.user, **data),
+        success="Fixed penalty notice issued for the breach",
+        done="enforcement:fpn_detail",
+        heading=f"Issue a fixed penalty ({limit(offence_code_setting)}) for the breach",
+        submit="Issue the fixed penalty",
+        **page,
+    )
+
+
+def _breach_prosecution(request, breach):
+    """Refer a CPN or PSPO breach (already resolved and checked) for prosecution."""
+    return _on_record(
+        request,
+        breach,
+        forms.ProsecutionForm(_posted(request)),
+        lambda data: services.refer_breach_for_prosecution(breach=breach, by=request.user, **data),
+        success="Breach referred for prosecution",
+        heading="Refer the breach for prosecution",
+        submit="Refer for prosecution",
+    )
+
+
+# --- Fixed penalties ------------------------------------------------------------------------------------
+
+
+def fpn_detail(request, pk):
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    can_change = access.may_change_record(request.user, fpn) and access.has_permission(
+        request.user, "enforcement.change_fixedpenaltynotice"
+    )
+    today = timezone.localdate()
+    return _detail(
+        request,
+        "enforcement/fpn_detail.html",
+        fpn,
+        rows=presenters.fpn_rows(fpn),
+        can_change=can_change,
+        amount_today=services.amount_due_on(fpn, today),
+        may_prosecute=fpn.status == FPNStatus.ISSUED and today > fpn.payment_due and today >= fpn.no_proceedings_before,
+        next_statuses=services.FPN_TRANSITIONS[fpn.status],
+    )
+
+
+def fpn_pdf(request, pk):
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    return _pdf(request, fpn, template="enforcement/print/fpn.html", filename=f"fixed-penalty-{fpn.notice_number}.pdf")
+
+
+def _fpn_to_change(request, pk) -> FixedPenaltyNotice:
+    fpn = selectors.get_fpn(user=request.user, pk=pk)
+    _need_change(request, fpn, "change_fixedpenaltynotice")
+    return fpn
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_payment(request, pk):
+    fpn = _fpn_to_change(request, pk)
+    return _on_record(
+        request,
+        fpn,
+        forms.PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()}),
+        lambda data: services.record_fpn_payment(fpn=fpn, by=request.user, **data),
+        success="Payment recorded",
+        heading="Record a payment",
+        submit="Record the payment",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_cancel(request, pk):
+    fpn = _fpn_to_change(request, pk)
+    cancel = partial(services.cancel_fpn, fpn=fpn, by=request.user)
+    return _cancel(request, fpn, cancel, success="Fixed penalty cancelled", heading="Cancel the fixed penalty")
+
+
+@require_http_methods(["GET", "POST"])
+def fpn_prosecute(request, pk):
+    fpn = _fpn_to_change(request, pk)
+    return _on_record(
+        request,
+        fpn,
+        forms.ProsecutionForm(_posted(request)),
+        lambda data: services.list_fpn_for_prosecution(fpn=fpn, by=request.user),
+        success="Listed for prosecution",
+        heading="List the unpaid notice for prosecution",
+        submit="List for prosecution",
+    )
