@@ -441,13 +441,33 @@ class ReviewHeldForm(GovUKForm):
 
 
 class OutcomeForm(GovUKForm):
-    summary = forms.CharField(
-        label="Outcome for the applicant",
+    """The officer's own words for the applicant. Never pre-filled: the review's findings are internal."""
+
+    body = forms.CharField(
+        label="What we found and what happens next",
         widget=_TextArea(10),
         max_length=10000,
-        help_text="Plain language: what we found, what will happen and who will do it. This goes in the letter.",
-        error_messages={"required": "Write the outcome for the applicant"},
+        help_text="Plain language, for the applicant. The letter adds the threshold decision, the review meeting's "
+        "date, the agreed actions and how to ask for the handling to be looked at again.",
+        error_messages={"required": "Write what we found and what happens next"},
     )
+
+
+class ApproveOutcomeForm(GovUKForm):
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+
+class PostedOnForm(GovUKForm):
+    posted_on = RealDateField(
+        label="Date the letter was posted",
+        required_message="Enter the date the letter was posted",
+        help_text="For example, 27 3 2026",
+    )
+
+    def clean_posted_on(self):
+        return _not_future(
+            self.cleaned_data.get("posted_on"), "The date the letter was posted must be today or in the past"
+        )
 
 
 class CloseForm(GovUKForm):

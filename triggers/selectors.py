@@ -26,6 +26,7 @@ from .models import (
     CaseLink,
     CaseReview,
     Escalation,
+    OutcomeLetter,
     Recommendation,
     ReviewContribution,
 )
@@ -33,6 +34,7 @@ from .models import (
 VIEW_PERMISSION = "triggers.view_application"
 CHANGE_PERMISSION = "triggers.change_application"
 ADD_PERMISSION = "triggers.add_application"
+APPROVE_PERMISSION = "triggers.approve_outcomeletter"
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -211,6 +213,14 @@ def recommendations_for(review: CaseReview | None) -> QuerySet[Recommendation]:
     return review.recommendations.select_related("owner_agency")
 
 
+def outcome_letter_for(application: Application) -> OutcomeLetter | None:
+    return (
+        OutcomeLetter.objects.filter(application=application)
+        .select_related("written_by", "approved_by", "sent_by")
+        .first()
+    )
+
+
 def escalations_for(application: Application) -> QuerySet[Escalation]:
     return application.escalations.select_related("recorded_by")
 
@@ -316,6 +326,7 @@ def timeline(application: Application) -> list[TimelineEvent]:
         ("Body's information", ReviewContribution.history.filter(review_id__in=review_ids)),
         ("Recommendation", Recommendation.history.filter(review_id__in=review_ids)),
         ("Escalation", Escalation.history.filter(application_id=application.pk)),
+        ("Outcome letter", OutcomeLetter.history.filter(application_id=application.pk)),
     )
     events = []
     for label, records in sources:

@@ -24,9 +24,10 @@ from casework.services import save_with_history
 from common import history
 from statutory.selectors import rule as law_rule
 
-from . import conf, deadlines
+from . import conf, deadlines, letters, selectors
 from .models import (
     ESCALATION_TRANSITIONS,
+    OUTCOME_LETTER_TRANSITIONS,
     TRANSITIONS,
     Application,
     ApplicationIncident,
@@ -41,10 +42,13 @@ from .models import (
     EscalationKind,
     EscalationResult,
     EscalationStatus,
+    OutcomeChannel,
+    OutcomeLetter,
+    OutcomeLetterStatus,
     Recommendation,
     ReviewContribution,
 )
-from .selectors import CHANGE_PERMISSION, normalise_postcode, visible_applications
+from .selectors import APPROVE_PERMISSION, CHANGE_PERMISSION, normalise_postcode, visible_applications
 
 logger = logging.getLogger(__name__)
 
@@ -453,19 +457,145 @@ def record_review_held(
     return review
 
 
+def _outcome_channel(application: Application) -> str:
+    """The outcome goes in writing by the applicant's chosen channel: email if they chose it, otherwise a letter
+    (a phone call is no record of reasons), and email only when there is no postal address."""
+    if application.contact_preference == ContactPreference.EMAIL and application.applicant_email:
+        return OutcomeChannel.EMAIL
+    if application.applicant_address:
+        return OutcomeChannel.LETTER
+    if application.applicant_email:
+        return OutcomeChannel.EMAIL
+    raise NotAllowed("We have no email or postal address for the applicant: the outcome must go to them in writing.")
+
+
+def _letter_or_none(application: Application) -> OutcomeLetter | None:
+    return OutcomeLetter.objects.select_for_update().filter(application=application).first()
+
+
 @transaction.atomic
-def send_outcome(*, application: Application, by, summary: str, sent_at: datetime | None = None) -> Application:
-    """Record the plain-language outcome sent to the applicant (the letter is printed from it)."""
+def save_outcome_draft(*, application: Application, by, body: str, at: datetime | None = None) -> OutcomeLetter:
+    """Write (or rewrite) the outcome letter. Nothing is sent: a second manager approves it first. Rewriting an
+    approved letter withdraws the approval, so what is approved is always what is sent."""
     _require_change(by, application)
-    if not summary.strip():
-        raise NotAllowed("Write the outcome for the applicant.")
+    if not body.strip():
+        raise NotAllowed("Write what we found and what happens next, for the applicant.")
     application = _locked(application)
+    if ApplicationStatus.OUTCOME_SENT not in TRANSITIONS[application.status]:
+        current = ApplicationStatus(application.status).label.lower()
+        raise InvalidTransition(
+            f"An application that is {current} cannot have its outcome written yet: "
+            "the threshold decision (and any review meeting) comes first."
+        )
+    letter = _letter_or_none(application)
+    if letter is not None and letter.status == OutcomeLetterStatus.SENT:
+        raise InvalidTransition("The outcome letter has already been sent.")
+    if letter is None:
+        letter = OutcomeLetter(application=application)
+        reason = "Outcome letter drafted"
+    else:
+        reason = "Outcome letter redrafted" + (
+            ": the approval is withdrawn" if letter.status == OutcomeLetterStatus.APPROVED else ""
+        )
+    letter.channel = _outcome_channel(application)
+    letter.body = body.strip()
+    letter.status = OutcomeLetterStatus.DRAFT
+    letter.written_by = by
+    letter.written_at = at or timezone.now()
+    letter.approved_by = None
+    letter.approved_at = None
+    save_with_history(letter, by, reason)
+    return letter
+
+
+@transaction.atomic
+def approve_outcome(*, application: Application, by, fingerprint: str, at: datetime | None = None) -> OutcomeLetter:
+    """A manager who did not write the letter approves it, exactly as previewed (decision 0014)."""
+    _require_change(by, application)
+    access.require(
+        by, APPROVE_PERMISSION, "Only a Community safety manager can approve an outcome letter.", error=NotAllowed
+    )
+    application = _locked(application)
+    letter = _letter_or_none(application)
+    if letter is None:
+        raise InvalidTransition("Write the outcome letter first.")
+    if OutcomeLetterStatus.APPROVED not in OUTCOME_LETTER_TRANSITIONS[letter.status]:
+        raise InvalidTransition(
+            f"The outcome letter is {letter.get_status_display().lower()}: only a draft is approved."
+        )
+    if letter.written_by_id == by.pk:
+        raise NotAllowed("Someone other than the writer must approve the outcome letter.")
+    if fingerprint != letters.fingerprint(letter):
+        raise NotAllowed("The letter has changed since you opened the preview: read it again before approving.")
+    letter.status = OutcomeLetterStatus.APPROVED
+    letter.approved_by = by
+    letter.approved_at = at or timezone.now()
+    save_with_history(letter, by, "Outcome letter approved")
+    return letter
+
+
+def letter_context(*, application: Application, letter: OutcomeLetter, dated: date) -> dict:
+    review = selectors.review_for(application)
+    return letters.context(
+        application=application,
+        letter=letter,
+        review=review,
+        recommendations=list(selectors.recommendations_for(review)),
+        dated=dated,
+    )
+
+
+@transaction.atomic
+def send_outcome(
+    *, application: Application, by, posted_on: date | None = None, sent_at: datetime | None = None
+) -> OutcomeLetter:
+    """Send the approved letter by the applicant's channel: an email queued through the notification service
+    (the delivery log shows it go), or a printed letter with the date it was posted. Only then is the outcome
+    sent."""
+    _require_change(by, application)
+    application = _locked(application)
+    letter = _letter_or_none(application)
+    if letter is None or letter.status == OutcomeLetterStatus.DRAFT:
+        raise InvalidTransition("The outcome letter must be approved before it is sent.")
+    if letter.status == OutcomeLetterStatus.SENT:
+        raise InvalidTransition("The outcome letter has already been sent.")
     history_reason = _move(application, ApplicationStatus.OUTCOME_SENT)
-    application.outcome_summary = summary.strip()
-    application.outcome_sent_at = sent_at or timezone.now()
+    now = sent_at or timezone.now()
+    if letter.channel == OutcomeChannel.LETTER:
+        if posted_on is None:
+            raise NotAllowed("Enter the date the letter was posted.")
+        if posted_on > timezone.localdate():
+            raise NotAllowed("The date the letter was posted cannot be in the future.")
+        if letter.approved_at and posted_on < timezone.localtime(letter.approved_at).date():
+            raise NotAllowed("The letter cannot have been posted before it was approved.")
+        letter.posted_on = posted_on
+        application.outcome_sent_at = timezone.make_aware(datetime.combine(posted_on, time(12)))
+        what = f"Outcome letter posted on {posted_on.day} {posted_on:%B %Y}"
+    else:
+        if not application.applicant_email:
+            raise NotAllowed("The applicant has no email address: send the outcome by letter.")
+        subject, body = letters.email(
+            letter_context(application=application, letter=letter, dated=timezone.localtime(now).date())
+        )
+        emit(
+            "trigger_outcome_letter",
+            application=application,
+            recipient=application.applicant_email,
+            subject=subject,
+            body=body,
+            by=by,
+        )
+        letter.sent_to = application.applicant_email
+        application.outcome_sent_at = now
+        what = "Outcome letter emailed to the applicant"
+    letter.status = OutcomeLetterStatus.SENT
+    letter.sent_by = by
+    letter.sent_at = now
+    save_with_history(letter, by, what)
+    application.outcome_summary = letter.body
     _refresh_next_due(application)
     save_with_history(application, by, history_reason)
-    return application
+    return letter
 
 
 @transaction.atomic
