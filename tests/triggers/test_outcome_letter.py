@@ -110,7 +110,8 @@ def test_the_preview_is_the_email_and_the_email_reaches_the_applicant(
     assert delivery.recipient == reviewed.applicant_email
 
     run_jobs()
-    [message] = smtp_server.wait_for(1)
+    smtp_server.wait_for(Delivery.objects.count())
+    [message] = smtp_server.to(reviewed.applicant_email)
     assert message.envelope_to == [reviewed.applicant_email]
     assert message["Subject"] == f"The outcome of your ASB Case Review {reviewed.reference}"
     text = message.get_payload(decode=True).decode()
