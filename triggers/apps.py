@@ -12,7 +12,9 @@ class TriggersConfig(AppConfig):
 
 
 def my_work_section(*, user, today):
-    """Community Trigger applications with a deadline due soon or passed, for "My work"."""
+    """Community Trigger applications with a deadline due soon or passed, for "My work": only for those who can act
+    on them (change rights). Officers and auditors read Case Reviews but cannot move one on, so an overdue
+    application on their My work would be a task they cannot do."""
     from django.urls import reverse
 
     from casework import access
@@ -20,7 +22,7 @@ def my_work_section(*, user, today):
 
     from . import selectors
 
-    if not access.has_permission(user, "triggers.view_application"):
+    if not access.has_permission(user, selectors.CHANGE_PERMISSION):
         return []
     items = [
         WorkItem(
