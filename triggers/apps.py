@@ -9,6 +9,30 @@ class TriggersConfig(AppConfig):
         from casework.extensions import register_my_work
 
         register_my_work(my_work_section)
+        register_my_work(information_requests_section)
+
+
+def information_requests_section(*, user, today):
+    """Case Reviews the user's agency has been asked to give information to and has not yet answered."""
+    from django.urls import reverse
+
+    from casework.extensions import WorkItem, WorkSection
+
+    from . import selectors
+
+    requests = [c for c in selectors.contribution_requests(user=user) if not c.information]
+    if not requests:
+        return []
+    items = [
+        WorkItem(
+            text=f"Information for Case Review {c.review.application.reference}",
+            href=reverse("triggers:contribution_submit", args=[c.review.application.reference]),
+            due=c.review.meeting_on,
+            overdue=c.review.meeting_on < today,
+        )
+        for c in requests
+    ]
+    return [WorkSection("Case Review information requested", items, "No requests for information.")]
 
 
 def my_work_section(*, user, today):

@@ -385,6 +385,16 @@ class ContributionForm(GovUKForm):
         self.fields["agency"].queryset = _review_bodies()
 
 
+class PartnerContributionForm(GovUKForm):
+    information = forms.CharField(
+        label="Information your agency holds",
+        widget=_TextArea(8),
+        max_length=10000,
+        help_text="Reports received, action taken, what you know. Relevant and proportionate only.",
+        error_messages={"required": "Enter the information your agency holds"},
+    )
+
+
 class RecommendationForm(GovUKForm):
     description = forms.CharField(
         label="Recommendation",

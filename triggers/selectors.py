@@ -204,7 +204,7 @@ def review_for(application: Application) -> CaseReview | None:
 def contributions_for(review: CaseReview | None) -> QuerySet[ReviewContribution]:
     if review is None:
         return ReviewContribution.objects.none()
-    return review.contributions.select_related("agency")
+    return review.contributions.select_related("agency", "submitted_by")
 
 
 def recommendations_for(review: CaseReview | None) -> QuerySet[Recommendation]:
@@ -219,6 +219,31 @@ def outcome_letter_for(application: Application) -> OutcomeLetter | None:
         .select_related("written_by", "approved_by", "sent_by")
         .first()
     )
+
+
+CONTRIBUTE_PERMISSION = "casework.change_case"  # caseworkers of an agency: the people who hold its records
+CONTRIBUTING_STATUSES = ("review_arranged", "reviewed")
+
+
+def contribution_requests(*, user) -> QuerySet[ReviewContribution]:
+    """Reviews the user's agency was asked to give information to, still open for it. Only members of an invited
+    agency who work its cases are asked; nobody else sees that the review exists."""
+    agency = access.agency_of(user)
+    if agency is None or not access.has_permission(user, CONTRIBUTE_PERMISSION):
+        return ReviewContribution.objects.none()
+    return (
+        ReviewContribution.objects.filter(agency=agency, review__application__status__in=CONTRIBUTING_STATUSES)
+        .select_related("review__application", "agency", "submitted_by")
+        .order_by("review__meeting_on", "id")
+    )
+
+
+def contribution_request(*, user, reference: str) -> ReviewContribution:
+    """The request to the user's agency for this application's review; 404 for anyone not asked."""
+    contribution = contribution_requests(user=user).filter(review__application__reference=reference).first()
+    if contribution is None:
+        raise Http404("No request for information found")
+    return contribution
 
 
 def escalations_for(application: Application) -> QuerySet[Escalation]:

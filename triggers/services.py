@@ -389,7 +389,25 @@ def record_contribution(*, application: Application, by, agency: Agency, informa
     if contribution is None:
         contribution = ReviewContribution(review=review, agency=agency)
     contribution.information = information.strip()
+    contribution.submitted_by = by
+    contribution.submitted_at = timezone.now()
     save_with_history(contribution, by, f"Information from {agency} recorded")
+    return contribution
+
+
+@transaction.atomic
+def submit_contribution(*, contribution: ReviewContribution, by, information: str) -> ReviewContribution:
+    """A partner agency invited to the review gives its own information, instead of the manager typing it in.
+    Allowed only to members of that agency who work its cases (selectors.contribution_requests)."""
+    if not selectors.contribution_requests(user=by).filter(pk=contribution.pk).exists():
+        raise NotAllowed("Your agency has not been asked for information on this review.")
+    if not information.strip():
+        raise NotAllowed("Enter the information your agency holds.")
+    contribution = ReviewContribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution.information = information.strip()
+    contribution.submitted_by = by
+    contribution.submitted_at = timezone.now()
+    save_with_history(contribution, by, f"Information given by {contribution.agency}")
     return contribution
 
 

@@ -41,6 +41,7 @@ from .forms import (
     IntakeForm,
     LinkCaseForm,
     OutcomeForm,
+    PartnerContributionForm,
     PostedOnForm,
     RecommendationForm,
     RecommendationStatusForm,
@@ -384,6 +385,45 @@ def contribution_add(request, reference):
         ):
             return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Record information from a body", "Save information")
+
+
+def contribution_requests(request):
+    """Reviews the user's agency has been asked to give information to (partners: no other Case Review page)."""
+    requests = list(selectors.contribution_requests(user=request.user))
+    log_access(
+        user=request.user,
+        agency=access.agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type=OBJECT_TYPE,
+        details={"page": "review information requests", "rows_shown": len(requests)},
+        path=request.path,
+    )
+    return render(request, "triggers/contribution_requests.html", {"requests": requests})
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_submit(request, reference):
+    """A partner gives its own information for a review it was invited to; 404 for anyone not asked."""
+    contribution = selectors.contribution_request(user=request.user, reference=reference)
+    application = contribution.review.application
+    form = PartnerContributionForm(request.POST or None, initial={"information": contribution.information})
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            form,
+            lambda: services.submit_contribution(
+                contribution=contribution, by=request.user, information=form.cleaned_data["information"]
+            ),
+            "Your information has been sent to the review",
+        ):
+            _log(request, application, page="review information", action=AccessAction.CHANGE)
+            return redirect("triggers:contribution_requests")
+    _log(request, application, page="review information request")
+    return render(
+        request,
+        "triggers/contribution_submit.html",
+        {"contribution": contribution, "application": application, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])
