@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
     IN_PERSON = "in_person", "In person"
+    THIRD_PARTY = "third_party", "Through a third party (a councillor, MP or support worker)"
 
 
 class ApplyingFor(models.TextChoices):

@@ -25,6 +25,7 @@ from .models import (
     ApplicationIncident,
     CaseLink,
     CaseReview,
+    Channel,
     Escalation,
     OutcomeLetter,
     Recommendation,
@@ -252,7 +253,8 @@ def escalations_for(application: Application) -> QuerySet[Escalation]:
 
 @dataclass(frozen=True)
 class AnnualFigures:
-    """What s104 requires the bodies to publish, for applications received between start and end."""
+    """What s104 requires the bodies to publish, for applications received between start and end, with the route
+    each application came by (the 2025 guidance asks for several routes, each counted)."""
 
     start: date
     end: date
@@ -261,6 +263,7 @@ class AnnualFigures:
     threshold_not_met: int
     reviews_carried_out: int
     reviews_with_recommendations: int
+    routes: tuple[tuple[str, int], ...] = ()
 
     def rows(self) -> list[tuple[str, int]]:
         return [
@@ -271,26 +274,21 @@ class AnnualFigures:
             ("Case reviews that resulted in recommendations", self.reviews_with_recommendations),
         ]
 
+    def route_rows(self) -> list[tuple[str, int]]:
+        return [(f"Applications received: {label}", count) for label, count in self.routes]
 
-def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
-    """The s104 publication figures for applications received from `start` to `end` (both included).
 
-    Every figure follows the applications received in the period (a cohort), so a year's published
-    figures do not move when a late decision or review lands in the next year. One SQL aggregate.
-    """
+def _figures(applications: QuerySet[Application], *, start: date, end: date) -> AnnualFigures:
     since, until = day_bounds(start, end)
     has_recommendations = Exists(Recommendation.objects.filter(review__application=OuterRef("pk")))
     reviewed = Q(review__held_on__isnull=False)
-    totals = (
-        visible_applications(user)
-        .filter(received_at__gte=since, received_at__lt=until)
-        .aggregate(
-            n_received=Count("id"),
-            n_met=Count("id", filter=Q(threshold_met=True)),
-            n_not_met=Count("id", filter=Q(threshold_met=False)),
-            n_reviews=Count("id", filter=reviewed),
-            n_with_recommendations=Count("id", filter=reviewed & Q(has_recommendations)),
-        )
+    totals = applications.filter(received_at__gte=since, received_at__lt=until).aggregate(
+        n_received=Count("id"),
+        n_met=Count("id", filter=Q(threshold_met=True)),
+        n_not_met=Count("id", filter=Q(threshold_met=False)),
+        n_reviews=Count("id", filter=reviewed),
+        n_with_recommendations=Count("id", filter=reviewed & Q(has_recommendations)),
+        **{f"route_{value}": Count("id", filter=Q(channel=value)) for value in Channel.values},
     )
     return AnnualFigures(
         start=start,
@@ -300,7 +298,23 @@ def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
         threshold_not_met=totals["n_not_met"],
         reviews_carried_out=totals["n_reviews"],
         reviews_with_recommendations=totals["n_with_recommendations"],
+        routes=tuple((label, totals[f"route_{value}"]) for value, label in Channel.choices),
     )
+
+
+def annual_figures(*, user, start: date, end: date) -> AnnualFigures:
+    """The s104 publication figures for applications received from `start` to `end` (both included).
+
+    Every figure follows the applications received in the period (a cohort), so a year's published
+    figures do not move when a late decision or review lands in the next year. One SQL aggregate.
+    """
+    return _figures(visible_applications(user), start=start, end=end)
+
+
+def published_figures(*, start: date, end: date) -> AnnualFigures:
+    """The same figures for the whole partnership, for the public page: counts only, no sign-in, nothing about a
+    person."""
+    return _figures(Application.objects.all(), start=start, end=end)
 
 
 def financial_year(starting: int) -> tuple[date, date]:

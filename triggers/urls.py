@@ -7,6 +7,7 @@ app_name = "triggers"
 # Public pages (no sign-in) live under public/ and their names start with "public_".
 public_urlpatterns = [
     path("public/", public_views.public_start, name="public_start"),
+    path("public/figures/", public_views.public_figures, name="public_figures"),
     path("public/apply/", public_views.public_apply, name="public_apply"),
     path("public/apply/incidents/", public_views.public_incidents, name="public_incidents"),
     path("public/apply/check/", public_views.public_check, name="public_check"),

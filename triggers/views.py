@@ -795,6 +795,6 @@ def figures_csv(request):
     writer = csv.writer(response)
     writer.writerow(["Period", "Measure", "Number"])
     period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
-    for label, value in annual.rows():
+    for label, value in annual.rows() + annual.route_rows():
         writer.writerow([period, label, value])
     return response
