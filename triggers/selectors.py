@@ -198,6 +198,71 @@ def threshold_check(*, application: Application, user) -> threshold.ThresholdRes
     )
 
 
+# --- duplicate applications: one place that decides "same applicant, same matter" ---
+# Kept in this one selector so that it can later ask the casework person index instead (another helper is
+# building it); until then it compares normalised name, email, phone and postcode.
+
+
+def _name_key(value: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", value or "").casefold().split())
+
+
+def _phone_key(value: str) -> str:
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 10 else ""
+
+
+def _place_key(value: str) -> str:
+    return _name_key(value)
+
+
+@dataclass
+class PossibleDuplicate:
+    application: Application
+    because: str
+
+
+def _same_applicant(a: Application, b: Application) -> str:
+    """Why two applications look like the same applicant ("" when they do not)."""
+    if a.applicant_email and a.applicant_email.casefold() == b.applicant_email.casefold():
+        return "the same email address"
+    if _phone_key(a.applicant_phone) and _phone_key(a.applicant_phone) == _phone_key(b.applicant_phone):
+        return "the same phone number"
+    same_name = _name_key(a.applicant_name) and _name_key(a.applicant_name) == _name_key(b.applicant_name)
+    if (
+        same_name
+        and a.applicant_postcode
+        and normalise_postcode(a.applicant_postcode) == normalise_postcode(b.applicant_postcode)
+    ):
+        return "the same name and postcode"
+    return ""
+
+
+def _same_matter(a: Application, b: Application) -> bool:
+    if a.problem_postcode and normalise_postcode(a.problem_postcode) == normalise_postcode(b.problem_postcode):
+        return True
+    return bool(_place_key(a.problem_location)) and _place_key(a.problem_location) == _place_key(b.problem_location)
+
+
+def possible_duplicates(*, application: Application, user, limit: int = 10) -> list[PossibleDuplicate]:
+    """Other applications the user may see from the same applicant about the same matter (place)."""
+    words = application.problem_location.split()
+    matter = Q(problem_location__istartswith=words[0]) if words else Q(pk__in=[])  # narrowed in Python below
+    if application.problem_postcode:
+        matter |= Q(problem_postcode__in=_postcode_variants(application.problem_postcode))
+    candidates = (
+        visible_applications(user).exclude(pk=application.pk).filter(matter).order_by("-received_at", "-id")[:200]
+    )
+    found = []
+    for other in candidates:
+        because = _same_applicant(application, other)
+        if because and _same_matter(application, other):
+            found.append(PossibleDuplicate(application=other, because=f"{because}, the same place"))
+    return found[:limit]
+
+
 def review_for(application: Application) -> CaseReview | None:
     return CaseReview.objects.filter(application=application).select_related("chair").first()
 

@@ -188,7 +188,13 @@ def application_detail(request, reference):
     return render(
         request,
         "triggers/application_summary.html",
-        _context(request, application, "Summary", incidents=selectors.incidents_for(application)),
+        _context(
+            request,
+            application,
+            "Summary",
+            incidents=selectors.incidents_for(application),
+            duplicates=selectors.possible_duplicates(application=application, user=request.user),
+        ),
     )
 
 
