@@ -188,7 +188,12 @@ def _make(
     if reviewed:
         meeting_on = (decided_at + timedelta(days=21)).date()
         services.arrange_review(
-            application=application, by=manager, meeting_on=meeting_on, location="Hendon Town Hall", agencies=bodies
+            application=application,
+            by=manager,
+            meeting_on=meeting_on,
+            location="Hendon Town Hall",
+            agencies=bodies,
+            victim_invited=True,
         )
         if stage == "review_arranged":
             return
@@ -242,7 +247,12 @@ def _make(
     )
     services.send_outcome(application=application, by=manager, posted_on=sent_at.date(), sent_at=sent_at)
     if stage in ("closed", "closed_escalated", "reviewed_anyway"):
-        services.close_application(application=application, by=manager, closed_at=sent_at + timedelta(days=7))
+        services.close_application(
+            application=application,
+            by=manager,
+            notes="The outcome letter was sent and the agreed actions are under way.",
+            closed_at=sent_at + timedelta(days=7),
+        )
     if stage in ("closed_escalated", "outcome_escalation_open"):
         requested_on = min(sent_at.date() + timedelta(days=10), timezone.localdate())
         escalation = services.request_escalation(

@@ -137,6 +137,14 @@ class Application(models.Model):
         null=True, blank=True, db_index=True, help_text="The next deadline for the partnership; empty when done."
     )
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    single_point_of_contact = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The one person the applicant deals with throughout (2025 guidance).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -220,6 +228,12 @@ class CaseReview(models.Model):
     held_on = models.DateField(null=True, blank=True, db_index=True)
     findings = models.TextField(blank=True)
     chair = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    victim_invited = models.BooleanField(
+        null=True, blank=True, help_text="Whether the victim was invited to the review meeting (2025 guidance)."
+    )
+    victim_not_invited_reason = models.TextField(
+        blank=True, help_text="Why not: the victim is told this in writing (the outcome letter)."
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

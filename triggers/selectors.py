@@ -53,7 +53,7 @@ def get_application(*, user, reference: str) -> Application:
     """The application if the user may see it; 404 otherwise so outsiders cannot tell it exists."""
     application = (
         visible_applications(user)
-        .select_related("owner_agency", "threshold_decided_by", "created_by")
+        .select_related("owner_agency", "threshold_decided_by", "created_by", "single_point_of_contact")
         .filter(reference=reference)
         .first()
     )

@@ -346,19 +346,36 @@ def record_threshold_decision(
 
 @transaction.atomic
 def arrange_review(
-    *, application: Application, by, meeting_on: date, location: str, agencies: list[Agency]
+    *,
+    application: Application,
+    by,
+    meeting_on: date,
+    location: str,
+    agencies: list[Agency],
+    victim_invited: bool | None = None,
+    victim_not_invited_reason: str = "",
 ) -> CaseReview:
-    """Set the review meeting and invite the relevant bodies (council, police, health, housing provider)."""
+    """Set the review meeting and invite the relevant bodies (council, police, health, housing provider). The 2025
+    guidance: the victim is invited, or told in writing why not (the reason is recorded and goes in the letter)."""
     _require_change(by, application)
     if not agencies:
         raise NotAllowed("Choose at least one body to take part in the review.")
+    if victim_invited is False and not victim_not_invited_reason.strip():
+        raise NotAllowed("Say why the victim is not invited to the meeting: they will be told in writing.")
     application = _locked(application)
     history_reason = _move(application, ApplicationStatus.REVIEW_ARRANGED)
     if application.review_meeting_by is None:
         application.review_meeting_by = deadlines.review_meeting_by(timezone.localdate())
     _refresh_next_due(application)
     save_with_history(application, by, history_reason)
-    review = CaseReview(application=application, meeting_on=meeting_on, location=location.strip(), chair=by)
+    review = CaseReview(
+        application=application,
+        meeting_on=meeting_on,
+        location=location.strip(),
+        chair=by,
+        victim_invited=victim_invited,
+        victim_not_invited_reason="" if victim_invited is not False else victim_not_invited_reason.strip(),
+    )
     save_with_history(review, by, "Review meeting arranged")
     for agency in agencies:
         contribution = ReviewContribution(review=review, agency=agency)
@@ -617,10 +634,25 @@ def send_outcome(
 
 
 @transaction.atomic
+def name_single_point_of_contact(*, application: Application, by, contact) -> Application:
+    """The one named person the applicant deals with: a member of the owning agency who can work the application."""
+    _require_change(by, application)
+    if contact is None or not visible_applications(contact).filter(pk=application.pk).exists():
+        raise NotAllowed("Choose someone in the owning agency who can see this application.")
+    application = _locked(application)
+    application.single_point_of_contact = contact
+    name = contact.get_full_name() or contact.get_username()
+    save_with_history(application, by, f"Single point of contact: {name}"[:100])
+    return application
+
+
+@transaction.atomic
 def close_application(
     *, application: Application, by, notes: str = "", closed_at: datetime | None = None
 ) -> Application:
     _require_change(by, application)
+    if not notes.strip():
+        raise NotAllowed("Give the reason for closing the application.")
     application = _locked(application)
     history_reason = _move(application, ApplicationStatus.CLOSED)
     application.closed_at = closed_at or timezone.now()
@@ -728,6 +760,8 @@ def record_escalation_result(*, escalation: Escalation, by, result: str, notes: 
         raise InvalidTransition("This escalation already has a result.")
     if result not in EscalationResult.values:
         raise NotAllowed("Choose the result of the escalation.")
+    if not notes.strip():
+        raise NotAllowed("Give the reasons for the result of the escalation.")
     if concluded_on < escalation.requested_on:
         raise NotAllowed("The result cannot be dated before the request.")
     escalation.status = EscalationStatus.CONCLUDED

@@ -32,6 +32,7 @@ from .forms import (
     ApproveOutcomeForm,
     ArrangeReviewForm,
     CloseForm,
+    ContactPersonForm,
     ContributionForm,
     DecisionForm,
     EscalationForm,
@@ -366,6 +367,8 @@ def review_arrange(request, reference):
                 meeting_on=data["meeting_on"],
                 location=data["location"],
                 agencies=list(data["agencies"]),
+                victim_invited=data["victim_invited"],
+                victim_not_invited_reason=data["victim_not_invited_reason"],
             ),
             "Review meeting arranged",
         ):
@@ -480,7 +483,10 @@ def recommendation_status(request, reference, recommendation_id):
 def review_held(request, reference):
     application = _application(request, reference, change=True)
     case_review = selectors.review_for(application)
-    initial = {"held_on": case_review.meeting_on if case_review else timezone.localdate()}
+    # Pre-fill the planned date only when the form would accept it (never a date in the future).
+    today = timezone.localdate()
+    planned = case_review.meeting_on if case_review else None
+    initial: dict = {"held_on": planned if planned and planned <= today else None}
     if case_review is not None:
         initial["attended"] = [c.agency_id for c in case_review.contributions.all()]
     form = ReviewHeldForm(request.POST or None, initial=initial)
@@ -641,6 +647,28 @@ def outcome_letter(request, reference):
         filename=f"{application.reference}-outcome.pdf",
         request=request,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_person(request, reference):
+    """Name the applicant's single point of contact."""
+    application = _application(request, reference, change=True)
+    form = ContactPersonForm(
+        request.POST or None,
+        agency=application.owner_agency,
+        initial={"contact": application.single_point_of_contact_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            form,
+            lambda: services.name_single_point_of_contact(
+                application=application, by=request.user, contact=form.cleaned_data["contact"]
+            ),
+            "Single point of contact named",
+        ):
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Summary", form, "Name the single point of contact", "Save")
 
 
 @require_http_methods(["GET", "POST"])

@@ -125,6 +125,7 @@ def test_a_resident_applies_and_the_manager_takes_it_to_a_draft_outcome_letter(p
     check_accessibility(page)
     _fill_date(page, "meeting_on", timezone.localdate())
     page.get_by_label("Where (optional)").fill("Hendon Town Hall")
+    page.get_by_label("Yes", exact=True).check()  # the victim is invited to the meeting
     _continue(page, "Arrange meeting")
     expect(page.get_by_text("Review meeting arranged").first).to_be_visible()
     check_accessibility(page)

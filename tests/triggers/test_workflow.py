@@ -89,6 +89,7 @@ def test_the_manager_takes_an_application_from_decision_to_closure(
             "meeting_on_2": meeting.year,
             "location": "Hendon Town Hall",
             "agencies": [council.pk, police.pk],
+            "victim_invited": "yes",
         },
     )
     assert response.status_code == 302
