@@ -16,7 +16,7 @@ from casework import roles
 from common.dates import govuk_datetime
 
 from .models import Event
-from .services import notify
+from .services import email_member_of_public, notify
 
 # The roles that do the work. Administrators hold every model permission ("*") to run the service, but are
 # told about casework only as members of an agency the case is shared with, not as handlers of every referral.
@@ -219,6 +219,11 @@ def trigger_threshold_decided(*, application, by, **_):
     )
 
 
+def trigger_outcome_letter(*, recipient, subject, body, **_):
+    """The approved outcome letter, to the applicant's own address: the one message that carries their words."""
+    email_member_of_public(event=Event.TRIGGER_OUTCOME_LETTER, recipient=recipient, subject=subject, body=body)
+
+
 HANDLERS = {
     "case_shared": case_shared,
     "share_revoked": share_revoked,
@@ -230,6 +235,7 @@ HANDLERS = {
     "marac_panel_published": marac_panel_published,
     "trigger_received": trigger_received,
     "trigger_threshold_decided": trigger_threshold_decided,
+    "trigger_outcome_letter": trigger_outcome_letter,
 }
 
 

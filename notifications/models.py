@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     TRIGGER_RECEIVED = "trigger_received", "Case Review application received"
     TRIGGER_THRESHOLD_DECIDED = "trigger_threshold_decided", "Case Review threshold decided"
     TRIGGER_OUTCOME_DUE = "trigger_outcome_due", "Case Review deadline"
+    TRIGGER_OUTCOME_LETTER = "trigger_outcome_letter", "Case Review outcome letter to the applicant"
     RETENTION_REVIEW_DUE = "retention_review_due", "Retention review due"
     DELIVERY_FAILED = "delivery_failed", "Message could not be delivered"
     AUDIT_VERIFICATION_FAILED = "audit_verification_failed", "Audit trail did not verify"

@@ -122,6 +122,19 @@ def email_addresses(*, event: str, recipients: list[str], message: str) -> list[
     return _queue([_delivery(event=event, recipient=address, message=message) for address in recipients if address])
 
 
+@transaction.atomic
+def email_member_of_public(*, event: str, recipient: str, subject: str, body: str) -> Delivery:
+    """A letter to a member of the public about their own matter (the outcome of their ASB Case Review), to the
+    address they gave, through the delivery log. The body is the letter a second manager approved, sent as it
+    stands: no sign-in link, because the recipient has no account."""
+    if event not in Event.values:
+        raise ValueError(f"Unknown event {event!r}")
+    [delivery] = _queue(
+        [Delivery(event=event, channel=Channel.EMAIL, recipient=recipient, subject=subject[:200], body=body)]
+    )
+    return delivery
+
+
 def _delivery(*, event: str, message: str, recipient: str, user=None, agency=None, subject: str = "") -> Delivery:
     return Delivery(
         event=event,

@@ -9,10 +9,36 @@ class TriggersConfig(AppConfig):
         from casework.extensions import register_my_work
 
         register_my_work(my_work_section)
+        register_my_work(information_requests_section)
+
+
+def information_requests_section(*, user, today):
+    """Case Reviews the user's agency has been asked to give information to and has not yet answered."""
+    from django.urls import reverse
+
+    from casework.extensions import WorkItem, WorkSection
+
+    from . import selectors
+
+    requests = [c for c in selectors.contribution_requests(user=user) if not c.information]
+    if not requests:
+        return []
+    items = [
+        WorkItem(
+            text=f"Information for Case Review {c.review.application.reference}",
+            href=reverse("triggers:contribution_submit", args=[c.review.application.reference]),
+            due=c.review.meeting_on,
+            overdue=c.review.meeting_on < today,
+        )
+        for c in requests
+    ]
+    return [WorkSection("Case Review information requested", items, "No requests for information.")]
 
 
 def my_work_section(*, user, today):
-    """Community Trigger applications with a deadline due soon or passed, for "My work"."""
+    """Community Trigger applications with a deadline due soon or passed, for "My work": only for those who can act
+    on them (change rights). Officers and auditors read Case Reviews but cannot move one on, so an overdue
+    application on their My work would be a task they cannot do."""
     from django.urls import reverse
 
     from casework import access
@@ -20,7 +46,7 @@ def my_work_section(*, user, today):
 
     from . import selectors
 
-    if not access.has_permission(user, "triggers.view_application"):
+    if not access.has_permission(user, selectors.CHANGE_PERMISSION):
         return []
     items = [
         WorkItem(

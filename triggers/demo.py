@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from casework.models import Agency, Case
 
-from . import services
+from . import letters, services
 from .models import Application, ApplyingFor, Channel, ContactPreference, EscalationResult, ReportedTo
 
 # days ago received, channel, applicant, applying for (victim, relationship), met?, how far it got
@@ -64,6 +64,7 @@ def load(*, stdout=None) -> None:
     if manager is None or council is None:
         say("Community Trigger demo: casework demo not loaded, skipped\n")
         return
+    approver = _approver(manager, council)
     bodies = list(Agency.objects.filter(short_name__in=["lbb-community-safety", "met-police", "barnet-homes"]))
     health = Agency.objects.filter(short_name="beh-mental-health").first()
     if health:
@@ -84,6 +85,7 @@ def load(*, stdout=None) -> None:
                 stage=stage,
                 case=case,
                 manager=manager,
+                approver=approver,
                 council=council,
                 police=police,
                 bodies=bodies,
@@ -92,7 +94,31 @@ def load(*, stdout=None) -> None:
     say(f"Community Trigger demo: {made} applications\n")
 
 
-def _make(*, index, days_ago, channel, name, victim, met, stage, case, manager, council, police, bodies) -> None:
+def _approver(manager, council):
+    """A second Community safety manager: outcome letters are approved by someone other than their writer."""
+    from casework import roles
+    from casework.demo import DEMO_PASSWORD, enrol_demo_authenticator, two_factor_roles
+    from casework.services import add_member
+
+    User = get_user_model()
+    approver, created = User.objects.get_or_create(
+        username="manager2",
+        defaults={"first_name": "Amira", "last_name": "Hassan", "email": "manager2@barnet.example"},
+    )
+    if created:
+        approver.set_password(DEMO_PASSWORD)
+        approver.save()
+        add_member(
+            user=approver, agency=council, job_title="Community Safety Manager", roles=(roles.COMMUNITY_SAFETY_MANAGER,)
+        )
+        if roles.COMMUNITY_SAFETY_MANAGER in two_factor_roles():
+            enrol_demo_authenticator(approver)
+    return approver
+
+
+def _make(
+    *, index, days_ago, channel, name, victim, met, stage, case, manager, approver, council, police, bodies
+) -> None:
     received_at = _at(days_ago)
     received_on = received_at.date()
     incident_days = [received_on - timedelta(days=d) for d in (70, 41, 20, 9)[: 2 + index % 3]]
@@ -162,7 +188,12 @@ def _make(*, index, days_ago, channel, name, victim, met, stage, case, manager, 
     if reviewed:
         meeting_on = (decided_at + timedelta(days=21)).date()
         services.arrange_review(
-            application=application, by=manager, meeting_on=meeting_on, location="Hendon Town Hall", agencies=bodies
+            application=application,
+            by=manager,
+            meeting_on=meeting_on,
+            location="Hendon Town Hall",
+            agencies=bodies,
+            victim_invited=True,
         )
         if stage == "review_arranged":
             return
@@ -196,19 +227,32 @@ def _make(*, index, days_ago, channel, name, victim, met, stage, case, manager, 
         )
         application.refresh_from_db()
     sent_at = _at(max(days_ago - 40, 1), 15)
-    services.send_outcome(
+    letter = services.save_outcome_draft(
         application=application,
         by=manager,
-        summary=(
+        at=sent_at - timedelta(days=2),
+        body=(
             "We looked at your case with the council, the police and your housing provider. "
             "We agree more could have been done together, and we have agreed the actions below."
             if reviewed
-            else f"The threshold for a case review was not met: {reason} Please keep reporting each incident."
+            else "We have asked the police and the council to keep each other informed of every report you make. "
+            "Please keep reporting each incident."
         ),
-        sent_at=sent_at,
     )
+    services.approve_outcome(
+        application=application,
+        by=approver,
+        fingerprint=letters.fingerprint(letter),
+        at=sent_at - timedelta(days=1),
+    )
+    services.send_outcome(application=application, by=manager, posted_on=sent_at.date(), sent_at=sent_at)
     if stage in ("closed", "closed_escalated", "reviewed_anyway"):
-        services.close_application(application=application, by=manager, closed_at=sent_at + timedelta(days=7))
+        services.close_application(
+            application=application,
+            by=manager,
+            notes="The outcome letter was sent and the agreed actions are under way.",
+            closed_at=sent_at + timedelta(days=7),
+        )
     if stage in ("closed_escalated", "outcome_escalation_open"):
         requested_on = min(sent_at.date() + timedelta(days=10), timezone.localdate())
         escalation = services.request_escalation(

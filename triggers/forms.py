@@ -358,6 +358,28 @@ class ArrangeReviewForm(GovUKForm):
                 ),
             )
 
+    victim_invited = forms.TypedChoiceField(
+        label="Is the victim invited to the meeting?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="The 2025 guidance: invite the victim, or tell them in writing why not.",
+        error_messages={"required": "Select whether the victim is invited to the meeting"},
+    )
+    victim_not_invited_reason = forms.CharField(
+        label="If not, why not?",
+        required=False,
+        widget=_TextArea(3),
+        max_length=2000,
+        help_text="The victim is told this in writing, in the outcome letter.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("victim_invited") is False and not data.get("victim_not_invited_reason", "").strip():
+            self.add_error("victim_not_invited_reason", "Enter why the victim is not invited to the meeting")
+        return data
+
     def clean_meeting_on(self):
         value = self.cleaned_data.get("meeting_on")
         if value and value < timezone.localdate() - timedelta(days=365):
@@ -383,6 +405,16 @@ class ContributionForm(GovUKForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = _review_bodies()
+
+
+class PartnerContributionForm(GovUKForm):
+    information = forms.CharField(
+        label="Information your agency holds",
+        widget=_TextArea(8),
+        max_length=10000,
+        help_text="Reports received, action taken, what you know. Relevant and proportionate only.",
+        error_messages={"required": "Enter the information your agency holds"},
+    )
 
 
 class RecommendationForm(GovUKForm):
@@ -441,17 +473,63 @@ class ReviewHeldForm(GovUKForm):
 
 
 class OutcomeForm(GovUKForm):
-    summary = forms.CharField(
-        label="Outcome for the applicant",
+    """The officer's own words for the applicant. Never pre-filled: the review's findings are internal."""
+
+    body = forms.CharField(
+        label="What we found and what happens next",
         widget=_TextArea(10),
         max_length=10000,
-        help_text="Plain language: what we found, what will happen and who will do it. This goes in the letter.",
-        error_messages={"required": "Write the outcome for the applicant"},
+        help_text="Plain language, for the applicant. The letter adds the threshold decision, the review meeting's "
+        "date, the agreed actions and how to ask for the handling to be looked at again.",
+        error_messages={"required": "Write what we found and what happens next"},
     )
 
 
+class ApproveOutcomeForm(GovUKForm):
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+
+class PostedOnForm(GovUKForm):
+    posted_on = RealDateField(
+        label="Date the letter was posted",
+        required_message="Enter the date the letter was posted",
+        help_text="For example, 27 3 2026",
+    )
+
+    def clean_posted_on(self):
+        return _not_future(
+            self.cleaned_data.get("posted_on"), "The date the letter was posted must be today or in the past"
+        )
+
+
 class CloseForm(GovUKForm):
-    notes = forms.CharField(label="Closing notes (optional)", widget=_TextArea(3), required=False, max_length=5000)
+    notes = forms.CharField(
+        label="Reason for closing",
+        widget=_TextArea(3),
+        max_length=5000,
+        error_messages={"required": "Enter the reason for closing the application"},
+    )
+
+
+class ContactPersonForm(GovUKForm):
+    contact = forms.ModelChoiceField(
+        queryset=None,
+        label="Single point of contact",
+        empty_label="Choose a person",
+        help_text="The one person the applicant deals with throughout the review.",
+        error_messages={"required": "Choose the single point of contact"},
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = (
+            get_user_model()
+            .objects.filter(membership__agency=agency, is_active=True)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["contact"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class WithdrawForm(GovUKForm):
@@ -502,7 +580,12 @@ class EscalationResultForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the result"},
     )
-    notes = forms.CharField(label="Details (optional)", widget=_TextArea(4), required=False, max_length=5000)
+    notes = forms.CharField(
+        label="Reasons for the result",
+        widget=_TextArea(4),
+        max_length=5000,
+        error_messages={"required": "Enter the reasons for the result"},
+    )
     concluded_on = RealDateField(label="Date of the result", required_message="Enter the date of the result")
 
     def clean_concluded_on(self):

@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
     IN_PERSON = "in_person", "In person"
+    THIRD_PARTY = "third_party", "Through a third party (a councillor, MP or support worker)"
 
 
 class ApplyingFor(models.TextChoices):
@@ -136,6 +137,14 @@ class Application(models.Model):
         null=True, blank=True, db_index=True, help_text="The next deadline for the partnership; empty when done."
     )
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    single_point_of_contact = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The one person the applicant deals with throughout (2025 guidance).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -219,6 +228,12 @@ class CaseReview(models.Model):
     held_on = models.DateField(null=True, blank=True, db_index=True)
     findings = models.TextField(blank=True)
     chair = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    victim_invited = models.BooleanField(
+        null=True, blank=True, help_text="Whether the victim was invited to the review meeting (2025 guidance)."
+    )
+    victim_not_invited_reason = models.TextField(
+        blank=True, help_text="Why not: the victim is told this in writing (the outcome letter)."
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -232,6 +247,10 @@ class ReviewContribution(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     attended = models.BooleanField(default=False)
     information = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Who gave the information."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -311,3 +330,59 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"Escalation of {self.application_id} to {self.body}"
+
+
+class OutcomeLetterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    SENT = "sent", "Sent"
+
+
+class OutcomeChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter by post"
+
+
+# draft -> approved (by a manager who did not write it) -> sent; editing an approved letter returns it to draft.
+OUTCOME_LETTER_TRANSITIONS: dict[str, set[str]] = {
+    OutcomeLetterStatus.DRAFT: {OutcomeLetterStatus.APPROVED},
+    OutcomeLetterStatus.APPROVED: {OutcomeLetterStatus.SENT, OutcomeLetterStatus.DRAFT},
+    OutcomeLetterStatus.SENT: set(),
+}
+
+
+class OutcomeLetter(models.Model):
+    """The outcome letter to the applicant: written, previewed, approved by a second manager, then sent by the
+    applicant's channel (an email through the notification service, or a printed letter with its posting date).
+    The application becomes "outcome sent" only when this letter is sent (decision 0014)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="outcome_letter")
+    status = models.CharField(max_length=10, choices=OutcomeLetterStatus.choices, default=OutcomeLetterStatus.DRAFT)
+    channel = models.CharField(max_length=10, choices=OutcomeChannel.choices)
+    body = models.TextField(help_text="What we found and what happens next, in the officer's words.")
+    written_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    written_at = models.DateTimeField()
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.CharField(max_length=254, blank=True, help_text="The email address it was sent to.")
+    posted_on = models.DateField(null=True, blank=True, help_text="For a letter: the date it was posted.")
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("approve_outcomeletter", "Can approve a Case Review outcome letter written by someone else")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="trigger_outcome_letter_approved_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent")
+                | Q(sent_at__isnull=False) & (Q(channel="email") | Q(posted_on__isnull=False)),
+                name="trigger_outcome_letter_sent_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome letter for {self.application_id} ({self.status})"

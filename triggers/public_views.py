@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import botcheck, ratelimit, services
-from .forms import ContactForm, IncidentForm, ProblemForm, VictimForm, WhoForm
+from . import botcheck, ratelimit, selectors, services
+from .forms import ContactForm, FiguresForm, IncidentForm, ProblemForm, VictimForm, WhoForm
 from .models import ApplyingFor, ContactPreference, ReportedTo
 
 SESSION_KEY = "triggers_public_application"
@@ -94,6 +94,22 @@ def _back(answers: dict, step: str) -> str:
     order = [*_steps(answers), "incidents", "check"]
     index = order.index(step)
     return _url(order[index - 1]) if index else reverse("triggers:public_start")
+
+
+@login_not_required
+def public_figures(request):
+    """The annual figures the partnership must publish (s104(11)), per year April to March, from the data: counts
+    only, no sign-in, nothing about any person."""
+    current = selectors.current_financial_year()
+    years = list(range(current, current - 8, -1))
+    form = FiguresForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    start, end = selectors.financial_year(year)
+    return render(
+        request,
+        "triggers/public/figures.html",
+        {"form": form, "year": year, "figures": selectors.published_figures(start=start, end=end)},
+    )
 
 
 @login_not_required

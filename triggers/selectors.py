@@ -26,7 +26,9 @@ from .models import (
     ApplicationIncident,
     CaseLink,
     CaseReview,
+    Channel,
     Escalation,
+    OutcomeLetter,
     Recommendation,
     ReviewContribution,
 )
@@ -34,6 +36,7 @@ from .models import (
 VIEW_PERMISSION = "triggers.view_application"
 CHANGE_PERMISSION = "triggers.change_application"
 ADD_PERMISSION = "triggers.add_application"
+APPROVE_PERMISSION = "triggers.approve_outcomeletter"
 
 
 def visible_applications(user: User) -> QuerySet[Application]:
@@ -51,7 +54,7 @@ def get_application(*, user: User, reference: str) -> Application:
     """The application if the user may see it; 404 otherwise so outsiders cannot tell it exists."""
     application = (
         visible_applications(user)
-        .select_related("owner_agency", "threshold_decided_by", "created_by")
+        .select_related("owner_agency", "threshold_decided_by", "created_by", "single_point_of_contact")
         .filter(reference=reference)
         .first()
     )
@@ -196,6 +199,71 @@ def threshold_check(*, application: Application, user: User) -> threshold.Thresh
     )
 
 
+# --- duplicate applications: one place that decides "same applicant, same matter" ---
+# Kept in this one selector so that it can later ask the casework person index instead (another helper is
+# building it); until then it compares normalised name, email, phone and postcode.
+
+
+def _name_key(value: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", value or "").casefold().split())
+
+
+def _phone_key(value: str) -> str:
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 10 else ""
+
+
+def _place_key(value: str) -> str:
+    return _name_key(value)
+
+
+@dataclass
+class PossibleDuplicate:
+    application: Application
+    because: str
+
+
+def _same_applicant(a: Application, b: Application) -> str:
+    """Why two applications look like the same applicant ("" when they do not)."""
+    if a.applicant_email and a.applicant_email.casefold() == b.applicant_email.casefold():
+        return "the same email address"
+    if _phone_key(a.applicant_phone) and _phone_key(a.applicant_phone) == _phone_key(b.applicant_phone):
+        return "the same phone number"
+    same_name = _name_key(a.applicant_name) and _name_key(a.applicant_name) == _name_key(b.applicant_name)
+    if (
+        same_name
+        and a.applicant_postcode
+        and normalise_postcode(a.applicant_postcode) == normalise_postcode(b.applicant_postcode)
+    ):
+        return "the same name and postcode"
+    return ""
+
+
+def _same_matter(a: Application, b: Application) -> bool:
+    if a.problem_postcode and normalise_postcode(a.problem_postcode) == normalise_postcode(b.problem_postcode):
+        return True
+    return bool(_place_key(a.problem_location)) and _place_key(a.problem_location) == _place_key(b.problem_location)
+
+
+def possible_duplicates(*, application: Application, user, limit: int = 10) -> list[PossibleDuplicate]:
+    """Other applications the user may see from the same applicant about the same matter (place)."""
+    words = application.problem_location.split()
+    matter = Q(problem_location__istartswith=words[0]) if words else Q(pk__in=[])  # narrowed in Python below
+    if application.problem_postcode:
+        matter |= Q(problem_postcode__in=_postcode_variants(application.problem_postcode))
+    candidates = (
+        visible_applications(user).exclude(pk=application.pk).filter(matter).order_by("-received_at", "-id")[:200]
+    )
+    found = []
+    for other in candidates:
+        because = _same_applicant(application, other)
+        if because and _same_matter(application, other):
+            found.append(PossibleDuplicate(application=other, because=f"{because}, the same place"))
+    return found[:limit]
+
+
 def review_for(application: Application) -> CaseReview | None:
     return CaseReview.objects.filter(application=application).select_related("chair").first()
 
@@ -203,7 +271,7 @@ def review_for(application: Application) -> CaseReview | None:
 def contributions_for(review: CaseReview | None) -> QuerySet[ReviewContribution]:
     if review is None:
         return ReviewContribution.objects.none()
-    return review.contributions.select_related("agency")
+    return review.contributions.select_related("agency", "submitted_by")
 
 
 def recommendations_for(review: CaseReview | None) -> QuerySet[Recommendation]:
@@ -212,13 +280,47 @@ def recommendations_for(review: CaseReview | None) -> QuerySet[Recommendation]:
     return review.recommendations.select_related("owner_agency")
 
 
+def outcome_letter_for(application: Application) -> OutcomeLetter | None:
+    return (
+        OutcomeLetter.objects.filter(application=application)
+        .select_related("written_by", "approved_by", "sent_by")
+        .first()
+    )
+
+
+CONTRIBUTE_PERMISSION = "casework.change_case"  # caseworkers of an agency: the people who hold its records
+CONTRIBUTING_STATUSES = ("review_arranged", "reviewed")
+
+
+def contribution_requests(*, user) -> QuerySet[ReviewContribution]:
+    """Reviews the user's agency was asked to give information to, still open for it. Only members of an invited
+    agency who work its cases are asked; nobody else sees that the review exists."""
+    agency = access.agency_of(user)
+    if agency is None or not access.has_permission(user, CONTRIBUTE_PERMISSION):
+        return ReviewContribution.objects.none()
+    return (
+        ReviewContribution.objects.filter(agency=agency, review__application__status__in=CONTRIBUTING_STATUSES)
+        .select_related("review__application", "agency", "submitted_by")
+        .order_by("review__meeting_on", "id")
+    )
+
+
+def contribution_request(*, user, reference: str) -> ReviewContribution:
+    """The request to the user's agency for this application's review; 404 for anyone not asked."""
+    contribution = contribution_requests(user=user).filter(review__application__reference=reference).first()
+    if contribution is None:
+        raise Http404("No request for information found")
+    return contribution
+
+
 def escalations_for(application: Application) -> QuerySet[Escalation]:
     return application.escalations.select_related("recorded_by")
 
 
 @dataclass(frozen=True)
 class AnnualFigures:
-    """What s104 requires the bodies to publish, for applications received between start and end."""
+    """What s104 requires the bodies to publish, for applications received between start and end, with the route
+    each application came by (the 2025 guidance asks for several routes, each counted)."""
 
     start: date
     end: date
@@ -227,6 +329,7 @@ class AnnualFigures:
     threshold_not_met: int
     reviews_carried_out: int
     reviews_with_recommendations: int
+    routes: tuple[tuple[str, int], ...] = ()
 
     def rows(self) -> list[tuple[str, int]]:
         return [
@@ -237,26 +340,21 @@ class AnnualFigures:
             ("Case reviews that resulted in recommendations", self.reviews_with_recommendations),
         ]
 
+    def route_rows(self) -> list[tuple[str, int]]:
+        return [(f"Applications received: {label}", count) for label, count in self.routes]
 
-def annual_figures(*, user: User, start: date, end: date) -> AnnualFigures:
-    """The s104 publication figures for applications received from `start` to `end` (both included).
 
-    Every figure follows the applications received in the period (a cohort), so a year's published
-    figures do not move when a late decision or review lands in the next year. One SQL aggregate.
-    """
+def _figures(applications: QuerySet[Application], *, start: date, end: date) -> AnnualFigures:
     since, until = day_bounds(start, end)
     has_recommendations = Exists(Recommendation.objects.filter(review__application=OuterRef("pk")))
     reviewed = Q(review__held_on__isnull=False)
-    totals = (
-        visible_applications(user)
-        .filter(received_at__gte=since, received_at__lt=until)
-        .aggregate(
-            n_received=Count("id"),
-            n_met=Count("id", filter=Q(threshold_met=True)),
-            n_not_met=Count("id", filter=Q(threshold_met=False)),
-            n_reviews=Count("id", filter=reviewed),
-            n_with_recommendations=Count("id", filter=reviewed & Q(has_recommendations)),
-        )
+    totals = applications.filter(received_at__gte=since, received_at__lt=until).aggregate(
+        n_received=Count("id"),
+        n_met=Count("id", filter=Q(threshold_met=True)),
+        n_not_met=Count("id", filter=Q(threshold_met=False)),
+        n_reviews=Count("id", filter=reviewed),
+        n_with_recommendations=Count("id", filter=reviewed & Q(has_recommendations)),
+        **{f"route_{value}": Count("id", filter=Q(channel=value)) for value in Channel.values},
     )
     return AnnualFigures(
         start=start,
@@ -266,7 +364,23 @@ def annual_figures(*, user: User, start: date, end: date) -> AnnualFigures:
         threshold_not_met=totals["n_not_met"],
         reviews_carried_out=totals["n_reviews"],
         reviews_with_recommendations=totals["n_with_recommendations"],
+        routes=tuple((label, totals[f"route_{value}"]) for value, label in Channel.choices),
     )
+
+
+def annual_figures(*, user: User, start: date, end: date) -> AnnualFigures:
+    """The s104 publication figures for applications received from `start` to `end` (both included).
+
+    Every figure follows the applications received in the period (a cohort), so a year's published
+    figures do not move when a late decision or review lands in the next year. One SQL aggregate.
+    """
+    return _figures(visible_applications(user), start=start, end=end)
+
+
+def published_figures(*, start: date, end: date) -> AnnualFigures:
+    """The same figures for the whole partnership, for the public page: counts only, no sign-in, nothing about a
+    person."""
+    return _figures(Application.objects.all(), start=start, end=end)
 
 
 def financial_year(starting: int) -> tuple[date, date]:
@@ -317,6 +431,7 @@ def timeline(application: Application) -> list[TimelineEvent]:
         ("Body's information", ReviewContribution.history.filter(review_id__in=review_ids)),
         ("Recommendation", Recommendation.history.filter(review_id__in=review_ids)),
         ("Escalation", Escalation.history.filter(application_id=application.pk)),
+        ("Outcome letter", OutcomeLetter.history.filter(application_id=application.pk)),
     )
     events = []
     for label, records in sources:

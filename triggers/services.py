@@ -25,9 +25,10 @@ from casework.services import save_with_history
 from common import history
 from statutory.selectors import rule as law_rule
 
-from . import conf, deadlines
+from . import conf, deadlines, letters, selectors
 from .models import (
     ESCALATION_TRANSITIONS,
+    OUTCOME_LETTER_TRANSITIONS,
     TRANSITIONS,
     Application,
     ApplicationIncident,
@@ -42,10 +43,13 @@ from .models import (
     EscalationKind,
     EscalationResult,
     EscalationStatus,
+    OutcomeChannel,
+    OutcomeLetter,
+    OutcomeLetterStatus,
     Recommendation,
     ReviewContribution,
 )
-from .selectors import CHANGE_PERMISSION, normalise_postcode, visible_applications
+from .selectors import APPROVE_PERMISSION, CHANGE_PERMISSION, normalise_postcode, visible_applications
 
 logger = logging.getLogger(__name__)
 
@@ -349,19 +353,36 @@ def record_threshold_decision(
 
 @transaction.atomic
 def arrange_review(
-    *, application: Application, by: User, meeting_on: date, location: str, agencies: list[Agency]
+    *,
+    application: Application,
+    by: User,
+    meeting_on: date,
+    location: str,
+    agencies: list[Agency],
+    victim_invited: bool | None = None,
+    victim_not_invited_reason: str = "",
 ) -> CaseReview:
-    """Set the review meeting and invite the relevant bodies (council, police, health, housing provider)."""
+    """Set the review meeting and invite the relevant bodies (council, police, health, housing provider). The 2025
+    guidance: the victim is invited, or told in writing why not (the reason is recorded and goes in the letter)."""
     _require_change(by, application)
     if not agencies:
         raise NotAllowed("Choose at least one body to take part in the review.")
+    if victim_invited is False and not victim_not_invited_reason.strip():
+        raise NotAllowed("Say why the victim is not invited to the meeting: they will be told in writing.")
     application = _locked(application)
     history_reason = _move(application, ApplicationStatus.REVIEW_ARRANGED)
     if application.review_meeting_by is None:
         application.review_meeting_by = deadlines.review_meeting_by(timezone.localdate())
     _refresh_next_due(application)
     save_with_history(application, by, history_reason)
-    review = CaseReview(application=application, meeting_on=meeting_on, location=location.strip(), chair=by)
+    review = CaseReview(
+        application=application,
+        meeting_on=meeting_on,
+        location=location.strip(),
+        chair=by,
+        victim_invited=victim_invited,
+        victim_not_invited_reason="" if victim_invited is not False else victim_not_invited_reason.strip(),
+    )
     save_with_history(review, by, "Review meeting arranged")
     for agency in agencies:
         contribution = ReviewContribution(review=review, agency=agency)
@@ -392,7 +413,25 @@ def record_contribution(*, application: Application, by: User, agency: Agency, i
     if contribution is None:
         contribution = ReviewContribution(review=review, agency=agency)
     contribution.information = information.strip()
+    contribution.submitted_by = by
+    contribution.submitted_at = timezone.now()
     save_with_history(contribution, by, f"Information from {agency} recorded")
+    return contribution
+
+
+@transaction.atomic
+def submit_contribution(*, contribution: ReviewContribution, by: User, information: str) -> ReviewContribution:
+    """A partner agency invited to the review gives its own information, instead of the manager typing it in.
+    Allowed only to members of that agency who work its cases (selectors.contribution_requests)."""
+    if not selectors.contribution_requests(user=by).filter(pk=contribution.pk).exists():
+        raise NotAllowed("Your agency has not been asked for information on this review.")
+    if not information.strip():
+        raise NotAllowed("Enter the information your agency holds.")
+    contribution = ReviewContribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution.information = information.strip()
+    contribution.submitted_by = by
+    contribution.submitted_at = timezone.now()
+    save_with_history(contribution, by, f"Information given by {contribution.agency}")
     return contribution
 
 
@@ -460,18 +499,159 @@ def record_review_held(
     return review
 
 
+def _outcome_channel(application: Application) -> str:
+    """The outcome goes in writing by the applicant's chosen channel: email if they chose it, otherwise a letter
+    (a phone call is no record of reasons), and email only when there is no postal address."""
+    if application.contact_preference == ContactPreference.EMAIL and application.applicant_email:
+        return OutcomeChannel.EMAIL
+    if application.applicant_address:
+        return OutcomeChannel.LETTER
+    if application.applicant_email:
+        return OutcomeChannel.EMAIL
+    raise NotAllowed("We have no email or postal address for the applicant: the outcome must go to them in writing.")
+
+
+def _letter_or_none(application: Application) -> OutcomeLetter | None:
+    return OutcomeLetter.objects.select_for_update().filter(application=application).first()
+
+
 @transaction.atomic
-def send_outcome(*, application: Application, by: User, summary: str, sent_at: datetime | None = None) -> Application:
-    """Record the plain-language outcome sent to the applicant (the letter is printed from it)."""
+def save_outcome_draft(*, application: Application, by: User, body: str, at: datetime | None = None) -> OutcomeLetter:
+    """Write (or rewrite) the outcome letter. Nothing is sent: a second manager approves it first. Rewriting an
+    approved letter withdraws the approval, so what is approved is always what is sent."""
     _require_change(by, application)
-    if not summary.strip():
-        raise NotAllowed("Write the outcome for the applicant.")
+    if not body.strip():
+        raise NotAllowed("Write what we found and what happens next, for the applicant.")
     application = _locked(application)
+    if ApplicationStatus.OUTCOME_SENT not in TRANSITIONS[application.status]:
+        current = ApplicationStatus(application.status).label.lower()
+        raise InvalidTransition(
+            f"An application that is {current} cannot have its outcome written yet: "
+            "the threshold decision (and any review meeting) comes first."
+        )
+    letter = _letter_or_none(application)
+    if letter is not None and letter.status == OutcomeLetterStatus.SENT:
+        raise InvalidTransition("The outcome letter has already been sent.")
+    if letter is None:
+        letter = OutcomeLetter(application=application)
+        reason = "Outcome letter drafted"
+    else:
+        reason = "Outcome letter redrafted" + (
+            ": the approval is withdrawn" if letter.status == OutcomeLetterStatus.APPROVED else ""
+        )
+    letter.channel = _outcome_channel(application)
+    letter.body = body.strip()
+    letter.status = OutcomeLetterStatus.DRAFT
+    letter.written_by = by
+    letter.written_at = at or timezone.now()
+    letter.approved_by = None
+    letter.approved_at = None
+    save_with_history(letter, by, reason)
+    return letter
+
+
+@transaction.atomic
+def approve_outcome(
+    *, application: Application, by: User, fingerprint: str, at: datetime | None = None
+) -> OutcomeLetter:
+    """A manager who did not write the letter approves it, exactly as previewed (decision 0014)."""
+    _require_change(by, application)
+    access.require(
+        by, APPROVE_PERMISSION, "Only a Community safety manager can approve an outcome letter.", error=NotAllowed
+    )
+    application = _locked(application)
+    letter = _letter_or_none(application)
+    if letter is None:
+        raise InvalidTransition("Write the outcome letter first.")
+    if OutcomeLetterStatus.APPROVED not in OUTCOME_LETTER_TRANSITIONS[letter.status]:
+        raise InvalidTransition(
+            f"The outcome letter is {letter.get_status_display().lower()}: only a draft is approved."
+        )
+    if letter.written_by_id == by.pk:
+        raise NotAllowed("Someone other than the writer must approve the outcome letter.")
+    if fingerprint != letters.fingerprint(letter):
+        raise NotAllowed("The letter has changed since you opened the preview: read it again before approving.")
+    letter.status = OutcomeLetterStatus.APPROVED
+    letter.approved_by = by
+    letter.approved_at = at or timezone.now()
+    save_with_history(letter, by, "Outcome letter approved")
+    return letter
+
+
+def letter_context(*, application: Application, letter: OutcomeLetter, dated: date) -> dict:
+    review = selectors.review_for(application)
+    return letters.context(
+        application=application,
+        letter=letter,
+        review=review,
+        recommendations=list(selectors.recommendations_for(review)),
+        dated=dated,
+    )
+
+
+@transaction.atomic
+def send_outcome(
+    *, application: Application, by: User, posted_on: date | None = None, sent_at: datetime | None = None
+) -> OutcomeLetter:
+    """Send the approved letter by the applicant's channel: an email queued through the notification service
+    (the delivery log shows it go), or a printed letter with the date it was posted. Only then is the outcome
+    sent."""
+    _require_change(by, application)
+    application = _locked(application)
+    letter = _letter_or_none(application)
+    if letter is None or letter.status == OutcomeLetterStatus.DRAFT:
+        raise InvalidTransition("The outcome letter must be approved before it is sent.")
+    if letter.status == OutcomeLetterStatus.SENT:
+        raise InvalidTransition("The outcome letter has already been sent.")
     history_reason = _move(application, ApplicationStatus.OUTCOME_SENT)
-    application.outcome_summary = summary.strip()
-    application.outcome_sent_at = sent_at or timezone.now()
+    now = sent_at or timezone.now()
+    if letter.channel == OutcomeChannel.LETTER:
+        if posted_on is None:
+            raise NotAllowed("Enter the date the letter was posted.")
+        if posted_on > timezone.localdate():
+            raise NotAllowed("The date the letter was posted cannot be in the future.")
+        if letter.approved_at and posted_on < timezone.localtime(letter.approved_at).date():
+            raise NotAllowed("The letter cannot have been posted before it was approved.")
+        letter.posted_on = posted_on
+        application.outcome_sent_at = timezone.make_aware(datetime.combine(posted_on, time(12)))
+        what = f"Outcome letter posted on {posted_on.day} {posted_on:%B %Y}"
+    else:
+        if not application.applicant_email:
+            raise NotAllowed("The applicant has no email address: send the outcome by letter.")
+        subject, body = letters.email(
+            letter_context(application=application, letter=letter, dated=timezone.localtime(now).date())
+        )
+        emit(
+            "trigger_outcome_letter",
+            application=application,
+            recipient=application.applicant_email,
+            subject=subject,
+            body=body,
+            by=by,
+        )
+        letter.sent_to = application.applicant_email
+        application.outcome_sent_at = now
+        what = "Outcome letter emailed to the applicant"
+    letter.status = OutcomeLetterStatus.SENT
+    letter.sent_by = by
+    letter.sent_at = now
+    save_with_history(letter, by, what)
+    application.outcome_summary = letter.body
     _refresh_next_due(application)
     save_with_history(application, by, history_reason)
+    return letter
+
+
+@transaction.atomic
+def name_single_point_of_contact(*, application: Application, by: User, contact: User) -> Application:
+    """The one named person the applicant deals with: a member of the owning agency who can work the application."""
+    _require_change(by, application)
+    if contact is None or not visible_applications(contact).filter(pk=application.pk).exists():
+        raise NotAllowed("Choose someone in the owning agency who can see this application.")
+    application = _locked(application)
+    application.single_point_of_contact = contact
+    name = contact.get_full_name() or contact.get_username()
+    save_with_history(application, by, f"Single point of contact: {name}"[:100])
     return application
 
 
@@ -480,6 +660,8 @@ def close_application(
     *, application: Application, by: User, notes: str = "", closed_at: datetime | None = None
 ) -> Application:
     _require_change(by, application)
+    if not notes.strip():
+        raise NotAllowed("Give the reason for closing the application.")
     application = _locked(application)
     history_reason = _move(application, ApplicationStatus.CLOSED)
     application.closed_at = closed_at or timezone.now()
@@ -591,6 +773,8 @@ def record_escalation_result(
         raise InvalidTransition("This escalation already has a result.")
     if result not in EscalationResult.values:
         raise NotAllowed("Choose the result of the escalation.")
+    if not notes.strip():
+        raise NotAllowed("Give the reasons for the result of the escalation.")
     if concluded_on < escalation.requested_on:
         raise NotAllowed("The result cannot be dated before the request.")
     escalation.status = EscalationStatus.CONCLUDED

@@ -25,12 +25,14 @@ from casework.errors import CaseworkError
 from casework.pdf import pdf_response
 from common.views import attempt
 
-from . import conf, deadlines, selectors, services
+from . import conf, deadlines, letters, selectors, services
 from .forms import (
     AcknowledgementForm,
     ApplicationFilter,
+    ApproveOutcomeForm,
     ArrangeReviewForm,
     CloseForm,
+    ContactPersonForm,
     ContributionForm,
     DecisionForm,
     EscalationForm,
@@ -40,6 +42,8 @@ from .forms import (
     IntakeForm,
     LinkCaseForm,
     OutcomeForm,
+    PartnerContributionForm,
+    PostedOnForm,
     RecommendationForm,
     RecommendationStatusForm,
     ReviewHeldForm,
@@ -52,6 +56,8 @@ from .models import (
     CaseLink,
     Escalation,
     EscalationStatus,
+    OutcomeChannel,
+    OutcomeLetterStatus,
     Recommendation,
 )
 
@@ -183,7 +189,13 @@ def application_detail(request, reference):
     return render(
         request,
         "triggers/application_summary.html",
-        _context(request, application, "Summary", incidents=selectors.incidents_for(application)),
+        _context(
+            request,
+            application,
+            "Summary",
+            incidents=selectors.incidents_for(application),
+            duplicates=selectors.possible_duplicates(application=application, user=request.user),
+        ),
     )
 
 
@@ -355,6 +367,8 @@ def review_arrange(request, reference):
                 meeting_on=data["meeting_on"],
                 location=data["location"],
                 agencies=list(data["agencies"]),
+                victim_invited=data["victim_invited"],
+                victim_not_invited_reason=data["victim_not_invited_reason"],
             ),
             "Review meeting arranged",
         ):
@@ -380,6 +394,45 @@ def contribution_add(request, reference):
         ):
             return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Record information from a body", "Save information")
+
+
+def contribution_requests(request):
+    """Reviews the user's agency has been asked to give information to (partners: no other Case Review page)."""
+    requests = list(selectors.contribution_requests(user=request.user))
+    log_access(
+        user=request.user,
+        agency=access.agency_name(request.user),
+        action=AccessAction.LIST,
+        object_type=OBJECT_TYPE,
+        details={"page": "review information requests", "rows_shown": len(requests)},
+        path=request.path,
+    )
+    return render(request, "triggers/contribution_requests.html", {"requests": requests})
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_submit(request, reference):
+    """A partner gives its own information for a review it was invited to; 404 for anyone not asked."""
+    contribution = selectors.contribution_request(user=request.user, reference=reference)
+    application = contribution.review.application
+    form = PartnerContributionForm(request.POST or None, initial={"information": contribution.information})
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            form,
+            lambda: services.submit_contribution(
+                contribution=contribution, by=request.user, information=form.cleaned_data["information"]
+            ),
+            "Your information has been sent to the review",
+        ):
+            _log(request, application, page="review information", action=AccessAction.CHANGE)
+            return redirect("triggers:contribution_requests")
+    _log(request, application, page="review information request")
+    return render(
+        request,
+        "triggers/contribution_submit.html",
+        {"contribution": contribution, "application": application, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -430,7 +483,10 @@ def recommendation_status(request, reference, recommendation_id):
 def review_held(request, reference):
     application = _application(request, reference, change=True)
     case_review = selectors.review_for(application)
-    initial = {"held_on": case_review.meeting_on if case_review else timezone.localdate()}
+    # Pre-fill the planned date only when the form would accept it (never a date in the future).
+    today = timezone.localdate()
+    planned = case_review.meeting_on if case_review else None
+    initial: dict = {"held_on": planned if planned and planned <= today else None}
     if case_review is not None:
         initial["attended"] = [c.agency_id for c in case_review.contributions.all()]
     form = ReviewHeldForm(request.POST or None, initial=initial)
@@ -452,36 +508,10 @@ def review_held(request, reference):
     return _form_page(request, application, "Review", form, "Record the review meeting", "Save meeting")
 
 
-def _draft_outcome(application: Application, case_review, recommendations) -> str:
-    """A plain-language starting point for the letter; the officer edits it before sending."""
-    if case_review is not None and case_review.held_on:
-        lines = [
-            f"We held a case review meeting on {case_review.held_on:%d %B %Y} with the organisations involved.",
-            "",
-            case_review.findings,
-        ]
-        if recommendations:
-            lines += [
-                "",
-                "We have agreed the actions listed below. Each organisation will tell us when its action is done.",
-            ]
-        return "\n".join(lines)
-    return "\n".join(
-        [
-            "We have looked carefully at your application and at the reports the council, the police and your "
-            "housing provider hold.",
-            "",
-            f"We decided that the threshold for a case review was not met: {application.threshold_reason}",
-            "",
-            "This does not mean we will not help. Please keep reporting each incident as it happens.",
-        ]
-    )
-
-
 def outcome(request, reference):
     application = _application(request, reference)
     _log(request, application, page="outcome")
-    case_review = selectors.review_for(application)
+    letter = selectors.outcome_letter_for(application)
     return render(
         request,
         "triggers/application_outcome.html",
@@ -489,55 +519,156 @@ def outcome(request, reference):
             request,
             application,
             "Outcome",
-            may_send=ApplicationStatus.OUTCOME_SENT in TRANSITIONS[application.status],
+            letter=letter,
+            may_write=ApplicationStatus.OUTCOME_SENT in TRANSITIONS[application.status],
             may_close=ApplicationStatus.CLOSED in TRANSITIONS[application.status],
             may_withdraw=ApplicationStatus.WITHDRAWN in TRANSITIONS[application.status],
-            review=case_review,
         ),
     )
 
 
 @require_http_methods(["GET", "POST"])
-def outcome_send(request, reference):
+def outcome_write(request, reference):
+    """Write or rewrite the outcome letter: a blank box the first time, never the internal findings."""
     application = _application(request, reference, change=True)
-    case_review = selectors.review_for(application)
-    recommendations = list(selectors.recommendations_for(case_review))
-    form = OutcomeForm(
-        request.POST or None, initial={"summary": _draft_outcome(application, case_review, recommendations)}
+    letter = selectors.outcome_letter_for(application)
+    editable = letter if letter is not None and letter.status != OutcomeLetterStatus.SENT else None
+    form = OutcomeForm(request.POST or None, initial={"body": editable.body if editable else ""})
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            form,
+            lambda: services.save_outcome_draft(
+                application=application, by=request.user, body=form.cleaned_data["body"]
+            ),
+            "Draft saved: check the preview, then ask another manager to approve it",
+        ):
+            return redirect("triggers:outcome_preview", reference)
+    return _form_page(request, application, "Outcome", form, "Write the outcome letter", "Save draft and preview")
+
+
+def _letter_date(letter) -> date:
+    if letter.posted_on:
+        return letter.posted_on
+    if letter.sent_at:
+        return timezone.localtime(letter.sent_at).date()
+    return timezone.localdate()
+
+
+def outcome_preview(request, reference):
+    """The letter exactly as the applicant will receive it, with the approve and send steps under it."""
+    application = _application(request, reference)
+    letter = selectors.outcome_letter_for(application)
+    if letter is None:
+        messages.error(request, "Write the outcome letter first")
+        return redirect("triggers:outcome", reference)
+    _log(request, application, page="outcome letter preview", letter_status=letter.status)
+    letter_context = services.letter_context(application=application, letter=letter, dated=_letter_date(letter))
+    subject, body = letters.email(letter_context) if letter.channel == OutcomeChannel.EMAIL else ("", "")
+    may_change = access.has_permission(request.user, selectors.CHANGE_PERMISSION)
+    may_approve = (
+        letter.status == OutcomeLetterStatus.DRAFT
+        and may_change
+        and access.has_permission(request.user, selectors.APPROVE_PERMISSION)
+        and letter.written_by_id != request.user.pk
+    )
+    return render(
+        request,
+        "triggers/application_outcome_preview.html",
+        _context(
+            request,
+            application,
+            "Outcome",
+            email_subject=subject,
+            email_body=body,
+            may_approve=may_approve,
+            approve_form=ApproveOutcomeForm(initial={"fingerprint": letters.fingerprint(letter)}),
+            may_send=letter.status == OutcomeLetterStatus.APPROVED and may_change,
+            posted_form=PostedOnForm(initial={"posted_on": timezone.localdate()}),
+            **{k: v for k, v in letter_context.items() if k != "application"},
+            heading_tag="h3",
+            subheading_tag="h4",
+            table_class="govuk-table",
+        ),
+    )
+
+
+@require_POST
+def outcome_approve(request, reference):
+    application = _application(request, reference, change=True)
+    form = ApproveOutcomeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CaseworkError("Open the preview and approve the letter from there.")
+        services.approve_outcome(application=application, by=request.user, fingerprint=form.cleaned_data["fingerprint"])
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Outcome letter approved: it can now be sent")
+    return redirect("triggers:outcome_preview", reference)
+
+
+@require_POST
+def outcome_send(request, reference):
+    """Send the approved letter: by email at once, or record the date the printed letter was posted."""
+    application = _application(request, reference, change=True)
+    letter = selectors.outcome_letter_for(application)
+    posted_on = None
+    if letter is not None and letter.channel == OutcomeChannel.LETTER:
+        form = PostedOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("triggers:outcome_preview", reference)
+        posted_on = form.cleaned_data["posted_on"]
+    try:
+        sent = services.send_outcome(application=application, by=request.user, posted_on=posted_on)
+    except CaseworkError as error:
+        messages.error(request, str(error))
+        return redirect("triggers:outcome_preview", reference)
+    _log(request, application, page="outcome letter", action=AccessAction.CHANGE, sent_by=sent.channel)
+    if sent.channel == OutcomeChannel.EMAIL:
+        messages.success(request, f"Outcome letter sent by email to {sent.sent_to}")
+    else:
+        messages.success(request, f"Outcome letter recorded as posted on {sent.posted_on:%-d %B %Y}")
+    return redirect("triggers:outcome", reference)
+
+
+def outcome_letter(request, reference):
+    """The outcome letter as a PDF to post, once approved; every print is logged."""
+    application = _application(request, reference)
+    letter = selectors.outcome_letter_for(application)
+    if letter is None or letter.status == OutcomeLetterStatus.DRAFT:
+        messages.error(request, "The outcome letter can be printed once it is approved")
+        return redirect("triggers:outcome", reference)
+    _log(request, application, page="outcome letter", action=AccessAction.PRINT)
+    return pdf_response(
+        "triggers/outcome_letter.html",
+        services.letter_context(application=application, letter=letter, dated=_letter_date(letter)),
+        filename=f"{application.reference}-outcome.pdf",
+        request=request,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_person(request, reference):
+    """Name the applicant's single point of contact."""
+    application = _application(request, reference, change=True)
+    form = ContactPersonForm(
+        request.POST or None,
+        agency=application.owner_agency,
+        initial={"contact": application.single_point_of_contact_id},
     )
     if request.method == "POST" and form.is_valid():
         if attempt(
             request,
             form,
-            lambda: services.send_outcome(
-                application=application, by=request.user, summary=form.cleaned_data["summary"]
+            lambda: services.name_single_point_of_contact(
+                application=application, by=request.user, contact=form.cleaned_data["contact"]
             ),
-            "Outcome recorded: print the letter and send it to the applicant",
+            "Single point of contact named",
         ):
-            return redirect("triggers:outcome", reference)
-    return _form_page(request, application, "Outcome", form, "Write the outcome for the applicant", "Save outcome")
-
-
-def outcome_letter(request, reference):
-    """The outcome letter as a PDF, in plain language; every print is logged."""
-    application = _application(request, reference)
-    if not application.outcome_summary:
-        messages.error(request, "Write the outcome before printing the letter")
-        return redirect("triggers:outcome", reference)
-    case_review = selectors.review_for(application)
-    _log(request, application, page="outcome letter", action=AccessAction.PRINT)
-    return pdf_response(
-        "triggers/outcome_letter.html",
-        {
-            "application": application,
-            "review": case_review,
-            "recommendations": list(selectors.recommendations_for(case_review)),
-            "escalation_body": conf.get("ESCALATION_BODY"),
-            "today": timezone.localdate(),
-        },
-        filename=f"{application.reference}-outcome.pdf",
-        request=request,
-    )
+            return redirect("triggers:application_detail", reference)
+    return _form_page(request, application, "Summary", form, "Name the single point of contact", "Save")
 
 
 @require_http_methods(["GET", "POST"])
@@ -698,6 +829,6 @@ def figures_csv(request):
     writer = csv.writer(response)
     writer.writerow(["Period", "Measure", "Number"])
     period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
-    for label, value in annual.rows():
+    for label, value in annual.rows() + annual.route_rows():
         writer.writerow([period, label, value])
     return response

@@ -1,5 +1,6 @@
 """A resident applies for an ASB Case Review without signing in; the manager checks the threshold, decides,
-holds the review and sends the outcome letter. axe-core runs on every page of the form and of the staff path."""
+holds the review and drafts the outcome letter (its approval and sending: test_case_review_outcome.py). axe-core
+runs on every page of the form and of the staff path."""
 
 import re
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from casework.demo import DEMO_PASSWORD, load
-from tests.browser.conftest import NAVIGATION_TIMEOUT_MS, check_accessibility, follow, screenshot, sign_in, sign_out
+from tests.browser.conftest import check_accessibility, follow, screenshot, sign_in, sign_out
 from triggers.models import Application, ApplicationStatus
 
 
@@ -94,7 +95,7 @@ def resident_applies(page) -> str:
     return reference
 
 
-def test_a_resident_applies_and_the_manager_takes_it_to_the_outcome_letter(page, demo):
+def test_a_resident_applies_and_the_manager_takes_it_to_a_draft_outcome_letter(page, demo):
     reference = resident_applies(page)
     assert len(mail.outbox) == 1 and reference in mail.outbox[0].subject
 
@@ -124,6 +125,7 @@ def test_a_resident_applies_and_the_manager_takes_it_to_the_outcome_letter(page,
     check_accessibility(page)
     _fill_date(page, "meeting_on", timezone.localdate())
     page.get_by_label("Where (optional)").fill("Hendon Town Hall")
+    page.get_by_label("Yes", exact=True).check()  # the victim is invited to the meeting
     _continue(page, "Arrange meeting")
     expect(page.get_by_text("Review meeting arranged").first).to_be_visible()
     check_accessibility(page)
@@ -145,21 +147,18 @@ def test_a_resident_applies_and_the_manager_takes_it_to_the_outcome_letter(page,
 
     follow(page.get_by_role("link", name="Outcome", exact=True))
     check_accessibility(page)
-    follow(page.get_by_role("link", name="Write the outcome"))
+    follow(page.get_by_role("link", name="Write the outcome letter"))
     check_accessibility(page)
-    _continue(page, "Save outcome")
-    expect(page.get_by_text("Outcome recorded")).to_be_visible()
+    expect(page.get_by_label("What we found and what happens next")).to_have_value("")  # never the findings
+    page.get_by_label("What we found and what happens next").fill("We agreed a joint plan with the police.")
+    _continue(page, "Save draft and preview")
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    expect(page.get_by_test_id("letter-preview")).to_contain_text("We agreed a joint plan with the police.")
+    expect(page.get_by_text("Another Community safety manager, not the writer, must approve")).to_be_visible()
     check_accessibility(page)
-    letter = page.request.get(f"/triggers/{reference}/outcome/letter.pdf", timeout=NAVIGATION_TIMEOUT_MS)
-    assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
-    assert letter.body().startswith(b"%PDF")
-    follow(page.get_by_role("link", name="Close the application"))
-    _continue(page, "Close application")
-    expect(page.get_by_text("Application closed")).to_be_visible()
-    check_accessibility(page)
-    screenshot(page, "triggers-closed")
+    screenshot(page, "triggers-outcome-draft")
     application = Application.objects.get(reference=reference)
-    assert application.status == ApplicationStatus.CLOSED
+    assert application.status == ApplicationStatus.REVIEWED  # written, not sent: approval comes first
     assert application.threshold_met is True and application.review.recommendations.count() == 1
 
 

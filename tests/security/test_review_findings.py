@@ -31,7 +31,7 @@ def test_a_hostile_file_name_cannot_add_header_parameters(monkeypatch):
     from casework import pdf
 
     monkeypatch.setattr(pdf, "render_pdf_bytes", lambda *args, **kwargs: b"%PDF-1.4")
-    hostile = 'FPN-1.pdf"; filename*=UTF-8\'\'evil.exe; x="y'
+    hostile = "FPN-1.pdf\"; filename*=UTF-8''evil.exe; x=\"y"
     header = pdf.pdf_response("unused.html", {}, filename=hostile)["Content-Disposition"]
     parsed = EmailMessage()
     parsed["Content-Disposition"] = header

@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import TriggerApplicationFactory, incident_report
+from casework import roles
+from tests.factories import TriggerApplicationFactory, incident_report, make_member
+from tests.notifications.conftest import smtp_server  # noqa: F401 - the SMTP server (run_jobs is in tests/conftest.py)
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +29,9 @@ def application(council):
         applicant_name="Maria Evans",
         incidents=[incident_report(today - timedelta(days=d)) for d in (60, 40, 20)],
     )
+
+
+@pytest.fixture
+def approver(council):
+    """A second Community safety manager: outcome letters are approved by someone other than their writer."""
+    return make_member(council, roles.COMMUNITY_SAFETY_MANAGER, "manager2")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from common.dates import add_months
 from tests.factories import TriggerApplicationFactory, incident_report
+from tests.triggers.outcomes import send_approved_outcome
 from triggers import deadlines, selectors, services
 from triggers.models import ApplicationStatus
 
@@ -95,11 +96,24 @@ def test_overdue_applications_are_flagged_on_the_list_and_on_my_work(client, cou
 
 
 @pytest.mark.django_db
-def test_finished_applications_have_no_deadline(council, manager):
+def test_finished_applications_have_no_deadline(council, manager, approver):
     application = TriggerApplicationFactory(
         owner_agency=council, received_at=timezone.now() - timedelta(days=5), incidents=[]
     )
     decided = services.record_threshold_decision(application=application, by=manager, met=False, reason="No reports")
     assert decided.status == ApplicationStatus.THRESHOLD_NOT_MET and decided.next_due == decided.outcome_by
-    sent = services.send_outcome(application=decided, by=manager, summary="Not met, keep reporting")
+    sent = send_approved_outcome(decided, writer=manager, approver=approver, body="Not met, keep reporting")
     assert sent.next_due is None
+
+
+@pytest.mark.django_db
+def test_my_work_shows_overdue_case_reviews_only_to_those_who_can_act_on_them(client, council, manager, officer):
+    from casework.extensions import my_work_sections
+
+    old = TriggerApplicationFactory(owner_agency=council, received_at=timezone.now() - timedelta(days=40))
+    today = timezone.localdate()
+    [section] = [s for s in my_work_sections(user=manager, today=today) if s.title == "Community Trigger deadlines"]
+    assert [item.text.split()[0] for item in section.items] == [old.reference] and section.items[0].overdue
+    assert not [s for s in my_work_sections(user=officer, today=today) if s.title == "Community Trigger deadlines"]
+    client.force_login(officer)
+    assert client.get(f"/triggers/{old.reference}/acknowledge/").status_code == 403  # what they could not have done

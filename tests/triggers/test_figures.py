@@ -78,6 +78,12 @@ def test_the_figures_page_and_csv(client, year_2022_23, manager):
         "Applications where the threshold was not met": "6",
         "Case reviews carried out": "11",
         "Case reviews that resulted in recommendations": "5",
+        "Applications received: Online form": "11",
+        "Applications received: Phone": "0",
+        "Applications received: Email": "0",
+        "Applications received: Letter": "0",
+        "Applications received: In person": "0",
+        "Applications received: Through a third party (a councillor, MP or support worker)": "0",
     }
     assert AccessLog.objects.filter(action="export", object_type="trigger_figures").count() == 1
 
@@ -85,3 +91,46 @@ def test_the_figures_page_and_csv(client, year_2022_23, manager):
 def test_figures_count_nothing_for_someone_without_access(year_2022_23, housing_user):
     start, end = selectors.financial_year(2022)
     assert selectors.annual_figures(user=housing_user, start=start, end=end).applications_received == 0
+
+
+def test_the_public_figures_page_needs_no_sign_in_and_names_no_one(client, year_2022_23, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get("/triggers/public/figures/", {"year": 2022})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 April 2022 to 31 March 2023" in page
+    for label, value in (
+        ("Applications received", 11),
+        ("Applications where the threshold was not met", 6),
+        ("Case reviews carried out", 11),
+        ("Case reviews that resulted in recommendations", 5),
+    ):
+        assert f'{label}</th><td class="govuk-table__cell govuk-table__cell--numeric">{value}</td>' in page
+    assert "Resident" not in page and "@example.org" not in page and "CT-2022" not in page
+    assert "Sign out" not in page
+
+
+def test_routes_taken_by_staff_are_counted(client, manager):
+    client.force_login(manager)
+    today = timezone.localdate()
+    for channel in ("phone", "in_person", "third_party"):
+        response = client.post(
+            "/triggers/new/",
+            {
+                "channel": channel,
+                "received_on_0": today.day,
+                "received_on_1": today.month,
+                "received_on_2": today.year,
+                "applying_for": "self",
+                "applicant_name": "Joan Smith",
+                "applicant_phone": "07700 900982",
+                "contact_preference": "phone",
+                "problem_description": "Noise every night",
+                "problem_location": "High Street",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    start, end = selectors.financial_year(selectors.current_financial_year())
+    routes = dict(selectors.published_figures(start=start, end=end).routes)
+    assert routes["Phone"] == 1 and routes["In person"] == 1 and routes["Online form"] == 0
+    assert routes["Through a third party (a councillor, MP or support worker)"] == 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from statutory import services as statutory_services
 from statutory.models import Commencement
+from tests.triggers.outcomes import send_approved_outcome
 from triggers import services
 from triggers.models import ApplicationStatus, EscalationKind
 
@@ -17,9 +18,11 @@ def _dated(name: str, value: date) -> dict:
     return {f"{name}_0": value.day, f"{name}_1": value.month, f"{name}_2": value.year}
 
 
-def test_the_applicant_asks_the_pcc_to_review_only_from_commencement(client, application, manager, admin_user):
+def test_the_applicant_asks_the_pcc_to_review_only_from_commencement(
+    client, application, manager, approver, admin_user
+):
     decided = services.record_threshold_decision(application=application, by=manager, met=False, reason="Not met")
-    sent = services.send_outcome(application=decided, by=manager, summary="Threshold not met: what we will do")
+    sent = send_approved_outcome(decided, writer=manager, approver=approver, body="Threshold not met: what we will do")
     client.force_login(manager)
     today = timezone.localdate()
     url = f"/triggers/{sent.reference}/escalations/add/"

@@ -11,7 +11,7 @@ from casework import services as casework_services
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import ActionStatus
 from tests.factories import CaseFactory, TriggerApplicationFactory, make_member
-from triggers import selectors, services
+from triggers import letters, selectors, services
 from triggers.models import Application, ApplicationStatus, EscalationResult, EscalationStatus
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,9 @@ def test_viewing_an_application_is_logged(client, application, officer):
     assert log.username == "officer" and log.action == "view" and log.details["page"] == "summary"
 
 
-def test_the_manager_takes_an_application_from_decision_to_closure(client, application, manager, council, police):
+def test_the_manager_takes_an_application_from_decision_to_closure(
+    client, application, manager, approver, council, police
+):
     client.force_login(manager)
     threshold_page = client.get(detail(application, "threshold/")).content.decode()
     assert "3 qualifying complaints (3 needed)" in threshold_page and "→ threshold met" in threshold_page
@@ -87,6 +89,7 @@ def test_the_manager_takes_an_application_from_decision_to_closure(client, appli
             "meeting_on_2": meeting.year,
             "location": "Hendon Town Hall",
             "agencies": [council.pk, police.pk],
+            "victim_invited": "yes",
         },
     )
     assert response.status_code == 302
@@ -128,14 +131,20 @@ def test_the_manager_takes_an_application_from_decision_to_closure(client, appli
     review_page = client.get(detail(application, "review/")).content.decode()
     assert "7 CAD reports" in review_page and "Evening patrols on Deansbrook Road" in review_page
 
-    draft = client.get(detail(application, "outcome/send/")).content.decode()
-    assert "No joined-up plan was in place." in draft
-    assert (
-        client.post(
-            detail(application, "outcome/send/"), {"summary": "We agreed a joint plan with the police."}
-        ).status_code
-        == 302
-    )
+    write_page = client.get(detail(application, "outcome/write/")).content.decode()
+    assert "No joined-up plan was in place." not in write_page  # the internal findings are never pre-filled
+    assert client.post(detail(application, "outcome/write/"), {"body": "We agreed a joint plan with the police."})[
+        "Location"
+    ] == detail(application, "outcome/preview/")
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REVIEWED  # a draft sends nothing
+    client.force_login(approver)
+    preview = client.get(detail(application, "outcome/preview/")).content.decode()
+    fingerprint = letters.fingerprint(application.outcome_letter)
+    assert "We agreed a joint plan with the police." in preview and "Approve the letter" in preview
+    assert client.post(detail(application, "outcome/approve/"), {"fingerprint": fingerprint}).status_code == 302
+    client.force_login(manager)
+    assert client.post(detail(application, "outcome/send/")).status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.OUTCOME_SENT and application.next_due is None
 
@@ -150,6 +159,7 @@ def test_the_manager_takes_an_application_from_decision_to_closure(client, appli
     reasons = list(application.history.values_list("history_change_reason", flat=True))
     assert "Status Received → Threshold met" in reasons and "Status Outcome sent → Closed" in reasons
     assert all(h.history_user == manager for h in application.history.exclude(history_type="+"))
+    assert application.outcome_letter.approved_by == approver
 
 
 def test_threshold_not_met_still_gets_a_response_and_may_still_be_reviewed(application, manager, council):
@@ -164,11 +174,11 @@ def test_threshold_not_met_still_gets_a_response_and_may_still_be_reviewed(appli
 
 
 def test_an_illegal_transition_is_refused_with_a_message(client, application, manager):
-    with pytest.raises(InvalidTransition, match="cannot become outcome sent"):
-        services.send_outcome(application=application, by=manager, summary="Too early")
+    with pytest.raises(InvalidTransition, match="cannot have its outcome written yet"):
+        services.save_outcome_draft(application=application, by=manager, body="Too early")
     client.force_login(manager)
-    page = client.post(detail(application, "outcome/send/"), {"summary": "Too early"}).content.decode()
-    assert "There is a problem" in page and "cannot become outcome sent" in page
+    page = client.post(detail(application, "outcome/write/"), {"body": "Too early"}).content.decode()
+    assert "There is a problem" in page and "cannot have its outcome written yet" in page
     assert Application.objects.get().status == ApplicationStatus.RECEIVED
     services.record_threshold_decision(application=application, by=manager, met=True, reason="Met")
     with pytest.raises(InvalidTransition):

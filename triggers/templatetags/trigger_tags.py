@@ -39,6 +39,6 @@ def trigger_next_step(application) -> str:
 def trigger_deadlines(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not access.has_permission(user, selectors.VIEW_PERMISSION):
-        return {"show": False}
+    if user is None or not access.has_permission(user, selectors.CHANGE_PERMISSION):
+        return {"show": False}  # only those who can act on a deadline are shown it (see apps.my_work_section)
     return {"show": True, "applications": selectors.deadlines_for(user=user), "today": timezone.localdate()}
