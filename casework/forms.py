@@ -463,3 +463,35 @@ class RevokeShareForm(GovUKForm):
         max_length=2000,
         error_messages={"required": "Say why the share is being revoked"},
     )
+
+
+class PersonMergeForm(GovUKForm):
+    """Which proposed duplicate to merge into the person whose page this is, and why."""
+
+    duplicate = forms.ChoiceField(
+        label="Which record is the same person?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the record to merge",
+            "invalid_choice": "Choose the record to merge from the list",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why are they the same person?",
+        error_messages={"required": "Say why these records are the same person"},
+    )
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [(str(m.person.pk), m.label) for m in matches]
+
+
+class PersonUnmergeForm(GovUKForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why is the merge being undone?",
+        error_messages={"required": "Say why the merge is being undone"},
+    )

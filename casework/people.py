@@ -8,22 +8,26 @@ an access-log row per person. Design and permissions: docs/people-and-places.md.
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import history
+from common.dates import add_months
 
 from . import access
 from .errors import NotAllowed
-from .models import Case, CaseParty, Person, PersonMerge
+from .models import Case, CaseParty, CaseStatus, PartyRole, Person, PersonMerge
 from .places import normalise_postcode
 
 #: How many proposals the add-party form shows at most.
@@ -339,7 +343,10 @@ def place_cases(*, user, postcode: str) -> list[Case]:
     )
 
 
-def log_read(request, *, object_type: str, object_id, label: str, person_id: int | None = None, page: str) -> None:
+def log_read(
+    request, *, object_type: str, object_id, label: str, page: str, person_id: int | None = None, cases=()
+) -> None:
+    """A read of a person or place page, with the cases it listed (DPA 2018 s62 consultation)."""
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),
@@ -348,6 +355,123 @@ def log_read(request, *, object_type: str, object_id, label: str, person_id: int
         object_id=object_id,
         object_label=label,
         person_id=person_id,
-        details={"page": page},
+        details={"page": page, "cases": list(cases)},
         path=request.path,
     )
+
+
+# --- repeat flags -------------------------------------------------------------------------------------------
+
+REPEAT_ROLES = {PartyRole.VICTIM: "Repeat victim", PartyRole.PERSON_CAUSING_HARM: "Repeat perpetrator"}
+REPEAT_LOCATION = "Repeat location"
+
+
+@dataclass(frozen=True)
+class RepeatFlag:
+    """A person or place on several cases in the window. Counts every case of every agency, and shows only
+    the number: never which cases, so a user learns nothing about cases they may not see."""
+
+    label: str
+    cases: int
+    months: int
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.cases} cases in {self.months} months)"
+
+
+def repeat_window() -> tuple[int, int, datetime]:
+    """(months, minimum cases, start of the window) from settings.CASEWORK."""
+    months = int(settings.CASEWORK.get("REPEAT_WINDOW_MONTHS", 12))
+    minimum = int(settings.CASEWORK.get("REPEAT_MIN_CASES", 2))
+    start = add_months(timezone.localdate(), -months)
+    return months, minimum, timezone.make_aware(datetime.combine(start, time.min))
+
+
+def _place_key(postcode: str, line1: str) -> tuple[str, str]:
+    return normalise_postcode(postcode), normalise_name(line1)
+
+
+def repeat_flags_for(case_ids: list[int]) -> dict[int, list[RepeatFlag]]:
+    """Repeat victim / perpetrator / location flags for these cases, in 4 queries whatever their number.
+
+    A person counts the cases (opened in the window) naming them in that role; a place counts cases (opened in
+    the window) at the same address: the same UPRN, or the same postcode and first line."""
+    months, minimum, since = repeat_window()
+    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
+    links = list(
+        CaseParty.objects.filter(case_id__in=case_ids, role__in=list(REPEAT_ROLES), person__isnull=False)
+        .values_list("case_id", "role", "person_id")
+        .distinct()
+    )
+    counts: dict[tuple[int, str], int] = {}
+    if links:
+        counts = {
+            (person_id, role): n
+            for person_id, role, n in CaseParty.objects.filter(
+                person_id__in={p for _, _, p in links}, role__in=list(REPEAT_ROLES), case__opened_at__gte=since
+            )
+            .values_list("person_id", "role")
+            .annotate(n=Count("case_id", distinct=True))
+            .order_by()
+        }
+    best: dict[tuple[int, str], int] = {}
+    for case_id, role, person_id in links:
+        n = counts.get((person_id, role), 0)
+        best[(case_id, role)] = max(best.get((case_id, role), 0), n)
+    places = list(
+        Case.objects.filter(pk__in=case_ids, address__isnull=False).values_list(
+            "pk", "address__postcode", "address__line1", "address__uprn"
+        )
+    )
+    at_places = []
+    if places:
+        at_places = list(
+            Case.objects.filter(
+                address__postcode__in={normalise_postcode(p) for _, p, _, _ in places}, opened_at__gte=since
+            ).values_list("pk", "address__postcode", "address__line1", "address__uprn")
+        )
+    for case_id in case_ids:
+        for role, label in REPEAT_ROLES.items():
+            n = best.get((case_id, role), 0)
+            if n >= minimum:
+                flags[case_id].append(RepeatFlag(label, n, months))
+    for case_id, postcode, line1, uprn in places:
+        key = _place_key(postcode, line1)
+        same = {other for other, p, line, u in at_places if (uprn and u == uprn) or _place_key(p, line) == key}
+        if len(same) >= minimum:
+            flags[case_id].append(RepeatFlag(REPEAT_LOCATION, len(same), months))
+    return dict(flags)
+
+
+def person_repeat_flags(person: Person) -> list[RepeatFlag]:
+    """The person's own flags (every role they hold on cases in the window): 1 query."""
+    months, minimum, since = repeat_window()
+    rows = (
+        CaseParty.objects.filter(person=person, role__in=list(REPEAT_ROLES), case__opened_at__gte=since)
+        .values_list("role")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
+    return [RepeatFlag(REPEAT_ROLES[role], n, months) for role, n in rows if n >= minimum]
+
+
+def my_work_repeats(*, user, today: date) -> list:
+    """ "My work": the repeat flags on the user's own open cases (casework registers it in apps.ready)."""
+    from .extensions import WorkItem, WorkSection
+
+    cases = list(
+        access.visible_cases(user)
+        .filter(officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("-opened_at")
+        .values_list("pk", "reference")[:25]
+    )
+    flags = repeat_flags_for([pk for pk, _ in cases])
+    items = [
+        WorkItem(text=f"{reference}: {flag}", href=reverse("casework:case_detail", args=[reference]))
+        for pk, reference in cases
+        for flag in flags.get(pk, [])
+    ]
+    return [
+        WorkSection(title="Repeats on my cases", items=items, empty="No repeat victims, perpetrators or locations.")
+    ]
