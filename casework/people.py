@@ -475,3 +475,34 @@ def my_work_repeats(*, user, today: date) -> list:
     return [
         WorkSection(title="Repeats on my cases", items=items, empty="No repeat victims, perpetrators or locations.")
     ]
+
+
+# --- the person index for other apps ------------------------------------------------------------------------
+
+
+def cases_naming_same_person(*, case: Case, role: str) -> QuerySet[Case]:
+    """Every case (of any agency) naming, in `role`, a person who holds that role on `case`: the same person
+    once duplicates are merged. Not permission-filtered: callers count, they do not show (MARAC repeat)."""
+    people_on_case = CaseParty.objects.filter(case=case, role=role, person__isnull=False).values("person")
+    return Case.objects.filter(parties__role=role, parties__person__in=people_on_case).distinct()
+
+
+def is_same_person(*, person: Person, name: str, email: str = "", phone: str = "", postcode: str = "") -> bool:
+    """Whether details given on a form (a Case Review applicant) are this person: the same name, or a name
+    that spells alike with an email, phone or postcode that agrees."""
+    given = normalise_name(name)
+    if not given:
+        return False
+    known = normalise_name(str(person))
+    if given == known:
+        return True
+    if difflib.SequenceMatcher(None, given, known).ratio() < 0.75:
+        return False
+    agrees = [
+        bool(email) and person.email.lower() == email.strip().lower(),
+        bool(_digits(phone)) and _digits(person.phone) == _digits(phone),
+        bool(postcode.strip())
+        and person.address is not None
+        and normalise_postcode(person.address.postcode) == normalise_postcode(postcode),
+    ]
+    return any(agrees)
