@@ -29,5 +29,6 @@ def pick(request: HttpRequest, form: PartyForm) -> tuple[PartyForm, Person | Non
         if str(match.person.pk) == choice:
             return form, match.person
     asking = PartyForm(request.POST, matches=matches)
-    asking.is_valid()
+    if not asking.is_valid() and "match" not in request.POST:
+        asking.errors.pop("match", None)  # asked for the first time: a question, not a mistake
     return asking, False

@@ -94,6 +94,7 @@ def test_entering_a_known_victim_asks_then_links_the_person_picked(client, offic
     assert asked.status_code == 200
     body = asked.content.decode()
     assert "Is this someone already known?" in body and "Maria Kowalska" in body and "same date of birth" in body
+    assert "There is a problem" not in body
     assert not case.parties.exists()
     people_before = Person.objects.count()
     linked = client.post(url, _party_post(match=str(known.pk)))
