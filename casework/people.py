@@ -34,7 +34,8 @@ from .places import normalise_postcode
 PROPOSAL_LIMIT = 5
 _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
 _NOT_DIGITS = re.compile(r"\D+")
-# The expression the trigram index of migration 0008_person_index is built on: queries must use it verbatim.
+# Full names are ranked by their trigram similarity; candidates come from the surname indexes of migration
+# 0008_person_index (lower(last_name) trigrams, dmetaphone(last_name)), which the queries use verbatim.
 _NAME_KEY = "lower(casework_person.first_name || ' ' || casework_person.last_name)"
 
 
@@ -148,10 +149,10 @@ def _postgres_candidates(people: QuerySet[Person], wanted: _Wanted, limit: int) 
     # Each branch of the OR is answered by an index of migration 0008 (a BitmapOr), so the cost depends on
     # how many people look alike, not on how many people there are.
     where = [
-        f"{_NAME_KEY} %% %s",
+        "lower(casework_person.last_name) %% %s",
         "(dmetaphone(casework_person.last_name) = dmetaphone(%s) AND lower(left(casework_person.first_name, 1)) = %s)",
     ]
-    params: list = [wanted.name, wanted.last, wanted.first[:1]]
+    params: list = [wanted.last, wanted.last, wanted.first[:1]]
     if wanted.email:
         where.append("(casework_person.email <> '' AND lower(casework_person.email) = %s)")
         params.append(wanted.email)

@@ -10,15 +10,17 @@ from django.db import migrations, models
 PG_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch",
-    "CREATE INDEX IF NOT EXISTS casework_person_name_trgm ON casework_person "
-    "USING gin ((lower(first_name || ' ' || last_name)) gin_trgm_ops)",
+    # Surname trigrams: a full-name index is dominated by common first names ("sophia ..." is 0.3-similar to
+    # hundreds of people), so candidates come by surname and the full name only ranks them.
+    "CREATE INDEX IF NOT EXISTS casework_person_last_name_trgm ON casework_person "
+    "USING gin ((lower(last_name)) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS casework_person_last_dmetaphone ON casework_person (dmetaphone(last_name))",
     "CREATE INDEX IF NOT EXISTS casework_person_email_lower ON casework_person (lower(email)) WHERE email <> ''",
 ]
 PG_BACKWARD = [
     "DROP INDEX IF EXISTS casework_person_email_lower",
     "DROP INDEX IF EXISTS casework_person_last_dmetaphone",
-    "DROP INDEX IF EXISTS casework_person_name_trgm",
+    "DROP INDEX IF EXISTS casework_person_last_name_trgm",
 ]
 
 
