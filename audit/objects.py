@@ -10,6 +10,9 @@ from django.db import models
 class ObjectType(models.TextChoices):
     CASE = "case"
     EVIDENCE = "evidence"
+    # the person and place index (casework/people.py)
+    PERSON = "person"
+    PLACE = "place"
     # enforcement
     CPN_WARNING = "cpn_warning"
     CPN = "cpn"

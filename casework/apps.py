@@ -8,7 +8,8 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import credentials, roles
+        from . import credentials, extensions, people, roles
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()
+        extensions.register_my_work(people.my_work_repeats)

@@ -27,6 +27,7 @@ from .models import (
     PartyRole,
     Ward,
 )
+from .places import normalise_postcode
 
 User = get_user_model()
 
@@ -115,7 +116,7 @@ class CaseForm(GovUKForm):
         value = self.cleaned_data["postcode"].strip().upper()
         if value and not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", value):
             raise forms.ValidationError("Enter a real postcode, like NW4 4BQ")
-        return value
+        return normalise_postcode(value)
 
     def clean(self):
         data = super().clean()
@@ -173,6 +174,36 @@ class PartyForm(GovUKForm):
         help_text="Partners will see the role only, never the name or contact details.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    postcode = forms.CharField(
+        max_length=10, required=False, label="Postcode (optional)", help_text="Helps find them if already known"
+    )
+
+    #: Value of the "match" choice that records a new person although matches were proposed.
+    NEW_PERSON = "new"
+
+    def __init__(self, *args, matches=None, **kwargs):
+        """`matches` (casework.people.PersonMatch): people already known who may be this one; the officer
+        must pick one of them or say it is someone new."""
+        super().__init__(*args, **kwargs)
+        if matches:
+            self.fields["match"] = forms.ChoiceField(
+                label="Is this someone already known?",
+                help_text="People on cases you can see whose details are like the ones entered",
+                choices=[(str(m.person.pk), m.label) for m in matches]
+                + [(self.NEW_PERSON, "None of these: record a new person")],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose the person this is, or record a new person",
+                    "invalid_choice": "Choose the person this is, or record a new person",
+                },
+            )
+            self.order_fields(["match"])
+            self.helper = FormHelper(self)
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
+
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_date_of_birth(self):
         value = self.cleaned_data.get("date_of_birth")
@@ -431,4 +462,36 @@ class RevokeShareForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Say why the share is being revoked"},
+    )
+
+
+class PersonMergeForm(GovUKForm):
+    """Which proposed duplicate to merge into the person whose page this is, and why."""
+
+    duplicate = forms.ChoiceField(
+        label="Which record is the same person?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the record to merge",
+            "invalid_choice": "Choose the record to merge from the list",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why are they the same person?",
+        error_messages={"required": "Say why these records are the same person"},
+    )
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [(str(m.person.pk), m.label) for m in matches]
+
+
+class PersonUnmergeForm(GovUKForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why is the merge being undone?",
+        error_messages={"required": "Say why the merge is being undone"},
     )

@@ -87,13 +87,46 @@ class Person(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    # Set when this record was found to be a duplicate and merged (casework.people.merge_people): its case
+    # links moved to the survivor; the row stays so an unmerge can restore it and old notices still resolve.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "people"
+        permissions = [("merge_person", "Can merge duplicate people and undo a merge")]
+        # PostgreSQL also has a trigram GIN index on lower(first_name || ' ' || last_name) and a
+        # dmetaphone(last_name) index (migration 0008_person_index); SQLite matches without them.
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class PersonMerge(models.Model):
+    """One merge of a duplicate person into a survivor: which case links moved, who did it and why; an unmerge
+    moves exactly those links back (links added to the survivor afterwards stay with it)."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_received")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_as_duplicate")
+    moved_party_ids = models.JSONField(default=list)
+    reason = models.TextField()
+    merged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField()
+    unmerged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerge_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(survivor=models.F("duplicate")), name="person_merge_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.duplicate_id} merged into {self.survivor_id}"
 
 
 class Organisation(models.Model):

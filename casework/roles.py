@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in CASE_RECORDS.split()],
         "casework.view_ward",
         "casework.view_agency",
+        "casework.merge_person",  # duplicates on cases they can change (docs/people-and-places.md)
         "enforcement.add_*",
         "enforcement.change_*",
         "enforcement.view_*",
@@ -32,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in CASE_RECORDS.split()],
         "casework.view_ward",
         "casework.view_agency",
+        "casework.merge_person",
         "marac.*",
         "enforcement.view_*",
     ],

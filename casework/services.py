@@ -37,6 +37,7 @@ from .models import (
     Person,
     RiskAssessment,
 )
+from .places import normalise_postcode
 
 # The case lifecycle. Closing needs an outcome; a closed case can only be reopened.
 TRANSITIONS: dict[str, set[str]] = {
@@ -253,7 +254,8 @@ def create_person(
 def create_address(
     *, by: User, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
 ) -> Address:
-    address = Address(line1=line1, line2=line2, town=town, postcode=postcode.upper().strip(), ward=ward, uprn=uprn)
+    postcode = normalise_postcode(postcode)
+    address = Address(line1=line1, line2=line2, town=town, postcode=postcode, ward=ward, uprn=uprn)
     save_with_history(address, by, "Address recorded")
     return address
 
@@ -296,6 +298,7 @@ def edit_case(
     """The case details form: a changed address is recorded as a new one (history keeps the old); a cleared
     one is taken off the case."""
     address = case.address
+    postcode = normalise_postcode(postcode)
     if address_line1 and (address is None or (address.line1, address.postcode) != (address_line1, postcode)):
         address = create_address(by=by, line1=address_line1, postcode=postcode, ward=changes["ward"])
     elif not address_line1:
@@ -318,10 +321,14 @@ def add_party_with_contact(
     email: str = "",
     is_anonymous: bool = False,
     notes: str = "",
+    existing_person: Person | None = None,
 ) -> CaseParty:
-    """Record the person or organisation and add them to the case as a party, in one transaction."""
+    """Record the person or organisation and add them to the case as a party, in one transaction; a person
+    picked from the proposed matches (casework.people) is linked instead of recorded again."""
     person = organisation = None
-    if is_organisation:
+    if existing_person is not None and not is_organisation:
+        person = existing_person
+    elif is_organisation:
         organisation = Organisation(name=organisation_name, phone=phone, email=email)
         save_with_history(organisation, by, "Organisation recorded")
     else:

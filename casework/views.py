@@ -18,7 +18,7 @@ from audit.services import log_access
 from common import keyset
 from common.views import attempt
 
-from . import access, access_reasons, exports, extensions, selectors, services
+from . import access, access_reasons, exports, extensions, party_matches, selectors, services
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
@@ -361,8 +361,10 @@ def _form_page(request, case_access, tab, form, heading, submit, *, multipart=Fa
 @require_http_methods(["GET", "POST"])
 def party_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, change=True)
-    form = PartyForm(request.POST or None)
+    form, existing = PartyForm(request.POST or None), None
     if request.method == "POST" and form.is_valid():
+        form, existing = party_matches.pick(request, form)  # people already known who may be this one
+    if request.method == "POST" and form.is_valid() and existing is not False:
         data = form.cleaned_data
         save = partial(
             services.add_party_with_contact,
@@ -378,6 +380,7 @@ def party_add(request, reference):
             email=data["email"],
             is_anonymous=data["is_anonymous"],
             notes=data["notes"],
+            existing_person=existing,
         )
         if attempt(request, form, save, "Party added"):
             return redirect("casework:case_parties", reference)

@@ -335,6 +335,10 @@ CASEWORK = {
     "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))),
     # ClamAV's clamd Unix socket (e.g. /run/clamav/clamd.ctl) to scan every evidence file; off when empty.
     "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
+    # Repeat victim / perpetrator / location (casework/people.py): cases opened in the last N months, flagged
+    # from this many cases on (docs/people-and-places.md).
+    "REPEAT_WINDOW_MONTHS": int(os.environ.get("REPEAT_WINDOW_MONTHS", "12")),
+    "REPEAT_MIN_CASES": int(os.environ.get("REPEAT_MIN_CASES", "2")),
 }
 
 # The partner API (Django REST framework): same access path as the screens; see docs/api.md.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/two-factor/", include("accounts.two_factor")),
     path("cases/", include("casework.urls")),
+    path("people/", include("casework.people_urls")),
     path("enforcement/", include("enforcement.urls")),
     path("marac/", include("marac.urls")),
     path("triggers/", include("triggers.urls")),

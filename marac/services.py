@@ -17,12 +17,12 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from casework import access
+from casework import access, people
 from casework import services as casework_services
 from casework.calendar import is_working_day, next_working_day
 from casework.errors import EditConflict, InvalidTransition, NotAllowed
 from casework.extensions import emit
-from casework.models import Action, ActionStatus, Agency, Case, CaseParty, CaseShare, PartyRole
+from casework.models import Action, ActionStatus, Agency, Case, CaseShare, PartyRole
 from common import history
 
 from .conf import marac_setting, start_time
@@ -393,8 +393,7 @@ def previous_marac_episode(*, case: Case, on: date, exclude_pk: int | None = Non
     hearing, on any case; a case with no victim recorded as a person matches on itself.
     """
     cutoff = on - timedelta(days=int(marac_setting("REPEAT_REFERRAL_DAYS")))
-    victims = CaseParty.objects.filter(case=case, role=PartyRole.VICTIM, person__isnull=False).values("person")
-    same_victim = Q(case=case) | Q(case__parties__role=PartyRole.VICTIM, case__parties__person__in=Subquery(victims))
+    same_victim = Q(case=case) | Q(case__in=people.cases_naming_same_person(case=case, role=PartyRole.VICTIM))
     hearings = CaseReview.objects.filter(same_victim, meeting__date__gte=cutoff, meeting__date__lte=on)
     if exclude_pk:
         hearings = hearings.exclude(referral_id=exclude_pk)
@@ -641,7 +640,6 @@ def _request_research(meeting: Meeting, entries: list[PanelEntry], by: User) -> 
 
 def eligible_referrals(meeting: Meeting, *, today: date):
     """Cases on the MARAC not yet on this list nor waiting on another list that has not been held."""
-    from django.db.models import Subquery
 
     waiting_elsewhere = PanelEntry.objects.filter(
         referral=OuterRef("pk"),

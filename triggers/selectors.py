@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from casework import access
+from casework import access, people
 from casework.calendar import add_working_days, day_bounds
 from casework.models import Case, CaseParty, Incident
 
@@ -143,9 +143,19 @@ def related_cases(*, application: Application, user: User, limit: int = 20) -> l
     return results
 
 
-def _same_person(name: str, party: CaseParty | None) -> bool:
+def _same_person(application: Application, party: CaseParty | None) -> bool:
+    """One person counted once: the applicant is the party's person by the person index (casework.people)."""
+    name = application.applicant_name
     if party is None or not name:
         return False
+    if party.person is not None:
+        return people.is_same_person(
+            person=party.person,
+            name=name,
+            email=application.applicant_email,
+            phone=application.applicant_phone,
+            postcode=application.applicant_postcode,
+        )
     other = str(party.party or "")
     return " ".join(other.casefold().split()) == " ".join(name.casefold().split())
 
@@ -166,10 +176,10 @@ def complaints_for(*, application: Application, user: User) -> list[threshold.Co
     ]
     case_incidents = Incident.objects.filter(
         case__in=access.visible_cases(user), case__trigger_links__application=application
-    ).select_related("case", "reported_to", "reported_by__person", "reported_by__organisation")
+    ).select_related("case", "reported_to", "reported_by__person__address", "reported_by__organisation")
     for incident in case_incidents:
         party = incident.reported_by
-        if _same_person(application.applicant_name, party):
+        if _same_person(application, party):
             complainant = threshold.APPLICANT
         elif party is not None:
             complainant = f"person:{party.person_id}" if party.person_id else f"organisation:{party.organisation_id}"

@@ -2,6 +2,7 @@
 
 - `cases`: case visibility through django-guardian object permissions (`visible_cases`, `can_view`,
   `case_access_or_404`, ...); everything hanging off a case is visible exactly when its case is.
+- `people`: a person is visible through the cases naming them (`visible_people`, `may_merge_people`).
 - `records`: records that may have no case, owned by an agency (street FPNs, PSPOs, trigger applications).
 - model permissions (`has_permission`, `require`) from `common.permissions`, where apps below casework
   (audit, statutory) ask too.
@@ -31,6 +32,7 @@ from .cases import (
     sees_all_cases,
     visible_cases,
 )
+from .people import identified_parties, may_merge_people, sensitive_cases, visible_people
 from .records import case_or_owner, held_by_agency, may_change_record, through_case
 
 __all__ = [
@@ -52,10 +54,14 @@ __all__ = [
     "has_permission",
     "held_by_agency",
     "holds_user_level_case_permissions",
+    "identified_parties",
     "may_change_cases",
+    "may_merge_people",
     "may_change_record",
     "require",
     "sees_all_cases",
+    "sensitive_cases",
     "through_case",
     "visible_cases",
+    "visible_people",
 ]

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-DOMAIN_APPS = ("casework", "enforcement", "marac", "triggers", "reports", "audit")
+DOMAIN_APPS = ("casework", "enforcement", "marac", "triggers", "reports", "audit", "people")
+# URL namespaces whose records are casework's models (the person and place index lives in casework).
+CASEWORK_NAMESPACES = ("audit", "api", "", "people")
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -57,7 +59,7 @@ def _app_models(app_label: str):
 
 
 def _models_for(namespace: str, param: str):
-    app_label = "casework" if namespace in ("audit", "api", "") else namespace
+    app_label = "casework" if namespace in CASEWORK_NAMESPACES else namespace
     thing = param.removesuffix("_id").replace("_", "").lower()
     models = _app_models(app_label)
     if namespace == "audit":
@@ -68,7 +70,10 @@ def _models_for(namespace: str, param: str):
 
 def candidates(route: Route, param: tuple[str, str], *, limit: int = 3) -> list:
     converter, name = param
-    app_label = "casework" if route.namespace in ("audit", "api", "") else route.namespace
+    app_label = "casework" if route.namespace in CASEWORK_NAMESPACES else route.namespace
+    if name == "postcode":  # the place page: postcodes of real addresses, compact as the links write them
+        postcodes = apps.get_model("casework", "Address").objects.order_by("pk").values_list("postcode", flat=True)
+        return [p.replace(" ", "") for p in postcodes[:limit]] or ["NW95XX"]
     if converter == "int":
         values = []
         for model in _models_for(route.namespace, name):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_legal_basis_recognised_legitimate_interests'),
+        ('casework', '0008_person_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,509 @@
+"""The person and place index: matching a name to people already known, merging duplicates, repeat flags.
+
+Reads (the `propose_matches`, `person_cases`, `place_cases` and `repeat_flags_for` selectors) are filtered
+through casework.access: a person is only ever proposed or shown to a user who may already see them named on a
+case. Writes (`merge_people`, `unmerge_people`) are services: one transaction, history with the acting user,
+an access-log row per person. Design and permissions: docs/people-and-places.md.
+"""
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessAction
+from audit.objects import ObjectType
+from audit.services import log_access
+from common import history
+from common.dates import add_months
+
+from . import access
+from .errors import NotAllowed
+from .models import Case, CaseParty, CaseStatus, PartyRole, Person, PersonMerge
+from .places import normalise_postcode
+
+#: How many proposals the add-party form shows at most.
+PROPOSAL_LIMIT = 5
+_NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
+_NOT_DIGITS = re.compile(r"\D+")
+# Full names are ranked by their trigram similarity; candidates come from the surname indexes of migration
+# 0008_person_index (lower(last_name) trigrams, dmetaphone(last_name)), which the queries use verbatim.
+_NAME_KEY = "lower(casework_person.first_name || ' ' || casework_person.last_name)"
+
+
+def normalise_name(text: str) -> str:
+    """Lower case, letters and digits only, single spaces: "O'Brien-Smith,  Mary" -> "obriensmith mary"."""
+    return " ".join(_NOT_LETTERS.sub("", (text or "").casefold().replace("-", " ")).split())
+
+
+def _digits(phone: str) -> str:
+    return _NOT_DIGITS.sub("", phone or "")
+
+
+# --- matching ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonMatch:
+    """A person the user may already know, why they were proposed, and on how many visible cases."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    cases: int = 0
+
+    @property
+    def label(self) -> str:
+        details = [f"born {self.person.date_of_birth:%-d %B %Y}"] if self.person.date_of_birth else []
+        if self.person.address_id:
+            details.append(self.person.address.postcode)
+        details.append(f"on {self.cases} case{'s' if self.cases != 1 else ''} you can see")
+        return f"{self.person} ({', '.join(details)}): {', '.join(self.reasons)}"
+
+
+def propose_matches(
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    phone: str = "",
+    email: str = "",
+    limit: int = PROPOSAL_LIMIT,
+) -> list[PersonMatch]:
+    """Likely existing matches for a person being entered, best first; only people the user may see.
+
+    PostgreSQL: names that spell alike (pg_trgm similarity, GIN index) or sound alike (fuzzystrmatch dmetaphone of
+    the surname with the same first initial), or the same email; ranked by name similarity plus agreement on
+    date of birth, postcode, phone and email. SQLite (development): surname prefix with first initial, same
+    email or date of birth, ranked in Python.
+    """
+    name = normalise_name(f"{first_name} {last_name}")
+    if not name or not last_name.strip():
+        return []
+    wanted = _Wanted(
+        name=name,
+        first=normalise_name(first_name),
+        last=normalise_name(last_name),
+        date_of_birth=date_of_birth,
+        postcode=normalise_postcode(postcode) if postcode.strip() else "",
+        phone=_digits(phone),
+        email=email.strip().lower(),
+    )
+    people = access.visible_people(user).filter(merged_into__isnull=True).select_related("address")
+    if connection.vendor == "postgresql":
+        found = _postgres_candidates(people, wanted, limit)
+    else:
+        found = _simple_candidates(people, wanted, limit)
+    counts = dict(
+        access.identified_parties(user)
+        .filter(person__in=[m.person.pk for m in found])
+        .values_list("person")
+        .annotate(n=Count("case", distinct=True))
+    )
+    for match in found:
+        match.cases = counts.get(match.person.pk, 0)
+    return found
+
+
+@dataclass
+class _Wanted:
+    name: str
+    first: str
+    last: str
+    date_of_birth: date | None
+    postcode: str
+    phone: str
+    email: str
+
+
+def _reasons(person: Person, wanted: _Wanted, name_score: float) -> tuple[float, list[str]]:
+    """Score = name similarity (0..1) plus 0.3 for each identifier that agrees."""
+    reasons = ["same name" if normalise_name(str(person)) == wanted.name else "similar name"]
+    score = name_score
+    if wanted.date_of_birth and person.date_of_birth == wanted.date_of_birth:
+        reasons.append("same date of birth")
+        score += 0.3
+    if wanted.postcode and person.address_id and normalise_postcode(person.address.postcode) == wanted.postcode:
+        reasons.append("same postcode")
+        score += 0.3
+    if wanted.phone and _digits(person.phone) == wanted.phone:
+        reasons.append("same phone")
+        score += 0.3
+    if wanted.email and person.email.lower() == wanted.email:
+        reasons.append("same email")
+        score += 0.3
+    return score, reasons
+
+
+def _postgres_candidates(people: QuerySet[Person], wanted: _Wanted, limit: int) -> list[PersonMatch]:
+    # Each branch of the OR is answered by an index of migration 0008 (a BitmapOr), so the cost depends on
+    # how many people look alike, not on how many people there are.
+    where = [
+        "lower(casework_person.last_name) %% %s",
+        "(dmetaphone(casework_person.last_name) = dmetaphone(%s) AND lower(left(casework_person.first_name, 1)) = %s)",
+    ]
+    params: list = [wanted.last, wanted.last, wanted.first[:1]]
+    if wanted.email:
+        where.append("(casework_person.email <> '' AND lower(casework_person.email) = %s)")
+        params.append(wanted.email)
+    alike = RawSQL("(" + " OR ".join(where) + ")", params, output_field=BooleanField())
+    similarity = RawSQL(f"similarity({_NAME_KEY}, %s)", [wanted.name], output_field=FloatField())
+    bonus_sql, bonus_params = ["0"], []
+    if wanted.date_of_birth:
+        bonus_sql.append("CASE WHEN casework_person.date_of_birth = %s THEN 0.3 ELSE 0 END")
+        bonus_params.append(wanted.date_of_birth)
+    if wanted.postcode:
+        bonus_sql.append(
+            "CASE WHEN casework_person.address_id IN (SELECT id FROM casework_address WHERE postcode = %s) "
+            "THEN 0.3 ELSE 0 END"
+        )
+        bonus_params.append(wanted.postcode)
+    if wanted.phone:
+        bonus_sql.append("CASE WHEN regexp_replace(casework_person.phone, '[^0-9]', '', 'g') = %s THEN 0.3 ELSE 0 END")
+        bonus_params.append(wanted.phone)
+    if wanted.email:
+        bonus_sql.append("CASE WHEN lower(casework_person.email) = %s THEN 0.3 ELSE 0 END")
+        bonus_params.append(wanted.email)
+    bonus = RawSQL(" + ".join(bonus_sql), bonus_params, output_field=FloatField())
+    rows = (
+        people.filter(alike)
+        .annotate(name_score=similarity, bonus=bonus)
+        .order_by("-bonus", "-name_score", "pk")[: limit * 2]
+    )
+    matches = []
+    for person in rows:
+        score, reasons = _reasons(person, wanted, float(person.name_score))
+        matches.append(PersonMatch(person=person, score=score, reasons=reasons))
+    matches.sort(key=lambda m: (-m.score, m.person.pk))
+    return matches[:limit]
+
+
+def _simple_candidates(people: QuerySet[Person], wanted: _Wanted, limit: int) -> list[PersonMatch]:
+    first_initial = wanted.first[:1]
+    last_prefix = wanted.last.replace(" ", "")[:3]
+    alike = Q(last_name__istartswith=last_prefix, first_name__istartswith=first_initial) | Q(
+        last_name__iexact=wanted.last
+    )
+    if wanted.email:
+        alike |= Q(email__iexact=wanted.email)
+    if wanted.date_of_birth:
+        alike |= Q(date_of_birth=wanted.date_of_birth, first_name__istartswith=first_initial)
+    matches = []
+    for person in people.filter(alike).order_by("pk")[:200]:
+        name_score = difflib.SequenceMatcher(None, normalise_name(str(person)), wanted.name).ratio()
+        score, reasons = _reasons(person, wanted, name_score)
+        if name_score >= 0.6 or score >= 0.9:
+            matches.append(PersonMatch(person=person, score=score, reasons=reasons))
+    matches.sort(key=lambda m: (-m.score, m.person.pk))
+    return matches[:limit]
+
+
+# --- merging duplicates -------------------------------------------------------------------------------------
+
+
+def _log_person(user, person: Person, action: str, details: dict, path: str = "") -> None:
+    log_access(
+        user=user,
+        agency=access.agency_name(user),
+        action=action,
+        object_type=ObjectType.PERSON,
+        object_id=person.pk,
+        object_label=str(person),
+        person_id=person.pk,
+        details=details,
+        path=path,
+    )
+
+
+@transaction.atomic
+def merge_people(*, survivor: Person, duplicate: Person, by, reason: str) -> PersonMerge:
+    """Merge `duplicate` into `survivor`: every case link of the duplicate moves to the survivor, the duplicate is
+    marked merged (kept, so `unmerge_people` can restore it), and history and the access log say who did it."""
+    if not reason.strip():
+        raise NotAllowed("Say why these records are the same person.")
+    if survivor.pk == duplicate.pk:
+        raise NotAllowed("Choose two different people to merge.")
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise NotAllowed("One of these people has already been merged into someone else.")
+    if not access.may_merge_people(by, survivor, duplicate):
+        raise NotAllowed(
+            "You can only merge people when you can change every case naming them and see who they are on each."
+        )
+    moved = []
+    for party in CaseParty.objects.select_for_update().filter(person=duplicate).order_by("pk"):
+        party.person = survivor
+        history.attribute(party, by=by, reason=f"Person merged: {duplicate.pk} into {survivor.pk}")
+        party.save(update_fields=["person"])
+        moved.append(party.pk)
+    duplicate.merged_into = survivor
+    history.attribute(duplicate, by=by, reason=f"Merged into person {survivor.pk}: {reason}")
+    duplicate.save(update_fields=["merged_into"])
+    merge = PersonMerge(
+        survivor=survivor,
+        duplicate=duplicate,
+        moved_party_ids=moved,
+        reason=reason,
+        merged_by=by,
+        merged_at=timezone.now(),
+    )
+    history.attribute(merge, by=by, reason="Duplicate person merged")
+    merge.save()
+    details = {"merge": merge.pk, "survivor": survivor.pk, "duplicate": duplicate.pk, "moved_parties": moved}
+    _log_person(by, survivor, AccessAction.CHANGE, {"event": "person merged", **details})
+    _log_person(by, duplicate, AccessAction.CHANGE, {"event": "person merged", **details})
+    return merge
+
+
+@transaction.atomic
+def unmerge_people(*, merge: PersonMerge, by, reason: str) -> PersonMerge:
+    """Undo a merge: the case links that moved go back to the duplicate, which is a person in its own right
+    again. Links added to the survivor after the merge stay with it."""
+    merge = PersonMerge.objects.select_for_update().select_related("survivor", "duplicate").get(pk=merge.pk)
+    if merge.unmerged_at:
+        raise NotAllowed("This merge has already been undone.")
+    if not reason.strip():
+        raise NotAllowed("Say why the merge is being undone.")
+    survivor, duplicate = merge.survivor, merge.duplicate
+    if not access.may_merge_people(by, survivor, duplicate):
+        raise NotAllowed("You can only undo a merge when you can change every case naming the person.")
+    restored = []
+    for party in CaseParty.objects.select_for_update().filter(pk__in=merge.moved_party_ids, person=survivor):
+        party.person = duplicate
+        history.attribute(party, by=by, reason=f"Merge undone: back to person {duplicate.pk}")
+        party.save(update_fields=["person"])
+        restored.append(party.pk)
+    duplicate.merged_into = None
+    history.attribute(duplicate, by=by, reason=f"Merge into person {survivor.pk} undone: {reason}")
+    duplicate.save(update_fields=["merged_into"])
+    merge.unmerged_by, merge.unmerged_at, merge.unmerge_reason = by, timezone.now(), reason
+    history.attribute(merge, by=by, reason="Merge undone")
+    merge.save(update_fields=["unmerged_by", "unmerged_at", "unmerge_reason"])
+    details = {"merge": merge.pk, "survivor": survivor.pk, "duplicate": duplicate.pk, "restored_parties": restored}
+    _log_person(by, survivor, AccessAction.CHANGE, {"event": "person unmerged", **details})
+    _log_person(by, duplicate, AccessAction.CHANGE, {"event": "person unmerged", **details})
+    return merge
+
+
+# --- person and place pages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseLink:
+    case: Case
+    roles: list[str]
+
+
+def visible_person(*, user, person_id: int) -> Person | None:
+    return access.visible_people(user).select_related("address").filter(pk=person_id).first()
+
+
+def person_cases(*, user, person: Person) -> list[CaseLink]:
+    """The cases the user may see that name this person (identity visible to them), with the roles: 1 query."""
+    parties = (
+        access.identified_parties(user)
+        .filter(person=person)
+        .select_related("case", "case__ward", "case__lead_agency")
+        .order_by("-case__opened_at", "case_id", "role")
+    )
+    links: dict[int, CaseLink] = {}
+    for party in parties:
+        link = links.setdefault(party.case_id, CaseLink(case=party.case, roles=[]))
+        label = party.get_role_display()
+        if label not in link.roles:
+            link.roles.append(label)
+    return list(links.values())
+
+
+def person_merges(*, person: Person) -> list[PersonMerge]:
+    return list(
+        PersonMerge.objects.filter(Q(survivor=person) | Q(duplicate=person))
+        .select_related("survivor", "duplicate", "merged_by", "unmerged_by")
+        .order_by("-merged_at")
+    )
+
+
+def place_cases(*, user, postcode: str) -> list[Case]:
+    """The cases the user may see at this postcode (their address), newest first."""
+    return list(
+        access.visible_cases(user)
+        .filter(address__postcode=normalise_postcode(postcode))
+        .select_related("address", "ward", "lead_agency")
+        .order_by("-opened_at", "-id")[:200]
+    )
+
+
+def log_read(
+    request, *, object_type: str, object_id, label: str, page: str, person_id: int | None = None, cases=()
+) -> None:
+    """A read of a person or place page, with the cases it listed (DPA 2018 s62 consultation)."""
+    log_access(
+        user=request.user,
+        agency=access.agency_name(request.user),
+        action=AccessAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=label,
+        person_id=person_id,
+        details={"page": page, "cases": list(cases)},
+        path=request.path,
+    )
+
+
+# --- repeat flags -------------------------------------------------------------------------------------------
+
+REPEAT_ROLES = {PartyRole.VICTIM: "Repeat victim", PartyRole.PERSON_CAUSING_HARM: "Repeat perpetrator"}
+REPEAT_LOCATION = "Repeat location"
+
+
+@dataclass(frozen=True)
+class RepeatFlag:
+    """A person or place on several cases in the window. Counts every case of every agency, and shows only
+    the number: never which cases, so a user learns nothing about cases they may not see."""
+
+    label: str
+    cases: int
+    months: int
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.cases} cases in {self.months} months)"
+
+
+def repeat_window() -> tuple[int, int, datetime]:
+    """(months, minimum cases, start of the window) from settings.CASEWORK."""
+    months = int(settings.CASEWORK.get("REPEAT_WINDOW_MONTHS", 12))
+    minimum = int(settings.CASEWORK.get("REPEAT_MIN_CASES", 2))
+    start = add_months(timezone.localdate(), -months)
+    return months, minimum, timezone.make_aware(datetime.combine(start, time.min))
+
+
+def _place_key(postcode: str, line1: str) -> tuple[str, str]:
+    return normalise_postcode(postcode), normalise_name(line1)
+
+
+def repeat_flags_for(case_ids: list[int]) -> dict[int, list[RepeatFlag]]:
+    """Repeat victim / perpetrator / location flags for these cases, in 4 queries whatever their number.
+
+    A person counts the cases (opened in the window) naming them in that role; a place counts cases (opened in
+    the window) at the same address: the same UPRN, or the same postcode and first line."""
+    months, minimum, since = repeat_window()
+    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
+    links = list(
+        CaseParty.objects.filter(case_id__in=case_ids, role__in=list(REPEAT_ROLES), person__isnull=False)
+        .values_list("case_id", "role", "person_id")
+        .distinct()
+    )
+    counts: dict[tuple[int, str], int] = {}
+    if links:
+        counts = {
+            (person_id, role): n
+            for person_id, role, n in CaseParty.objects.filter(
+                person_id__in={p for _, _, p in links}, role__in=list(REPEAT_ROLES), case__opened_at__gte=since
+            )
+            .values_list("person_id", "role")
+            .annotate(n=Count("case_id", distinct=True))
+            .order_by()
+        }
+    best: dict[tuple[int, str], int] = {}
+    for case_id, role, person_id in links:
+        n = counts.get((person_id, role), 0)
+        best[(case_id, role)] = max(best.get((case_id, role), 0), n)
+    places = list(
+        Case.objects.filter(pk__in=case_ids, address__isnull=False).values_list(
+            "pk", "address__postcode", "address__line1", "address__uprn"
+        )
+    )
+    at_places = []
+    if places:
+        at_places = list(
+            Case.objects.filter(
+                address__postcode__in={normalise_postcode(p) for _, p, _, _ in places}, opened_at__gte=since
+            ).values_list("pk", "address__postcode", "address__line1", "address__uprn")
+        )
+    for case_id in case_ids:
+        for role, label in REPEAT_ROLES.items():
+            n = best.get((case_id, role), 0)
+            if n >= minimum:
+                flags[case_id].append(RepeatFlag(label, n, months))
+    for case_id, postcode, line1, uprn in places:
+        key = _place_key(postcode, line1)
+        same = {other for other, p, line, u in at_places if (uprn and u == uprn) or _place_key(p, line) == key}
+        if len(same) >= minimum:
+            flags[case_id].append(RepeatFlag(REPEAT_LOCATION, len(same), months))
+    return dict(flags)
+
+
+def person_repeat_flags(person: Person) -> list[RepeatFlag]:
+    """The person's own flags (every role they hold on cases in the window): 1 query."""
+    months, minimum, since = repeat_window()
+    rows = (
+        CaseParty.objects.filter(person=person, role__in=list(REPEAT_ROLES), case__opened_at__gte=since)
+        .values_list("role")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
+    return [RepeatFlag(REPEAT_ROLES[role], n, months) for role, n in rows if n >= minimum]
+
+
+def my_work_repeats(*, user, today: date) -> list:
+    """ "My work": the repeat flags on the user's own open cases (casework registers it in apps.ready)."""
+    from .extensions import WorkItem, WorkSection
+
+    cases = list(
+        access.visible_cases(user)
+        .filter(officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("-opened_at")
+        .values_list("pk", "reference")[:25]
+    )
+    flags = repeat_flags_for([pk for pk, _ in cases])
+    items = [
+        WorkItem(text=f"{reference}: {flag}", href=reverse("casework:case_detail", args=[reference]))
+        for pk, reference in cases
+        for flag in flags.get(pk, [])
+    ]
+    return [
+        WorkSection(title="Repeats on my cases", items=items, empty="No repeat victims, perpetrators or locations.")
+    ]
+
+
+# --- the person index for other apps ------------------------------------------------------------------------
+
+
+def cases_naming_same_person(*, case: Case, role: str) -> QuerySet[Case]:
+    """Every case (of any agency) naming, in `role`, a person who holds that role on `case`: the same person
+    once duplicates are merged. Not permission-filtered: callers count, they do not show (MARAC repeat)."""
+    people_on_case = CaseParty.objects.filter(case=case, role=role, person__isnull=False).values("person")
+    return Case.objects.filter(parties__role=role, parties__person__in=people_on_case).distinct()
+
+
+def is_same_person(*, person: Person, name: str, email: str = "", phone: str = "", postcode: str = "") -> bool:
+    """Whether details given on a form (a Case Review applicant) are this person: the same name, or a name
+    that spells alike with an email, phone or postcode that agrees."""
+    given = normalise_name(name)
+    if not given:
+        return False
+    known = normalise_name(str(person))
+    if given == known:
+        return True
+    if difflib.SequenceMatcher(None, given, known).ratio() < 0.75:
+        return False
+    agrees = [
+        bool(email) and person.email.lower() == email.strip().lower(),
+        bool(_digits(phone)) and _digits(person.phone) == _digits(phone),
+        bool(postcode.strip())
+        and person.address is not None
+        and normalise_postcode(person.address.postcode) == normalise_postcode(postcode),
+    ]
+    return any(agrees)
