@@ -8,7 +8,9 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import credentials, roles
+        from . import credentials, extensions, roles, victim
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()
+        extensions.register_case_tab("Victim", "casework:case_victim")
+        extensions.register_my_work(victim.my_work_sections)

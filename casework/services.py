@@ -17,6 +17,7 @@ from audit.services import log_disclosure
 from common import history
 
 from . import access, risk
+from . import victim as victim_journey
 from .errors import EditConflict, InvalidTransition, NotAllowed
 from .extensions import emit
 from .models import (
@@ -399,6 +400,7 @@ def record_risk_assessment(
     # so an edit form opened before the assessment is refused instead of putting the old level back.
     if Case.objects.select_for_update().values_list("risk_level", flat=True).get(pk=case.pk) != level:
         write_case(case, by=by, reason=f"Risk level set to {level}", risk_level=level)
+    victim_journey.apply_risk(case=case, by=by, level=level, assessed_at=assessment.assessed_at)
     return assessment
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import victim_views, views
 
 app_name = "casework"
 
@@ -29,4 +29,9 @@ urlpatterns = [
     path("<str:reference>/sharing/add/", views.share_add, name="share_add"),
     path("<str:reference>/sharing/<int:share_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("<str:reference>/timeline/", views.case_timeline, name="case_timeline"),
+    # The victim's journey (casework/victim_views.py)
+    path("<str:reference>/victim/", victim_views.case_victim, name="case_victim"),
+    path("<str:reference>/victim/plan/", victim_views.contact_plan, name="victim_contact_plan"),
+    path("<str:reference>/victim/contacts/add/", victim_views.contact_add, name="victim_contact_add"),
+    path("<str:reference>/victim/reviews/add/", victim_views.review_add, name="progress_review_add"),
 ]

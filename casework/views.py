@@ -265,6 +265,9 @@ def case_detail(request, reference):
         counts={"incidents": case.incidents.count(), "parties": case.parties.count()},
         allowed=sorted(services.TRANSITIONS.get(case.status, ())),
     )
+    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
+
+    context.update(summary_context(case_access))
     return render(request, "casework/case_summary.html", context)
 
 

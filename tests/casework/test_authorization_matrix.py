@@ -68,6 +68,11 @@ EXPECTED = {
     "share_revoke": ("GET", LEAD_ONLY),
     "case_timeline": ("GET", READ),
     "case_access_reason": ("GET", ACCESS_REASON),
+    # The victim's journey (#20): read follows the case; anyone who may change it logs contacts and reviews.
+    "case_victim": ("GET", READ),
+    "victim_contact_plan": ("GET", WRITE),
+    "victim_contact_add": ("GET", WRITE),
+    "progress_review_add": ("GET", WRITE),
 }
 
 

@@ -1,0 +1,81 @@
+"""Forms of the victim's journey: contact plan, contact log, progress review (casework/victim.py)."""
+
+from django import forms
+from django.utils import timezone
+
+from common.forms import datetime_field
+
+from .forms import GovUKForm
+from .models import ContactChannel, VictimConsent
+
+
+class _PartyChoiceForm(GovUKForm):
+    def __init__(self, *args, party_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties, label = party_choices or ((), str)
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [("", "Choose the victim"), *[(k, label(p)) for k, p in self.parties.items()]]
+
+    def clean_party(self):
+        return self.parties.get(self.cleaned_data["party"])
+
+
+class ContactPlanForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    every_days = forms.IntegerField(
+        label="Contact them every (days)",
+        min_value=1,
+        max_value=90,
+        error_messages={"required": "Enter how often they agreed to be contacted, in days"},
+    )
+    channel = forms.ChoiceField(
+        label="How they want to be contacted",
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they want to be contacted"},
+    )
+    safe_contact = forms.CharField(
+        label="Safe contact (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: no voicemail, not after 6pm, only on their mobile.",
+    )
+    consents_to_sharing = forms.ChoiceField(
+        label="Do they consent to their information being shared with partner agencies?",
+        choices=VictimConsent.choices,
+        widget=forms.RadioSelect,
+        initial=VictimConsent.NOT_ASKED,
+    )
+
+
+class ContactForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    contacted_at = datetime_field("When")
+    channel = forms.ChoiceField(
+        label="How",
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they were contacted"},
+    )
+    summary = forms.CharField(
+        label="What was said",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Summarise what was said"},
+    )
+
+    def clean_contacted_at(self):
+        value = self.cleaned_data["contacted_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError("The contact must be now or in the past")
+        return value
+
+
+class ProgressReviewForm(GovUKForm):
+    notes = forms.CharField(
+        label="What the review found and what happens next",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the review found and what happens next"},
+    )

@@ -1,0 +1,107 @@
+"""The victim's journey screens: the Victim tab (schedule, contact plans, contact log, reviews) and its forms.
+
+Reading follows the case (casework.access); anyone who may change the case may log a contact or a review.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from common.views import attempt
+
+from . import access, victim
+from .victim_forms import ContactForm, ContactPlanForm, ProgressReviewForm
+from .views import _case_context, _form_page, _party_label, _read_page
+
+
+def summary_context(case_access: access.CaseAccess) -> dict:
+    """What the case summary shows of the victim's journey (casework.views.case_detail)."""
+    return {"due": victim.due_on(case_access.case)}
+
+
+def case_victim(request, reference):
+    case_access = _read_page(request, reference, "Victim")
+    case = case_access.case
+    label = _party_label(case_access)
+    victims = [(party, label(party), getattr(party, "contact_plan", None)) for party in victim.victims_on(case)]
+    contacts = [(contact, label(contact.party)) for contact in victim.contacts_on(case)]
+    return render(
+        request,
+        "casework/case_victim.html",
+        _case_context(
+            request,
+            case_access,
+            "Victim",
+            due=victim.due_on(case),
+            victims=victims,
+            contacts=contacts,
+            reviews=victim.reviews_on(case),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_plan(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    parties = list(victim.victims_on(case))
+    form = ContactPlanForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: victim.set_contact_plan(
+                case=case,
+                party=data["party"],
+                by=request.user,
+                every_days=data["every_days"],
+                channel=data["channel"],
+                safe_contact=data["safe_contact"],
+                consents_to_sharing=data["consents_to_sharing"],
+            ),
+            "Contact plan saved",
+        ):
+            return redirect("casework:case_victim", reference)
+    return _form_page(request, case_access, "Victim", form, "Agree a contact plan with the victim", "Save plan")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    parties = list(victim.victims_on(case))
+    form = ContactForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: victim.log_contact(
+                case=case,
+                party=data["party"],
+                by=request.user,
+                contacted_at=data["contacted_at"],
+                channel=data["channel"],
+                summary=data["summary"],
+            ),
+            "Contact logged",
+        ):
+            return redirect("casework:case_victim", reference)
+    return _form_page(request, case_access, "Victim", form, "Log a contact with the victim", "Log contact")
+
+
+@require_http_methods(["GET", "POST"])
+def review_add(request, reference):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    form = ProgressReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            form,
+            lambda: victim.record_progress_review(
+                case=case_access.case, by=request.user, notes=form.cleaned_data["notes"]
+            ),
+            "Review recorded",
+        ):
+            return redirect("casework:case_victim", reference)
+    return _form_page(request, case_access, "Victim", form, "Record a review of the case", "Record review")

@@ -1,0 +1,144 @@
+"""The victim's journey (#20): the risk sets priority, response target and review frequency; contact plans and
+the contact log; overdue contacts and reviews on the case, on My work and in the daily reminders."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework import services, victim
+from casework.errors import NotAllowed
+from casework.models import CaseSchedule, ContactChannel, LegalBasis, PartyRole, VictimContact
+from notifications.models import Event, Notification
+from notifications.reminders import create_reminders
+
+HIGH = {"self_harm": True}
+
+
+def _victim(case):
+    return case.parties.get(role=PartyRole.VICTIM)
+
+
+def _assess(case, by, answers=None):
+    return services.record_risk_assessment(case=case, by=by, answers=answers or HIGH, repeat_victimisation_count=0)
+
+
+@pytest.mark.django_db
+def test_a_high_risk_assessment_sets_priority_one_contact_in_24_hours_and_a_weekly_review(case, officer):
+    assessment = _assess(case, officer)
+    schedule = CaseSchedule.objects.get(case=case)
+    assert schedule.priority == 1
+    assert schedule.response_due_at == assessment.assessed_at + timedelta(hours=24)
+    assert schedule.next_contact_due_at == schedule.response_due_at
+    assert schedule.next_review_due == timezone.localdate() + timedelta(days=7)
+    assert schedule.history.first().history_user == officer
+
+
+@pytest.mark.django_db
+def test_the_table_is_configurable(case, officer, settings):
+    settings.CASEWORK = {**settings.CASEWORK, "RISK_RESPONSE": {"standard": {"contact_within_hours": 48}}}
+    assessment = _assess(case, officer, answers={"isolated": True})
+    schedule = CaseSchedule.objects.get(case=case)
+    assert (schedule.priority, schedule.review_every_days) == (3, 28)
+    assert schedule.response_due_at == assessment.assessed_at + timedelta(hours=48)
+
+
+@pytest.mark.django_db
+def test_a_logged_contact_moves_the_next_contact_on_by_the_agreed_plan(case, officer):
+    _assess(case, officer)
+    party = _victim(case)
+    victim.set_contact_plan(case=case, party=party, by=officer, every_days=3, channel=ContactChannel.PHONE)
+    now = timezone.now()
+    victim.log_contact(case=case, party=party, by=officer, contacted_at=now, channel="phone", summary="Update")
+    assert CaseSchedule.objects.get(case=case).next_contact_due_at == now + timedelta(days=3)
+    contact = VictimContact.objects.get()
+    assert contact.contacted_by == officer and contact.agency.short_name == "lbb"
+
+
+@pytest.mark.django_db
+def test_only_someone_who_may_change_the_case_logs_a_contact_and_bad_input_saves_nothing(
+    shared_case, officer, housing_user
+):
+    party = _victim(shared_case)
+    with pytest.raises(NotAllowed):
+        victim.log_contact(
+            case=shared_case, party=party, by=housing_user, contacted_at=timezone.now(), channel="phone", summary="x"
+        )
+    with pytest.raises(NotAllowed):
+        victim.log_contact(
+            case=shared_case, party=party, by=officer, contacted_at=timezone.now(), channel="phone", summary=" "
+        )
+    perpetrator = shared_case.parties.get(role=PartyRole.PERSON_CAUSING_HARM)
+    with pytest.raises(NotAllowed):
+        victim.log_contact(
+            case=shared_case, party=perpetrator, by=officer, contacted_at=timezone.now(), channel="phone", summary="x"
+        )
+    assert not VictimContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_partner_with_change_rights_logs_a_contact_through_the_victim_tab(client, case, officer, police, police_user):
+    services.share_case(
+        case=case, agency=police, legal_basis=LegalBasis.CDA_S115, purpose="Patrols", by=officer, can_change=True
+    )
+    party = _victim(case)
+    client.force_login(police_user)
+    response = client.post(
+        f"/cases/{case.reference}/victim/contacts/add/",
+        {
+            "party": party.pk,
+            "contacted_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "channel": "phone",
+            "summary": "Told them about the patrols",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.reference}/victim/").content.decode()
+    assert "Told them about the patrols" in page
+    assert "Secretname" not in page  # the victim is anonymous to partners
+
+
+@pytest.mark.django_db
+def test_overdue_contact_and_review_show_on_the_case_my_work_and_in_the_daily_reminders(client, case, officer):
+    services.update_case(case=case, by=officer, expected_version=case.version, officer=officer)
+    _assess(case, officer)
+    CaseSchedule.objects.filter(case=case).update(
+        next_contact_due_at=timezone.now() - timedelta(days=1), next_review_due=timezone.localdate() - timedelta(1)
+    )
+    client.force_login(officer)
+    summary = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Contact overdue" in summary and "Review overdue" in summary and "Priority 1" in summary
+    home = client.get("/").content.decode()
+    assert f"Contact the victim: {case.reference}" in home and f"Review the case: {case.reference}" in home
+    create_reminders(today=timezone.localdate())
+    events = set(Notification.objects.filter(user=officer).values_list("event", flat=True))
+    assert {Event.VICTIM_CONTACT_DUE, Event.PROGRESS_REVIEW_DUE} <= events
+    create_reminders(today=timezone.localdate())  # run twice: nobody is told twice
+    assert Notification.objects.filter(user=officer, event=Event.VICTIM_CONTACT_DUE).count() == 1
+
+
+@pytest.mark.django_db
+def test_recording_a_review_moves_the_next_review_on(case, officer):
+    _assess(case, officer)
+    later = timezone.now() + timedelta(days=3)
+    victim.record_progress_review(case=case, by=officer, notes="Patrols working", reviewed_at=later)
+    assert CaseSchedule.objects.get(case=case).next_review_due == timezone.localdate(later) + timedelta(days=7)
+
+
+@pytest.mark.django_db
+def test_my_work_victim_sections_take_constant_queries(client, officer, ward, django_assert_max_num_queries):
+    from tests.factories import CaseFactory
+
+    for _ in range(5):
+        case = CaseFactory(by=officer, ward=ward, officer=officer)
+        _assess(case, officer)
+    client.force_login(officer)
+    client.get("/")
+    with django_assert_max_num_queries(40) as captured:
+        client.get("/")
+    baseline = len(captured)
+    for _ in range(5):
+        case = CaseFactory(by=officer, ward=ward, officer=officer)
+        _assess(case, officer)
+    with django_assert_max_num_queries(baseline):
+        client.get("/")
