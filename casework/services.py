@@ -33,6 +33,7 @@ from .models import (
     CaseStatus,
     Evidence,
     Incident,
+    NotDoneReason,
     Note,
     Organisation,
     Person,
@@ -406,7 +407,10 @@ def record_risk_assessment(
 
 @transaction.atomic
 def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_date: date, owner=None) -> Action:
+    """An action in the plan agreed with the victim: owned by an agency and, where named, a person in it."""
     _require_change(by, case)
+    if owner is not None and getattr(access.agency_of(owner), "pk", None) != owner_agency.pk:
+        raise NotAllowed(f"{owner.get_full_name() or owner.get_username()} does not work for {owner_agency}.")
     action = Action(
         case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
     )
@@ -416,15 +420,28 @@ def add_action(*, case: Case, by, description: str, owner_agency: Agency, due_da
 
 
 @transaction.atomic
-def set_action_status(*, action: Action, by, status: str) -> Action:
+def set_action_status(
+    *, action: Action, by, status: str, not_done_reason: str = "", not_done_explanation: str = ""
+) -> Action:
+    """Move an action on. Closing it as not done ("cancelled") needs the reason, telling "not possible" from
+    "not undertaken", and an explanation: the ombudsmen find actions dropped without either."""
     _require_change(by, action.case)
     if status not in ActionStatus.values:
         raise InvalidTransition("Unknown action status.")
     if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and status != ActionStatus.OPEN:
         raise InvalidTransition("A finished action can only be reopened.")
+    if status == ActionStatus.CANCELLED:
+        if not_done_reason not in NotDoneReason.values or not not_done_explanation.strip():
+            raise InvalidTransition(
+                "To close an action as not done, say whether it was not possible or not undertaken, and why."
+            )
+        action.not_done_reason, action.not_done_explanation = not_done_reason, not_done_explanation.strip()
+    else:
+        action.not_done_reason, action.not_done_explanation = "", ""
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None
-    save_with_history(action, by, f"Action {ActionStatus(status).label.lower()}")
+    label = f"not done ({NotDoneReason(not_done_reason).label.lower()})" if status == ActionStatus.CANCELLED else ""
+    save_with_history(action, by, f"Action {label or ActionStatus(status).label.lower()}")
     return action
 
 

@@ -34,4 +34,5 @@ urlpatterns = [
     path("<str:reference>/victim/plan/", victim_views.contact_plan, name="victim_contact_plan"),
     path("<str:reference>/victim/contacts/add/", victim_views.contact_add, name="victim_contact_add"),
     path("<str:reference>/victim/reviews/add/", victim_views.review_add, name="progress_review_add"),
+    path("<str:reference>/actions/<int:action_id>/not-done/", victim_views.action_not_done, name="action_not_done"),
 ]

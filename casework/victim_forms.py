@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.forms import datetime_field
 
 from .forms import GovUKForm
-from .models import ContactChannel, VictimConsent
+from .models import ContactChannel, NotDoneReason, VictimConsent
 
 
 class _PartyChoiceForm(GovUKForm):
@@ -78,4 +78,20 @@ class ProgressReviewForm(GovUKForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what the review found and what happens next"},
+    )
+
+
+class ActionNotDoneForm(GovUKForm):
+    not_done_reason = forms.ChoiceField(
+        label="Why was it not done?",
+        choices=NotDoneReason.choices,
+        widget=forms.RadioSelect,
+        help_text="Not possible: it could not be done. Not undertaken: it could have been done but was not.",
+        error_messages={"required": "Choose whether it was not possible or not undertaken"},
+    )
+    not_done_explanation = forms.CharField(
+        label="Explain",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why the action was not done"},
     )

@@ -3,13 +3,14 @@
 Reading follows the case (casework.access); anyone who may change the case may log a contact or a review.
 """
 
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import attempt
 
-from . import access, victim
-from .victim_forms import ContactForm, ContactPlanForm, ProgressReviewForm
+from . import access, services, victim
+from .models import Action, ActionStatus
+from .victim_forms import ActionNotDoneForm, ContactForm, ContactPlanForm, ProgressReviewForm
 from .views import _case_context, _form_page, _party_label, _read_page
 
 
@@ -105,3 +106,31 @@ def review_add(request, reference):
         ):
             return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Record a review of the case", "Record review")
+
+
+@require_http_methods(["GET", "POST"])
+def action_not_done(request, reference, action_id):
+    """Close an action as not done, saying whether it was not possible or not undertaken, and why."""
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    action = get_object_or_404(
+        Action, pk=action_id, case=case_access.case, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+    )
+    form = ActionNotDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: services.set_action_status(
+                action=action,
+                by=request.user,
+                status=ActionStatus.CANCELLED,
+                not_done_reason=data["not_done_reason"],
+                not_done_explanation=data["not_done_explanation"],
+            ),
+            "Action closed as not done",
+        ):
+            return redirect("casework:case_actions", reference)
+    return _form_page(
+        request, case_access, "Actions", form, f"Close as not done: {action.description[:60]}", "Close action"
+    )

@@ -507,6 +507,7 @@ def action_add(request, reference):
                 description=data["description"],
                 owner_agency=data["owner_agency"],
                 due_date=data["due_date"],
+                owner=data["owner"],
             ),
             "Action added",
         ):

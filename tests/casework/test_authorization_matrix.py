@@ -73,6 +73,7 @@ EXPECTED = {
     "victim_contact_plan": ("GET", WRITE),
     "victim_contact_add": ("GET", WRITE),
     "progress_review_add": ("GET", WRITE),
+    "action_not_done": ("GET", WRITE),
 }
 
 

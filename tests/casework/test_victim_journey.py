@@ -142,3 +142,76 @@ def test_my_work_victim_sections_take_constant_queries(client, officer, ward, dj
         _assess(case, officer)
     with django_assert_max_num_queries(baseline):
         client.get("/")
+
+
+# --- Actions: owner, due date and why an action was not done -------------------------------------------------
+
+
+def _action(case, by, **kwargs):
+    return services.add_action(
+        case=case,
+        by=by,
+        description="Fit a door camera",
+        owner_agency=case.lead_agency,
+        due_date=timezone.localdate(),
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_closing_an_action_as_not_done_needs_the_kind_of_reason_and_an_explanation(case, officer):
+    from casework.errors import InvalidTransition
+    from casework.models import ActionStatus, NotDoneReason
+
+    action = _action(case, officer, owner=officer)
+    with pytest.raises(InvalidTransition):
+        services.set_action_status(action=action, by=officer, status=ActionStatus.CANCELLED)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+    services.set_action_status(
+        action=action,
+        by=officer,
+        status=ActionStatus.CANCELLED,
+        not_done_reason=NotDoneReason.NOT_UNDERTAKEN,
+        not_done_explanation="The contractor was not booked",
+    )
+    action.refresh_from_db()
+    assert (action.status, action.not_done_reason) == ("cancelled", "not_undertaken")
+    assert action.history.first().history_change_reason == "Action not done (not undertaken)"
+
+
+@pytest.mark.django_db
+def test_an_action_owner_must_work_for_the_owning_agency(case, officer, police_user):
+    with pytest.raises(NotAllowed):
+        _action(case, officer, owner=police_user)
+
+
+@pytest.mark.django_db
+def test_the_not_done_form_records_the_reason_and_the_plan_shows_it(client, case, officer):
+    action = _action(case, officer)
+    client.force_login(officer)
+    url = f"/cases/{case.reference}/actions/{action.pk}/not-done/"
+    refused = client.post(url, {"not_done_reason": "not_possible"})
+    assert refused.status_code == 200 and "Explain why the action was not done" in refused.content.decode()
+    assert client.post(url, {"not_done_reason": "not_possible", "not_done_explanation": "No power"}).status_code == 302
+    page = client.get(f"/cases/{case.reference}/actions/").content.decode()
+    assert "Not done: not possible" in page and "No power" in page
+
+
+@pytest.mark.django_db
+def test_an_action_is_given_a_named_owner_on_the_form(client, case, officer):
+    client.force_login(officer)
+    due = timezone.localdate() + timedelta(days=3)
+    response = client.post(
+        f"/cases/{case.reference}/actions/add/",
+        {
+            "description": "Visit the victim",
+            "owner_agency": case.lead_agency.pk,
+            "owner": officer.pk,
+            "due_date_0": due.day,
+            "due_date_1": due.month,
+            "due_date_2": due.year,
+        },
+    )
+    assert response.status_code == 302
+    assert case.actions.get().owner == officer
