@@ -499,8 +499,11 @@ def share_case(
         raise NotAllowed("Say why the case is being shared.")
     if agency.pk == case.lead_agency_id:
         raise NotAllowed(f"{agency} leads this case and can already see it.")
-    if CaseShare.objects.filter(case=case, agency=agency, revoked_at__isnull=True).exists():
+    existing = CaseShare.objects.select_for_update().filter(case=case, agency=agency, revoked_at__isnull=True).first()
+    if existing is not None and (existing.can_change or not can_change):
         raise NotAllowed(f"The case is already shared with {agency}.")
+    if existing is not None:
+        return _give_change_rights(share=existing, legal_basis=legal_basis, purpose=purpose, by=by)
     share = CaseShare(
         case=case,
         agency=agency,
@@ -529,6 +532,28 @@ def share_case(
         details={"can_change": can_change},
     )
     emit("case_shared", share=share, by=by)
+    return share
+
+
+def _give_change_rights(*, share: CaseShare, legal_basis: str, purpose: str, by) -> CaseShare:
+    """An agency that sees the case view only (a MARAC share, decision 0015) is given change rights by the lead."""
+    share.can_change, share.legal_basis = True, legal_basis
+    share.purpose = f"{share.purpose}\nChange rights: {purpose}"
+    save_with_history(share, by, f"{share.agency} may now change the case")
+    assign_perm(access.CHANGE, share.agency.group, share.case)
+    log_disclosure(
+        user=by,
+        kind=DisclosureKind.SHARE,
+        from_agency=str(access.agency_of(by) or ""),
+        to_agency=str(share.agency),
+        object_type=ObjectType.CASE,
+        object_id=share.case_id,
+        object_label=share.case.reference,
+        case_id=share.case_id,
+        legal_basis=share.get_legal_basis_display(),
+        purpose=purpose,
+        details={"can_change": True, "upgraded": True},
+    )
     return share
 
 

@@ -35,4 +35,14 @@ urlpatterns = [
     path("<str:reference>/victim/contacts/add/", victim_views.contact_add, name="victim_contact_add"),
     path("<str:reference>/victim/reviews/add/", victim_views.review_add, name="progress_review_add"),
     path("<str:reference>/actions/<int:action_id>/not-done/", victim_views.action_not_done, name="action_not_done"),
+    path(
+        "<str:reference>/victim/case-review-explained/",
+        victim_views.case_review_explained,
+        name="case_review_explained",
+    ),
+    path(
+        "<str:reference>/victim/<int:party_id>/case-review-letter.pdf",
+        victim_views.case_review_letter,
+        name="case_review_letter",
+    ),
 ]

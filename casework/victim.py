@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from . import access, extensions
@@ -16,6 +16,8 @@ from .errors import NotAllowed
 from .models import (
     Case,
     CaseParty,
+    CaseReviewExplained,
+    CaseReviewToldBy,
     CaseSchedule,
     CaseStatus,
     ContactChannel,
@@ -209,6 +211,74 @@ def victims_on(case: Case) -> QuerySet[CaseParty]:
         .select_related("person", "organisation", "contact_plan")
         .order_by("id")
     )
+
+
+def sharing_consent(case: Case) -> str:
+    """ "yes" or "no" when every victim with a contact plan answered alike ("no" wins), else ""."""
+    answers = set(
+        VictimContactPlan.objects.filter(case=case)
+        .exclude(consents_to_sharing=VictimConsent.NOT_ASKED)
+        .values_list("consents_to_sharing", flat=True)
+    )
+    if VictimConsent.NO in answers:
+        return VictimConsent.NO
+    return VictimConsent.YES if answers else ""
+
+
+@dataclass
+class SecondReport:
+    """A victim on this case who was also a victim or complainant on another case opened within the window
+    (any agency: the count never names the other case, which the user may not be allowed to see)."""
+
+    party: CaseParty
+    other_reports: int
+    months: int
+    told: "CaseReviewExplained | None"
+
+
+def second_reports(case: Case) -> list[SecondReport]:
+    """Victims reporting for the second time in six months (statutory guidance, July 2025: tell them about the
+    ASB Case Review). Earlier cases opened within the window before this one count, whoever leads them."""
+    from dateutil.relativedelta import relativedelta
+
+    from statutory.selectors import rule
+
+    opened_on = timezone.localdate(case.opened_at)
+    months = rule("case_review.explain_at_second_report_months", on=opened_on).value
+    since = case.opened_at - relativedelta(months=months)
+    victims = [p for p in victims_on(case) if p.person_id]
+    if not victims:
+        return []
+    counts = dict(
+        CaseParty.objects.filter(
+            person_id__in=[p.person_id for p in victims],
+            role__in=VICTIM_ROLES,
+            case__opened_at__gte=since,
+            case__opened_at__lte=case.opened_at,
+        )
+        .exclude(case=case)
+        .values("person_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("person_id", "n")
+    )
+    told = {e.party_id: e for e in CaseReviewExplained.objects.filter(case=case).order_by("told_on", "id")}
+    return [SecondReport(p, counts[p.person_id], months, told.get(p.pk)) for p in victims if counts.get(p.person_id)]
+
+
+@transaction.atomic
+def record_case_review_explained(
+    *, case: Case, party: CaseParty, by, told_on: date, told_by: str
+) -> CaseReviewExplained:
+    """The victim was told about the ASB Case Review: when, how (letter or email, from the template), by whom."""
+    _require_change(by, case)
+    _victim_party(case, party)
+    if told_by not in CaseReviewToldBy.values:
+        raise NotAllowed("Say whether they were told by letter or by email.")
+    if told_on > timezone.localdate() or told_on < timezone.localdate(case.opened_at):
+        raise NotAllowed("The date they were told must be between the case opening and today.")
+    explained = CaseReviewExplained(case=case, party=party, told_on=told_on, told_by=told_by, recorded_by=by)
+    _save(explained, by, f"Victim told about the ASB Case Review by {CaseReviewToldBy(told_by).label.lower()}")
+    return explained
 
 
 def contacts_on(case: Case) -> QuerySet[VictimContact]:

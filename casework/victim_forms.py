@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from common.forms import datetime_field
 
-from .forms import GovUKForm
-from .models import ContactChannel, NotDoneReason, VictimConsent
+from .forms import GovUKDateField, GovUKForm
+from .models import CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
 
 
 class _PartyChoiceForm(GovUKForm):
@@ -94,4 +94,16 @@ class ActionNotDoneForm(GovUKForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Explain why the action was not done"},
+    )
+
+
+class CaseReviewExplainedForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    told_on = GovUKDateField(label="When were they told?", help_text="For example, 27 3 2027")
+    told_by = forms.ChoiceField(
+        label="How were they told?",
+        choices=CaseReviewToldBy.choices,
+        widget=forms.RadioSelect,
+        help_text="Use the ASB Case Review letter on the case's Victim page, by post or as the email's text.",
+        error_messages={"required": "Choose letter or email"},
     )

@@ -3,20 +3,49 @@
 Reading follows the case (casework.access); anyone who may change the case may log a contact or a review.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from common.views import attempt
 
-from . import access, services, victim
-from .models import Action, ActionStatus
-from .victim_forms import ActionNotDoneForm, ContactForm, ContactPlanForm, ProgressReviewForm
+from . import access, pdf, selectors, services, victim
+from .models import Action, ActionStatus, CaseStatus, RiskLevel, VictimConsent
+from .victim_forms import ActionNotDoneForm, CaseReviewExplainedForm, ContactForm, ContactPlanForm, ProgressReviewForm
 from .views import _case_context, _form_page, _party_label, _read_page
 
 
 def summary_context(case_access: access.CaseAccess) -> dict:
     """What the case summary shows of the victim's journey (casework.views.case_detail)."""
-    return {"due": victim.due_on(case_access.case)}
+    case = case_access.case
+    return {
+        "due": victim.due_on(case),
+        "marac_referral_href": _marac_referral_href(case_access),
+        "second_reports": _second_reports(case_access),
+    }
+
+
+def _second_reports(case_access: access.CaseAccess) -> list:
+    label = _party_label(case_access)
+    return [(report, label(report.party)) for report in victim.second_reports(case_access.case)]
+
+
+def _marac_referral_href(case_access: access.CaseAccess) -> str:
+    """High risk prompts a CS MARAC referral, its form pre-filled from the case (the reference, the risk and,
+    where the victim's contact plan records it, whether they consent to sharing)."""
+    case = case_access.case
+    if case.risk_level != RiskLevel.HIGH or case.status == CaseStatus.CLOSED:
+        return ""
+    if not access.has_permission(case_access.user, "marac.add_referral"):
+        return ""
+    query = {"case": case.reference, "risk_level": "high"}
+    consent = victim.sharing_consent(case)
+    if consent:
+        query["consent"] = {VictimConsent.YES: "given", VictimConsent.NO: "not_given"}[consent]
+    return f"{reverse('marac:referral_create')}?{urlencode(query)}"
 
 
 def case_victim(request, reference):
@@ -133,4 +162,43 @@ def action_not_done(request, reference, action_id):
             return redirect("casework:case_actions", reference)
     return _form_page(
         request, case_access, "Actions", form, f"Close as not done: {action.description[:60]}", "Close action"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_review_explained(request, reference):
+    """Record that a victim reporting a second time in six months was told about the ASB Case Review."""
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    parties = [report.party for report in victim.second_reports(case)] or list(victim.victims_on(case))
+    form = CaseReviewExplainedForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: victim.record_case_review_explained(
+                case=case, party=data["party"], by=request.user, told_on=data["told_on"], told_by=data["told_by"]
+            ),
+            "Recorded: the victim was told about the ASB Case Review",
+        ):
+            return redirect("casework:case_detail", reference)
+    return _form_page(
+        request, case_access, "Summary", form, "Record that the victim was told about the ASB Case Review", "Record"
+    )
+
+
+def case_review_letter(request, reference, party_id):
+    """The ASB Case Review letter to a victim, as a PDF; a read of the case like any other."""
+    case_access = _read_page(request, reference, "Victim")
+    case = case_access.case
+    party = next((p for p in victim.victims_on(case) if p.pk == party_id), None)
+    if party is None:
+        raise Http404("No such victim on this case")
+    view = selectors.PartyView(party, party.is_anonymous and not case_access.can_view_sensitive)
+    return pdf.pdf_response(
+        "casework/print/case_review_letter.html",
+        {"case": case, "party": view, "today": timezone.localdate(), "officer": request.user},
+        filename=f"{case.reference}-asb-case-review-letter.pdf",
+        request=request,
     )

@@ -634,7 +634,8 @@ def case_sharing(request, reference):
 def share_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
-    shared_ids = case.shares.filter(revoked_at__isnull=True).values_list("agency_id", flat=True)
+    # An agency that sees the case view only can be chosen again to be given change rights (decision 0015).
+    shared_ids = case.shares.filter(revoked_at__isnull=True, can_change=True).values_list("agency_id", flat=True)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=case.lead_agency_id).exclude(pk__in=shared_ids)
     form = ShareForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():

@@ -74,6 +74,8 @@ EXPECTED = {
     "victim_contact_add": ("GET", WRITE),
     "progress_review_add": ("GET", WRITE),
     "action_not_done": ("GET", WRITE),
+    "case_review_explained": ("GET", WRITE),
+    "case_review_letter": ("GET", DOWNLOAD),
 }
 
 
@@ -127,7 +129,8 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
         "auditor": auditor,
         "anonymous": None,
     }
-    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk}
+    party = case.parties.get(role="victim")
+    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk, "party_id": party.pk}
     return case, users, ids
 
 

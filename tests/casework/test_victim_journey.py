@@ -215,3 +215,110 @@ def test_an_action_is_given_a_named_owner_on_the_form(client, case, officer):
     )
     assert response.status_code == 302
     assert case.actions.get().owner == officer
+
+
+# --- High risk -> CS MARAC; accepted referrals share view only (decision 0015) ---------------------------------
+
+
+@pytest.fixture
+def marac_core(settings, council, barnet_homes, police):
+    settings.MARAC = {"COORDINATING_AGENCY": "lbb", "CORE_AGENCIES": ["lbb", "barnet-homes", "met"]}
+
+
+@pytest.mark.django_db
+def test_a_high_risk_case_prompts_a_marac_referral_pre_filled_from_the_case(client, case, officer):
+    client.force_login(officer)
+    assert "Refer to CS MARAC" not in client.get(f"/cases/{case.reference}/").content.decode()
+    _assess(case, officer)
+    victim.set_contact_plan(
+        case=case, party=_victim(case), by=officer, every_days=7, channel="phone", consents_to_sharing="yes"
+    )
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Refer to CS MARAC" in page
+    href = f"/marac/referrals/new/?case={case.reference}&amp;risk_level=high&amp;consent=given"
+    assert href in page
+    form = client.get(href.replace("&amp;", "&")).content.decode()
+    assert f'value="{case.reference}"' in form
+    flat = " ".join(form.split())
+    assert 'value="high" checked="checked"' in flat and 'value="given" checked="checked"' in flat
+
+
+@pytest.mark.django_db
+def test_accepting_a_referral_shares_view_only_and_tells_the_lead_officer_who_grants_change_rights(
+    client, marac_core, case, officer, coordinator, police, police_user
+):
+    from casework import access
+    from casework.models import CaseShare
+    from marac import services as marac_services
+    from tests.factories import MaracReferralFactory
+
+    services.update_case(case=case, by=officer, expected_version=case.version, officer=officer)
+    referral = MaracReferralFactory(case=case, by=officer)
+    marac_services.accept_referral(referral=referral, by=coordinator)
+    share = CaseShare.objects.get(case=case, agency=police, revoked_at__isnull=True)
+    assert share.can_change is False
+    assert access.can_view(police_user, case) and not access.can_change(police_user, case)
+    told = Notification.objects.get(user=officer, event=Event.MARAC_SHARED_VIEW_ONLY)
+    assert "Metropolitan Police" in told.message and told.url.endswith("/sharing/")
+    # The lead gives the police change rights on the existing share screen.
+    client.force_login(officer)
+    response = client.post(
+        f"/cases/{case.reference}/sharing/add/",
+        {"agency": police.pk, "legal_basis": "cda_s115", "purpose": "Police own MARAC actions", "can_change": "on"},
+    )
+    assert response.status_code == 302
+    share.refresh_from_db()
+    assert share.can_change and access.can_change(police_user, case)
+
+
+# --- Second report in six months: tell the victim about the ASB Case Review ------------------------------------
+
+
+def _second_case(by, ward, person, *, opened_at=None):
+    from tests.factories import CaseFactory
+
+    second = CaseFactory(by=by, ward=ward, title="Threats again", opened_at=opened_at or timezone.now())
+    services.add_party(case=second, by=by, role=PartyRole.VICTIM, person=person)
+    return second
+
+
+@pytest.mark.django_db
+def test_a_victims_second_report_in_six_months_prompts_the_case_review_explanation(
+    client, case, ward, police, police_user
+):
+    from casework.models import CaseReviewExplained
+
+    maria = _victim(case).person
+    second = _second_case(police_user, ward, maria)  # reported to another agency
+    (report,) = victim.second_reports(second)
+    assert (report.other_reports, report.months, report.told) == (1, 6, None)
+    client.force_login(police_user)
+    page = client.get(f"/cases/{second.reference}/").content.decode()
+    assert "Second report in 6 months" in page and "Tell them about the ASB Case Review" in page
+    assert case.reference not in page  # the earlier case belongs to another agency: counted, never named
+    letter = client.get(f"/cases/{second.reference}/victim/{report.party.pk}/case-review-letter.pdf")
+    assert letter["Content-Type"] == "application/pdf"
+    today = timezone.localdate()
+    response = client.post(
+        f"/cases/{second.reference}/victim/case-review-explained/",
+        {
+            "party": report.party.pk,
+            "told_on_0": today.day,
+            "told_on_1": today.month,
+            "told_on_2": today.year,
+            "told_by": "letter",
+        },
+    )
+    assert response.status_code == 302
+    explained = CaseReviewExplained.objects.get()
+    assert (explained.told_by, explained.recorded_by, explained.told_on) == ("letter", police_user, today)
+    page = client.get(f"/cases/{second.reference}/").content.decode()
+    assert "was told about the ASB Case Review by letter" in page
+
+
+@pytest.mark.django_db
+def test_a_report_more_than_six_months_after_the_last_does_not_prompt(case, ward, officer):
+    maria = _victim(case).person
+    later = _second_case(officer, ward, maria, opened_at=case.opened_at + timedelta(days=200))
+    assert victim.second_reports(later) == []
+    assert victim.second_reports(case) == []  # the first report is not a second one
