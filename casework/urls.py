@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("export.csv", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
+    # Public (no sign-in): the victim's satisfaction survey, a one-use link (casework/closure.py).
+    path("public/survey/<str:token>/", victim_views.public_survey, name="public_survey"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/reason/", views.case_access_reason, name="case_access_reason"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
@@ -45,4 +47,7 @@ urlpatterns = [
         victim_views.case_review_letter,
         name="case_review_letter",
     ),
+    path("<str:reference>/close/", victim_views.case_close, name="case_close"),
+    path("<str:reference>/close/sign-off/", victim_views.closure_sign_off, name="closure_sign_off"),
+    path("<str:reference>/close/letter/", victim_views.closure_letter, name="closure_letter"),
 ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.forms import datetime_field
 
 from .forms import GovUKDateField, GovUKForm
-from .models import CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
+from .models import CaseOutcome, CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
 
 
 class _PartyChoiceForm(GovUKForm):
@@ -106,4 +106,62 @@ class CaseReviewExplainedForm(_PartyChoiceForm):
         widget=forms.RadioSelect,
         help_text="Use the ASB Case Review letter on the case's Victim page, by post or as the email's text.",
         error_messages={"required": "Choose letter or email"},
+    )
+
+
+class ClosureForm(GovUKForm):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose an outcome"), *CaseOutcome.choices],
+        error_messages={"required": "Choose the outcome"},
+    )
+    reasons = forms.CharField(
+        label="Reasons for closing the case",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was done, what the victim said, and why nothing more can or needs to be done. The victim "
+        "is told the outcome in the closure letter.",
+        error_messages={"required": "Give the reasons for closing the case"},
+    )
+
+
+class SignOffForm(GovUKForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Sign off: close the case"), ("refuse", "Refuse: the case stays open")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign off the closure"},
+    )
+    notes = forms.CharField(
+        label="Notes (needed to refuse)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SurveyForm(GovUKForm):
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are you with how your report was handled?",
+        coerce=int,
+        choices=[
+            (5, "Very satisfied"),
+            (4, "Satisfied"),
+            (3, "Neither"),
+            (2, "Dissatisfied"),
+            (1, "Very dissatisfied"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how satisfied you are"},
+    )
+    kept_informed = forms.TypedChoiceField(
+        label="Were you kept informed while your case was open?",
+        coerce=lambda value: value == "yes",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no"},
+    )
+    comments = forms.CharField(
+        label="Anything else you want to tell us (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please do not include names or addresses.",
     )

@@ -3,19 +3,32 @@
 Reading follows the case (casework.access); anyone who may change the case may log a contact or a review.
 """
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from common.views import attempt
 
-from . import access, pdf, selectors, services, victim
-from .models import Action, ActionStatus, CaseStatus, RiskLevel, VictimConsent
-from .victim_forms import ActionNotDoneForm, CaseReviewExplainedForm, ContactForm, ContactPlanForm, ProgressReviewForm
-from .views import _case_context, _form_page, _party_label, _read_page
+from . import access, closure, pdf, selectors, services, victim
+from .errors import CaseworkError
+from .models import Action, ActionStatus, CaseStatus, ClosureStatus, RiskLevel, VictimConsent
+from .victim_forms import (
+    ActionNotDoneForm,
+    CaseReviewExplainedForm,
+    ClosureForm,
+    ContactForm,
+    ContactPlanForm,
+    ProgressReviewForm,
+    SignOffForm,
+    SurveyForm,
+)
+from .views import _case_context, _form_page, _party_label, _read_page, log_case_read
 
 
 def summary_context(case_access: access.CaseAccess) -> dict:
@@ -25,6 +38,9 @@ def summary_context(case_access: access.CaseAccess) -> dict:
         "due": victim.due_on(case),
         "marac_referral_href": _marac_referral_href(case_access),
         "second_reports": _second_reports(case_access),
+        "pending_closure": closure.pending_closure(case),
+        "latest_closure": closure.latest_closure(case) if case.status == CaseStatus.CLOSED else None,
+        "may_sign_off": access.has_permission(case_access.user, closure.SIGN_OFF_PERMISSION),
     }
 
 
@@ -202,3 +218,112 @@ def case_review_letter(request, reference, party_id):
         filename=f"{case.reference}-asb-case-review-letter.pdf",
         request=request,
     )
+
+
+# --- Reasoned closure and the satisfaction survey (casework/closure.py) ----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, reference):
+    """Close with an outcome and reasons; at or above the sign-off risk the closure waits for a manager."""
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
+    case = case_access.case
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = attempt(
+            request,
+            form,
+            lambda: closure.request_closure(
+                case=case, by=request.user, outcome=data["outcome"], reasons=data["reasons"]
+            ),
+            "",
+        )
+        if result:
+            waiting = result.status == ClosureStatus.AWAITING_SIGN_OFF
+            messages.success(request, "Closure sent to a manager for sign-off" if waiting else "Case closed")
+            return redirect("casework:case_detail", reference)
+    return _form_page(request, case_access, "Summary", form, "Close the case", "Close case")
+
+
+@require_http_methods(["GET", "POST"])
+def closure_sign_off(request, reference):
+    case_access = access.case_access_or_404(request.user, reference)
+    if not access.has_permission(request.user, closure.SIGN_OFF_PERMISSION):
+        raise PermissionDenied("Only a community safety manager can sign off a closure")
+    case = case_access.case
+    pending = closure.pending_closure(case)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and pending is not None and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: closure.decide_closure(
+                closure=pending, by=request.user, approve=data["decision"] == "approve", notes=data["notes"]
+            ),
+            "Closure signed off: the case is closed" if data["decision"] == "approve" else "Closure refused",
+        ):
+            return redirect("casework:case_detail", reference)
+    log_case_read(request, case, page="closure sign-off")
+    return render(
+        request,
+        "casework/closure_sign_off.html",
+        _case_context(request, case_access, "Summary", form=form, pending=pending),
+    )
+
+
+@require_POST
+def closure_letter(request, reference):
+    """The closure letter with a new one-use survey link, as a PDF (printing it sends the survey)."""
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
+    case = case_access.case
+    try:
+        survey, token = closure.issue_survey(case=case, by=request.user)
+    except CaseworkError as error:
+        messages.error(request, str(error))
+        return redirect("casework:case_detail", reference)
+    log_case_read(request, case, page="closure letter")
+    victims = [
+        selectors.PartyView(p, p.is_anonymous and not case_access.can_view_sensitive) for p in victim.victims_on(case)
+    ]
+    survey_url = request.build_absolute_uri(reverse("casework:public_survey", args=[token]))
+    return pdf.pdf_response(
+        "casework/print/closure_letter.html",
+        {
+            "case": case,
+            "victims": victims,
+            "survey": survey,
+            "survey_url": survey_url,
+            "today": timezone.localdate(),
+            "officer": request.user,
+            "closure": closure.latest_closure(case),
+        },
+        filename=f"{case.reference}-closure-letter.pdf",
+        request=request,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def public_survey(request, token):
+    """The victim's satisfaction survey: no sign-in, one use, expiring, rate-limited per client address."""
+    if request.method == "POST" and not closure.allow_survey_post(request):
+        return render(request, "casework/public/survey_closed.html", {"rate_limited": True}, status=429)
+    if closure.open_survey(token) is None:
+        return render(request, "casework/public/survey_closed.html", {}, status=404)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            closure.answer_survey(
+                token=token,
+                satisfaction=data["satisfaction"],
+                kept_informed=data["kept_informed"],
+                comments=data["comments"],
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(request, "casework/public/survey_thanks.html", {})
+    return render(request, "casework/public/survey.html", {"form": form})

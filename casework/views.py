@@ -323,7 +323,8 @@ def case_edit(request, reference):
 def case_transition(request, reference):
     case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
-    allowed = services.TRANSITIONS.get(case.status, set())
+    # Closing has its own screen, with reasons and a manager's sign-off (casework/closure.py, #20).
+    allowed = services.TRANSITIONS.get(case.status, set()) - {CaseStatus.CLOSED}
     form = TransitionForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:

@@ -76,6 +76,12 @@ EXPECTED = {
     "action_not_done": ("GET", WRITE),
     "case_review_explained": ("GET", WRITE),
     "case_review_letter": ("GET", DOWNLOAD),
+    "case_close": ("GET", LEAD_ONLY),
+    # Managers sign off closures; everyone else who may read the case is refused.
+    "closure_sign_off": ("GET", {**LEAD_ONLY, "lead": 403, "manager": 200}),
+    # The closure letter (with a survey link) is printed by the lead once the case is closed: an open case
+    # sends the lead back to it with a message.
+    "closure_letter": ("POST", {**LEAD_ONLY, "lead": 302}),
 }
 
 

@@ -322,3 +322,84 @@ def test_a_report_more_than_six_months_after_the_last_does_not_prompt(case, ward
     later = _second_case(officer, ward, maria, opened_at=case.opened_at + timedelta(days=200))
     assert victim.second_reports(later) == []
     assert victim.second_reports(case) == []  # the first report is not a second one
+
+
+# --- Reasoned closure, sign-off, closure letter and the one-use satisfaction survey ----------------------------
+
+
+@pytest.mark.django_db
+def test_a_standard_risk_case_closes_with_an_outcome_and_reasons(client, case, officer):
+    from casework.models import CaseClosure
+
+    client.force_login(officer)
+    refused = client.post(f"/cases/{case.reference}/close/", {"outcome": "resolved"})
+    assert "Give the reasons for closing the case" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == "open"
+    client.post(f"/cases/{case.reference}/close/", {"outcome": "resolved", "reasons": "Behaviour stopped"})
+    case.refresh_from_db()
+    assert (case.status, case.outcome_notes) == ("closed", "Behaviour stopped")
+    assert CaseClosure.objects.get().status == "closed"
+    # The status form no longer closes a case without reasons.
+    assert "closed" not in client.get(f"/cases/{case.reference}/status/").content.decode().split("New status")[-1]
+
+
+@pytest.mark.django_db
+def test_a_high_risk_closure_waits_for_a_managers_sign_off(client, case, officer, manager):
+    from casework import closure
+    from casework.models import CaseClosure
+
+    _assess(case, officer)
+    case.refresh_from_db()
+    pending = closure.request_closure(case=case, by=officer, outcome="resolved", reasons="Moved away")
+    case.refresh_from_db()
+    assert case.status == "open" and pending.status == "awaiting_sign_off"
+    assert Notification.objects.filter(user=manager, event=Event.CLOSURE_SIGN_OFF_REQUESTED).exists()
+    with pytest.raises(NotAllowed):
+        closure.decide_closure(closure=pending, by=officer, approve=True)
+    client.force_login(manager)
+    assert client.post(f"/cases/{case.reference}/close/sign-off/", {"decision": "refuse"}).status_code == 200
+    response = client.post(f"/cases/{case.reference}/close/sign-off/", {"decision": "approve"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    decided = CaseClosure.objects.get()
+    assert (decided.status, decided.decided_by) == ("signed_off", manager)
+
+
+@pytest.mark.django_db
+def test_the_survey_link_works_once_without_signing_in_and_feeds_the_dashboard(client, case, officer, manager):
+    from casework import closure
+    from casework.models import SatisfactionSurvey
+
+    closure.request_closure(case=case, by=officer, outcome="resolved", reasons="Behaviour stopped")
+    case.refresh_from_db()
+    client.force_login(officer)
+    letter = client.post(f"/cases/{case.reference}/close/letter/")
+    assert letter["Content-Type"] == "application/pdf"
+    _, token = closure.issue_survey(case=case, by=officer)  # a new letter: the first link stops working
+    assert SatisfactionSurvey.objects.filter(expires_at__lte=timezone.now()).count() == 1
+    client.logout()
+    url = f"/cases/public/survey/{token}/"
+    assert client.get(url).status_code == 200
+    answered = client.post(url, {"satisfaction": "4", "kept_informed": "yes", "comments": "Thanks"})
+    assert "Thank you" in answered.content.decode()
+    assert client.get(url).status_code == 404  # one use
+    survey = SatisfactionSurvey.objects.get(answered_at__isnull=False)
+    assert (survey.satisfaction, survey.kept_informed) == (4, True)
+    client.force_login(manager)
+    today = timezone.localdate()
+    period = {"period": "custom", "start_0": 1, "start_1": today.month, "start_2": today.year}
+    period.update({"end_0": today.day, "end_1": today.month, "end_2": today.year})
+    dashboard = client.get("/reports/", period).content.decode()
+    assert "Satisfaction surveys answered: 1" in dashboard
+    assert "Victims satisfied with how their case was handled (%): 100" in dashboard
+
+
+@pytest.mark.django_db
+def test_the_public_survey_is_rate_limited_and_refuses_unknown_tokens(client, settings):
+    settings.CASEWORK = {**settings.CASEWORK, "SURVEY_RATE_LIMIT": {"POSTS": 2, "WINDOW_SECONDS": 60}}
+    assert client.get("/cases/public/survey/not-a-token/").status_code == 404
+    for _ in range(2):
+        assert client.post("/cases/public/survey/not-a-token/", {}).status_code == 404
+    assert client.post("/cases/public/survey/not-a-token/", {}).status_code == 429
