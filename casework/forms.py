@@ -306,7 +306,25 @@ class ActionForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Owner (optional)",
+        required=False,
+        empty_label="The agency as a whole",
+        help_text="The person in the owner agency who will do it.",
+    )
     due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, membership__agency__is_active=True)
+            .select_related("membership__agency")
+            .order_by("membership__agency__name", "last_name", "first_name", "username")
+        )
+        field.label_from_instance = lambda u: f"{u.get_full_name() or u.get_username()} ({u.membership.agency.name})"
 
     def clean_due_date(self):
         value = self.cleaned_data.get("due_date")
@@ -314,9 +332,18 @@ class ActionForm(GovUKForm):
             raise forms.ValidationError("The due date must be today or in the future")
         return value
 
+    def clean(self):
+        data = super().clean()
+        owner, agency = data.get("owner"), data.get("owner_agency")
+        if owner is not None and agency is not None and owner.membership.agency_id != agency.pk:
+            self.add_error("owner", f"Choose someone who works for {agency}, or leave the owner as the agency")
+        return data
+
 
 class ActionStatusForm(GovUKForm):
-    status = forms.ChoiceField(choices=ActionStatus.choices)
+    """The quick status change on the action plan; closing as not done has its own form (ActionNotDoneForm)."""
+
+    status = forms.ChoiceField(choices=[c for c in ActionStatus.choices if c[0] != ActionStatus.CANCELLED])
 
 
 class NoteForm(GovUKForm):

@@ -209,6 +209,7 @@ class Case(models.Model):
         permissions = [
             ("view_case_sensitive", "Can see anonymous parties' identities and contact details"),
             ("view_all_cases", "Can see every case in the partnership, read-only"),
+            ("sign_off_closure", "Can sign off the closure of a case at or above the sign-off risk level"),
         ]
         indexes = [
             models.Index(fields=["lead_agency", "status", "opened_at"]),
@@ -354,6 +355,13 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class NotDoneReason(models.TextChoices):
+    """Why an action was closed without being done: the ombudsmen ask which of the two it was."""
+
+    NOT_POSSIBLE = "not_possible", "Not possible"
+    NOT_UNDERTAKEN = "not_undertaken", "Not undertaken"
+
+
 class Action(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
@@ -362,6 +370,8 @@ class Action(models.Model):
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
+    not_done_reason = models.CharField(max_length=20, choices=NotDoneReason.choices, blank=True)
+    not_done_explanation = models.TextField(blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -552,6 +562,172 @@ class RoleSecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name}: two-factor {'required' if self.require_two_factor else 'optional'}"
+
+
+# --- The victim's journey (casework/victim.py, casework/closure.py; docs/victim-journey.md) ---
+
+
+class CaseSchedule(models.Model):
+    """What the victim's risk asks of the case: its priority, when the victim must next be contacted and when
+    the case must next be reviewed. Kept beside the case (not on it) so logging a contact never makes
+    someone's open edit form out of date."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="schedule")
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices[1:])
+    priority = models.PositiveSmallIntegerField(help_text="1 is the most urgent.")
+    response_due_at = models.DateTimeField(help_text="First contact with the victim due by (the response target).")
+    contact_every_days = models.PositiveSmallIntegerField()
+    review_every_days = models.PositiveSmallIntegerField()
+    next_contact_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_review_due = models.DateField(null=True, blank=True, db_index=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Schedule of case {self.case_id}"
+
+
+class ProgressReview(models.Model):
+    """A supervisory review of the case at the frequency its risk sets (not the statutory ASB Case Review)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reviews")
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    notes = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of case {self.case_id} on {self.reviewed_at:%d %b %Y}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    THROUGH_SUPPORT = "through_support", "Through their support worker or advocate"
+
+
+class VictimConsent(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "not_asked", "Not asked yet"
+
+
+class VictimContactPlan(models.Model):
+    """How often and how the victim agreed to be kept updated, and what keeps contact safe."""
+
+    party = models.OneToOneField(CaseParty, on_delete=models.CASCADE, related_name="contact_plan")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_plans")
+    every_days = models.PositiveSmallIntegerField("Contact every (days)")
+    channel = models.CharField(max_length=20, choices=ContactChannel.choices)
+    safe_contact = models.TextField(
+        blank=True, help_text="When and how it is safe to make contact, e.g. no voicemail, not after 6pm."
+    )
+    consents_to_sharing = models.CharField(
+        max_length=10, choices=VictimConsent.choices, default=VictimConsent.NOT_ASKED
+    )
+    agreed_on = models.DateField()
+    agreed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Contact plan for party {self.party_id}"
+
+
+class VictimContact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victim_contacts")
+    party = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="contacts")
+    contacted_at = models.DateTimeField()
+    channel = models.CharField(max_length=20, choices=ContactChannel.choices)
+    summary = models.TextField()
+    contacted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [models.Index(fields=["case", "contacted_at"])]
+
+    def __str__(self) -> str:
+        return f"Contact with party {self.party_id} on {self.contacted_at:%d %b %Y}"
+
+
+class CaseReviewToldBy(models.TextChoices):
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+
+
+class CaseReviewExplained(models.Model):
+    """The victim was told about the ASB Case Review (2025 statutory guidance: at the second report in six
+    months), when, how and by whom."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_review_explanations")
+    party = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="case_review_explanations")
+    told_on = models.DateField()
+    told_by = models.CharField(max_length=10, choices=CaseReviewToldBy.choices)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-told_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Case Review explained to party {self.party_id} on {self.told_on}"
+
+
+class ClosureStatus(models.TextChoices):
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting a manager's sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    REFUSED = "refused", "Sign-off refused"
+    CLOSED = "closed", "Closed"
+
+
+class CaseClosure(models.Model):
+    """A decision to close a case: the outcome, the reasons and, at high enough risk, a manager's sign-off."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    outcome = models.CharField(max_length=30, choices=CaseOutcome.choices)
+    reasons = models.TextField()
+    status = models.CharField(max_length=20, choices=ClosureStatus.choices)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Closure of case {self.case_id}: {self.get_status_display()}"
+
+
+class SatisfactionSurvey(models.Model):
+    """A one-use link for the victim to say how the case was handled. Only a hash of the token is kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="surveys")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (very dissatisfied) to 5.")
+    kept_informed = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Survey on case {self.case_id}"
 
 
 # --- Case exports too big to stream within one request (casework/exports.py; docs/performance.md) ---

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     COMMUNITY_SAFETY_MANAGER: [
         "casework.view_*",
         "casework.view_all_cases",
+        "casework.sign_off_closure",  # closing a case at or above the sign-off risk (casework/closure.py)
         "triggers.*",
         "reports.*",
         "enforcement.view_*",

@@ -17,6 +17,7 @@ from audit.services import log_disclosure
 from common import history
 
 from . import access, risk
+from . import victim as victim_journey
 from .errors import EditConflict, InvalidTransition, NotAllowed
 from .extensions import emit
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     CaseStatus,
     Evidence,
     Incident,
+    NotDoneReason,
     Note,
     Organisation,
     Person,
@@ -408,12 +410,16 @@ def record_risk_assessment(
     # so an edit form opened before the assessment is refused instead of putting the old level back.
     if Case.objects.select_for_update().values_list("risk_level", flat=True).get(pk=case.pk) != level:
         write_case(case, by=by, reason=f"Risk level set to {level}", risk_level=level)
+    victim_journey.apply_risk(case=case, by=by, level=level, assessed_at=assessment.assessed_at)
     return assessment
 
 
 @transaction.atomic
 def add_action(*, case: Case, by: User, description: str, owner_agency: Agency, due_date: date, owner=None) -> Action:
+    """An action in the plan agreed with the victim: owned by an agency and, where named, a person in it."""
     _require_change(by, case)
+    if owner is not None and getattr(access.agency_of(owner), "pk", None) != owner_agency.pk:
+        raise NotAllowed(f"{owner.get_full_name() or owner.get_username()} does not work for {owner_agency}.")
     action = Action(
         case=case, description=description, owner_agency=owner_agency, owner=owner, due_date=due_date, created_by=by
     )
@@ -423,15 +429,28 @@ def add_action(*, case: Case, by: User, description: str, owner_agency: Agency, 
 
 
 @transaction.atomic
-def set_action_status(*, action: Action, by: User, status: str) -> Action:
+def set_action_status(
+    *, action: Action, by: User, status: str, not_done_reason: str = "", not_done_explanation: str = ""
+) -> Action:
+    """Move an action on. Closing it as not done ("cancelled") needs the reason, telling "not possible" from
+    "not undertaken", and an explanation: the ombudsmen find actions dropped without either."""
     _require_change(by, action.case)
     if status not in ActionStatus.values:
         raise InvalidTransition("Unknown action status.")
     if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and status != ActionStatus.OPEN:
         raise InvalidTransition("A finished action can only be reopened.")
+    if status == ActionStatus.CANCELLED:
+        if not_done_reason not in NotDoneReason.values or not not_done_explanation.strip():
+            raise InvalidTransition(
+                "To close an action as not done, say whether it was not possible or not undertaken, and why."
+            )
+        action.not_done_reason, action.not_done_explanation = not_done_reason, not_done_explanation.strip()
+    else:
+        action.not_done_reason, action.not_done_explanation = "", ""
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None
-    save_with_history(action, by, f"Action {ActionStatus(status).label.lower()}")
+    label = f"not done ({NotDoneReason(not_done_reason).label.lower()})" if status == ActionStatus.CANCELLED else ""
+    save_with_history(action, by, f"Action {label or ActionStatus(status).label.lower()}")
     return action
 
 
@@ -489,8 +508,11 @@ def share_case(
         raise NotAllowed("Say why the case is being shared.")
     if agency.pk == case.lead_agency_id:
         raise NotAllowed(f"{agency} leads this case and can already see it.")
-    if CaseShare.objects.filter(case=case, agency=agency, revoked_at__isnull=True).exists():
+    existing = CaseShare.objects.select_for_update().filter(case=case, agency=agency, revoked_at__isnull=True).first()
+    if existing is not None and (existing.can_change or not can_change):
         raise NotAllowed(f"The case is already shared with {agency}.")
+    if existing is not None:
+        return _give_change_rights(share=existing, legal_basis=legal_basis, purpose=purpose, by=by)
     share = CaseShare(
         case=case,
         agency=agency,
@@ -519,6 +541,28 @@ def share_case(
         details={"can_change": can_change},
     )
     emit("case_shared", share=share, by=by)
+    return share
+
+
+def _give_change_rights(*, share: CaseShare, legal_basis: str, purpose: str, by) -> CaseShare:
+    """An agency that sees the case view only (a MARAC share, decision 0015) is given change rights by the lead."""
+    share.can_change, share.legal_basis = True, legal_basis
+    share.purpose = f"{share.purpose}\nChange rights: {purpose}"
+    save_with_history(share, by, f"{share.agency} may now change the case")
+    assign_perm(access.CHANGE, share.agency.group, share.case)
+    log_disclosure(
+        user=by,
+        kind=DisclosureKind.SHARE,
+        from_agency=str(access.agency_of(by) or ""),
+        to_agency=str(share.agency),
+        object_type=ObjectType.CASE,
+        object_id=share.case_id,
+        object_label=share.case.reference,
+        case_id=share.case_id,
+        legal_basis=share.get_legal_basis_display(),
+        purpose=purpose,
+        details={"can_change": True, "upgraded": True},
+    )
     return share
 
 

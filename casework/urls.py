@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import victim_views, views
 
 app_name = "casework"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("exports/", views.case_exports, name="case_exports"),
     path("exports/<uuid:public_id>/", views.case_export_download, name="case_export_download"),
     path("new/", views.case_create, name="case_create"),
+    # Public (no sign-in): the victim's satisfaction survey, a one-use link (casework/closure.py).
+    path("public/survey/<str:token>/", victim_views.public_survey, name="public_survey"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/reason/", views.case_access_reason, name="case_access_reason"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
@@ -31,4 +33,23 @@ urlpatterns = [
     path("<str:reference>/sharing/add/", views.share_add, name="share_add"),
     path("<str:reference>/sharing/<int:share_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("<str:reference>/timeline/", views.case_timeline, name="case_timeline"),
+    # The victim's journey (casework/victim_views.py)
+    path("<str:reference>/victim/", victim_views.case_victim, name="case_victim"),
+    path("<str:reference>/victim/plan/", victim_views.contact_plan, name="victim_contact_plan"),
+    path("<str:reference>/victim/contacts/add/", victim_views.contact_add, name="victim_contact_add"),
+    path("<str:reference>/victim/reviews/add/", victim_views.review_add, name="progress_review_add"),
+    path("<str:reference>/actions/<int:action_id>/not-done/", victim_views.action_not_done, name="action_not_done"),
+    path(
+        "<str:reference>/victim/case-review-explained/",
+        victim_views.case_review_explained,
+        name="case_review_explained",
+    ),
+    path(
+        "<str:reference>/victim/<int:party_id>/case-review-letter.pdf",
+        victim_views.case_review_letter,
+        name="case_review_letter",
+    ),
+    path("<str:reference>/close/", victim_views.case_close, name="case_close"),
+    path("<str:reference>/close/sign-off/", victim_views.closure_sign_off, name="closure_sign_off"),
+    path("<str:reference>/close/letter/", victim_views.closure_letter, name="closure_letter"),
 ]

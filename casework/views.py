@@ -255,6 +255,9 @@ def case_detail(request, reference):
         counts={"incidents": case.incidents.count(), "parties": case.parties.count()},
         allowed=sorted(services.TRANSITIONS.get(case.status, ())),
     )
+    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
+
+    context.update(summary_context(case_access))
     return render(request, "casework/case_summary.html", context)
 
 
@@ -310,7 +313,8 @@ def case_edit(request, reference):
 def case_transition(request, reference):
     case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
-    allowed = services.TRANSITIONS.get(case.status, set())
+    # Closing has its own screen, with reasons and a manager's sign-off (casework/closure.py, #20).
+    allowed = services.TRANSITIONS.get(case.status, set()) - {CaseStatus.CLOSED}
     form = TransitionForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
@@ -497,6 +501,7 @@ def action_add(request, reference):
                 description=data["description"],
                 owner_agency=data["owner_agency"],
                 due_date=data["due_date"],
+                owner=data["owner"],
             ),
             "Action added",
         ):
@@ -623,7 +628,8 @@ def case_sharing(request, reference):
 def share_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
-    shared_ids = case.shares.filter(revoked_at__isnull=True).values_list("agency_id", flat=True)
+    # An agency that sees the case view only can be chosen again to be given change rights (decision 0015).
+    shared_ids = case.shares.filter(revoked_at__isnull=True, can_change=True).values_list("agency_id", flat=True)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=case.lead_agency_id).exclude(pk__in=shared_ids)
     form = ShareForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():

@@ -339,6 +339,16 @@ CASEWORK = {
     # from this many cases on (docs/people-and-places.md).
     "REPEAT_WINDOW_MONTHS": int(os.environ.get("REPEAT_WINDOW_MONTHS", "12")),
     "REPEAT_MIN_CASES": int(os.environ.get("REPEAT_MIN_CASES", "2")),
+    # The victim's journey (docs/victim-journey.md): what each risk level asks of a case; local practice, not law.
+    "RISK_RESPONSE": {
+        "high": {"priority": 1, "contact_within_hours": 24, "contact_every_days": 7, "review_every_days": 7},
+        "medium": {"priority": 2, "contact_within_hours": 72, "contact_every_days": 14, "review_every_days": 14},
+        "standard": {"priority": 3, "contact_within_hours": 120, "contact_every_days": 28, "review_every_days": 28},
+    },
+    # Closing a case at or above this risk needs a community safety manager's sign-off ("" for never).
+    "CLOSURE_SIGN_OFF_FROM_RISK": os.environ.get("CLOSURE_SIGN_OFF_FROM_RISK", "high"),
+    "SURVEY_VALID_DAYS": 28,
+    "SURVEY_RATE_LIMIT": {"POSTS": 20, "WINDOW_SECONDS": 3600},
 }
 
 # The partner API (Django REST framework): same access path as the screens; see docs/api.md.

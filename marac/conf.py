@@ -6,8 +6,9 @@ Everything here is a local decision of the partnership, not law, so it lives in 
   A referred case must be visible to it, so referring shares the case with it if needed.
 - CORE_AGENCIES: short names of the agencies that sit on the MARAC. They are invited to every meeting,
   research every listed case, and an accepted case is shared with each of them.
-- CORE_AGENCIES_CAN_CHANGE: core agencies get change rights on a shared case, so they can record and
-  complete the MARAC actions they own on it.
+- CORE_AGENCIES_CAN_CHANGE: no longer used. Accepting a referral shares the case with core agencies view only
+  and tells the case's officer, who grants change rights on the sharing screen (decision 0015); an agency
+  completes the MARAC actions it owns with view access.
 - LEGAL_BASIS / SHARE_PURPOSE: recorded on every MARAC share (disclosure log).
 - CYCLE_WEEKS: weeks between meetings (Barnet: 6, seed 003). MEETINGS_AHEAD: meetings kept scheduled
   ahead of today. MEETING_WEEKDAY: weekday of a new series (0 = Monday; Barnet's 2022/23 dates fit a

@@ -488,9 +488,11 @@ def _screen(referral: Referral, by: User, to: str) -> Referral:
 
 @transaction.atomic
 def accept_referral(*, referral: Referral, by: User) -> tuple[Referral, list[Agency]]:
-    """Put the case on the MARAC and share it with every core agency that cannot see it yet.
+    """Put the case on the MARAC and share it, view only, with every core agency that cannot see it yet.
 
-    Each share goes through casework.services.share_case, so each is a logged disclosure.
+    Each share goes through casework.services.share_case, so each is a logged disclosure. Change rights are
+    the lead agency's decision (decision 0015): the case's officer is told which agencies were given view
+    access and grants change rights, where needed, on the case's sharing screen.
     """
     referral = _screen(referral, by, ReferralStatus.ACCEPTED)
     referral.accepted_at = referral.screened_at
@@ -507,9 +509,11 @@ def accept_referral(*, referral: Referral, by: User) -> tuple[Referral, list[Age
             legal_basis=referral.legal_basis or marac_setting("LEGAL_BASIS"),
             purpose=marac_setting("SHARE_PURPOSE"),
             by=by,
-            can_change=bool(marac_setting("CORE_AGENCIES_CAN_CHANGE")),
+            can_change=False,
         )
         shared.append(agency)
+    if shared:
+        emit("marac_shared_view_only", referral=referral, agencies=shared, by=by)
     return referral, shared
 
 
@@ -840,10 +844,18 @@ def add_marac_action(
 
 @transaction.atomic
 def complete_marac_action(*, action: Action, by: User) -> Action:
-    """The owner agency (or the coordinator) marks a MARAC action done."""
+    """The owner agency (or the coordinator) marks a MARAC action done. An agency the case is shared with view
+    only (accepted referrals, decision 0015) may still complete the actions the panel gave it."""
     if not MaracAction.objects.filter(action=action).exists():
         raise NotAllowed("That is not a MARAC action.")
     if not (is_coordinator(by) or access.agency_of(by) == action.owner_agency):
         raise NotAllowed(f"Only {action.owner_agency} or the MARAC coordinator can complete this action.")
     _require_case_visible(by, action.case)
-    return casework_services.set_action_status(action=action, by=by, status=ActionStatus.DONE)
+    if access.can_change(by, action.case):
+        return casework_services.set_action_status(action=action, by=by, status=ActionStatus.DONE)
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if locked.status not in OPEN_ACTION_STATUSES:
+        raise InvalidTransition("A finished action can only be reopened.")
+    locked.status, locked.completed_at = ActionStatus.DONE, timezone.now()
+    casework_services.save_with_history(locked, by, "Action done")
+    return locked

@@ -582,7 +582,13 @@ def referral_create(request):
     _require_perm(request.user, "marac.add_referral")
     form = ReferralForm(
         request.POST or None,
-        initial={"case_reference": request.GET.get("case", ""), "legal_basis": "cda_s115"},
+        # Pre-filled from the case's "Refer to CS MARAC" prompt (casework.victim_views): reference, risk, consent.
+        initial={
+            "case_reference": request.GET.get("case", ""),
+            "legal_basis": "cda_s115",
+            "risk_level": request.GET.get("risk_level", ""),
+            "consent": request.GET.get("consent", ""),
+        },
         cases=access.visible_cases(request.user),
     )
     if request.method == "POST" and form.is_valid():

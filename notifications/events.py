@@ -224,6 +224,38 @@ def trigger_outcome_letter(*, recipient, subject, body, **_):
     email_member_of_public(event=Event.TRIGGER_OUTCOME_LETTER, recipient=recipient, subject=subject, body=body)
 
 
+def _lead_officers(case) -> list:
+    """The case's officer; with none, the lead agency's caseworkers."""
+    return [case.officer] if case.officer_id else members(case.lead_agency, perm="casework.change_case")
+
+
+def marac_shared_view_only(*, referral, agencies, by, **_):
+    """Accepting a referral shares the case view only (decision 0015): the lead decides who may change it."""
+    case = referral.case
+    names = ", ".join(agency.name for agency in agencies)
+    notify(
+        event=Event.MARAC_SHARED_VIEW_ONLY,
+        users=_lead_officers(case),
+        message=f"Case {case.reference} was accepted onto the CS MARAC and shared view only with {names}. "
+        "Give an agency change rights on the case's sharing page if it needs them.",
+        case=case,
+        url=_case_url(case, "case_sharing"),
+        by=by,
+    )
+
+
+def closure_sign_off_requested(*, closure, by, **_):
+    case = closure.case
+    notify(
+        event=Event.CLOSURE_SIGN_OFF_REQUESTED,
+        users=members(case.lead_agency, perm="casework.sign_off_closure"),
+        message=f"Closing case {case.reference} ({closure.get_risk_level_display().lower()} risk) needs your sign-off.",
+        case=case,
+        url=_case_url(case, "closure_sign_off"),
+        by=by,
+    )
+
+
 HANDLERS = {
     "case_shared": case_shared,
     "share_revoked": share_revoked,
@@ -236,6 +268,8 @@ HANDLERS = {
     "trigger_received": trigger_received,
     "trigger_threshold_decided": trigger_threshold_decided,
     "trigger_outcome_letter": trigger_outcome_letter,
+    "marac_shared_view_only": marac_shared_view_only,
+    "closure_sign_off_requested": closure_sign_off_requested,
 }
 
 

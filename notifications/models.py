@@ -32,6 +32,10 @@ class Event(models.TextChoices):
     AUDIT_VERIFICATION_FAILED = "audit_verification_failed", "Audit trail did not verify"
     CASE_EXPORT_READY = "case_export_ready", "Case export ready"
     CASE_EXPORT_FAILED = "case_export_failed", "Case export failed"
+    VICTIM_CONTACT_DUE = "victim_contact_due", "Victim contact due"
+    PROGRESS_REVIEW_DUE = "progress_review_due", "Case review due"
+    MARAC_SHARED_VIEW_ONLY = "marac_shared_view_only", "CS MARAC agencies given view access"
+    CLOSURE_SIGN_OFF_REQUESTED = "closure_sign_off_requested", "Case closure awaiting sign-off"
     DIGEST = "digest", "Daily digest"
 
 

@@ -25,6 +25,7 @@ def create_reminders(*, today: date) -> int:
     created += _orders_ending(today)
     created += _case_reviews(today)
     created += _retention(today)
+    created += _victim_journey(today)
     return created
 
 
@@ -221,3 +222,48 @@ def _retention(today: date) -> int:
             dedupe_key=f"retention:{year}-W{week}",
         )
     )
+
+
+def _victim_journey(today: date) -> int:
+    """Victim contacts and case reviews the victim's risk set (casework.victim), overdue: to the case officer
+    (or, with none, the lead agency's caseworkers) on the first day late and then once a week."""
+    from django.utils import timezone
+
+    from casework.models import Case
+    from casework.victim import due_schedules
+
+    agency_members: dict = {}
+    created = 0
+    for schedule in due_schedules(cases=Case.objects.all(), today=today - timedelta(days=1)).iterator(chunk_size=500):
+        case = schedule.case
+        if case.officer_id:
+            users = [case.officer]
+        else:
+            if case.lead_agency_id not in agency_members:
+                agency_members[case.lead_agency_id] = members(case.lead_agency, perm="casework.change_case")
+            users = agency_members[case.lead_agency_id]
+        url = reverse("casework:case_victim", args=[case.reference])
+        due_items = []
+        if schedule.next_contact_due_at is not None:
+            due_items.append(
+                (Event.VICTIM_CONTACT_DUE, "contact with the victim", timezone.localdate(schedule.next_contact_due_at))
+            )
+        if schedule.next_review_due is not None:
+            due_items.append((Event.PROGRESS_REVIEW_DUE, "review", schedule.next_review_due))
+        for event, what, due in due_items:
+            days_late = (today - due).days
+            if days_late < 1 or (days_late != 1 and days_late % 7):
+                continue
+            created += len(
+                notify(
+                    event=event,
+                    users=users,
+                    message=f"The {what} on case {case.reference} (priority {schedule.priority}) is {days_late} "
+                    f"day{'s' if days_late != 1 else ''} overdue (due {due:%d %B %Y}).",
+                    case=case,
+                    url=url,
+                    digest_only=True,
+                    dedupe_key=f"{event}:{case.pk}:{due}:{today}",
+                )
+            )
+    return created

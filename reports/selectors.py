@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from casework import closure as casework_closure
 from casework import selectors as casework_selectors
 from enforcement import selectors as enforcement_selectors
 from marac import selectors as marac_selectors
@@ -290,6 +291,11 @@ def _cases(user: User, period: Period, previous: Period) -> Section:
         labels=[r[0] for r in ward_rows],
         series={"Open": [r[2] for r in ward_rows], "Closed": [r[3] for r in ward_rows]},
     )
+    # The victims' satisfaction surveys answered in the period (casework/closure.py): share satisfied (4 or 5).
+    survey = casework_closure.satisfaction(user=user, start=period.start, end=period.end)
+    survey_before = casework_closure.satisfaction(user=user, start=previous.start, end=previous.end)
+    satisfied = survey["satisfied"] / survey["answers"] * 100 if survey["answers"] else 0
+    satisfied_before = survey_before["satisfied"] / survey_before["answers"] * 100 if survey_before["answers"] else 0
     closed_share = ((now["total"] - now["open"]) / now["total"] * 100) if now["total"] else 0
     closed_share_before = ((before["total"] - before["open"]) / before["total"] * 100) if before["total"] else 0
     indicators = [
@@ -298,6 +304,13 @@ def _cases(user: User, period: Period, previous: Period) -> Section:
             "Share of those cases closed (%)",
             round(closed_share, 1),
             round(closed_share_before, 1),
+            higher_is_better=True,
+        ),
+        Indicator("Satisfaction surveys answered", survey["answers"], survey_before["answers"], higher_is_better=True),
+        Indicator(
+            "Victims satisfied with how their case was handled (%)",
+            round(satisfied, 1),
+            round(satisfied_before, 1),
             higher_is_better=True,
         ),
     ]

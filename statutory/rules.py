@@ -468,6 +468,21 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "case_review.explain_at_second_report_months",
+        6,
+        "months between two reports by the same victim",
+        "Anti-social behaviour powers: statutory guidance for frontline professionals (revised July 2025, "
+        f"published 17 September 2025), ASB Case Review, under the {ACT_2014}",
+        "Every victim who reports ASB a second time within six months, to any agency, is told about the ASB Case "
+        "Review, whatever the local threshold (source: research-2026.md section 2.2).",
+        effective_from=date(2025, 9, 17),
+        enforced_in=("casework.victim.second_reports",),
+        tests=(
+            "tests/casework/test_victim_journey.py::"
+            "test_a_victims_second_report_in_six_months_prompts_the_case_review_explanation",
+        ),
+    ),
+    Rule(
         "case_review.pcc_review",
         False,
         "flag",

@@ -68,6 +68,20 @@ EXPECTED = {
     "share_revoke": ("GET", LEAD_ONLY),
     "case_timeline": ("GET", READ),
     "case_access_reason": ("GET", ACCESS_REASON),
+    # The victim's journey (#20): read follows the case; anyone who may change it logs contacts and reviews.
+    "case_victim": ("GET", READ),
+    "victim_contact_plan": ("GET", WRITE),
+    "victim_contact_add": ("GET", WRITE),
+    "progress_review_add": ("GET", WRITE),
+    "action_not_done": ("GET", WRITE),
+    "case_review_explained": ("GET", WRITE),
+    "case_review_letter": ("GET", DOWNLOAD),
+    "case_close": ("GET", LEAD_ONLY),
+    # Managers sign off closures; everyone else who may read the case is refused.
+    "closure_sign_off": ("GET", {**LEAD_ONLY, "lead": 403, "manager": 200}),
+    # The closure letter (with a survey link) is printed by the lead once the case is closed: an open case
+    # sends the lead back to it with a message.
+    "closure_letter": ("POST", {**LEAD_ONLY, "lead": 302}),
 }
 
 
@@ -121,7 +135,8 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
         "auditor": auditor,
         "anonymous": None,
     }
-    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk}
+    party = case.parties.get(role="victim")
+    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk, "party_id": party.pk}
     return case, users, ids
 
 

@@ -78,9 +78,11 @@ def test_a_case_has_one_live_referral_at_a_time(case, officer, coordinator, core
 
 
 @pytest.mark.django_db
-def test_accepting_shares_with_every_core_agency_that_cannot_see_the_case(
+def test_accepting_shares_view_only_with_every_core_agency_that_cannot_see_the_case(
     shared_case, officer, coordinator, barnet_homes, police, probation
 ):
+    """Changed for #20 (decision 0015): core agencies used to get change rights; now view only, and the case's
+    officer is told so they can decide on change rights (tests/casework/test_victim_journey.py)."""
     referral = MaracReferralFactory(case=shared_case, by=officer)
     before = Disclosure.objects.count()
     referral, shared = services.accept_referral(referral=referral, by=coordinator)
@@ -89,7 +91,7 @@ def test_accepting_shares_with_every_core_agency_that_cannot_see_the_case(
     assert {a.short_name for a in shared} == {"met", "probation"}
     live = {s.agency.short_name: s for s in CaseShare.objects.filter(case=shared_case, revoked_at__isnull=True)}
     assert set(live) == {"barnet-homes", "met", "probation"}
-    assert live["met"].can_change and live["probation"].can_change
+    assert not live["met"].can_change and not live["probation"].can_change
     assert live["barnet-homes"].can_change is False  # an existing share is left as it was
     disclosures = Disclosure.objects.order_by("id")[before:]
     assert {d.to_agency for d in disclosures} == {str(police), str(probation)}

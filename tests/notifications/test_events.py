@@ -78,7 +78,12 @@ def test_marac_referral_screening_research_and_panel_list(
     marac_services.provide_more_information(referral=referral, by=officer, information="See incidents tab")
     referral.refresh_from_db()
     marac_services.accept_referral(referral=referral, by=coordinator)
-    assert events_of(officer) == [Event.MARAC_INFORMATION_REQUESTED, Event.MARAC_REFERRAL_SCREENED]
+    # Since #20 (decision 0015) the lead is also told the MARAC agencies were given view access only.
+    assert events_of(officer) == [
+        Event.MARAC_INFORMATION_REQUESTED,
+        Event.MARAC_REFERRAL_SCREENED,
+        Event.MARAC_SHARED_VIEW_ONLY,
+    ]
     assert Notification.objects.filter(user=officer, message__contains="has been accepted").exists()
     assert Event.CASE_SHARED in events_of(police_user)  # accepting shares the case with the core agencies
 

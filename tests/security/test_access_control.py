@@ -68,6 +68,7 @@ def _ids(case) -> dict[str, list[int]]:
         "action_id": list(case.actions.values_list("pk", flat=True)),
         "evidence_id": list(case.evidence.values_list("pk", flat=True)),
         "share_id": list(case.shares.values_list("pk", flat=True)),
+        "party_id": list(case.parties.values_list("pk", flat=True)),  # the victim's letters (#20)
     }
 
 

@@ -1,0 +1,336 @@
+"""The victim's journey on a case: what the risk asks of the case (priority, response target, review and
+contact frequency), the victim's contact plan and contact log, and the reads My work and the daily reminders
+need. Writes are `@transaction.atomic` services with keyword arguments; reads are selectors. docs/victim-journey.md.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from . import access, extensions
+from .errors import NotAllowed
+from .models import (
+    Case,
+    CaseParty,
+    CaseReviewExplained,
+    CaseReviewToldBy,
+    CaseSchedule,
+    CaseStatus,
+    ContactChannel,
+    PartyRole,
+    ProgressReview,
+    VictimConsent,
+    VictimContact,
+    VictimContactPlan,
+)
+
+#: What each risk level asks of the case. Local practice, not law: override in settings.CASEWORK["RISK_RESPONSE"].
+DEFAULT_RISK_RESPONSE: dict[str, dict[str, int]] = {
+    "high": {"priority": 1, "contact_within_hours": 24, "contact_every_days": 7, "review_every_days": 7},
+    "medium": {"priority": 2, "contact_within_hours": 72, "contact_every_days": 14, "review_every_days": 14},
+    "standard": {"priority": 3, "contact_within_hours": 120, "contact_every_days": 28, "review_every_days": 28},
+}
+#: Who "the victim" is for contact plans: the people the ASB is done to and the people who report it.
+VICTIM_ROLES = (PartyRole.VICTIM, PartyRole.COMPLAINANT)
+
+
+def risk_response(level: str) -> dict[str, int]:
+    """The row of the configured table for a risk level (settings override the defaults key by key)."""
+    table = getattr(settings, "CASEWORK", {}).get("RISK_RESPONSE", {})
+    return {**DEFAULT_RISK_RESPONSE[level], **table.get(level, {})}
+
+
+def _require_change(user, case: Case) -> None:
+    if not access.can_change(user, case):
+        raise NotAllowed("You do not have permission to change this case.")
+
+
+def _save(instance, by, reason: str) -> None:
+    from .services import save_with_history
+
+    save_with_history(instance, by, reason)
+
+
+# --- Writes --------------------------------------------------------------------------------------------------
+
+
+def _next_contact_due(case: Case, schedule: CaseSchedule) -> datetime:
+    """The response target until the victim is first contacted; then the last contact plus the most frequent
+    agreed plan (or the risk's frequency when nothing was agreed)."""
+    last = VictimContact.objects.filter(case=case, contacted_at__gte=schedule_started(schedule)).aggregate(
+        last=Max("contacted_at")
+    )["last"]
+    if last is None:
+        return schedule.response_due_at
+    agreed = list(VictimContactPlan.objects.filter(case=case).values_list("every_days", flat=True))
+    return last + timedelta(days=min([*agreed, schedule.contact_every_days]))
+
+
+def schedule_started(schedule: CaseSchedule) -> datetime:
+    """When the current response target was set (contact counts from then)."""
+    row = risk_response(schedule.risk_level)
+    return schedule.response_due_at - timedelta(hours=row["contact_within_hours"])
+
+
+@transaction.atomic
+def apply_risk(*, case: Case, by, level: str, assessed_at: datetime) -> CaseSchedule:
+    """Set the case's priority, response target and review and contact frequencies from its risk level.
+
+    Called by casework.services.record_risk_assessment inside its transaction. A new assessment at the same
+    level does not move a response target that is already running; a change of level sets a new one."""
+    row = risk_response(level)
+    schedule = CaseSchedule.objects.select_for_update().filter(case=case).first()
+    restart = schedule is None or schedule.risk_level != level
+    if schedule is None:
+        schedule = CaseSchedule(case=case)
+    schedule.risk_level = level
+    schedule.priority = row["priority"]
+    schedule.contact_every_days = row["contact_every_days"]
+    schedule.review_every_days = row["review_every_days"]
+    if restart:
+        schedule.response_due_at = assessed_at + timedelta(hours=row["contact_within_hours"])
+    schedule.next_review_due = timezone.localdate(assessed_at) + timedelta(days=row["review_every_days"])
+    schedule.next_contact_due_at = _next_contact_due(case, schedule)
+    _save(schedule, by, f"Priority {row['priority']} from {level} risk")
+    return schedule
+
+
+def _refresh_contact_due(case: Case, by) -> None:
+    schedule = CaseSchedule.objects.select_for_update().filter(case=case).first()
+    if schedule is None:
+        return
+    due = _next_contact_due(case, schedule)
+    if due != schedule.next_contact_due_at:
+        schedule.next_contact_due_at = due
+        _save(schedule, by, "Next victim contact due moved")
+
+
+@transaction.atomic
+def record_progress_review(*, case: Case, by, notes: str, reviewed_at: datetime | None = None) -> ProgressReview:
+    """A review of the case at the frequency its risk sets; moves the next review on by that frequency."""
+    _require_change(by, case)
+    if not notes.strip():
+        raise NotAllowed("Say what the review found and what happens next.")
+    reviewed_at = reviewed_at or timezone.now()
+    review = ProgressReview(case=case, reviewed_at=reviewed_at, reviewed_by=by, notes=notes.strip())
+    _save(review, by, "Case reviewed")
+    schedule = CaseSchedule.objects.select_for_update().filter(case=case).first()
+    if schedule is not None:
+        schedule.next_review_due = timezone.localdate(reviewed_at) + timedelta(days=schedule.review_every_days)
+        _save(schedule, by, "Next review due moved")
+    return review
+
+
+def _victim_party(case: Case, party: CaseParty) -> None:
+    if party.case_id != case.pk or party.role not in VICTIM_ROLES:
+        raise NotAllowed("Choose a victim or complainant on this case.")
+
+
+@transaction.atomic
+def set_contact_plan(
+    *,
+    case: Case,
+    party: CaseParty,
+    by,
+    every_days: int,
+    channel: str,
+    safe_contact: str = "",
+    consents_to_sharing: str = VictimConsent.NOT_ASKED,
+    agreed_on: date | None = None,
+) -> VictimContactPlan:
+    """Record (or change) how often and how the victim agreed to be kept updated."""
+    _require_change(by, case)
+    _victim_party(case, party)
+    if every_days < 1 or channel not in ContactChannel.values or consents_to_sharing not in VictimConsent.values:
+        raise NotAllowed("Give how often (at least every day), the channel and whether they consent to sharing.")
+    plan = VictimContactPlan.objects.select_for_update().filter(party=party).first() or VictimContactPlan(
+        party=party, case=case
+    )
+    plan.every_days, plan.channel, plan.safe_contact = every_days, channel, safe_contact.strip()
+    plan.consents_to_sharing = consents_to_sharing
+    plan.agreed_on, plan.agreed_by = agreed_on or timezone.localdate(), by
+    _save(plan, by, "Contact plan agreed with the victim")
+    _refresh_contact_due(case, by)
+    return plan
+
+
+@transaction.atomic
+def log_contact(
+    *, case: Case, party: CaseParty, by, contacted_at: datetime, channel: str, summary: str
+) -> VictimContact:
+    """Every contact with the victim: when, how, by whom and what was said. Anyone who may change the case."""
+    _require_change(by, case)
+    _victim_party(case, party)
+    if contacted_at > timezone.now():
+        raise NotAllowed("A contact cannot be logged in the future.")
+    if channel not in ContactChannel.values or not summary.strip():
+        raise NotAllowed("Give how the victim was contacted and a summary of what was said.")
+    contact = VictimContact(
+        case=case,
+        party=party,
+        contacted_at=contacted_at,
+        channel=channel,
+        summary=summary.strip(),
+        contacted_by=by,
+        agency=access.agency_of(by),
+    )
+    _save(contact, by, "Contact with the victim logged")
+    _refresh_contact_due(case, by)
+    return contact
+
+
+# --- Reads ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    """The case's schedule as the summary and the victim page show it."""
+
+    schedule: CaseSchedule | None
+    contact_overdue: bool
+    review_overdue: bool
+
+
+def due_on(case: Case, *, now: datetime | None = None) -> Due:
+    now = now or timezone.now()
+    schedule = None if case.status == CaseStatus.CLOSED else CaseSchedule.objects.filter(case=case).first()
+    if schedule is None:
+        return Due(None, False, False)
+    contact_overdue = schedule.next_contact_due_at is not None and schedule.next_contact_due_at < now
+    review_overdue = schedule.next_review_due is not None and schedule.next_review_due < timezone.localdate(now)
+    return Due(schedule, contact_overdue, review_overdue)
+
+
+def victims_on(case: Case) -> QuerySet[CaseParty]:
+    return (
+        case.parties.filter(role__in=VICTIM_ROLES)
+        .select_related("person", "organisation", "contact_plan")
+        .order_by("id")
+    )
+
+
+def sharing_consent(case: Case) -> str:
+    """ "yes" or "no" when every victim with a contact plan answered alike ("no" wins), else ""."""
+    answers = set(
+        VictimContactPlan.objects.filter(case=case)
+        .exclude(consents_to_sharing=VictimConsent.NOT_ASKED)
+        .values_list("consents_to_sharing", flat=True)
+    )
+    if VictimConsent.NO in answers:
+        return VictimConsent.NO
+    return VictimConsent.YES if answers else ""
+
+
+@dataclass
+class SecondReport:
+    """A victim on this case who was also a victim or complainant on another case opened within the window
+    (any agency: the count never names the other case, which the user may not be allowed to see)."""
+
+    party: CaseParty
+    other_reports: int
+    months: int
+    told: "CaseReviewExplained | None"
+
+
+def second_reports(case: Case) -> list[SecondReport]:
+    """Victims reporting for the second time in six months (statutory guidance, July 2025: tell them about the
+    ASB Case Review). Earlier cases opened within the window before this one count, whoever leads them."""
+    from dateutil.relativedelta import relativedelta
+
+    from statutory.selectors import rule
+
+    opened_on = timezone.localdate(case.opened_at)
+    months = rule("case_review.explain_at_second_report_months", on=opened_on).value
+    since = case.opened_at - relativedelta(months=months)
+    victims = [p for p in victims_on(case) if p.person_id]
+    if not victims:
+        return []
+    counts = dict(
+        CaseParty.objects.filter(
+            person_id__in=[p.person_id for p in victims],
+            role__in=VICTIM_ROLES,
+            case__opened_at__gte=since,
+            case__opened_at__lte=case.opened_at,
+        )
+        .exclude(case=case)
+        .values("person_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("person_id", "n")
+    )
+    told = {e.party_id: e for e in CaseReviewExplained.objects.filter(case=case).order_by("told_on", "id")}
+    return [SecondReport(p, counts[p.person_id], months, told.get(p.pk)) for p in victims if counts.get(p.person_id)]
+
+
+@transaction.atomic
+def record_case_review_explained(
+    *, case: Case, party: CaseParty, by, told_on: date, told_by: str
+) -> CaseReviewExplained:
+    """The victim was told about the ASB Case Review: when, how (letter or email, from the template), by whom."""
+    _require_change(by, case)
+    _victim_party(case, party)
+    if told_by not in CaseReviewToldBy.values:
+        raise NotAllowed("Say whether they were told by letter or by email.")
+    if told_on > timezone.localdate() or told_on < timezone.localdate(case.opened_at):
+        raise NotAllowed("The date they were told must be between the case opening and today.")
+    explained = CaseReviewExplained(case=case, party=party, told_on=told_on, told_by=told_by, recorded_by=by)
+    _save(explained, by, f"Victim told about the ASB Case Review by {CaseReviewToldBy(told_by).label.lower()}")
+    return explained
+
+
+def contacts_on(case: Case) -> QuerySet[VictimContact]:
+    return case.victim_contacts.select_related("party__person", "party__organisation", "contacted_by", "agency")
+
+
+def reviews_on(case: Case) -> QuerySet[ProgressReview]:
+    return case.progress_reviews.select_related("reviewed_by")
+
+
+def due_schedules(*, cases: QuerySet[Case], today: date, horizon_days: int = 0) -> QuerySet[CaseSchedule]:
+    """Schedules of open cases among `cases` with a contact or review due by today + horizon_days."""
+    from django.db.models import Q
+
+    until = today + timedelta(days=horizon_days)
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return (
+        CaseSchedule.objects.filter(case__in=cases)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .filter(Q(next_contact_due_at__lt=end) | Q(next_review_due__lte=until))
+        .select_related("case", "case__officer", "case__lead_agency")
+        .order_by("next_contact_due_at", "next_review_due", "pk")
+    )
+
+
+def my_work_sections(*, user, today: date) -> list[extensions.WorkSection]:
+    """My work: contacts with victims and reviews due within two days or overdue, on the user's own cases."""
+    from django.urls import reverse
+
+    mine = access.visible_cases(user).filter(officer=user)
+    contacts = extensions.WorkSection("Victim contacts due", empty="No victim contacts due.")
+    reviews = extensions.WorkSection("Case reviews due", empty="No case reviews due.")
+    now = timezone.now()
+    for schedule in due_schedules(cases=mine, today=today, horizon_days=2)[:50]:
+        href = reverse("casework:case_victim", args=[schedule.case.reference])
+        label = f"{schedule.case.reference} (priority {schedule.priority})"
+        if schedule.next_contact_due_at and timezone.localdate(schedule.next_contact_due_at) <= today + timedelta(2):
+            contacts.items.append(
+                extensions.WorkItem(
+                    text=f"Contact the victim: {label}",
+                    href=href,
+                    due=timezone.localdate(schedule.next_contact_due_at),
+                    overdue=schedule.next_contact_due_at < now,
+                )
+            )
+        if schedule.next_review_due and schedule.next_review_due <= today + timedelta(2):
+            reviews.items.append(
+                extensions.WorkItem(
+                    text=f"Review the case: {label}",
+                    href=href,
+                    due=schedule.next_review_due,
+                    overdue=schedule.next_review_due < today,
+                )
+            )
+    return [contacts, reviews]

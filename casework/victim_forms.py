@@ -1,0 +1,167 @@
+"""Forms of the victim's journey: contact plan, contact log, progress review (casework/victim.py)."""
+
+from django import forms
+from django.utils import timezone
+
+from common.forms import datetime_field
+
+from .forms import GovUKDateField, GovUKForm
+from .models import CaseOutcome, CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
+
+
+class _PartyChoiceForm(GovUKForm):
+    def __init__(self, *args, party_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties, label = party_choices or ((), str)
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [("", "Choose the victim"), *[(k, label(p)) for k, p in self.parties.items()]]
+
+    def clean_party(self):
+        return self.parties.get(self.cleaned_data["party"])
+
+
+class ContactPlanForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    every_days = forms.IntegerField(
+        label="Contact them every (days)",
+        min_value=1,
+        max_value=90,
+        error_messages={"required": "Enter how often they agreed to be contacted, in days"},
+    )
+    channel = forms.ChoiceField(
+        label="How they want to be contacted",
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they want to be contacted"},
+    )
+    safe_contact = forms.CharField(
+        label="Safe contact (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: no voicemail, not after 6pm, only on their mobile.",
+    )
+    consents_to_sharing = forms.ChoiceField(
+        label="Do they consent to their information being shared with partner agencies?",
+        choices=VictimConsent.choices,
+        widget=forms.RadioSelect,
+        initial=VictimConsent.NOT_ASKED,
+    )
+
+
+class ContactForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    contacted_at = datetime_field("When")
+    channel = forms.ChoiceField(
+        label="How",
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they were contacted"},
+    )
+    summary = forms.CharField(
+        label="What was said",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Summarise what was said"},
+    )
+
+    def clean_contacted_at(self):
+        value = self.cleaned_data["contacted_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError("The contact must be now or in the past")
+        return value
+
+
+class ProgressReviewForm(GovUKForm):
+    notes = forms.CharField(
+        label="What the review found and what happens next",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the review found and what happens next"},
+    )
+
+
+class ActionNotDoneForm(GovUKForm):
+    not_done_reason = forms.ChoiceField(
+        label="Why was it not done?",
+        choices=NotDoneReason.choices,
+        widget=forms.RadioSelect,
+        help_text="Not possible: it could not be done. Not undertaken: it could have been done but was not.",
+        error_messages={"required": "Choose whether it was not possible or not undertaken"},
+    )
+    not_done_explanation = forms.CharField(
+        label="Explain",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why the action was not done"},
+    )
+
+
+class CaseReviewExplainedForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    told_on = GovUKDateField(label="When were they told?", help_text="For example, 27 3 2027")
+    told_by = forms.ChoiceField(
+        label="How were they told?",
+        choices=CaseReviewToldBy.choices,
+        widget=forms.RadioSelect,
+        help_text="Use the ASB Case Review letter on the case's Victim page, by post or as the email's text.",
+        error_messages={"required": "Choose letter or email"},
+    )
+
+
+class ClosureForm(GovUKForm):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose an outcome"), *CaseOutcome.choices],
+        error_messages={"required": "Choose the outcome"},
+    )
+    reasons = forms.CharField(
+        label="Reasons for closing the case",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was done, what the victim said, and why nothing more can or needs to be done. The victim "
+        "is told the outcome in the closure letter.",
+        error_messages={"required": "Give the reasons for closing the case"},
+    )
+
+
+class SignOffForm(GovUKForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Sign off: close the case"), ("refuse", "Refuse: the case stays open")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign off the closure"},
+    )
+    notes = forms.CharField(
+        label="Notes (needed to refuse)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SurveyForm(GovUKForm):
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are you with how your report was handled?",
+        coerce=int,
+        choices=[
+            (5, "Very satisfied"),
+            (4, "Satisfied"),
+            (3, "Neither"),
+            (2, "Dissatisfied"),
+            (1, "Very dissatisfied"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how satisfied you are"},
+    )
+    kept_informed = forms.TypedChoiceField(
+        label="Were you kept informed while your case was open?",
+        coerce=lambda value: value == "yes",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no"},
+    )
+    comments = forms.CharField(
+        label="Anything else you want to tell us (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please do not include names or addresses.",
+    )
