@@ -24,13 +24,18 @@ FIRST = (
     "Catherine Katherine Kathryn Stephen Steven Ioana Andrei Olga Yusuf Grace Chloe Amelia Oliver Harry Jack "
     "George Noah Leo Arthur Muhammad Isla Ava Mia Ivy Lily Freya Sophia Emily Ella Zara Amir Omar Ali Hassan"
 ).split()
-SYLLABLES = (
-    "ko wal ska son ev ans mac don ald kh an pat el shah smi th jon es ber ger ol sen ric ard fer nan dez"
-).split()
+# Surnames from consonant-vowel syllables: a trigram vocabulary as varied as real surnames' (a handful of fixed
+# syllables would make every trigram common and every index scan long).
+CONSONANTS = "bcdfghjklmnprstvwyz"
+VOWELS = "aeiou"
 
 
 def _surname(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+    syllables = [
+        rng.choice(CONSONANTS) + rng.choice(VOWELS) + (rng.choice(CONSONANTS) if rng.random() < 0.4 else "")
+        for _ in range(rng.randint(2, 3))
+    ]
+    return "".join(syllables).capitalize()
 
 
 def _slip(rng: random.Random, word: str) -> str:

@@ -95,6 +95,14 @@ class CaseForm(GovUKForm):
     )
     address_line1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    uprn = forms.IntegerField(
+        label="UPRN (optional)",
+        required=False,
+        min_value=1,
+        max_value=999_999_999_999,
+        help_text="The property's Unique Property Reference Number, if known",
+        error_messages={"invalid": "Enter the UPRN as a number of up to 12 digits"},
+    )
     location_description = forms.CharField(
         label="Location description (optional)",
         max_length=200,
@@ -124,6 +132,8 @@ class CaseForm(GovUKForm):
             self.add_error("postcode", "Enter the postcode for this address")
         if data.get("postcode") and not data.get("address_line1"):
             self.add_error("address_line1", "Enter the first line of the address")
+        if data.get("uprn") and not data.get("address_line1"):
+            self.add_error("uprn", "Enter the address this UPRN belongs to, or leave the UPRN out")
         return data
 
 

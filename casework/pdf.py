@@ -1,6 +1,8 @@
 """Printable documents (notices, letters, panel lists) rendered to PDF with WeasyPrint.
 
 Templates extend `layout/print.html`. Static files are read from disk, never fetched over the network.
+Every document is PDF/UA-1 (tagged, with its title and language from the template's <title> and <html lang>),
+because screen-reader users receive these notices and letters too.
 """
 
 from django.contrib.staticfiles import finders
@@ -33,7 +35,7 @@ def render_pdf_bytes(template_name: str, context: dict, request=None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, url_fetcher=_fetcher(), base_url="static:").write_pdf()
+    return HTML(string=html, url_fetcher=_fetcher(), base_url="static:").write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:

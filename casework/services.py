@@ -256,6 +256,10 @@ def create_person(
 def create_address(
     *, by: User, line1: str, postcode: str, ward, line2: str = "", town: str = "London", uprn: int | None = None
 ) -> Address:
+    if uprn:  # a UPRN names one property: every case there shares its address (casework/people.py repeats)
+        known = Address.objects.filter(uprn=uprn).first()
+        if known is not None:
+            return known
     postcode = normalise_postcode(postcode)
     address = Address(line1=line1, line2=line2, town=town, postcode=postcode, ward=ward, uprn=uprn)
     save_with_history(address, by, "Address recorded")
@@ -275,11 +279,12 @@ def open_case(
     location_description: str = "",
     officer=None,
     hate_related: bool = False,
+    uprn: int | None = None,
 ) -> Case:
     """The new case form: the case, and the address it is about when one was given, in one transaction."""
     address = None
     if address_line1:
-        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=ward)
+        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=ward, uprn=uprn)
     return create_case(
         by=by,
         title=title,
@@ -295,14 +300,23 @@ def open_case(
 
 @transaction.atomic
 def edit_case(
-    *, case: Case, by: User, expected_version: int, address_line1: str = "", postcode: str = "", **changes
+    *,
+    case: Case,
+    by: User,
+    expected_version: int,
+    address_line1: str = "",
+    postcode: str = "",
+    uprn: int | None = None,
+    **changes,
 ) -> Case:
     """The case details form: a changed address is recorded as a new one (history keeps the old); a cleared
     one is taken off the case."""
     address = case.address
     postcode = normalise_postcode(postcode)
-    if address_line1 and (address is None or (address.line1, address.postcode) != (address_line1, postcode)):
-        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=changes["ward"])
+    if address_line1 and (
+        address is None or (address.line1, address.postcode, address.uprn) != (address_line1, postcode, uprn)
+    ):
+        address = create_address(by=by, line1=address_line1, postcode=postcode, ward=changes["ward"], uprn=uprn)
     elif not address_line1:
         address = None
     return update_case(case=case, by=by, expected_version=expected_version, address=address, **changes)

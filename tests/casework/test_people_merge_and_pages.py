@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AccessLog
 from casework import people, services
 from casework.errors import NotAllowed
-from casework.models import CaseParty, LegalBasis, PartyRole, Person, PersonMerge
+from casework.models import Case, CaseParty, LegalBasis, PartyRole, Person, PersonMerge
 from tests.factories import CaseFactory
 
 
@@ -293,3 +293,32 @@ def test_case_page_and_my_work_show_the_count_but_never_the_other_cases(client, 
     assert "Repeat victim (3 cases in 12 months)" in summary and "Police only matter" not in summary
     home = client.get("/").content.decode()
     assert f"{case.reference}: Repeat victim (3 cases in 12 months)" in home
+
+
+@pytest.mark.django_db
+def test_cases_opened_with_the_same_uprn_share_the_place(client, officer, ward):
+    client.force_login(officer)
+    for title, line1 in (("First report", "Flat 3, Grove Court"), ("Second report", "3 Grove Ct")):
+        response = client.post(
+            "/cases/new/",
+            {
+                "title": title,
+                "category": "noise",
+                "description": "Loud music",
+                "ward": ward.pk,
+                "address_line1": line1,
+                "postcode": "nw95xx",
+                "uprn": "200004001234",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    first, second = Case.objects.order_by("pk")
+    assert first.address_id == second.address_id and first.address.postcode == "NW9 5XX"
+    assert [str(f) for f in people.repeat_flags_for([second.pk])[second.pk]] == [
+        "Repeat location (2 cases in 12 months)"
+    ]
+    missing = client.post(
+        "/cases/new/",
+        {"title": "x", "category": "noise", "description": "x", "ward": ward.pk, "uprn": "200004001234"},
+    )
+    assert "Enter the address this UPRN belongs to" in missing.content.decode()
