@@ -241,3 +241,32 @@ def run_jobs(monkeypatch):
         ).run()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _every_pdf_is_tagged(monkeypatch):
+    """Every PDF any test produces (notices, letters, panel lists, the board pack, SAR packs) is checked with
+    poppler's pdfinfo: tagged (PDF/UA), with a title. Screen-reader users receive these documents too (#17)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from casework import pdf
+
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        return
+    render = pdf.render_pdf_bytes
+
+    def checked(template_name, context, request=None):
+        data = render(template_name, context, request)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            info = subprocess.run([pdfinfo, handle.name], capture_output=True, text=True, check=True).stdout
+        fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+        assert fields.get("Tagged", "").strip() == "yes", f"{template_name} is not a tagged PDF"
+        assert fields.get("Title", "").strip(), f"{template_name} has no title"
+        return data
+
+    monkeypatch.setattr(pdf, "render_pdf_bytes", checked)
