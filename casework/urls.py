@@ -37,6 +37,7 @@ urlpatterns = [
     path("<str:reference>/victim/", victim_views.case_victim, name="case_victim"),
     path("<str:reference>/victim/plan/", victim_views.contact_plan, name="victim_contact_plan"),
     path("<str:reference>/victim/contacts/add/", victim_views.contact_add, name="victim_contact_add"),
+    path("<str:reference>/victim/update/", victim_views.victim_update, name="victim_update"),
     path("<str:reference>/victim/reviews/add/", victim_views.review_add, name="progress_review_add"),
     path("<str:reference>/actions/<int:action_id>/not-done/", victim_views.action_not_done, name="action_not_done"),
     path(

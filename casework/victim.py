@@ -183,6 +183,65 @@ def log_contact(
     return contact
 
 
+# The victim's own channel, as the notification service sends it (notifications.events.victim_update).
+SENDABLE_CHANNELS = {"email": "email", "text": "text message"}
+VICTIM_UPDATE_FOOTER = (
+    "This message is from the London Borough of Barnet community safety team, about the report you made to us. "
+    "Please do not reply to it: contact your officer in the way you agreed."
+)
+
+
+def update_channel(party: CaseParty) -> str:
+    """The channel an update can be sent to this victim by ("" when their plan asks for another kind of contact)."""
+    plan = VictimContactPlan.objects.filter(party=party).first()
+    return plan.channel if plan is not None and plan.channel in SENDABLE_CHANNELS else ""
+
+
+@transaction.atomic
+def send_update(*, case: Case, party: CaseParty, by, message: str) -> VictimContact:
+    """Send the victim an update by the channel their contact plan names (email, or a text message), through the
+    notification service's delivery log, and log it as a contact. The message is the officer's own words: nothing
+    from the case is added, because the victim agreed what may be said and who else may read their messages."""
+    _require_change(by, case)
+    _victim_party(case, party)
+    plan = VictimContactPlan.objects.filter(party=party).first()
+    if plan is None:
+        raise NotAllowed("Agree a contact plan with the victim first: it says how they want to be updated.")
+    if plan.channel not in SENDABLE_CHANNELS:
+        raise NotAllowed(
+            f"The victim asked to be contacted by {plan.get_channel_display().lower()}: make that contact and log it."
+        )
+    text = message.strip()
+    if not text:
+        raise NotAllowed("Write the update for the victim.")
+    if len(text) > (600 if plan.channel == ContactChannel.TEXT else 5000):
+        raise NotAllowed("The update is too long: a text message can be 600 characters at most, an email 5,000.")
+    person = party.person
+    recipient = (person.email if plan.channel == ContactChannel.EMAIL else person.phone) if person else ""
+    if not recipient:
+        kind = "email address" if plan.channel == ContactChannel.EMAIL else "phone number"
+        raise NotAllowed(f"We have no {kind} for the victim: add it to their details, or contact them another way.")
+    contact = VictimContact(
+        case=case,
+        party=party,
+        contacted_at=timezone.now(),
+        channel=plan.channel,
+        summary=f"Update sent by {SENDABLE_CHANNELS[plan.channel]}: {text}",
+        contacted_by=by,
+        agency=access.agency_of(by),
+    )
+    _save(contact, by, "Update sent to the victim")
+    _refresh_contact_due(case, by)
+    extensions.emit(
+        "victim_update",
+        channel=plan.channel,
+        recipient=recipient,
+        subject="An update on your report",
+        body=f"{text}\n\n{VICTIM_UPDATE_FOOTER}\n",
+    )
+    return contact
+
+
 # --- Reads ---------------------------------------------------------------------------------------------------
 
 

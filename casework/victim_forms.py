@@ -165,3 +165,15 @@ class SurveyForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Please do not include names or addresses.",
     )
+
+
+class VictimUpdateForm(_PartyChoiceForm):
+    party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
+    message = forms.CharField(
+        label="Your update",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only what the victim agreed may be said. It goes by the channel in their contact plan, exactly as "
+        "you write it: do not name the other people involved.",
+        error_messages={"required": "Write the update for the victim"},
+    )

@@ -27,6 +27,7 @@ from .victim_forms import (
     ProgressReviewForm,
     SignOffForm,
     SurveyForm,
+    VictimUpdateForm,
 )
 from .views import _case_context, _form_page, _party_label, _read_page, log_case_read
 
@@ -134,6 +135,25 @@ def contact_add(request, reference):
         ):
             return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Log a contact with the victim", "Log contact")
+
+
+@require_http_methods(["GET", "POST"])
+def victim_update(request, reference):
+    """Send the victim an update by the email or text message their contact plan names; logged as a contact."""
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    case = case_access.case
+    parties = [p for p in victim.victims_on(case) if victim.update_channel(p)]
+    form = VictimUpdateForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: victim.send_update(case=case, party=data["party"], by=request.user, message=data["message"]),
+            "Update sent: it is in the contact log",
+        ):
+            return redirect("casework:case_victim", reference)
+    return _form_page(request, case_access, "Victim", form, "Send the victim an update", "Send update")
 
 
 @require_http_methods(["GET", "POST"])

@@ -296,6 +296,19 @@ HANDLERS["case_export_ready"] = case_export_ready
 HANDLERS["case_export_failed"] = case_export_failed
 
 
+def victim_update(*, channel, recipient, subject, body, **_):
+    """The officer's update to a victim, by the channel the victim agreed (casework.victim.send_update)."""
+    from .services import email_member_of_public, text_member_of_public
+
+    if channel == "text":
+        text_member_of_public(event=Event.VICTIM_UPDATE, recipient=recipient, body=body)
+    else:
+        email_member_of_public(event=Event.VICTIM_UPDATE, recipient=recipient, subject=subject, body=body)
+
+
+HANDLERS["victim_update"] = victim_update
+
+
 def handle(event: str, **payload) -> None:
     handler = HANDLERS.get(event)
     if handler is not None:

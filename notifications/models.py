@@ -36,6 +36,7 @@ class Event(models.TextChoices):
     PROGRESS_REVIEW_DUE = "progress_review_due", "Case review due"
     MARAC_SHARED_VIEW_ONLY = "marac_shared_view_only", "CS MARAC agencies given view access"
     CLOSURE_SIGN_OFF_REQUESTED = "closure_sign_off_requested", "Case closure awaiting sign-off"
+    VICTIM_UPDATE = "victim_update", "Update to a victim"
     DIGEST = "digest", "Daily digest"
 
 

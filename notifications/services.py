@@ -135,6 +135,15 @@ def email_member_of_public(*, event: str, recipient: str, subject: str, body: st
     return delivery
 
 
+def text_member_of_public(*, event: str, recipient: str, body: str) -> Delivery:
+    """A text message to a member of the public (a victim's update), through GOV.UK Notify and the delivery log.
+    Without Notify configured it fails visibly in the delivery log, like any undeliverable message."""
+    if event not in Event.values:
+        raise ValueError(f"Unknown event {event!r}")
+    [delivery] = _queue([Delivery(event=event, channel=Channel.SMS, recipient=recipient, subject="", body=body)])
+    return delivery
+
+
 def _delivery(*, event: str, message: str, recipient: str, user=None, agency=None, subject: str = "") -> Delivery:
     return Delivery(
         event=event,

@@ -72,6 +72,7 @@ EXPECTED = {
     "case_victim": ("GET", READ),
     "victim_contact_plan": ("GET", WRITE),
     "victim_contact_add": ("GET", WRITE),
+    "victim_update": ("GET", WRITE),
     "progress_review_add": ("GET", WRITE),
     "action_not_done": ("GET", WRITE),
     "case_review_explained": ("GET", WRITE),
