@@ -255,7 +255,10 @@ class CaseParty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} on {self.case_id}"
+        # An anonymous party is never named, wherever it is shown.
+        if self.is_anonymous:
+            return f"Anonymous {self.get_role_display().lower()}"
+        return f"{self.party} ({self.get_role_display().lower()})"
 
     @property
     def party(self):
