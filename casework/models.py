@@ -220,6 +220,19 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["content_object", "group", "permission"], name="casework_cgop_case_probe")]
 
 
+def _day(moment) -> str:
+    """A date as __str__ shows it: GOV.UK style, "3 December 2026"."""
+    from django.utils import timezone
+
+    from common.dates import govuk_date
+
+    if moment is None:
+        return ""
+    if hasattr(moment, "tzinfo") and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return govuk_date(moment)
+
+
 class PartyRole(models.TextChoices):
     VICTIM = "victim", "Victim"
     WITNESS = "witness", "Witness"
@@ -289,7 +302,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Incident {self.occurred_at:%d %b %Y} on case {self.case_id}"
+        return f"Incident on {_day(self.occurred_at)}"
 
 
 class RiskAssessment(models.Model):
@@ -314,7 +327,7 @@ class RiskAssessment(models.Model):
         ordering = ["-assessed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} risk ({self.score}) on case {self.case_id}"
+        return f"{self.get_level_display()} risk assessment of {_day(self.assessed_at)}"
 
 
 class ActionStatus(models.TextChoices):
@@ -359,7 +372,7 @@ class Note(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Note on case {self.case_id}"
+        return f"Note of {_day(self.created_at)}" if self.created_at else "Note"
 
 
 class EvidenceKind(models.TextChoices):
@@ -436,7 +449,7 @@ class CaseShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} shared with {self.agency}"
+        return f"Shared with {self.agency}"
 
     @property
     def is_live(self) -> bool:
