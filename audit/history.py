@@ -205,6 +205,10 @@ def format_value(record, f, value: Any, *, other: Any = None) -> str:
         if isinstance(value, dict) and isinstance(other, dict):
             only = {k for k in set(value) | set(other) if value.get(k) != other.get(k)} or None
         return _json_text(value, labels, only)
+    if f.name == "size" and isinstance(value, int) and not isinstance(value, bool):
+        from django.template.defaultfilters import filesizeformat
+
+        return str(filesizeformat(value)).replace("\xa0", " ")  # "10 bytes", "2.1 MB"
     if isinstance(value, str) and live.choices:
         return str(dict(live.flatchoices).get(value, value))
     return _display(value)

@@ -19,7 +19,7 @@ from audit.history import SKIP_FIELDS, FieldChange, HistoryEntry, entries, histo
 from audit.objects import ObjectType, object_type_label
 from casework import risk, services
 from casework.models import PartyRole
-from tests.factories import make_cbo, make_closure_order, make_cpn, make_written_warning
+from tests.factories import log_case_views, make_cbo, make_closure_order, make_cpn, make_written_warning
 
 DATE_WORDS = r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}"
 
@@ -208,3 +208,32 @@ def test_access_log_object_types_read_as_their_labels():
     assert object_type_label(ObjectType.MARAC_PANEL_ENTRY) == "CS MARAC panel entry"
     assert object_type_label("some_register") == "Some register"
     assert all(label != value for value, label in ObjectType.choices if "_" in value)
+
+
+@pytest.mark.django_db
+def test_audit_screens_count_in_words_and_name_record_types(client, auditor, officer, case):
+    from audit.services import log_access
+
+    log_case_views(case=case, user=officer, count=2)
+    log_access(
+        user=officer,
+        agency="Barnet Council",
+        action="view",
+        object_type=ObjectType.MARAC_PANEL_ENTRY,
+        object_id=1,
+        object_label=case.reference,
+        case_id=case.pk,
+        path="/marac/",
+    )
+    _populate(officer, case)
+    client.force_login(auditor)
+    access_page = client.get(f"/audit/cases/{case.reference}/").content.decode()
+    assert "3 entries" in access_page and "entrys" not in access_page
+    assert "CS MARAC panel entry: " in access_page and "marac_panel_entry" not in access_page
+    assert re.search(r"\d{1,2} \w+ \d{4} at \d{1,2}:\d{2}:\d{2}(am|pm)", access_page), "GOV.UK date with seconds"
+    changes = client.get(f"/audit/cases/{case.reference}/changes/").content.decode()
+    question = next(q.text for q in risk.QUESTIONS if q.key == "violence")
+    assert question.replace("'", "&#x27;") in changes and "targeted_identity" not in changes
+    assert "Jane Resident (victim)" in changes
+    assert not re.search(r"\b[0-9a-f]{64}\b", changes) and not re.search(r"evidence/\d+/", changes)
+    assert ">True<" not in changes and ">False<" not in changes and ">None<" not in changes
