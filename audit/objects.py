@@ -8,38 +8,47 @@ from django.db import models
 
 
 class ObjectType(models.TextChoices):
-    CASE = "case"
-    EVIDENCE = "evidence"
+    CASE = "case", "Case"
+    EVIDENCE = "evidence", "Evidence"
     # the person and place index (casework/people.py)
-    PERSON = "person"
-    PLACE = "place"
+    PERSON = "person", "Person"
+    PLACE = "place", "Place"
     # enforcement
-    CPN_WARNING = "cpn_warning"
-    CPN = "cpn"
-    CPN_BREACH = "cpn_breach"
-    FPN = "fpn"
-    PSPO = "pspo"
-    PSPO_BREACH = "pspo_breach"
-    CLOSURE_NOTICE = "closure_notice"
-    CLOSURE_ORDER = "closure_order"
-    CBO = "cbo"
-    INJUNCTION = "injunction"
-    RESPECT_ORDER = "respect_order"
+    CPN_WARNING = "cpn_warning", "CPN written warning"
+    CPN = "cpn", "Community protection notice"
+    CPN_BREACH = "cpn_breach", "CPN breach"
+    FPN = "fpn", "Fixed penalty notice"
+    PSPO = "pspo", "Public spaces protection order"
+    PSPO_BREACH = "pspo_breach", "PSPO breach"
+    CLOSURE_NOTICE = "closure_notice", "Closure notice"
+    CLOSURE_ORDER = "closure_order", "Closure order"
+    CBO = "cbo", "Criminal behaviour order"
+    INJUNCTION = "injunction", "Civil injunction"
+    RESPECT_ORDER = "respect_order", "Respect Order"
     # MARAC
-    MARAC_MEETING = "marac_meeting"
-    MARAC_REFERRAL = "marac_referral"
-    MARAC_PANEL_LIST = "marac_panel_list"
-    MARAC_PANEL_ENTRY = "marac_panel_entry"
-    MARAC_RESEARCH = "marac_research"
-    MARAC_MINUTES = "marac_minutes"
-    MARAC_ACTION = "marac_action"
+    MARAC_MEETING = "marac_meeting", "CS MARAC meeting"
+    MARAC_REFERRAL = "marac_referral", "CS MARAC referral"
+    MARAC_PANEL_LIST = "marac_panel_list", "CS MARAC panel list"
+    MARAC_PANEL_ENTRY = "marac_panel_entry", "CS MARAC panel entry"
+    MARAC_RESEARCH = "marac_research", "CS MARAC research"
+    MARAC_MINUTES = "marac_minutes", "CS MARAC minutes"
+    MARAC_ACTION = "marac_action", "CS MARAC action"
     # Community Trigger
-    TRIGGER_APPLICATION = "trigger_application"
-    TRIGGER_FIGURES = "trigger_figures"
+    TRIGGER_APPLICATION = "trigger_application", "Case Review application"
+    TRIGGER_FIGURES = "trigger_figures", "Case Review figures"
     # the service itself
-    DASHBOARD = "dashboard"
-    AUDIT = "audit"
-    DELIVERY = "delivery"
-    DELIVERY_LOG = "delivery log"
-    COMMENCEMENT = "commencement"
-    SIGN_IN_LOCKOUT = "sign_in_lockout"
+    DASHBOARD = "dashboard", "Dashboard"
+    AUDIT = "audit", "Audit screen"
+    DELIVERY = "delivery", "Notification delivery"
+    DELIVERY_LOG = "delivery log", "Notification delivery log"
+    COMMENCEMENT = "commencement", "Commencement date"
+    SIGN_IN_LOCKOUT = "sign_in_lockout", "Sign-in lockout"
+
+
+def object_type_label(value: str) -> str:
+    """What an access-log object type is called on screen ("marac_panel_entry" -> "CS MARAC panel entry");
+    a type this enum does not list (a register's key) reads as words."""
+    if value in ObjectType.values:
+        return str(ObjectType(value).label)
+    text = str(value or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

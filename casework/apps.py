@@ -8,7 +8,13 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import credentials, extensions, people, roles, victim
+        from audit import history
+
+        from . import credentials, extensions, people, risk, roles, victim
+
+        # The history formatter names a party by who it is and the risk answers by their questions.
+        history.register_label_relations("casework.CaseParty", "person", "organisation")
+        history.register_json_labels("casework.RiskAssessment", "answers", {q.key: q.text for q in risk.QUESTIONS})
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()

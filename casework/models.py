@@ -126,7 +126,7 @@ class PersonMerge(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Person {self.duplicate_id} merged into {self.survivor_id}"
+        return f"{self.duplicate} merged into {self.survivor}"
 
 
 class Organisation(models.Model):
@@ -254,6 +254,19 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["content_object", "group", "permission"], name="casework_cgop_case_probe")]
 
 
+def _day(moment) -> str:
+    """A date as __str__ shows it: GOV.UK style, "3 December 2026"."""
+    from django.utils import timezone
+
+    from common.dates import govuk_date
+
+    if moment is None:
+        return ""
+    if hasattr(moment, "tzinfo") and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return govuk_date(moment)
+
+
 class PartyRole(models.TextChoices):
     VICTIM = "victim", "Victim"
     WITNESS = "witness", "Witness"
@@ -289,7 +302,10 @@ class CaseParty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} on {self.case_id}"
+        # An anonymous party is never named, wherever it is shown.
+        if self.is_anonymous:
+            return f"Anonymous {self.get_role_display().lower()}"
+        return f"{self.party} ({self.get_role_display().lower()})"
 
     @property
     def party(self):
@@ -320,7 +336,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Incident {self.occurred_at:%d %b %Y} on case {self.case_id}"
+        return f"Incident on {_day(self.occurred_at)}"
 
 
 class RiskAssessment(models.Model):
@@ -345,7 +361,7 @@ class RiskAssessment(models.Model):
         ordering = ["-assessed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} risk ({self.score}) on case {self.case_id}"
+        return f"{self.get_level_display()} risk assessment of {_day(self.assessed_at)}"
 
 
 class ActionStatus(models.TextChoices):
@@ -399,7 +415,7 @@ class Note(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Note on case {self.case_id}"
+        return f"Note of {_day(self.created_at)}" if self.created_at else "Note"
 
 
 class EvidenceKind(models.TextChoices):
@@ -476,7 +492,7 @@ class CaseShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} shared with {self.agency}"
+        return f"Shared with {self.agency}"
 
     @property
     def is_live(self) -> bool:
@@ -583,7 +599,7 @@ class CaseSchedule(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Schedule of case {self.case_id}"
+        return f"Contact and review schedule of {self.case.reference}"
 
 
 class ProgressReview(models.Model):
@@ -599,7 +615,7 @@ class ProgressReview(models.Model):
         ordering = ["-reviewed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Review of case {self.case_id} on {self.reviewed_at:%d %b %Y}"
+        return f"Progress review of {self.case.reference} on {_day(self.reviewed_at)}"
 
 
 class ContactChannel(models.TextChoices):
@@ -635,7 +651,7 @@ class VictimContactPlan(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Contact plan for party {self.party_id}"
+        return f"Contact plan for {self.party}"
 
 
 class VictimContact(models.Model):
@@ -653,7 +669,7 @@ class VictimContact(models.Model):
         indexes = [models.Index(fields=["case", "contacted_at"])]
 
     def __str__(self) -> str:
-        return f"Contact with party {self.party_id} on {self.contacted_at:%d %b %Y}"
+        return f"Contact with {self.party} on {_day(self.contacted_at)}"
 
 
 class CaseReviewToldBy(models.TextChoices):
@@ -677,7 +693,7 @@ class CaseReviewExplained(models.Model):
         ordering = ["-told_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Case Review explained to party {self.party_id} on {self.told_on}"
+        return f"Case Review explained to {self.party} on {_day(self.told_on)}"
 
 
 class ClosureStatus(models.TextChoices):
@@ -706,7 +722,7 @@ class CaseClosure(models.Model):
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Closure of case {self.case_id}: {self.get_status_display()}"
+        return f"Closure of {self.case.reference}: {self.get_status_display().lower()}"
 
 
 class SatisfactionSurvey(models.Model):
@@ -727,7 +743,7 @@ class SatisfactionSurvey(models.Model):
         ordering = ["-issued_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Survey on case {self.case_id}"
+        return f"Satisfaction survey on {self.case.reference}"
 
 
 # --- Case exports too big to stream within one request (casework/exports.py; docs/performance.md) ---

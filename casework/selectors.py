@@ -225,13 +225,14 @@ WITHHELD_PARTY_FIELDS = {"person_id", "organisation_id", "notes"}
 def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     """Everything that happened on the case, newest first, built from history (one query per record type).
 
-    Foreign keys are shown by name (one query per related model, not per row); the case itself is omitted.
+    Values are worded by the one history formatter (audit.history.readable): foreign keys by name (one query
+    per related model, not per row), choices by label, Yes/No, GOV.UK dates, risk answers by their questions,
+    evidence by its file name; the case itself is omitted.
     """
-    from audit.history import entries
+    from audit.history import entries, entry_title, readable
 
     anonymous_parties = set(case.parties.filter(is_anonymous=True).values_list("id", flat=True))
-    events: list[TimelineEvent] = []
-    related: dict[type, set] = {}
+    collected = []
     for label, records in _history_sources(case):
         for entry in entries(records.select_related("history_user"), model_label=label):
             withheld = (
@@ -239,64 +240,27 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
                 and not case_access.can_view_sensitive
                 and (entry.object_id in anonymous_parties or getattr(entry.record, "is_anonymous", False))
             )
-            model = entry.record.instance_type
-            changes = []
-            for change in entry.changes:
-                if change.field == "case_id" or (withheld and change.field in WITHHELD_PARTY_FIELDS):
-                    continue
-                field = _concrete_field(model, change.field)
-                if field is not None and field.is_relation:
-                    change.model = field.related_model  # type: ignore[attr-defined]  # read back below
-                    related.setdefault(field.related_model, set()).update(
-                        v for v in (change.before, change.after) if v is not None
-                    )
-                changes.append(change)
-            user = entry.user
-            byline = (user.get_full_name() or user.get_username()) if user else "System"
-            title = entry.reason or f"{label} {entry.kind}"
-            if withheld:
-                title = f"{title} (anonymous {entry.record.get_role_display().lower()})"
-            events.append(
-                TimelineEvent(
-                    title=title, when=entry.when, byline=byline, description=f"{label} {entry.kind}", changes=changes
-                )
+            entry.changes = [
+                change
+                for change in entry.changes
+                if change.field != "case_id" and not (withheld and change.field in WITHHELD_PARTY_FIELDS)
+            ]
+            collected.append((label, entry, withheld))
+    readable([entry for _, entry, _ in collected])
+    events: list[TimelineEvent] = []
+    for label, entry, withheld in collected:
+        user = entry.user
+        byline = (user.get_full_name() or user.get_username()) if user else "System"
+        title = entry_title(entry)
+        if withheld:
+            title = f"{title} (anonymous {entry.record.get_role_display().lower()})"
+        events.append(
+            TimelineEvent(
+                title=title, when=entry.when, byline=byline, description=f"{label} {entry.kind}", changes=entry.changes
             )
-    names = {model: _labels(model, ids) for model, ids in related.items()}
-    for event in events:
-        for change in event.changes:
-            model = getattr(change, "model", None)
-            if model is not None:
-                change.before = names[model].get(change.before, change.before) if change.before is not None else None
-                change.after = names[model].get(change.after, change.after)
-            else:
-                change.before, change.after = _readable(change.before), _readable(change.after)
+        )
     events.sort(key=lambda e: e.when, reverse=True)
     return events
-
-
-def _concrete_field(model, attname: str):
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return field
-    return None
-
-
-def _labels(model, ids: set) -> dict:
-    from django.contrib.auth import get_user_model
-
-    if model is get_user_model():
-        return {u.pk: (u.get_full_name() or u.get_username()) for u in model.objects.filter(pk__in=ids)}
-    if model is CaseParty:
-        return {p.pk: p.get_role_display() for p in model.objects.filter(pk__in=ids)}
-    return {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
-
-
-def _readable(value):
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    return value
 
 
 def reporting_scope(user: User) -> QuerySet[Case]:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import Agency, Case, Evidence, Organisation, Person, Ward
+from common.dates import govuk_date
 
 User = settings.AUTH_USER_MODEL
 
@@ -89,7 +90,7 @@ class CommunityProtectionWarning(RecipientMixin):
         constraints = [_one_recipient("cpn_warning_one_recipient")]
 
     def __str__(self) -> str:
-        return f"Written warning {self.pk} to {self.recipient_name}"
+        return f"Written warning to {self.recipient_name}"
 
 
 # --- Community Protection Notice -------------------------------------------------------------------------
@@ -141,7 +142,7 @@ class CommunityProtectionNotice(RecipientMixin):
         ]
 
     def __str__(self) -> str:
-        return f"CPN {self.pk} to {self.recipient_name}"
+        return f"CPN to {self.recipient_name}"
 
 
 class BreachOutcome(models.TextChoices):
@@ -171,7 +172,7 @@ class CPNBreach(models.Model):
         verbose_name_plural = "CPN breaches"
 
     def __str__(self) -> str:
-        return f"Breach of CPN {self.cpn_id} on {self.occurred_on:%d %b %Y}"
+        return f"Breach of the {self.cpn} on {govuk_date(self.occurred_on)}"
 
 
 # --- Fixed penalty notices -------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ class PSPOExtension(models.Model):
         ordering = ["pspo", "decided_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.pspo} extended to {self.new_expires_on}"
+        return f"{self.pspo} extended to {govuk_date(self.new_expires_on)}"
 
 
 class PSPOBreach(models.Model):
@@ -448,7 +449,7 @@ class ClosureNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Closure notice {self.pk}: {self.premises.splitlines()[0] if self.premises else ''}"
+        return f"Closure notice: {self.premises.splitlines()[0] if self.premises else ''}"
 
 
 class ClosureHearingAdjournment(models.Model):
@@ -482,7 +483,7 @@ class ClosureHearingAdjournment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Closure notice {self.notice_id} hearing adjourned"
+        return f"Hearing adjourned ({self.notice})"
 
 
 class ClosureScope(models.TextChoices):
@@ -519,7 +520,7 @@ class ClosureOrder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Closure order {self.pk}"
+        return f"Closure order: {self.notice.premises.splitlines()[0] if self.notice.premises else ''}"
 
 
 class ClosureOrderExtension(models.Model):
@@ -535,7 +536,7 @@ class ClosureOrderExtension(models.Model):
         ordering = ["order", "decided_on", "id"]
 
     def __str__(self) -> str:
-        return f"Closure order {self.order_id} extended to {self.new_ends_on}"
+        return f"{self.order} extended to {govuk_date(self.new_ends_on)}"
 
 
 # --- Court orders: Criminal Behaviour Orders and civil injunctions ----------------------------------------
@@ -585,7 +586,7 @@ class CriminalBehaviourOrder(CourtOrderBase):
         verbose_name = "Criminal Behaviour Order"
 
     def __str__(self) -> str:
-        return f"CBO {self.pk} on {self.subject}"
+        return f"CBO on {self.subject}"
 
 
 class RespondentRiskAssessmentMixin(models.Model):
@@ -618,7 +619,7 @@ class CivilInjunction(RespondentRiskAssessmentMixin, CourtOrderBase):
         ordering = ["-made_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Injunction {self.pk} on {self.subject}"
+        return f"Injunction on {self.subject}"
 
 
 class RespectOrder(RespondentRiskAssessmentMixin, CourtOrderBase):
@@ -635,7 +636,7 @@ class RespectOrder(RespondentRiskAssessmentMixin, CourtOrderBase):
         ordering = ["-made_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Respect Order {self.pk} on {self.subject}"
+        return f"Respect Order on {self.subject}"
 
 
 class OrderBreach(models.Model):
@@ -676,7 +677,7 @@ class OrderBreach(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Order breach on {self.occurred_on:%d %b %Y}"
+        return f"Order breach on {govuk_date(self.occurred_on)}"
 
 
 class OrderDecision(models.TextChoices):
@@ -728,4 +729,4 @@ class OrderVariation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Order {self.get_decision_display().lower()} on {self.decided_on:%d %b %Y}"
+        return f"Order {self.get_decision_display().lower()} on {govuk_date(self.decided_on)}"

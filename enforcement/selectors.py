@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from casework import access
 from casework.calendar import day_bounds
-from casework.models import Case
+from casework.models import Case, Organisation, Person
 
 from .config import limit
 from .models import (
@@ -596,8 +596,9 @@ class TimelineEvent:
 
 
 def case_timeline_events(case: Case) -> list[TimelineEvent]:
-    """What happened to the case's enforcement records, newest first, from their history (one query each)."""
-    from audit.history import entries
+    """What happened to the case's enforcement records, newest first, from their history (one query each),
+    each said as what happened ("CPN issued to Sam Smith", "Written warning: breach recorded")."""
+    from audit.history import entries, entry_title, readable
 
     cpn_ids = list(case.cpns.values_list("id", flat=True))
     order_filter = (
@@ -618,21 +619,73 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
         ("Closure hearing adjournment", ClosureHearingAdjournment.history.filter(case_id=case.pk)),
         ("Order variation or discharge", OrderVariation.history.filter(case_id=case.pk)),
     )
+    collected = [
+        entry
+        for label, records in sources
+        for entry in entries(records.select_related("history_user"), model_label=label)
+    ]
+    readable(collected)
+    subjects = _subjects(collected)
     events = []
-    for label, records in sources:
-        for entry in entries(records.select_related("history_user"), model_label=label):
-            user = entry.user
-            byline = (user.get_full_name() or user.get_username()) if user else "System"
-            events.append(
-                TimelineEvent(
-                    title=entry.reason or f"{label} {entry.kind}",
-                    when=entry.when,
-                    byline=byline,
-                    description=f"{label} {entry.kind}",
-                )
+    for entry in collected:
+        user = entry.user
+        byline = (user.get_full_name() or user.get_username()) if user else "System"
+        title = entry_title(entry, created=CREATED_WORDS.get(entry.model_label, "recorded"), subject=subjects(entry))
+        events.append(
+            TimelineEvent(
+                title=title,
+                when=entry.when,
+                byline=byline,
+                description="\n".join(
+                    f"{c.label}: {c.after or '(blank)'}" if c.before is None else f"{c.label}: {c.before} → {c.after}"
+                    for c in entry.changes
+                    if entry.kind != "created"
+                ),
             )
+        )
     events.sort(key=lambda e: e.when, reverse=True)
     return events
+
+
+# What creating each kind of record means ("CPN issued to Sam Smith"); used by audit.history.entry_title.
+CREATED_WORDS = {
+    "Written warning": "served to",
+    "CPN": "issued to",
+    "CPN breach": "recorded",
+    "Fixed penalty": "issued to",
+    "Closure notice": "served",
+    "Closure order": "made",
+    "CBO": "made against",
+    "Injunction": "granted against",
+    "Respect Order": "made against",
+    "Order breach": "recorded",
+    "Closure hearing adjournment": "recorded",
+    "Order variation or discharge": "recorded",
+}
+
+
+def _subjects(collected):
+    """Who each new record is about (recipient or subject), named with one query per kind of party."""
+    people = {i for e in collected for i in (_attr(e, "recipient_person_id"), _attr(e, "subject_id")) if i}
+    bodies = {i for e in collected if (i := _attr(e, "recipient_organisation_id"))}
+    person_names = {p.pk: str(p) for p in Person.objects.filter(pk__in=people)} if people else {}
+    body_names = {o.pk: str(o) for o in Organisation.objects.filter(pk__in=bodies)} if bodies else {}
+
+    def subject(entry) -> str:
+        if entry.kind != "created":
+            return ""
+        return (
+            person_names.get(_attr(entry, "recipient_person_id"))
+            or body_names.get(_attr(entry, "recipient_organisation_id"))
+            or person_names.get(_attr(entry, "subject_id"))
+            or str(_attr(entry, "recipient_name") or "")
+        )
+
+    return subject
+
+
+def _attr(entry, name: str):
+    return getattr(entry.record, name, None)
 
 
 def case_deadline_events(case: Case, *, user: User) -> list[Deadline]:

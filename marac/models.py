@@ -177,7 +177,7 @@ class Referral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"MARAC referral of {self.case_id} ({self.get_status_display()})"
+        return f"CS MARAC referral of {self.case.reference} ({self.get_status_display().lower()})"
 
 
 class EntryReason(models.TextChoices):
@@ -219,7 +219,7 @@ class PanelEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="case_listed_once_per_meeting")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} on {self.meeting}"
+        return f"{self.case.reference} on {self.meeting}"
 
 
 class ResearchStatus(models.TextChoices):
@@ -284,7 +284,7 @@ class CaseReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review of {self.case_id} at {self.meeting}"
+        return f"Review of {self.case.reference} at {self.meeting}"
 
 
 class MaracAction(models.Model):
@@ -300,7 +300,7 @@ class MaracAction(models.Model):
         verbose_name = "MARAC action"
 
     def __str__(self) -> str:
-        return f"MARAC action {self.action_id}"
+        return f"CS MARAC action: {self.action}"
 
 
 class PanelListNotification(models.Model):

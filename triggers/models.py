@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import ActionStatus, Agency, Case
+from common.dates import govuk_date
 
 User = settings.AUTH_USER_MODEL
 
@@ -216,7 +217,7 @@ class CaseLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "case"], name="trigger_link_once")]
 
     def __str__(self) -> str:
-        return f"{self.application_id} ↔ {self.case_id}"
+        return f"{self.application} linked to case {self.case.reference}"
 
 
 class CaseReview(models.Model):
@@ -237,7 +238,7 @@ class CaseReview(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Review of {self.application_id} on {self.meeting_on}"
+        return f"Case Review of {self.application} on {govuk_date(self.meeting_on)}"
 
 
 class ReviewContribution(models.Model):
@@ -258,7 +259,7 @@ class ReviewContribution(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "agency"], name="trigger_contribution_once")]
 
     def __str__(self) -> str:
-        return f"{self.agency} on review {self.review_id}"
+        return f"{self.agency} at the {self.review}"
 
 
 class Recommendation(models.Model):
@@ -329,7 +330,7 @@ class Escalation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Escalation of {self.application_id} to {self.body}"
+        return f"Escalation of {self.application} to {self.body}"
 
 
 class OutcomeLetterStatus(models.TextChoices):
@@ -385,4 +386,4 @@ class OutcomeLetter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Outcome letter for {self.application_id} ({self.status})"
+        return f"Outcome letter for {self.application} ({self.get_status_display().lower()})"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from casework import access, people
 from casework.calendar import add_working_days, day_bounds
-from casework.models import Case, CaseParty, Incident
+from casework.models import Agency, Case, CaseParty, Incident
 
 from . import conf, threshold
 from .models import (
@@ -430,7 +430,7 @@ class TimelineEvent:
 
 def timeline(application: Application) -> list[TimelineEvent]:
     """Everything recorded on the application, newest first, from history (one query per record type)."""
-    from audit.history import entries
+    from audit.history import entries, readable
 
     review_ids = list(CaseReview.history.filter(application_id=application.pk).values_list("id", flat=True).distinct())
     sources = (
@@ -443,15 +443,23 @@ def timeline(application: Application) -> list[TimelineEvent]:
         ("Escalation", Escalation.history.filter(application_id=application.pk)),
         ("Outcome letter", OutcomeLetter.history.filter(application_id=application.pk)),
     )
+    collected = [
+        entry
+        for label, records in sources
+        for entry in entries(records.select_related("history_user"), model_label=label)
+    ]
+    readable(collected)  # names, not ids: "Agency: Barnet Homes", "Attended: No → Yes"
+    # Each body's entry says which body it is ("Barnet Homes: attended"), one query for all of them.
+    bodies = Agency.objects.in_bulk(
+        {e.record.agency_id for e in collected if e.model_label == "Body's information" and e.record.agency_id}
+    )
     events = []
-    for label, records in sources:
-        for entry in entries(records.select_related("history_user"), model_label=label):
-            user = entry.user
-            byline = (user.get_full_name() or user.get_username()) if user else "Member of the public / system"
-            events.append(
-                TimelineEvent(
-                    title=entry.reason or f"{label} {entry.kind}", when=entry.when, byline=byline, changes=entry.changes
-                )
-            )
+    for entry in collected:
+        title = entry.reason or f"{entry.model_label} {entry.kind}"
+        if entry.model_label == "Body's information" and entry.record.agency_id in bodies:
+            title = f"{bodies[entry.record.agency_id].name}: {title[:1].lower()}{title[1:]}"
+        user = entry.user
+        byline = (user.get_full_name() or user.get_username()) if user else "Member of the public / system"
+        events.append(TimelineEvent(title=title, when=entry.when, byline=byline, changes=entry.changes))
     events.sort(key=lambda e: e.when, reverse=True)
     return events

@@ -5,6 +5,14 @@ from django import template
 register = template.Library()
 
 
+@register.filter
+def object_type_label(value) -> str:
+    """An access-log object type by its label ("marac_panel_entry" -> "CS MARAC panel entry")."""
+    from audit.objects import object_type_label as label
+
+    return label(value)
+
+
 def _text(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={_text(v)}" for k, v in sorted(value.items())) or "none"

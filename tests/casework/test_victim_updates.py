@@ -21,7 +21,12 @@ def _plan(case, officer, channel):
 
 @pytest.mark.django_db
 def test_an_email_update_reaches_the_victim_and_is_in_the_contact_log(
-    client, case, officer, run_jobs, smtp_server, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    case,
+    officer,
+    run_jobs,
+    smtp_server,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     party = _plan(case, officer, ContactChannel.EMAIL)
     party.person.email = "maria@example.org"
