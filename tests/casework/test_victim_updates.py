@@ -25,8 +25,8 @@ def test_an_email_update_reaches_the_victim_and_is_in_the_contact_log(
     case,
     officer,
     run_jobs,
-    smtp_server,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    smtp_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     party = _plan(case, officer, ContactChannel.EMAIL)
     party.person.email = "maria@example.org"
