@@ -186,7 +186,16 @@ HISTORY_COLUMNS = ("history_id", "history_date", "history_change_reason", "histo
 # Column order of every table written; checked against the models before anything is written.
 COLUMNS = {
     "casework_address": ("id", "line1", "line2", "town", "postcode", "uprn", "ward_id"),
-    "casework_person": ("id", "first_name", "last_name", "date_of_birth", "phone", "email", "address_id"),
+    "casework_person": (
+        "id",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "phone",
+        "email",
+        "address_id",
+        "merged_into_id",
+    ),
     "casework_organisation": ("id", "name", "phone", "email", "address_id"),
     "casework_case": (
         "id",
@@ -257,6 +266,8 @@ COLUMNS = {
         "owner_id",
         "owner_agency_id",
         "case_id",
+        "not_done_reason",
+        "not_done_explanation",
     ),
     "casework_note": ("id", "text", "created_at", "author_id", "author_agency_id", "case_id"),
     "casework_evidence": (
@@ -850,6 +861,7 @@ def generate(
                     f"07700 9{rnd.randrange(100000):05d}",
                     "",
                     address_id if role == "victim" and rnd.random() < 0.5 else None,
+                    None,
                 )
                 p["casework_person"].append(row)
                 history("casework_person", row, added, "+", creator, "Person recorded")
@@ -1015,11 +1027,15 @@ def generate(
                 owner,
                 owner_agency,
                 case_id,
+                "",
+                "",
             )
             history("casework_action", row, created, "+", creator, "Action agreed")
             if status != "open":
                 finished = min(end, created + rnd.randrange(86400, 30 * 86400))
                 row = row[:3] + (status, ts(finished) if status == "done" else None) + row[5:]
+                if status == "cancelled":
+                    row = row[:-2] + ("not_possible", "The resident moved away before it could be done.")
                 history("casework_action", row, finished, "~", owner or creator, f"Action {status.replace('_', ' ')}")
             p["casework_action"].append(row)
         for _ in range(rnd.choice((0, 1, 2, 2, 3))):

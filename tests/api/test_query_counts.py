@@ -43,7 +43,12 @@ def busy_case(officer, barnet_homes, police, ward):
             reported_by=party if i % 3 == 0 else None,
         )
         services.add_action(
-            case=case, by=officer, description=f"Action {i}", owner_agency=police, due_date=now.date(), owner=officer
+            case=case,
+            by=officer,
+            description=f"Action {i}",
+            owner_agency=case.lead_agency,
+            due_date=now.date(),
+            owner=officer,
         )
     return case
 
