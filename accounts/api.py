@@ -54,6 +54,7 @@ from casework.models import ApiToken
 from casework.refusals import log_refused
 from casework.services import save_with_history
 from common import keyset
+from common.dates import govuk_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -603,10 +604,10 @@ def token_revoke(request, token_id: int):
         return redirect(reverse("api_tokens:index"))
     rows = [
         ("Starts with", f"{token.prefix}…"),
-        ("Created", timezone.localtime(token.created_at).strftime("%-d %b %Y %H:%M")),
+        ("Created", govuk_datetime(token.created_at, short=True)),
         (
             "Last used",
-            timezone.localtime(token.last_used_at).strftime("%-d %b %Y %H:%M") if token.last_used_at else "Never used",
+            govuk_datetime(token.last_used_at, short=True) if token.last_used_at else "Never used",
         ),
     ]
     return render(request, "account/token_revoke.html", {"token": token, "rows": rows})

@@ -787,4 +787,4 @@ class CaseExport(models.Model):
         indexes = [models.Index(fields=["requested_by", "-requested_at"], name="case_export_mine_idx")]
 
     def __str__(self) -> str:
-        return f"Case export requested {self.requested_at:%d %b %Y %H:%M} ({self.get_status_display().lower()})"
+        return f"Case export asked for on {_day(self.requested_at)} ({self.get_status_display().lower()})"

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import govuk_datetime
 from statutory.selectors import rule as law_rule
 from statutory.selectors import value as law
 
@@ -51,7 +52,7 @@ def d(value) -> str:
         return ""
     if isinstance(value, datetime):
         local = timezone.localtime(value)
-        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+        return govuk_datetime(local)
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
     return str(value)

@@ -24,6 +24,7 @@ from casework.errors import EditConflict, InvalidTransition, NotAllowed
 from casework.extensions import emit
 from casework.models import Action, ActionStatus, Agency, Case, CaseShare, PartyRole
 from common import history
+from common.dates import govuk_date, govuk_datetime, govuk_time
 
 from .conf import marac_setting, start_time
 from .models import (
@@ -277,7 +278,7 @@ def _publish(*, meeting: Meeting, by: User) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status != MeetingStatus.PLANNED:
         who = locked.published_by.get_full_name() if locked.published_by else "someone else"
-        when = timezone.localtime(locked.published_at).strftime("%H:%M on %d %B") if locked.published_at else ""
+        when = govuk_datetime(locked.published_at) if locked.published_at else ""
         raise InvalidTransition(f"The panel list has already been published by {who} {('at ' + when) if when else ''}.")
     published = _move_meeting(
         locked, by, MeetingStatus.PUBLISHED, "Panel list published", published_at=timezone.now(), published_by=by
@@ -307,7 +308,7 @@ def notify_agency(
     if not recipients:
         notice.error = "No member of this agency with access to CS MARAC has an email address."
     else:
-        when = f"{meeting.date:%A %d %B %Y} at {meeting.start_time:%H:%M}"
+        when = f"{govuk_date(meeting.date, weekday=True)} at {govuk_time(meeting.start_time)}"
         body = (
             f"The panel list for the Community Safety MARAC on {when} has been published.\n\n"
             "Sign in to Safer Communities Casework to read the cases shared with your agency and to record "

@@ -319,13 +319,12 @@ def audit_verification_failed(record) -> None:
     """The daily (or an auditor's) verification of the audit trail failed: every auditor in the app and by email,
     and the data protection officer's mailbox (AUDIT_CHECKPOINT_EMAIL)."""
     from django.conf import settings
-    from django.utils import timezone
 
     from .services import email_addresses
 
     message = (
         f"The audit trail did not verify (check {record.pk}, "
-        f"{timezone.localtime(record.finished_at):%d %b %Y %H:%M}). "
+        f"{govuk_datetime(record.finished_at)}). "
         "Open Audit, Verify the audit trail, to see the first broken link."
     )
     notify(

@@ -9,6 +9,7 @@ from casework import access
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case
 from casework.services import save_with_history
+from common.dates import govuk_time
 
 from ..models import (
     ClosureOrderStatus,
@@ -131,7 +132,7 @@ def _fmt(day: date) -> str:
 
 def _fmt_time(moment: datetime) -> str:
     local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+    return f"{govuk_time(local)} on {local.day} {local:%B %Y}"
 
 
 def _extend(

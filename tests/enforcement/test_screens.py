@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit.models import AccessLog
 from casework.models import PartyRole
+from common.dates import govuk_datetime
 from enforcement import services
 from enforcement.models import CommunityProtectionNotice, CommunityProtectionWarning, FixedPenaltyNotice
 from tests.factories import CaseFactory, make_cpn, make_fpn, make_notice_recipient, make_written_warning
@@ -226,8 +227,7 @@ def test_the_closure_notice_states_everything_a_valid_notice_must(records):
     ]
     for phrase in required:
         assert phrase in html, phrase
-    local = timezone.localtime(notice.hearing_at)
-    assert f"{local.day} {local:%B %Y} at {local:%H:%M}" in html  # when it will be heard
+    assert govuk_datetime(notice.hearing_at) in html  # when it will be heard, "8 December 2026 at 10am"
 
 
 def test_the_cpn_print_states_the_appeal_deadline_and_the_offence(records):
