@@ -181,7 +181,8 @@ def _status_label(status: str) -> str:
 
 @transaction.atomic
 def transition_case(*, case: Case, by: User, to: str, outcome: str = "", outcome_notes: str = "") -> Case:
-    """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule."""
+    """Move a case through its lifecycle; an illegal move raises InvalidTransition naming the rule. Closing goes
+    through the reasoned closure: the case returned is closed unless it now awaits a manager's sign-off."""
     _require_lead(by, case)
     current = Case.objects.select_for_update().get(pk=case.pk)
     allowed = TRANSITIONS.get(current.status, set())
@@ -193,9 +194,14 @@ def transition_case(*, case: Case, by: User, to: str, outcome: str = "", outcome
         )
     changes: dict = {"status": to}
     if to == CaseStatus.CLOSED:
-        if outcome not in CaseOutcome.values:
-            raise InvalidTransition("Choose an outcome to close the case.")
-        changes.update(outcome=outcome, outcome_notes=outcome_notes, closed_at=timezone.now())
+        # Every closure is a reasoned one (casework/closure.py, #20): an outcome, the reasons and, at or above the
+        # sign-off risk, a manager's sign-off; then the case stays open until a manager decides.
+        if outcome not in CaseOutcome.values or not outcome_notes.strip():
+            raise InvalidTransition("Choose an outcome and give the reasons for closing the case.")
+        from .closure import request_closure
+
+        request_closure(case=current, by=by, outcome=outcome, reasons=outcome_notes)
+        return Case.objects.get(pk=case.pk)
     if current.status == CaseStatus.CLOSED and to == CaseStatus.OPEN:
         changes.update(closed_at=None, outcome="")
     reason = f"Status {CaseStatus(current.status).label} → {CaseStatus(to).label}"

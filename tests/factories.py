@@ -103,7 +103,9 @@ def close_case_years_ago(case, *, by, years: float):
 
     from casework.models import Case, CaseOutcome, CaseStatus
 
-    services.transition_case(case=case, by=by, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED)
+    services.transition_case(
+        case=case, by=by, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED, outcome_notes="Behaviour stopped."
+    )
     closed_at = timezone.now() - timedelta(days=round(365.25 * years))
     Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
     case.refresh_from_db()

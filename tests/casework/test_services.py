@@ -52,12 +52,16 @@ def test_lifecycle_refuses_illegal_moves_and_closing_needs_an_outcome(case, offi
     with pytest.raises(InvalidTransition, match="outcome"):
         services.transition_case(case=case, by=officer, to=CaseStatus.CLOSED)
     case = services.transition_case(case=case, by=officer, to=CaseStatus.INVESTIGATING)
-    case = services.transition_case(case=case, by=officer, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED)
-    assert case.closed_at is not None
+    with pytest.raises(InvalidTransition, match="reasons"):
+        services.transition_case(case=case, by=officer, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED)
+    case = services.transition_case(
+        case=case, by=officer, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED, outcome_notes="Noise stopped."
+    )
+    assert case.closed_at is not None and case.closures.get().reasons == "Noise stopped."
     case = services.transition_case(case=case, by=officer, to=CaseStatus.OPEN)
     assert case.closed_at is None and case.outcome == ""
     reasons = list(Case.history.filter(id=case.pk).values_list("history_change_reason", flat=True))
-    assert "Status Investigating → Closed" in reasons
+    assert "Case closed with reasons" in reasons
 
 
 @pytest.mark.django_db
@@ -142,3 +146,14 @@ def test_incident_cannot_be_reported_before_it_happened(case, officer, council):
             reported_to=council,
             description="x",
         )
+
+
+@pytest.mark.django_db
+def test_no_caller_closes_a_high_risk_case_without_a_managers_sign_off(case, officer):
+    """The service itself, not only the Close case screen, holds the reasoned-closure rule (#20)."""
+    services.record_risk_assessment(case=case, by=officer, answers={"self_harm": True}, repeat_victimisation_count=0)
+    case = services.transition_case(
+        case=case, by=officer, to=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED, outcome_notes="Moved away."
+    )
+    assert case.status != CaseStatus.CLOSED and case.closed_at is None
+    assert case.closures.get().status == "awaiting_sign_off"

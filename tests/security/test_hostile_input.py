@@ -284,7 +284,7 @@ def test_transition_service_refuses_every_illegal_move_and_changes_nothing(case,
     before = (case.status, case.version, case.closed_at, case.outcome)
     allowed = services.TRANSITIONS[case.status]
     try:
-        moved = services.transition_case(case=case, by=officer, to=to, outcome=outcome)
+        moved = services.transition_case(case=case, by=officer, to=to, outcome=outcome, outcome_notes=outcome)
     except InvalidTransition as error:
         assert str(error)  # a message written for the user
         case.refresh_from_db()

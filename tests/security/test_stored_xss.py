@@ -126,7 +126,7 @@ def test_the_pdf_renderer_fetches_nothing_from_outside(monkeypatch, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-FILE")  # a local file the markup points at
     html = (
-        f'<html><body><p>Notice</p><img src="http://127.0.0.1:{server.server_port}/ssrf.png">'
+        f'<html lang="en-GB"><head><title>Notice</title></head><body><p>Notice</p><img src="http://127.0.0.1:{server.server_port}/ssrf.png">'
         f'<link rel="stylesheet" href="http://127.0.0.1:{server.server_port}/x.css">'
         f'<img src="file://{secret}"><iframe src="file://{secret}"></iframe></body></html>'
     )
