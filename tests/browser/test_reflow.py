@@ -26,8 +26,11 @@ FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 # what scrolls inside a table's own region, unless it is positioned out of it).
 WIDEST = """() => {
   const w = window.innerWidth
-  const scrolled = (el) => el.closest('.app-table-scroll') && !['absolute', 'fixed'].includes(getComputedStyle(el).position)
-  const out = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > w + 1 && !scrolled(el))
+  const scrolled = (el) =>
+    el.closest('.app-table-scroll') && !['absolute', 'fixed'].includes(getComputedStyle(el).position)
+  const out = [...document.body.querySelectorAll('*')].filter(
+    (el) => el.getBoundingClientRect().right > w + 1 && !scrolled(el)
+  )
   const leaves = out.filter((el) => !out.some((other) => other !== el && el.contains(other)))
   const names = leaves.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)
   return [document.documentElement.scrollWidth, w, names]
@@ -72,8 +75,10 @@ def borough(transactional_db):
 def new_page(browser, live_server):
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": WIDE, "height": 900})
+    def make(*, javascript: bool = True):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": WIDE, "height": 900}, java_script_enabled=javascript
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
@@ -158,6 +163,20 @@ def test_case_list_filters_fold_behind_a_toggle_at_320px(new_page, borough):
     page.set_viewport_size({"width": WIDE, "height": 900})
     expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("(Show|Hide) filters"))).to_be_hidden()
+
+
+def test_without_javascript_the_filters_show_at_320px(new_page, borough):
+    page = new_page(javascript=False)
+    page.goto("/accounts/login/")  # not sign_in(): it runs axe, which needs the page's JavaScript
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    page.set_viewport_size({"width": NARROW, "height": 640})
+    page.goto("/cases/")
+    expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
+    expect(page.get_by_role("button", name="Show filters")).to_have_count(0)
+    fits(page, NARROW)
 
 
 @pytest.mark.parametrize("username", ["housing", "police"])
