@@ -229,6 +229,11 @@ def test_auditor_pages_reflow(new_page, borough):
             f"/audit/cases/{ref}/disclosures/",
             "/audit/users/?q=officer",
             "/audit/verification/",
+            "/governance/subject-access/",
+            "/governance/complaints/",
+            "/governance/lawful-bases/",
+            "/governance/agency-purposes/",
+            "/governance/data-requests/",
         ],
     )
 
