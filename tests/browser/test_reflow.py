@@ -143,6 +143,9 @@ def test_officer_pages_reflow(new_page, borough):
             "/enforcement/pspos/",
             "/enforcement/closures/",
             "/notifications/",
+            "/notifications/settings/",
+            "/cases/exports/",
+            "/triggers/figures/",
         ],
     )
 
