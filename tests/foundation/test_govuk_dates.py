@@ -37,3 +37,17 @@ def test_the_filters_are_built_into_every_template():
         "{{ when|govuk_time }}|{{ nothing|govuk_date }}"
     ).render(Context({"when": datetime(2026, 12, 3, 16, 23, 5, tzinfo=LONDON), "day": date(2026, 12, 3)}))
     assert rendered == "3 December 2026 at 4:23pm|3 December 2026 at 4:23:05pm|3 Dec 2026|4:23pm|"
+
+
+def test_no_template_writes_a_time_its_own_way():
+    """Times go through the GOV.UK filters; a template with its own "H:i" would bring "16:23" back."""
+    import re
+
+    from django.conf import settings
+
+    offenders = [
+        f"{path}: {match}"
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        for match in re.findall(r'\|(?:date|time):"[^"]*[HhGgisAa][^"]*"', path.read_text())
+    ]
+    assert not offenders, offenders
