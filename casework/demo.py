@@ -213,7 +213,13 @@ def load(*, cases: int = 300, seed: int = 2026, stdout=None) -> dict[str, int]:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            services.add_member(user=user, agency=agencies[agency_short], job_title=title, roles=(role,))
+            services.add_member(
+                user=user,
+                agency=agencies[agency_short],
+                job_title=title,
+                roles=(role,),
+                work_phone=f"020 7946 0{len(users):03d}",  # Ofcom drama range; printed on their notices
+            )
             users[username] = user
             if role in two_factor_roles():
                 enrol_demo_authenticator(user)

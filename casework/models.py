@@ -46,6 +46,9 @@ class Membership(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
     job_title = models.CharField(max_length=200, blank=True)
+    work_phone = models.CharField(
+        max_length=30, blank=True, help_text="Printed on the notices and letters this officer issues, with their email."
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -626,10 +626,12 @@ def create_agency(*, name: str, short_name: str, kind: str) -> Agency:
 
 
 @transaction.atomic
-def add_member(*, user, agency: Agency, job_title: str = "", roles: tuple[str, ...] = ()) -> None:
+def add_member(*, user, agency: Agency, job_title: str = "", roles: tuple[str, ...] = (), work_phone: str = "") -> None:
     from .models import Membership
 
-    Membership.objects.update_or_create(user=user, defaults={"agency": agency, "job_title": job_title})
+    Membership.objects.update_or_create(
+        user=user, defaults={"agency": agency, "job_title": job_title, "work_phone": work_phone}
+    )
     user.groups.add(agency.group, *Group.objects.filter(name__in=roles))
     caches = ("_agency_cache", "_case_group_ids", "_case_user_perms", "_perm_cache", "_user_perm_cache")
     for attr in (*caches, "_group_perm_cache"):

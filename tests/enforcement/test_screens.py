@@ -332,3 +332,26 @@ def test_closure_detail_shows_the_hearing_countdown(client, case, officer):
     client.force_login(officer)
     body = client.get(reverse("enforcement:closure_detail", args=[notice.pk])).content.decode()
     assert "The court must hear the application by" in body and "left" in body
+
+
+def test_every_notice_names_the_officer_and_how_to_contact_them(records):
+    """Notices name the officer and their phone and email, from the officer's profile (#17)."""
+    officer = records.cpn.issued_by
+    officer.email = "priya.shah@barnet.example"
+    officer.save()
+    officer.membership.job_title = "Enforcement officer"
+    officer.membership.work_phone = "020 7946 0018"
+    officer.membership.save()
+    documents = {
+        "enforcement/print/cpn.html": {"record": records.cpn, "appeal_days": 21},
+        "enforcement/print/closure_notice.html": {
+            "record": records.notice,
+            "order_max_months": 3,
+            "order_total_months": 6,
+        },
+    }
+    for template, context in documents.items():
+        context["record"].refresh_from_db()
+        html = render_to_string(template, context)
+        assert "Phone: 020 7946 0018" in html and "Email: priya.shah@barnet.example" in html, template
+        assert "Enforcement officer" in html, template
