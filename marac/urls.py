@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:meeting_id>/held/", views.held, name="held"),
     path("meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:meeting_id>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.referral_create, name="referral_create"),

@@ -545,6 +545,35 @@ def minutes(request, meeting_id):
     )
 
 
+def minutes_pdf(request, meeting_id):
+    """The minutes as a PDF marked OFFICIAL-SENSITIVE, holding only the cases the printer's agency may see."""
+    meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    if not selectors.can_read_minutes(meeting, request.user):
+        raise Http404("No minutes yet")
+    content = selectors.minutes(meeting=meeting, user=request.user)
+    _log(
+        request,
+        action=AccessAction.PRINT,
+        object_type=ObjectType.MARAC_MINUTES,
+        object_id=meeting.pk,
+        label=str(meeting),
+        case_ids=[r.case_id for r in content.reviews],
+        format="pdf",
+    )
+    return pdf_response(
+        "marac/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "minutes": content,
+            "printed_by": request.user,
+            "printed_at": timezone.now(),
+            "agency": access.agency_of(request.user),
+        },
+        filename=f"cs-marac-minutes-{meeting.date.isoformat()}.pdf",
+        request=request,
+    )
+
+
 @require_POST
 def minutes_approve(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)

@@ -10,6 +10,7 @@ from audit.models import AccessLog
 from casework import roles
 from casework import services as casework_services
 from casework.models import CaseShare
+from marac import selectors as marac_selectors
 from marac import services
 from marac.models import CaseReview, MeetingStatus, NextStep, Referral, ReferralStatus
 from tests.conftest import login
@@ -109,6 +110,21 @@ def test_a_coordinator_runs_a_cycle_through_the_screens(client, officer, coordin
     assert today_meeting.status == MeetingStatus.MINUTES_APPROVED
     minutes = client.get(reverse("marac:minutes", args=[meeting_id])).content.decode()
     assert "Visit the person causing harm" in minutes and "Approved by" in minutes
+
+    from django.template.loader import render_to_string
+
+    from audit.models import AccessLog
+
+    pdf = client.get(reverse("marac:minutes_pdf", args=[meeting_id]))  # tagged and titled: tests/conftest.py
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    printed = AccessLog.objects.filter(action="print", object_type="marac_minutes").latest("at")
+    assert printed.details["format"] == "pdf"
+    content = marac_selectors.minutes(meeting=today_meeting, user=coordinator)
+    html = render_to_string(
+        "marac/minutes_pdf.html",
+        {"meeting": today_meeting, "minutes": content, "printed_by": coordinator, "printed_at": timezone.now()},
+    )
+    assert "OFFICIAL-SENSITIVE" in html and "Visit the person causing harm" in html and case.reference in html
 
 
 @pytest.mark.django_db
