@@ -15,5 +15,8 @@ initMojFrontend()
 // they always show too. WCAG 2.2 1.4.10 Reflow, see docs/front-end.md.
 createAll(FilterToggleButton, {
   bigModeMediaQuery: '(min-width: 40.0625em)',
+  // MOJ's startHidden hides the filters after checking the width, even on a wide screen where the toggle button
+  // itself is hidden: the small-screen mode hides them on its own.
+  startHidden: false,
   toggleButton: { showText: 'Show filters', hideText: 'Hide filters', classes: 'govuk-button--secondary' }
 })
