@@ -37,12 +37,13 @@ class Indicator:
 
     @property
     def summary(self) -> str:
-        change = (
-            "no change"
-            if self.current == self.previous
-            else (f"{self.change:+.1f}%" if self.change is not None else "new this year")
-        )
-        return f"{self.name}: {_fmt(self.current)} (a year earlier {_fmt(self.previous)}, {change})"
+        if self.current == self.previous == 0:
+            return f"{self.name}: none, as a year earlier"
+        if self.previous == 0:
+            return f"{self.name}: {_fmt(self.current)} (none a year earlier)"
+        if self.current == self.previous:
+            return f"{self.name}: {_fmt(self.current)} (the same as a year earlier)"
+        return f"{self.name}: {_fmt(self.current)} (a year earlier {_fmt(self.previous)}, {self.change:+.1f}%)"
 
 
 def _fmt(value: float) -> str:

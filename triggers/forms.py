@@ -32,11 +32,13 @@ PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 class RealDateField(GovUKDateField):
     """GOV.UK date input whose messages name the question, and which refuses impossible dates."""
 
-    def __init__(self, *, label: str, required_message: str, **kwargs):
+    def __init__(self, *, label: str, required_message: str, name: str = "", **kwargs):
+        """`name` is what the date is, for the message when a question labels it ("When did it happen?" ->
+        "The date it happened must be a real date")."""
         super().__init__(label=label, **kwargs)
         self.error_messages["required"] = required_message
         self.error_messages["incomplete"] = required_message
-        self._real_message = f"{label.rstrip('?')} must be a real date"
+        self._real_message = f"{name or label.rstrip('?')} must be a real date"
 
     def compress(self, data_list):
         try:
@@ -193,11 +195,15 @@ class ProblemForm(GovUKForm):
 
 class IncidentForm(GovUKForm):
     occurred_on = RealDateField(
-        label="When did it happen?", required_message="Enter the date it happened", help_text="For example, 27 3 2026"
+        label="When did it happen?",
+        required_message="Enter the date it happened",
+        name="The date it happened",
+        help_text="For example, 27 3 2026",
     )
     reported_on = RealDateField(
         label="When did you report it?",
         required_message="Enter the date you reported it",
+        name="The date you reported it",
         help_text="For example, 28 3 2026",
     )
     reported_to = forms.ChoiceField(

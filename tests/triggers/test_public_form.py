@@ -144,7 +144,7 @@ def test_invalid_answers_show_a_govuk_error_summary_and_store_nothing(client):
     page = client.post(APPLY + "incidents/", future).content.decode()
     assert "The date it happened must be today or in the past" in page
     page = client.post(APPLY + "incidents/", {**incident(10), "occurred_on_0": "31", "occurred_on_1": "2"}).content
-    assert "When did it happen must be a real date" in page.decode()
+    assert "The date it happened must be a real date" in page.decode()
     page = client.post(APPLY + "incidents/", {"action": "continue"}).content.decode()
     assert "Add at least one incident you reported before you continue" in page
     assert client.get(APPLY + "check/")["Location"] == APPLY + "incidents/"
