@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.csv_output import Echo, csv_safe
 from common.permissions import require
 
 from . import selectors
@@ -101,24 +102,13 @@ def _wants_csv(request) -> bool:
     return request.GET.get("format") == "csv"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    """Stop spreadsheet formula injection from text that users typed."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def lines():
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([_csv_safe(v) for v in row])
+            yield writer.writerow([csv_safe(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv")
     response["Content-Disposition"] = content_disposition_header(True, filename)

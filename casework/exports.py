@@ -27,6 +27,7 @@ from audit.exports import log_export
 from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
+from common.csv_output import Echo, csv_safe
 from common.history import attribute
 
 from . import access, extensions, selectors
@@ -55,11 +56,6 @@ def stream_limit() -> int:
     return settings.CASE_EXPORT_STREAM_LIMIT
 
 
-def csv_safe(value: str) -> str:
-    """Stop spreadsheet formula injection from text typed by users."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def case_row(case: Case) -> list[str]:
     return [
         case.reference,
@@ -77,13 +73,8 @@ def case_row(case: Case) -> list[str]:
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def stream_lines(cases: QuerySet[Case]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(COLUMNS)
     for case in cases.iterator(chunk_size=1000):
         yield writer.writerow(case_row(case))

@@ -191,10 +191,15 @@ VICTIM_UPDATE_FOOTER = (
 )
 
 
-def update_channel(party: CaseParty) -> str:
-    """The channel an update can be sent to this victim by ("" when their plan asks for another kind of contact)."""
-    plan = VictimContactPlan.objects.filter(party=party).first()
-    return plan.channel if plan is not None and plan.channel in SENDABLE_CHANNELS else ""
+def updatable_victims(case: Case) -> list[CaseParty]:
+    """The case's victims whose contact plan names a channel an update can be sent by (one query for the plans)."""
+    parties = list(victims_on(case))
+    sendable = set(
+        VictimContactPlan.objects.filter(party__in=parties, channel__in=SENDABLE_CHANNELS).values_list(
+            "party_id", flat=True
+        )
+    )
+    return [party for party in parties if party.pk in sendable]
 
 
 @transaction.atomic

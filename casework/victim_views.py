@@ -142,7 +142,7 @@ def victim_update(request, reference):
     """Send the victim an update by the email or text message their contact plan names; logged as a contact."""
     case_access = access.case_access_or_404(request.user, reference, change=True)
     case = case_access.case
-    parties = [p for p in victim.victims_on(case) if victim.update_channel(p)]
+    parties = victim.updatable_victims(case)
     form = VictimUpdateForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AccessAction
 from audit.services import log_access
 from casework.pdf import pdf_response
+from common.csv_output import Echo, csv_safe
 from common.views import attempt
 
 from . import access, forms, selectors, services
@@ -150,16 +151,6 @@ REGISTER_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_http_methods(["GET", "POST"])
 def complaint_register(request):
     access.require(request.user, access.VIEW_COMPLAINTS)
@@ -176,7 +167,7 @@ def complaint_register(request):
     applied = {k: str(v) for k, v in criteria.items() if v}
     if request.GET.get("format") == "csv":
         _log_read(request, object_type="dp_complaint", action=AccessAction.EXPORT, details={"filters": applied})
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def lines():
             yield writer.writerow(REGISTER_COLUMNS)
@@ -184,12 +175,12 @@ def complaint_register(request):
                 yield writer.writerow(
                     [
                         c.reference,
-                        _csv_safe(c.complainant),
+                        csv_safe(c.complainant),
                         c.received_on,
                         c.acknowledge_by,
                         c.acknowledged_on or "",
                         c.investigation_started_on or "",
-                        _csv_safe(c.investigator),
+                        csv_safe(c.investigator),
                         c.get_outcome_display(),
                         c.outcome_on or "",
                         c.get_status_display(),
