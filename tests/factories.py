@@ -31,6 +31,10 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     group = factory.LazyAttribute(lambda o: Group.objects.get_or_create(name=f"Agency: {o.name}")[0])
 
 
+STAFF_FIRST_NAMES = ["Aisha", "Daniel", "Grace", "Oliver", "Fatima", "James", "Chloe", "Samuel", "Nadia", "Rhys"]
+STAFF_LAST_NAMES = ["Hughes", "Morgan", "Clarke", "Bennett", "Ahmed", "Turner", "Reid", "Foster", "Lindqvist"]
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -38,8 +42,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Staff names come from a fixed list no test uses as case data: a random "Maria" or "Kevin" signed in
+    # would otherwise turn the leak checks on a page's header into flaky failures.
+    first_name = factory.Iterator(STAFF_FIRST_NAMES)
+    last_name = factory.Iterator(STAFF_LAST_NAMES)
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
