@@ -23,6 +23,7 @@ from audit.models import DisclosureKind
 from audit.objects import ObjectType
 from audit.services import log_disclosure
 from audit.triggers import erasure_permit
+from common.dates import govuk_date
 
 from . import access
 from .errors import InvalidTransition, NotAllowed
@@ -187,7 +188,7 @@ def anonymise_case(
 def _anonymise(*, case: Case, by, policy: str, now: datetime) -> ErasureSummary:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.anonymised_at is not None:
-        raise InvalidTransition(f"Case {case.reference} was already anonymised on {case.anonymised_at:%d %B %Y}.")
+        raise InvalidTransition(f"Case {case.reference} was already anonymised on {govuk_date(case.anonymised_at)}.")
     if case.status != CaseStatus.CLOSED or case.closed_at is None or case.closed_at >= retention_cutoff(now=now):
         raise InvalidTransition(
             f"Case {case.reference} is not past its retention period: only cases closed more than "
@@ -212,7 +213,7 @@ def _anonymise(*, case: Case, by, policy: str, now: datetime) -> ErasureSummary:
         case_id=case.pk,
         legal_basis=policy,
         purpose=(
-            f"Retention period ended: closed {timezone.localtime(case.closed_at):%d %B %Y}, "
+            f"Retention period ended: closed {govuk_date(timezone.localtime(case.closed_at))}, "
             f"kept {retention_years()} years after closure. Anonymised; statistics (category, ward, agencies, "
             "dates, status and outcome) kept."
         ),

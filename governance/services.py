@@ -15,6 +15,7 @@ from audit.services import log_access, log_disclosure
 from casework.errors import InvalidTransition
 from casework.models import Person
 from casework.services import save_with_history
+from common.dates import govuk_date
 
 from .models import (
     AgencyPurpose,
@@ -319,7 +320,7 @@ def record_data_request(
 ) -> DataRequest:
     """A public body asked for personal data: who, under which basis, what was given (a disclosure-log row)."""
     if not lawful_basis.in_force(received_on):
-        raise InvalidTransition(f"{lawful_basis.label} was not in force on {received_on:%d %B %Y}")
+        raise InvalidTransition(f"{lawful_basis.label} was not in force on {govuk_date(received_on)}")
     if not given.strip() and not refused_reason.strip():
         raise InvalidTransition("Record what was given, or why nothing was")
     if decided_on < received_on:

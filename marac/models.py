@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from casework.models import Action, Agency, Case, LegalBasis
+from common.dates import govuk_date
 
 User = settings.AUTH_USER_MODEL
 
@@ -70,7 +71,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["status", "date"])]
 
     def __str__(self) -> str:
-        return f"CS MARAC {self.date:%d %B %Y}"
+        return f"CS MARAC {govuk_date(self.date)}"
 
     @property
     def is_draft(self) -> bool:

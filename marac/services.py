@@ -208,7 +208,9 @@ def update_meeting(
             "reload the meeting to see their changes, then make yours again."
         )
     if not is_working_day(on):
-        raise NotAllowed(f"{on:%A %d %B %Y} is not a working day: choose a weekday that is not a bank holiday.")
+        raise NotAllowed(
+            f"{govuk_date(on, weekday=True)} is not a working day: choose a weekday that is not a bank holiday."
+        )
     if not venue.strip() and not is_online:
         raise NotAllowed("Give a venue, or say the meeting is online.")
     meeting.date, meeting.start_time, meeting.venue = on, start, venue
@@ -316,7 +318,7 @@ def notify_agency(
         )
         try:
             send_mail(
-                f"CS MARAC panel list published: {meeting.date:%d %B %Y}",
+                f"CS MARAC panel list published: {govuk_date(meeting.date)}",
                 body,
                 None,
                 recipients,

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from casework import roles
-from common.dates import govuk_datetime
+from common.dates import govuk_date, govuk_datetime
 
 from .models import Event
 from .services import email_member_of_public, notify
@@ -95,7 +95,7 @@ def action_assigned(*, action, by, **_):
         event=Event.ACTION_ASSIGNED,
         users=users,
         agencies=[] if action.owner_id else [action.owner_agency],
-        message=f"An action on case {case.reference} has been assigned to {whom}, due {action.due_date:%d %B %Y}.",
+        message=f"An action on case {case.reference} has been assigned to {whom}, due {govuk_date(action.due_date)}.",
         case=case,
         url=_case_url(case, "case_actions"),
         by=by,
@@ -171,7 +171,7 @@ def research_requested(*, meeting_id: int, per_agency: dict, by_id: int | None) 
             users=members(agency, perm="marac.change_researchresponse"),
             agencies=[agency],
             message=f"{agency.name} has been asked to research {count} case{'s' if count != 1 else ''} for the "
-            f"CS MARAC on {meeting.date:%d %B %Y}.",
+            f"CS MARAC on {govuk_date(meeting.date)}.",
             url=reverse("marac:research_list"),
             by=by,
         )
@@ -188,7 +188,7 @@ def panel_published(*, meeting_id: int, by_id: int | None) -> None:
     notify(
         event=Event.MARAC_PANEL_PUBLISHED,
         users=users,
-        message=f"The panel list for the CS MARAC on {meeting.date:%d %B %Y} has been published.",
+        message=f"The panel list for the CS MARAC on {govuk_date(meeting.date)} has been published.",
         url=reverse("marac:panel_list", args=[meeting.pk]),
         by=get_user_model().objects.filter(pk=by_id).first(),
         email=False,
@@ -214,6 +214,39 @@ def trigger_threshold_decided(*, application, by, **_):
         event=Event.TRIGGER_THRESHOLD_DECIDED,
         users=members(application.owner_agency, perm="triggers.change_application"),
         message=f"The threshold for ASB Case Review {application.reference} has been decided: {met}.",
+        url=reverse("triggers:application_detail", args=[application.reference]),
+        by=by,
+    )
+
+
+def trigger_information_requested(*, review, agencies, by, **_):
+    """Each body invited to a Case Review is told it has been asked, so its information is not typed in for it."""
+    application = review.application
+    for agency in agencies:
+        notify(
+            event=Event.TRIGGER_INFORMATION_REQUESTED,
+            users=members(agency, perm="casework.change_case"),
+            agencies=[agency],
+            message=f"{agency.name} has been asked for information for ASB Case Review {application.reference}; "
+            f"the review meeting is on {govuk_date(review.meeting_on)}.",
+            url=reverse("triggers:contribution_submit", args=[application.reference]),
+            by=by,
+        )
+
+
+def trigger_information_given(*, contribution, by, **_):
+    """The single point of contact (or, with none named, the owning team) learns that a body has answered."""
+    application = contribution.review.application
+    spoc = application.single_point_of_contact
+    users = (
+        [spoc]
+        if spoc is not None and spoc.is_active
+        else members(application.owner_agency, perm="triggers.change_application")
+    )
+    notify(
+        event=Event.TRIGGER_INFORMATION_GIVEN,
+        users=users,
+        message=f"{contribution.agency.name} has given its information for ASB Case Review {application.reference}.",
         url=reverse("triggers:application_detail", args=[application.reference]),
         by=by,
     )
@@ -268,6 +301,8 @@ HANDLERS = {
     "trigger_received": trigger_received,
     "trigger_threshold_decided": trigger_threshold_decided,
     "trigger_outcome_letter": trigger_outcome_letter,
+    "trigger_information_requested": trigger_information_requested,
+    "trigger_information_given": trigger_information_given,
     "marac_shared_view_only": marac_shared_view_only,
     "closure_sign_off_requested": closure_sign_off_requested,
 }

@@ -27,6 +27,8 @@ class Event(models.TextChoices):
     TRIGGER_THRESHOLD_DECIDED = "trigger_threshold_decided", "Case Review threshold decided"
     TRIGGER_OUTCOME_DUE = "trigger_outcome_due", "Case Review deadline"
     TRIGGER_OUTCOME_LETTER = "trigger_outcome_letter", "Case Review outcome letter to the applicant"
+    TRIGGER_INFORMATION_REQUESTED = "trigger_information_requested", "Case Review information requested"
+    TRIGGER_INFORMATION_GIVEN = "trigger_information_given", "Case Review information given"
     RETENTION_REVIEW_DUE = "retention_review_due", "Retention review due"
     DELIVERY_FAILED = "delivery_failed", "Message could not be delivered"
     AUDIT_VERIFICATION_FAILED = "audit_verification_failed", "Audit trail did not verify"

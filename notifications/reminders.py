@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from casework.models import Action, ActionStatus
+from common.dates import govuk_date
 
 from .events import holders, members
 from .models import Event
@@ -63,7 +64,7 @@ def _actions(today: date) -> int:
             notify(
                 event=event,
                 users=_action_recipients(action, agency_members),
-                message=f"An action on case {action.case.reference} {text} (due {action.due_date:%d %B %Y}).",
+                message=f"An action on case {action.case.reference} {text} (due {govuk_date(action.due_date)}).",
                 case=action.case,
                 url=reverse("casework:case_actions", args=[action.case.reference]),
                 digest_only=True,
@@ -89,7 +90,7 @@ def _enforcement(today: date) -> int:
                 continue  # told earlier, with the 28 days' notice of _orders_ending
             state = "overdue" if deadline.overdue else "due"
             where = f" on case {deadline.case_reference}" if deadline.case_reference else ""
-            when = f"{deadline.due:%d %B %Y}"
+            when = f"{govuk_date(deadline.due)}"
             message = (
                 f"{deadline.kind}{where}: {'was due' if deadline.overdue else 'due'} {when}."
                 if deadline.kind
@@ -148,7 +149,7 @@ def _orders_ending(today: date) -> int:
                 notify(
                     event=Event.ENFORCEMENT_DEADLINE,
                     users=users,
-                    message=f"A {label}{where} ends on {order.ends_on:%d %B %Y}.",
+                    message=f"A {label}{where} ends on {govuk_date(order.ends_on)}.",
                     case=case,
                     url=reverse(f"enforcement:{url_name}", args=[getattr(order, url_arg)]),
                     digest_only=True,
@@ -163,7 +164,7 @@ def _orders_ending(today: date) -> int:
             notify(
                 event=Event.ENFORCEMENT_DEADLINE,
                 users=members(pspo.owner_agency, perm="enforcement.change_publicspacesprotectionorder"),
-                message=f"A PSPO of {pspo.owner_agency.name} expires on {pspo.expires_on:%d %B %Y}.",
+                message=f"A PSPO of {pspo.owner_agency.name} expires on {govuk_date(pspo.expires_on)}.",
                 url=reverse("enforcement:pspo_detail", args=[pspo.pk]),
                 digest_only=True,
                 dedupe_key=f"ends:pspo:{pspo.pk}:{pspo.expires_on}",
@@ -194,7 +195,7 @@ def _case_reviews(today: date) -> int:
                     event=Event.TRIGGER_OUTCOME_DUE,
                     users=staff,
                     message=f"The next step on ASB Case Review {application.reference} "
-                    f"({application.get_status_display().lower()}) is {state}: {application.next_due:%d %B %Y}.",
+                    f"({application.get_status_display().lower()}) is {state}: {govuk_date(application.next_due)}.",
                     url=reverse("triggers:application_detail", args=[application.reference]),
                     digest_only=True,
                     dedupe_key=f"trigger:{state}:{application.pk}:{application.next_due}",
@@ -259,7 +260,7 @@ def _victim_journey(today: date) -> int:
                     event=event,
                     users=users,
                     message=f"The {what} on case {case.reference} (priority {schedule.priority}) is {days_late} "
-                    f"day{'s' if days_late != 1 else ''} overdue (due {due:%d %B %Y}).",
+                    f"day{'s' if days_late != 1 else ''} overdue (due {govuk_date(due)}).",
                     case=case,
                     url=url,
                     digest_only=True,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from casework import access, roles
 from casework.errors import InvalidTransition, NotAllowed
 from casework.models import Agency, Case
+from common.dates import govuk_date
 
 from . import channels
 from .models import (
@@ -337,7 +338,7 @@ def send_digests(*, today: date | None = None) -> int:
                 channel=Channel.EMAIL,
                 user=users[user_id],
                 recipient=users[user_id].email,
-                subject=f"Safer Communities Casework: your daily summary for {today:%d %B %Y}",
+                subject=f"Safer Communities Casework: your daily summary for {govuk_date(today)}",
                 body=_email_body(f"You have {len(items)} new notification{_s(len(items))}:\n{lines}{more}"),
             )
         )

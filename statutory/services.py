@@ -9,6 +9,7 @@ from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import history
+from common.dates import govuk_date
 from common.permissions import require
 
 from .models import Commencement
@@ -39,7 +40,7 @@ def set_commencement(
     history.attribute(
         row,
         by=by,
-        reason=f"Commencement date set to {commences_on:%d %B %Y}" if commences_on else "Commencement cleared",
+        reason=f"Commencement date set to {govuk_date(commences_on)}" if commences_on else "Commencement cleared",
     )
     row.save()
     log_access(

@@ -387,6 +387,7 @@ def arrange_review(
     for agency in agencies:
         contribution = ReviewContribution(review=review, agency=agency)
         save_with_history(contribution, by, f"{agency} invited to the review")
+    emit("trigger_information_requested", review=review, agencies=agencies, by=by)
     return review
 
 
@@ -432,6 +433,7 @@ def submit_contribution(*, contribution: ReviewContribution, by: User, informati
     contribution.submitted_by = by
     contribution.submitted_at = timezone.now()
     save_with_history(contribution, by, f"Information given by {contribution.agency}")
+    emit("trigger_information_given", contribution=contribution, by=by)
     return contribution
 
 

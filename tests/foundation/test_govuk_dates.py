@@ -51,3 +51,20 @@ def test_no_template_writes_a_time_its_own_way():
         for match in re.findall(r'\|(?:date|time):"[^"]*[HhGgisAa][^"]*"', path.read_text())
     ]
     assert not offenders, offenders
+
+
+def test_no_message_pads_the_day_with_a_zero():
+    """Messages, notices and emails built in Python use govuk_date: "%d %B" would write "03 December 2026"."""
+    import re
+
+    from django.conf import settings
+
+    apps = [path for path in settings.BASE_DIR.iterdir() if (path / "apps.py").exists() or path.name == "common"]
+    offenders = [
+        f"{path}: {match}"
+        for app in apps
+        for path in app.rglob("*.py")
+        if "migrations" not in path.parts
+        for match in re.findall(r"%d %B", path.read_text())
+    ]
+    assert apps and not offenders, offenders

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from casework import roles, services
 from casework.models import Address, LegalBasis
+from common.dates import govuk_date
 from marac import services as marac_services
 from notifications import services as notification_services
 from notifications.models import AgencyMailbox, Delivery, EmailFrequency, Event, Notification, NotificationPreference
@@ -52,7 +53,7 @@ def test_an_action_for_an_agency_tells_its_caseworkers_and_its_shared_mailbox(
     )
     assert events_of(housing_user) == [Event.CASE_SHARED, Event.ACTION_ASSIGNED]
     assert Notification.objects.get(user=housing_user, event=Event.ACTION_ASSIGNED).message == (
-        f"An action on case {case.reference} has been assigned to Barnet Homes, due 09 December 2026."
+        f"An action on case {case.reference} has been assigned to Barnet Homes, due 9 December 2026."
     )
     assert Delivery.objects.filter(recipient="asb-team@barnethomes.example").count() == 2
     assert events_of(auditor) == []
@@ -222,9 +223,9 @@ def test_orders_and_pspos_ending_within_28_days_are_reminded_once(case, officer,
     create_reminders(today=today)
     ending = Notification.objects.filter(user=officer, event=Event.ENFORCEMENT_DEADLINE, message__contains="ends on")
     assert list(ending.values_list("message", flat=True)) == [
-        f"A closure order on case {case.reference} ends on {order.ends_on:%d %B %Y}."
+        f"A closure order on case {case.reference} ends on {govuk_date(order.ends_on)}."
     ]
     expiring = Notification.objects.filter(user=colleague, message__startswith="A PSPO")
     assert [n.message for n in expiring] == [
-        f"A PSPO of LBB Community Safety expires on {today + timedelta(days=27):%d %B %Y}."
+        f"A PSPO of LBB Community Safety expires on {govuk_date(today + timedelta(days=27))}."
     ]

@@ -69,3 +69,18 @@ def test_my_work_lists_unanswered_requests_for_the_partner(arranged, police_user
     sections = my_work_sections(user=police_user, today=timezone.localdate())
     [section] = [s for s in sections if s.title == "Case Review information requested"]
     assert arranged.reference in section.items[0].text
+
+
+def test_invited_agencies_are_told_and_the_contact_hears_back(police_user, housing_user, manager, arranged):
+    """Asked bodies learn they were asked (no one types their information in for them); the single point of
+    contact, or with none the owning team, learns when it arrives. The message names no person."""
+    from notifications.models import Event, Notification
+
+    asked = Notification.objects.get(user=police_user, event=Event.TRIGGER_INFORMATION_REQUESTED)
+    assert arranged.reference in asked.message and "has been asked for information" in asked.message
+    assert asked.url == f"/triggers/information-requests/{arranged.reference}/"
+    assert not Notification.objects.filter(user=housing_user, event=Event.TRIGGER_INFORMATION_REQUESTED).exists()
+    contribution = arranged.review.contributions.get(agency__short_name=police_user.membership.agency.short_name)
+    services.submit_contribution(contribution=contribution, by=police_user, information="Two arrests.")
+    heard = Notification.objects.get(user=manager, event=Event.TRIGGER_INFORMATION_GIVEN)
+    assert arranged.reference in heard.message and "Two arrests" not in heard.message

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from casework import retention
+from common.dates import govuk_date
 
 
 class Command(BaseCommand):
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         cases = list(retention.cases_past_retention())
         self.stdout.write(
             f"{len(cases)} closed case{'s' if len(cases) != 1 else ''} past the retention period "
-            f"({retention.retention_years()} years after closure: closed before {timezone.localtime(cutoff):%d %B %Y})"
+            f"({retention.retention_years()} years after closure: "
+            f"closed before {govuk_date(timezone.localtime(cutoff))})"
         )
         if cases:
             self.stdout.write(f"{'Reference':<18} {'Closed':<12} Lead agency")
