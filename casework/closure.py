@@ -158,6 +158,59 @@ def issue_survey(*, case: Case, by) -> tuple[SatisfactionSurvey, str]:
     return survey, token
 
 
+def email_recipient(case: Case):
+    """The victim the closure letter can go to by email: one whose contact plan says email and who gave an
+    address. Anyone else agreed another channel (or gave none), so their letter is printed and posted."""
+    from .models import ContactChannel
+    from .victim import victims_on
+
+    for party in victims_on(case):
+        plan = getattr(party, "contact_plan", None)
+        if plan is not None and plan.channel == ContactChannel.EMAIL and party.person and party.person.email:
+            return party
+    return None
+
+
+@transaction.atomic
+def email_closure_letter(*, case: Case, by, survey_url_for) -> SatisfactionSurvey:
+    """Send the closure letter, with a new one-use survey link, by the email the victim agreed, through the delivery
+    log, and log it as a contact with the victim. `survey_url_for(token)` makes the absolute link (the view knows
+    the host). The email says the outcome and the reasons recorded for the victim: nothing else from the case."""
+    from django.template.loader import render_to_string
+
+    from .models import ContactChannel, VictimContact
+    from .services import save_with_history
+
+    party = email_recipient(case)
+    if party is None:
+        raise NotAllowed(
+            "No victim on this case agreed to be contacted by email: print the closure letter and post it."
+        )
+    survey, token = issue_survey(case=case, by=by)
+    body = render_to_string(
+        "casework/email/closure_letter.txt",
+        {"case": case, "survey": survey, "survey_url": survey_url_for(token), "officer": by},
+    )
+    contact = VictimContact(
+        case=case,
+        party=party,
+        contacted_at=timezone.now(),
+        channel=ContactChannel.EMAIL,
+        summary="Closure letter emailed, with the satisfaction survey link",
+        contacted_by=by,
+        agency=access.agency_of(by),
+    )
+    save_with_history(contact, by, "Closure letter emailed to the victim")
+    emit(
+        "victim_update",
+        channel=ContactChannel.EMAIL,
+        recipient=party.person.email,
+        subject=f"Your case {case.reference} has been closed",
+        body=body,
+    )
+    return survey
+
+
 def open_survey(token: str) -> SatisfactionSurvey | None:
     """The survey a link opens: unanswered and unexpired, else None (the page says the link no longer works)."""
     return SatisfactionSurvey.objects.filter(

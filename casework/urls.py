@@ -53,4 +53,5 @@ urlpatterns = [
     path("<str:reference>/close/", victim_views.case_close, name="case_close"),
     path("<str:reference>/close/sign-off/", victim_views.closure_sign_off, name="closure_sign_off"),
     path("<str:reference>/close/letter/", victim_views.closure_letter, name="closure_letter"),
+    path("<str:reference>/close/letter/email/", victim_views.closure_letter_email, name="closure_letter_email"),
 ]

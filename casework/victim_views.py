@@ -42,7 +42,16 @@ def summary_context(case_access: access.CaseAccess) -> dict:
         "pending_closure": closure.pending_closure(case),
         "latest_closure": closure.latest_closure(case) if case.status == CaseStatus.CLOSED else None,
         "may_sign_off": access.has_permission(case_access.user, closure.SIGN_OFF_PERMISSION),
+        "closure_email_to": _closure_email_to(case_access),
     }
+
+
+def _closure_email_to(case_access: access.CaseAccess) -> str:
+    """Who the closure letter can be emailed to (a closed case's lead only; the query runs only then)."""
+    if case_access.case.status != CaseStatus.CLOSED or not (case_access.is_lead and case_access.can_change):
+        return ""
+    party = closure.email_recipient(case_access.case)
+    return _party_label(case_access)(party) if party else ""
 
 
 def _second_reports(case_access: access.CaseAccess) -> list:
@@ -322,6 +331,26 @@ def closure_letter(request, reference):
         filename=f"{case.reference}-closure-letter.pdf",
         request=request,
     )
+
+
+@require_POST
+def closure_letter_email(request, reference):
+    """Email the closure letter and a new survey link to the victim who agreed to email."""
+    case_access = access.case_access_or_404(request.user, reference, lead=True)
+    if not case_access.can_change:
+        raise Http404("No case found")
+    case = case_access.case
+    attempt(
+        request,
+        None,
+        lambda: closure.email_closure_letter(
+            case=case,
+            by=request.user,
+            survey_url_for=lambda token: request.build_absolute_uri(reverse("casework:public_survey", args=[token])),
+        ),
+        "Closure letter emailed to the victim, with the survey link",
+    )
+    return redirect("casework:case_detail", reference)
 
 
 @login_not_required

@@ -83,6 +83,7 @@ EXPECTED = {
     # The closure letter (with a survey link) is printed by the lead once the case is closed: an open case
     # sends the lead back to it with a message.
     "closure_letter": ("POST", {**LEAD_ONLY, "lead": 302}),
+    "closure_letter_email": ("POST", {**LEAD_ONLY, "lead": 302}),
 }
 
 

@@ -81,3 +81,57 @@ def test_updates_are_refused_with_a_reason_and_nothing_is_sent(client, case, off
     assert empty.status_code == 200 and "Write the update for the victim" in empty.content.decode()
     client.force_login(housing_user)
     assert client.get(f"/cases/{case.reference}/victim/update/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_closure_letter_is_emailed_to_a_victim_who_chose_email_with_a_working_survey_link(
+    client,
+    case,
+    officer,
+    run_jobs,
+    smtp_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    import re
+
+    from casework import closure
+
+    party = _plan(case, officer, ContactChannel.EMAIL)
+    party.person.email = "maria@example.org"
+    party.person.save()
+    closure.request_closure(case=case, by=officer, outcome="resolved", reasons="The behaviour stopped after the visit.")
+    client.force_login(officer)
+    summary = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Email the closure letter to" in summary
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/cases/{case.reference}/close/letter/email/")
+    assert response.status_code == 302
+    contact = VictimContact.objects.get()
+    assert contact.summary == "Closure letter emailed, with the satisfaction survey link" and contact.party == party
+    assert contact.history.first().history_user == officer
+    run_jobs()
+    [message] = smtp_server.messages
+    body = message.get_payload()
+    assert message["To"] == "maria@example.org" and "The behaviour stopped after the visit." in body
+    link = re.search(r"http://testserver(/cases/public/survey/[^\s]+/)", body).group(1)
+    client.logout()
+    assert client.get(link).status_code == 200  # the link in the email opens the survey, without signing in
+
+
+@pytest.mark.django_db
+def test_no_email_closure_letter_when_the_victim_chose_another_channel_or_for_a_partner(
+    client, shared_case, officer, housing_user
+):
+    from casework import closure
+    from casework.models import SatisfactionSurvey
+
+    _plan(shared_case, officer, ContactChannel.PHONE)
+    closure.request_closure(case=shared_case, by=officer, outcome="resolved", reasons="Stopped")
+    client.force_login(officer)
+    assert "Email the closure letter" not in client.get(f"/cases/{shared_case.reference}/").content.decode()
+    client.post(f"/cases/{shared_case.reference}/close/letter/email/")
+    assert not VictimContact.objects.exists() and not SatisfactionSurvey.objects.exists()
+    with pytest.raises(NotAllowed):
+        closure.email_closure_letter(case=shared_case, by=officer, survey_url_for=str)
+    client.force_login(housing_user)
+    assert client.post(f"/cases/{shared_case.reference}/close/letter/email/").status_code == 403  # reads, cannot change
