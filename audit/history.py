@@ -156,7 +156,9 @@ def _json_text(value: Any, labels: dict[str, str], only: set | None = None) -> s
         ]
         return "; ".join(parts)
     if isinstance(value, list | tuple):
-        return ", ".join(_display(item) for item in value)
+        # a list of codes (vulnerabilities, hate characteristics) by their labels; "Nothing selected" when emptied
+        text = ", ".join(labels.get(str(item), _display(item)) for item in value)
+        return text or ("Nothing selected" if labels else "")
     return _display(value)
 
 

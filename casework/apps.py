@@ -10,11 +10,14 @@ class CaseworkConfig(AppConfig):
 
         from audit import history
 
-        from . import credentials, extensions, people, risk, roles, victim
+        from . import credentials, extensions, models, people, risk, roles, victim
 
         # The history formatter names a party by who it is and the risk answers by their questions.
         history.register_label_relations("casework.CaseParty", "person", "organisation")
         history.register_json_labels("casework.RiskAssessment", "answers", {q.key: q.text for q in risk.QUESTIONS})
+        history.register_json_labels("casework.Vulnerability", "flags", dict(models.VulnerabilityFlag.choices))
+        hate = dict(models.HateCharacteristic.choices)
+        history.register_json_labels("casework.Incident", "hate_characteristics", hate)
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()

@@ -23,8 +23,10 @@ from .models import (
     CaseParty,
     CaseStatus,
     EvidenceKind,
+    HateCharacteristic,
     LegalBasis,
     PartyRole,
+    VulnerabilityFlag,
     Ward,
 )
 from .places import normalise_postcode
@@ -250,7 +252,19 @@ class IncidentForm(GovUKForm):
         max_length=10000,
         error_messages={"required": "Describe what happened"},
     )
-    hate_related = forms.BooleanField(required=False, label="Hate-related")
+    hate_related = forms.BooleanField(
+        required=False,
+        label="Hate-related",
+        help_text="The victim or anyone else perceives it was motivated by hostility or prejudice.",
+    )
+    hate_characteristics = forms.MultipleChoiceField(
+        choices=HateCharacteristic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Targeted because of (if hate-related)",
+        help_text="Select all that apply.",
+        error_messages={"invalid_choice": "Select what it was targeted because of from the list"},
+    )
     reported_by = forms.ModelChoiceField(
         queryset=CaseParty.objects.none(), required=False, empty_label="Not recorded", label="Reported by (optional)"
     )
@@ -272,6 +286,10 @@ class IncidentForm(GovUKForm):
         data = super().clean()
         if data.get("occurred_at") and data.get("reported_at") and data["reported_at"] < data["occurred_at"]:
             self.add_error("reported_at", "The report date must be the same as or after the date it happened")
+        if data.get("hate_related") and not data.get("hate_characteristics"):
+            self.add_error("hate_characteristics", "Select what a hate-related incident was targeted because of")
+        if data.get("hate_characteristics") and not data.get("hate_related"):
+            self.add_error("hate_related", "Tick hate-related, or clear what it was targeted because of")
         return data
 
 
@@ -532,3 +550,62 @@ class PersonUnmergeForm(GovUKForm):
         label="Why is the merge being undone?",
         error_messages={"required": "Say why the merge is being undone"},
     )
+
+
+class VulnerabilityForm(GovUKForm):
+    """A person's vulnerability and reasonable adjustments (casework.vulnerability)."""
+
+    flags = forms.MultipleChoiceField(
+        choices=VulnerabilityFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Vulnerabilities",
+        help_text="Select all that apply. Partners the case is shared with see these.",
+        error_messages={"invalid_choice": "Select vulnerabilities from the list"},
+    )
+    details = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="Details (optional)",
+        help_text="What agencies should know. Do not write names, addresses or contact details here.",
+    )
+    reasonable_adjustments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="Reasonable adjustments (optional)",
+        help_text="For example: large print letters, visits with a carer present, a BSL interpreter.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if VulnerabilityFlag.OTHER in (data.get("flags") or []) and not (data.get("details") or "").strip():
+            self.add_error("details", "Say what the other vulnerability is")
+        return data
+
+
+class SafeguardingReferralForm(GovUKForm):
+    referred_to = forms.CharField(
+        max_length=200,
+        label="Referred to",
+        help_text="For example: Barnet adult social care (MASH), children's services, the GP.",
+        error_messages={"required": "Enter who the referral was made to"},
+    )
+    referred_on = GovUKDateField(
+        label="Date of the referral",
+        help_text="For example, 27 3 2026",
+    )
+    made_by = forms.CharField(
+        max_length=200, label="Made by", error_messages={"required": "Enter who made the referral"}
+    )
+    their_reference = forms.CharField(max_length=50, required=False, label="Their reference (optional)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False, label="Why (optional)"
+    )
+
+    def clean_referred_on(self):
+        value = self.cleaned_data.get("referred_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of the referral must be today or in the past")
+        return value

@@ -132,6 +132,71 @@ class PersonMerge(models.Model):
         return f"{self.duplicate} merged into {self.survivor}"
 
 
+class VulnerabilityFlag(models.TextChoices):
+    """What makes a person more vulnerable to harm from ASB (Home Office ASB risk matrices, the Housing
+    Ombudsman's vulnerability findings, the Care Act's safeguarding duties)."""
+
+    DISABILITY = "disability", "Physical disability"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability or difficulty"
+    SENSORY = "sensory", "Sight or hearing impairment"
+    MENTAL_HEALTH = "mental_health", "Mental health condition"
+    LONG_TERM_ILLNESS = "long_term_illness", "Long-term illness"
+    OLDER = "older", "Aged 65 or over"
+    CHILD = "child", "Aged under 18"
+    ISOLATED = "isolated", "Lives alone or is isolated"
+    CHILDREN_IN_HOUSEHOLD = "children_in_household", "Children in the household"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    SELF_HARM = "self_harm", "Risk of self-harm or suicide"
+    SUBSTANCE_MISUSE = "substance_misuse", "Alcohol or drug dependency"
+    LANGUAGE = "language", "Needs an interpreter or help with English"
+    CARER = "carer", "A carer, or cared for"
+    OTHER = "other", "Other (say in the details)"
+
+
+class Vulnerability(models.Model):
+    """Vulnerability and reasonable adjustments of one person, whichever case they are on (a separate record
+    from Person, so a merge moves nothing: the survivor reads its duplicates' records too)."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="vulnerability")
+    flags = models.JSONField("Vulnerabilities", default=list, blank=True)
+    details = models.TextField("Details", blank=True)
+    reasonable_adjustments = models.TextField("Reasonable adjustments", blank=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "vulnerabilities"
+
+    def __str__(self) -> str:
+        return "Vulnerability and reasonable adjustments"  # never the person's name: partners read the timeline
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(VulnerabilityFlag.choices)
+        return [labels.get(flag, flag) for flag in self.flags]
+
+
+class SafeguardingReferral(models.Model):
+    """A safeguarding referral made for a person: to whom, when, by whom (and on which case it was recorded)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="safeguarding_referrals")
+    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    referred_to = models.CharField("Referred to", max_length=200)
+    referred_on = models.DateField("Date of the referral")
+    made_by = models.CharField("Made by", max_length=200)
+    their_reference = models.CharField("Their reference", max_length=50, blank=True)
+    reason = models.TextField("Why", blank=True)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding referral to {self.referred_to} on {_day(self.referred_on)}"
+
+
 class Organisation(models.Model):
     """A business or body (a recipient of a CPN can be one, and so can a victim)."""
 
@@ -315,6 +380,18 @@ class CaseParty(models.Model):
         return self.person or self.organisation
 
 
+class HateCharacteristic(models.TextChoices):
+    """The monitored strands of hate crime (perception-based, as the police and the NM01 measure record them),
+    plus alternative subculture, which Barnet and several forces also record."""
+
+    RACE = "race", "Race or ethnicity"
+    RELIGION = "religion", "Religion or belief"
+    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+    DISABILITY = "disability", "Disability"
+    TRANSGENDER = "transgender", "Transgender identity"
+    OTHER = "other", "Alternative subculture or other"
+
+
 class Incident(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incidents")
     occurred_at = models.DateTimeField()
@@ -323,6 +400,8 @@ class Incident(models.Model):
     agency_reference = models.CharField("Their reference", max_length=50, blank=True)
     description = models.TextField()
     hate_related = models.BooleanField(default=False)
+    # The protected characteristics the victim or anyone else perceives it targeted (HateCharacteristic codes).
+    hate_characteristics = models.JSONField("Hate: targeted because of", default=list, blank=True)
     reported_by = models.ForeignKey(
         CaseParty, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents_reported"
     )
@@ -340,6 +419,10 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"Incident on {_day(self.occurred_at)}"
+
+    def hate_characteristic_labels(self) -> list[str]:
+        labels = dict(HateCharacteristic.choices)
+        return [labels.get(code, code) for code in self.hate_characteristics or []]
 
 
 class RiskAssessment(models.Model):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from audit.objects import ObjectType
 from common.views import attempt
 
-from . import access, people
+from . import access, people, vulnerability
 from .forms import PersonMergeForm, PersonUnmergeForm
 from .models import PersonMerge
 from .places import normalise_postcode
@@ -39,6 +39,7 @@ def person_detail(request, person_id: int):
         "flags": people.person_repeat_flags(person),
         "merges": people.person_merges(person=person),
         "may_merge": access.may_merge_people(request.user, person),
+        "vulnerability": vulnerability.for_person(person),
     }
     return render(request, "casework/person_detail.html", context)
 

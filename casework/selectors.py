@@ -214,9 +214,20 @@ def _history_sources(case: Case):
     yield "Note", NoteModel.history.filter(case_id=case.pk)
     yield "Evidence", EvidenceModel.history.filter(case_id=case.pk)
     yield "Share", ShareModel.history.filter(case_id=case.pk).select_related("agency")
+    # Vulnerability and safeguarding are the person's, whichever case recorded them (casework/vulnerability.py)
+    from .models import SafeguardingReferral as ReferralModel
+    from .models import Vulnerability as VulnerabilityModel
+
+    people = case.parties.filter(person__isnull=False).values("person_id")
+    yield "Vulnerability", VulnerabilityModel.history.filter(person_id__in=people)
+    yield "Safeguarding referral", ReferralModel.history.filter(person_id__in=people)
     for label, history_of_case in extensions.HISTORY_SOURCES:
         yield label, history_of_case(case)
 
+
+# Records about a person, not the case: the person is named by their party on this case (an anonymous victim stays
+# "Anonymous victim" to a partner), never by the record's own person field.
+PERSON_RECORD_SOURCES = {"Vulnerability", "Safeguarding referral"}
 
 # Fields of a withheld (anonymous) party that the timeline must never show to a partner.
 WITHHELD_PARTY_FIELDS = {"person_id", "organisation_id", "notes"}
@@ -232,6 +243,11 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     from audit.history import entries, entry_title, readable
 
     anonymous_parties = set(case.parties.filter(is_anonymous=True).values_list("id", flat=True))
+    # whose vulnerability an entry is about, named as this user may name them on this case
+    person_labels = {
+        party.person_id: PartyView(party, party.is_anonymous and not case_access.can_view_sensitive).name
+        for party in case.parties.filter(person__isnull=False).select_related("person").order_by("is_anonymous")
+    }
     collected = []
     for label, records in _history_sources(case):
         for entry in entries(records.select_related("history_user"), model_label=label):
@@ -240,18 +256,24 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
                 and not case_access.can_view_sensitive
                 and (entry.object_id in anonymous_parties or getattr(entry.record, "is_anonymous", False))
             )
+            person_field = label in PERSON_RECORD_SOURCES
             entry.changes = [
                 change
                 for change in entry.changes
-                if change.field != "case_id" and not (withheld and change.field in WITHHELD_PARTY_FIELDS)
+                if change.field != "case_id"
+                and not (withheld and change.field in WITHHELD_PARTY_FIELDS)
+                and not (person_field and change.field == "person_id")
             ]
-            collected.append((label, entry, withheld))
-    readable([entry for _, entry, _ in collected])
+            subject = person_labels.get(getattr(entry.record, "person_id", None), "") if person_field else ""
+            collected.append((label, entry, withheld, subject))
+    readable([entry for _, entry, _, _ in collected])
     events: list[TimelineEvent] = []
-    for label, entry, withheld in collected:
+    for label, entry, withheld, subject in collected:
         user = entry.user
         byline = (user.get_full_name() or user.get_username()) if user else "System"
         title = entry_title(entry)
+        if subject:
+            title = f"{title} ({subject})"
         if withheld:
             title = f"{title} (anonymous {entry.record.get_role_display().lower()})"
         events.append(

@@ -32,6 +32,7 @@ from .models import (
     CaseShare,
     CaseStatus,
     Evidence,
+    HateCharacteristic,
     Incident,
     NotDoneReason,
     Note,
@@ -379,11 +380,17 @@ def add_incident(
     description: str,
     agency_reference: str = "",
     hate_related: bool = False,
+    hate_characteristics: list[str] | tuple[str, ...] = (),
     reported_by: CaseParty | None = None,
 ) -> Incident:
     _require_change(by, case)
     if reported_at < occurred_at:
         raise ValueError("An incident cannot be reported before it happened.")
+    known = dict(HateCharacteristic.choices)
+    if any(code not in known for code in hate_characteristics):
+        raise NotAllowed("Choose what the incident was targeted because of from the list.")
+    hate_related = hate_related or bool(hate_characteristics)
+    hate_characteristics = [code for code in known if code in set(hate_characteristics)]
     incident = Incident(
         case=case,
         occurred_at=occurred_at,
@@ -392,6 +399,7 @@ def add_incident(
         description=description,
         agency_reference=agency_reference,
         hate_related=hate_related,
+        hate_characteristics=hate_characteristics,
         reported_by=reported_by,
         created_by=by,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import victim_views, views
+from . import victim_views, views, vulnerability_views
 
 app_name = "casework"
 
@@ -18,6 +18,22 @@ urlpatterns = [
     path("<str:reference>/status/", views.case_transition, name="case_transition"),
     path("<str:reference>/parties/", views.case_parties, name="case_parties"),
     path("<str:reference>/parties/add/", views.party_add, name="party_add"),
+    # Vulnerability and safeguarding of a person on the case (casework/vulnerability_views.py)
+    path(
+        "<str:reference>/parties/<int:party_id>/vulnerability/",
+        vulnerability_views.party_vulnerability,
+        name="party_vulnerability",
+    ),
+    path(
+        "<str:reference>/parties/<int:party_id>/vulnerability/edit/",
+        vulnerability_views.party_vulnerability_edit,
+        name="party_vulnerability_edit",
+    ),
+    path(
+        "<str:reference>/parties/<int:party_id>/safeguarding/add/",
+        vulnerability_views.safeguarding_referral_add,
+        name="safeguarding_referral_add",
+    ),
     path("<str:reference>/incidents/", views.case_incidents, name="case_incidents"),
     path("<str:reference>/incidents/add/", views.incident_add, name="incident_add"),
     path("<str:reference>/risk/", views.case_risk, name="case_risk"),

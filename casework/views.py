@@ -18,7 +18,7 @@ from audit.services import log_access
 from common import keyset
 from common.views import attempt
 
-from . import access, access_reasons, exports, extensions, party_matches, selectors, services
+from . import access, access_reasons, exports, extensions, party_matches, selectors, services, vulnerability
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
@@ -425,6 +425,7 @@ def incident_add(request, reference):
                 description=data["description"],
                 agency_reference=data["agency_reference"],
                 hate_related=data["hate_related"],
+                hate_characteristics=data["hate_characteristics"],
                 reported_by=data["reported_by"],
             ),
             "Incident logged",
@@ -443,7 +444,14 @@ def case_risk(request, reference):
     return render(
         request,
         "casework/case_risk.html",
-        _case_context(request, case_access, "Risk", rows=rows, questions=risk.QUESTIONS),
+        _case_context(
+            request,
+            case_access,
+            "Risk",
+            rows=rows,
+            questions=risk.QUESTIONS,
+            unrecorded_victims=vulnerability.victims_without_vulnerability(case_access),
+        ),
     )
 
 
@@ -470,6 +478,15 @@ def risk_add(request, reference):
         )
         if result:
             messages.info(request, f"Risk level: {result.get_level_display()} (score {result.score})")
+            victim = data["victim"]
+            if (
+                victim is not None
+                and victim.person_id
+                and vulnerability.answers_point_to_vulnerability(result.answers)
+                and not vulnerability.for_person(victim.person).recorded
+            ):  # the vulnerability questions lead to the person's vulnerability record
+                messages.info(request, "The answers say the victim may be vulnerable: record how, and any adjustments")
+                return redirect("casework:party_vulnerability_edit", reference, victim.pk)
             return redirect("casework:case_risk", reference)
     return _form_page(request, case_access, "Risk", form, "Assess the victim's risk", "Save assessment")
 

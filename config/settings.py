@@ -339,6 +339,9 @@ CASEWORK = {
     # from this many cases on (docs/people-and-places.md).
     "REPEAT_WINDOW_MONTHS": int(os.environ.get("REPEAT_WINDOW_MONTHS", "12")),
     "REPEAT_MIN_CASES": int(os.environ.get("REPEAT_MIN_CASES", "2")),
+    # Homes the partnership's landlords manage, for the NM01 rate per 1,000 homes on the dashboard (casework/hate.py);
+    # 0 shows counts only.
+    "HOMES_MANAGED": int(os.environ.get("HOMES_MANAGED", "0")),
     # The victim's journey (docs/victim-journey.md): what each risk level asks of a case; local practice, not law.
     "RISK_RESPONSE": {
         "high": {"priority": 1, "contact_within_hours": 24, "contact_every_days": 7, "review_every_days": 7},

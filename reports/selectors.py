@@ -343,6 +343,8 @@ def _cases(user: User, period: Period, previous: Period) -> Section:
 
 def dashboard(*, user: User, period: Period) -> Dashboard:
     """The whole dashboard for a period; the number of queries does not depend on the amount of data."""
+    from .nm01 import nm01_section  # the NM01 section (issue #19) builds on this module's dataclasses
+
     previous = year_earlier(period)
     sections = [
         _tools_and_powers(user, period, previous),
@@ -350,5 +352,6 @@ def dashboard(*, user: User, period: Period) -> Dashboard:
         _triggers(user, period, previous),
         _marac(user, period, previous),
         _cases(user, period, previous),
+        nm01_section(user, period, previous),
     ]
     return Dashboard(period=period, previous=previous, sections=sections)

@@ -52,6 +52,10 @@ EXPECTED = {
     "case_transition": ("GET", LEAD_ONLY),
     "case_parties": ("GET", READ),
     "party_add": ("GET", WRITE),
+    # Vulnerability and safeguarding of a person on the case (#19): read with the case, recorded by who may change it.
+    "party_vulnerability": ("GET", READ),
+    "party_vulnerability_edit": ("GET", WRITE),
+    "safeguarding_referral_add": ("GET", WRITE),
     "case_incidents": ("GET", READ),
     "incident_add": ("GET", WRITE),
     "case_risk": ("GET", READ),

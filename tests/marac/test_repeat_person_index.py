@@ -33,3 +33,21 @@ def test_a_victim_recorded_under_another_spelling_is_a_repeat_once_merged(client
     _refer_through_the_form(client, second_case)
     referral = Referral.objects.get(case=second_case)
     assert referral.is_repeat and referral.previous_referral == first
+
+
+def test_the_referral_page_shows_the_repeat_victim_flag_from_the_person_index(officer, coordinator, core, ward, client):
+    """The same selector as the case page (casework.people.repeat_flags_for): counts only, never the other cases."""
+    victim = casework_services.create_person(by=officer, first_name="Maria", last_name="Evans")
+    cases = [_case_with_victim(officer, ward, victim, f"Harassment {n}") for n in range(3)]
+    referral = MaracReferralFactory(case=cases[-1], by=officer)
+    client.force_login(coordinator)
+    body = client.get(f"/marac/referrals/{referral.pk}/").content.decode()
+    assert "Repeat victim (3 cases in 12 months)" in body
+    assert cases[0].reference not in body and "Harassment 0" not in body
+
+
+def test_a_referral_of_a_one_off_victim_shows_no_repeat_flag(officer, coordinator, core, ward, client):
+    victim = casework_services.create_person(by=officer, first_name="Ann", last_name="Once")
+    referral = MaracReferralFactory(case=_case_with_victim(officer, ward, victim, "Harassment"), by=officer)
+    client.force_login(coordinator)
+    assert "Repeat victim" not in client.get(f"/marac/referrals/{referral.pk}/").content.decode()

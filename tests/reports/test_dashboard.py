@@ -83,7 +83,7 @@ def test_manager_sees_the_table_on_screen_and_downloads_csv_and_pdf(client, seed
     page = client.get("/reports/", MARCH_TO_MAY_2023)
     body = page.content.decode()
     assert page.status_code == 200 and "1 March 2023 to 31 May 2023" in body and "RAG:" in body
-    assert body.count('src="data:image/svg+xml;base64,') == 5
+    assert body.count('src="data:image/svg+xml;base64,') == 6  # five sections and NM01 (#19)
     csv_response = client.get("/reports/dashboard.csv", {**MARCH_TO_MAY_2023, "table": "tools_and_powers"})
     lines = csv_response.content.decode().splitlines()
     assert lines[1] == "Mar 2023,0,0,12,0,0,1,0" and lines[-1] == "Total,0,0,38,1,2,12,1"
