@@ -69,6 +69,13 @@ def _column_set(table: str, names: list[str]) -> SealedColumns:
     return columns
 
 
+def _seal(kind: str, table: str, names: list[str], columns: SealedColumns, history_id: int, values) -> HistorySeal:
+    """The seal of one history row as it reads now (unsaved: _append_seals chains and writes it)."""
+    return HistorySeal(
+        kind=kind, table=table, history_id=history_id, row_hash=content_hash(table, names, values), columns=columns
+    )
+
+
 def _append_seals(seals: list[HistorySeal]) -> None:
     """Chain and insert seals under the chain head's lock (the same rule as the logs' rows)."""
     from .services import GENESIS, row_hash
@@ -124,15 +131,7 @@ def seal_history() -> int:
         where, params = _unsealed(table)
         for history_id, values in list(_rows(table, names, where, params)):
             columns = columns or _column_set(table, names)
-            pending.append(
-                HistorySeal(
-                    kind=SealKind.WRITTEN,
-                    table=table,
-                    history_id=history_id,
-                    row_hash=content_hash(table, names, values),
-                    columns=columns,
-                )
-            )
+            pending.append(_seal(SealKind.WRITTEN, table, names, columns, history_id, values))
             if len(pending) >= BATCH:
                 _append_seals(pending)
                 sealed += len(pending)
@@ -158,13 +157,7 @@ def reseal(table: str, history_ids: Iterable[int]) -> int:
     columns = _column_set(table, names)
     placeholders = ", ".join(["%s"] * len(ids))
     seals = [
-        HistorySeal(
-            kind=SealKind.ERASED,
-            table=table,
-            history_id=history_id,
-            row_hash=content_hash(table, names, values),
-            columns=columns,
-        )
+        _seal(SealKind.ERASED, table, names, columns, history_id, values)
         for history_id, values in _rows(table, names, f"WHERE history_id IN ({placeholders})", ids)
     ]
     _append_seals(seals)

@@ -22,3 +22,10 @@ def datetime_field(label: str, **kwargs) -> forms.DateTimeField:
         },
         **kwargs,
     )
+
+
+def radio_choice(label: str, choices, missing: str, **kwargs) -> forms.ChoiceField:
+    """One answer from radio buttons; left unanswered, the error says `missing`."""
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, error_messages={"required": missing}, **kwargs
+    )

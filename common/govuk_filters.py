@@ -3,12 +3,14 @@
 {{ when|govuk_datetime }} -> "3 December 2026 at 4:23pm"; {{ when|govuk_datetime:"seconds" }} on audit screens;
 {{ day|govuk_date }} -> "3 December 2026"; {{ day|govuk_date:"short" }} -> "3 Dec 2026" in dense tables;
 {{ when|govuk_time }} -> "4:23pm". Empty values render as "".
+{% table_head "When" "Who" "Attempts" numeric="Attempts" %} -> the GOV.UK table head, its markup written once here.
 """
 
 from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from common import dates
 
@@ -44,3 +46,24 @@ def govuk_time(value, arg=""):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return dates.govuk_time(value, seconds="seconds" in _options(arg))
+
+
+@register.simple_tag
+def table_head(*headings, numeric: str = "", hidden: str = ""):
+    """A GOV.UK table's <thead>, one column header a heading. A list stands for its items; an empty heading makes
+    no column (`show_case|yesno:"Case,"`); those named in `numeric` ("A,B") align right, those in `hidden` are
+    for screen readers only (an actions column)."""
+    right, unseen = set(filter(None, numeric.split(","))), set(filter(None, hidden.split(",")))
+    columns = [h for item in headings for h in (item if isinstance(item, list | tuple) else [item]) if h]
+    cells = format_html_join(
+        "",
+        '<th scope="col" class="govuk-table__header{}">{}</th>',
+        (
+            (
+                " govuk-table__header--numeric" if heading in right else "",
+                format_html('<span class="govuk-visually-hidden">{}</span>', heading) if heading in unseen else heading,
+            )
+            for heading in columns
+        ),
+    )
+    return format_html('<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells)

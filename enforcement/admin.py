@@ -13,21 +13,21 @@ from common.admin import HistoryAdmin
 from . import selectors, services
 from .models import OffenceCode, PSPOCondition, PublicSpacesProtectionOrder
 
+# What a code costs and for how long: edited in the form and listed in the admin's table.
+OFFENCE_CODE_TERMS = (
+    "full_amount",
+    "early_payment_amount",
+    "early_payment_days",
+    "payment_days",
+    "effective_from",
+    "effective_to",
+)
+
 
 class OffenceCodeForm(forms.ModelForm):
     class Meta:
         model = OffenceCode
-        fields = [
-            "code",
-            "statute",
-            "description",
-            "full_amount",
-            "early_payment_amount",
-            "early_payment_days",
-            "payment_days",
-            "effective_from",
-            "effective_to",
-        ]
+        fields = ["code", "statute", "description", *OFFENCE_CODE_TERMS]
 
     def clean(self):
         data = super().clean()
@@ -44,16 +44,7 @@ class OffenceCodeAdmin(HistoryAdmin):
     """Amounts and payment periods per code; a change in law is a new row with a later date of effect."""
 
     form = OffenceCodeForm
-    list_display = (
-        "code",
-        "description",
-        "full_amount",
-        "early_payment_amount",
-        "early_payment_days",
-        "payment_days",
-        "effective_from",
-        "effective_to",
-    )
+    list_display = ("code", "description", *OFFENCE_CODE_TERMS)
     list_filter = ("effective_to",)
     search_fields = ("code", "description")
 

@@ -20,16 +20,26 @@ def _date(label: str, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, initial=timezone.localdate, widget=IsoDateInput(), **kwargs)
 
 
-class SarReceiveForm(forms.Form):
-    person = forms.IntegerField(label="Record number of the person the request is about", min_value=1)
-    requester_name = forms.CharField(label="Who made the request", max_length=200)
-    received_on = _date("Date received")
+class PersonNumberField(forms.IntegerField):
+    """A person's record number, cleaned to the Person it names (None when left blank and not required)."""
 
-    def clean_person(self):
-        person = Person.objects.filter(pk=self.cleaned_data["person"]).first()
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label=label, min_value=1, **kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        if not pk:
+            return None
+        person = Person.objects.filter(pk=pk).first()
         if person is None:
             raise forms.ValidationError("No person has this record number")
         return person
+
+
+class SarReceiveForm(forms.Form):
+    person = PersonNumberField("Record number of the person the request is about")
+    requester_name = forms.CharField(label="Who made the request", max_length=200)
+    received_on = _date("Date received")
 
 
 class IdentityForm(forms.Form):
@@ -68,18 +78,9 @@ class DecisionForm(forms.Form):
 
 class ComplaintReceiveForm(forms.Form):
     complainant = forms.CharField(label="Complainant", max_length=200)
-    person = forms.IntegerField(label="Record number of the person, if known", min_value=1, required=False)
+    person = PersonNumberField("Record number of the person, if known", required=False)
     summary = forms.CharField(label="What the complaint is about", widget=forms.Textarea(attrs={"rows": 4}))
     received_on = _date("Date received")
-
-    def clean_person(self):
-        pk = self.cleaned_data.get("person")
-        if not pk:
-            return None
-        person = Person.objects.filter(pk=pk).first()
-        if person is None:
-            raise forms.ValidationError("No person has this record number")
-        return person
 
 
 class AcknowledgeForm(forms.Form):
@@ -118,7 +119,7 @@ class DataRequestForm(forms.Form):
     lawful_basis = BasisChoiceField(
         label="Lawful basis they relied on", queryset=LawfulBasis.objects.none(), widget=forms.RadioSelect
     )
-    person = forms.IntegerField(label="Record number of the person, if about one person", min_value=1, required=False)
+    person = PersonNumberField("Record number of the person, if about one person", required=False)
     requested = forms.CharField(label="What they asked for", widget=forms.Textarea(attrs={"rows": 3}))
     given = forms.CharField(label="What was given", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     refused_reason = forms.CharField(
@@ -130,15 +131,6 @@ class DataRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(pk__in=[b.pk for b in in_force(on=today)])
-
-    def clean_person(self):
-        pk = self.cleaned_data.get("person")
-        if not pk:
-            return None
-        person = Person.objects.filter(pk=pk).first()
-        if person is None:
-            raise forms.ValidationError("No person has this record number")
-        return person
 
 
 class AgencyPurposeForm(forms.Form):

@@ -60,48 +60,44 @@ class ReferralSerializer(ApiModelSerializer):
         return reverse("api:marac_referral", args=[referral.pk], request=self.context.get("request"))
 
 
+def _answer(help_text: str, missing: str) -> serializers.CharField:
+    """A required free-text answer: left out or blank, the error says `missing`."""
+    return serializers.CharField(
+        max_length=10000, help_text=help_text, error_messages={"required": missing, "blank": missing}
+    )
+
+
+def _choice(choices, help_text: str, missing: str, invalid: str) -> serializers.ChoiceField:
+    """A required choice: left out, the error says `missing`; not one of `choices`, `invalid`."""
+    return serializers.ChoiceField(
+        choices=choices, help_text=help_text, error_messages={"required": missing, "invalid_choice": invalid}
+    )
+
+
 class ReferralCreateSerializer(serializers.Serializer):
     """What the referral form asks, with its messages."""
 
-    reason = serializers.CharField(
-        max_length=10000,
-        help_text="Why the case needs the CS MARAC. Do not name anonymous victims or witnesses.",
-        error_messages={
-            "required": "Enter why the case needs the CS MARAC",
-            "blank": "Enter why the case needs the CS MARAC",
-        },
+    reason = _answer(
+        "Why the case needs the CS MARAC. Do not name anonymous victims or witnesses.",
+        "Enter why the case needs the CS MARAC",
     )
-    risk_level = serializers.ChoiceField(
-        choices=MaracRisk.choices,
-        help_text="Risk to the victim.",
-        error_messages={
-            "required": "Choose the risk to the victim",
-            "invalid_choice": "Choose high, medium or standard",
-        },
+    risk_level = _choice(
+        MaracRisk.choices, "Risk to the victim.", "Choose the risk to the victim", "Choose high, medium or standard"
     )
-    actions_tried = serializers.CharField(
-        max_length=10000,
-        help_text="Single-agency action that has not resolved the problem.",
-        error_messages={
-            "required": "Enter what your agency has already tried",
-            "blank": "Enter what your agency has already tried",
-        },
+    actions_tried = _answer(
+        "Single-agency action that has not resolved the problem.", "Enter what your agency has already tried"
     )
-    consent = serializers.ChoiceField(
-        choices=Consent.choices,
-        help_text="Whether the victim has consented to the referral.",
-        error_messages={
-            "required": "Choose whether the victim has consented",
-            "invalid_choice": "Choose given or not_given",
-        },
+    consent = _choice(
+        Consent.choices,
+        "Whether the victim has consented to the referral.",
+        "Choose whether the victim has consented",
+        "Choose given or not_given",
     )
-    legal_basis = serializers.ChoiceField(
-        choices=LegalBasis.choices,
-        help_text="Legal basis for sharing the case with the MARAC agencies.",
-        error_messages={
-            "required": "Choose the legal basis for sharing",
-            "invalid_choice": "Choose one of the legal bases listed",
-        },
+    legal_basis = _choice(
+        LegalBasis.choices,
+        "Legal basis for sharing the case with the MARAC agencies.",
+        "Choose the legal basis for sharing",
+        "Choose one of the legal bases listed",
     )
 
 

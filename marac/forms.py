@@ -6,6 +6,7 @@ from django.utils import timezone
 from casework.calendar import is_working_day
 from casework.forms import GovUKDateField, GovUKForm, UserChoiceField
 from casework.models import Agency, LegalBasis
+from common.forms import radio_choice
 
 from .models import AttendanceStatus, Consent, EntryReason, MaracRisk, NextStep
 
@@ -35,22 +36,14 @@ class ReferralForm(GovUKForm):
         "Enter why the case needs the CS MARAC",
         help_text="Risk to the victim, how persistent the behaviour is. Do not name anonymous victims or witnesses.",
     )
-    risk_level = forms.ChoiceField(
-        label="Risk to the victim",
-        choices=RISK_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the risk to the victim"},
-    )
+    risk_level = radio_choice("Risk to the victim", RISK_CHOICES, "Choose the risk to the victim")
     actions_tried = _text(
         "What has your agency already tried?",
         "Enter what your agency has already tried",
         help_text="Single-agency action that has not resolved the problem",
     )
-    consent = forms.ChoiceField(
-        label="Has the victim consented to the referral?",
-        choices=Consent.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the victim has consented"},
+    consent = radio_choice(
+        "Has the victim consented to the referral?", Consent.choices, "Choose whether the victim has consented"
     )
     legal_basis = forms.ChoiceField(
         label="Legal basis for sharing the case with the MARAC agencies",
@@ -73,15 +66,14 @@ class ReferralForm(GovUKForm):
 
 class ScreeningForm(GovUKForm):
     ACCEPT, DECLINE, MORE = "accept", "decline", "more_information"
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[
+    decision = radio_choice(
+        "Decision",
+        [
             (ACCEPT, "Accept: put the case on the CS MARAC and share it with the core agencies"),
             (MORE, "Ask the referrer for more information"),
             (DECLINE, "Decline the referral"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a decision"},
+        "Choose a decision",
     )
     explanation = _text(
         "Reason for declining, or the information needed",
@@ -209,18 +201,8 @@ class ResearchForm(GovUKForm):
 class ReviewForm(GovUKForm):
     discussion = _text("Discussion summary", "Enter a summary of the discussion", rows=5)
     decisions = _text("Decisions", "Enter the panel's decisions", rows=3)
-    risk_level = forms.ChoiceField(
-        label="Risk level after the discussion",
-        choices=RISK_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the risk level"},
-    )
-    next_step = forms.ChoiceField(
-        label="Next step",
-        choices=NextStep.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the next step"},
-    )
+    risk_level = radio_choice("Risk level after the discussion", RISK_CHOICES, "Choose the risk level")
+    next_step = radio_choice("Next step", NextStep.choices, "Choose the next step")
     escalation = _text("How the case is escalated (if escalating)", "", rows=2, required=False)
     closure_reason = _text("Reason for closing (if closing)", "", rows=2, required=False)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
+from common.forms import radio_choice
 
 from .models import (
     OPEN_STATUSES,
@@ -80,15 +81,14 @@ class _TextArea(forms.Textarea):
 
 
 class WhoForm(GovUKForm):
-    applying_for = forms.ChoiceField(
-        label="Are you the person affected by the anti-social behaviour?",
-        choices=[
+    applying_for = radio_choice(
+        "Are you the person affected by the anti-social behaviour?",
+        [
             (ApplyingFor.SELF, "Yes, I am applying for myself"),
             (ApplyingFor.SOMEONE_ELSE, "No, I am applying for someone else, with their agreement"),
         ],
-        widget=forms.RadioSelect,
+        "Select whether you are the person affected or applying for someone else",
         help_text="A relative, councillor, MP or professional can apply for a person, business or community group.",
-        error_messages={"required": "Select whether you are the person affected or applying for someone else"},
     )
 
     single_question = True
@@ -131,11 +131,8 @@ class ContactForm(GovUKForm):
         label="Postal address (optional)", required=False, max_length=300, help_text="House number and street"
     )
     applicant_postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
-    contact_preference = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=ContactPreference.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how we should contact you"},
+    contact_preference = radio_choice(
+        "How should we contact you?", ContactPreference.choices, "Select how we should contact you"
     )
 
     def clean_applicant_phone(self) -> str:
@@ -206,12 +203,7 @@ class IncidentForm(GovUKForm):
         name="The date you reported it",
         help_text="For example, 28 3 2026",
     )
-    reported_to = forms.ChoiceField(
-        label="Who did you report it to?",
-        choices=ReportedTo.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who you reported it to"},
-    )
+    reported_to = radio_choice("Who did you report it to?", ReportedTo.choices, "Select who you reported it to")
     agency_reference = forms.CharField(
         label="Reference number (optional)",
         required=False,
@@ -248,19 +240,13 @@ class IncidentForm(GovUKForm):
 class IntakeForm(ContactForm, ProblemForm):
     """An application taken by phone, email, letter or in person."""
 
-    channel = forms.ChoiceField(
-        label="How was the application made?",
-        choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the application was made"},
+    channel = radio_choice(
+        "How was the application made?",
+        [c for c in Channel.choices if c[0] != Channel.ONLINE],
+        "Select how the application was made",
     )
     received_on = RealDateField(label="Date received", required_message="Enter the date the application was received")
-    applying_for = forms.ChoiceField(
-        label="Who is applying?",
-        choices=ApplyingFor.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who is applying"},
-    )
+    applying_for = radio_choice("Who is applying?", ApplyingFor.choices, "Select who is applying")
     victim_name = forms.CharField(label="Victim (if someone applies for them)", required=False, max_length=200)
     victim_relationship = forms.CharField(label="Applicant's connection to the victim", required=False, max_length=200)
     victim_consent = forms.BooleanField(label="The victim has agreed to this application", required=False)
@@ -297,12 +283,7 @@ class IntakeForm(ContactForm, ProblemForm):
 
 
 class AcknowledgementForm(GovUKForm):
-    method = forms.ChoiceField(
-        label="How was the applicant told?",
-        choices=ContactPreference.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the applicant was told"},
-    )
+    method = radio_choice("How was the applicant told?", ContactPreference.choices, "Select how the applicant was told")
     acknowledged_on = RealDateField(label="Date acknowledged", required_message="Enter the date of the acknowledgement")
 
     def clean_acknowledged_on(self):
@@ -580,12 +561,7 @@ class EscalationForm(GovUKForm):
 
 
 class EscalationResultForm(GovUKForm):
-    result = forms.ChoiceField(
-        label="Result",
-        choices=EscalationResult.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the result"},
-    )
+    result = radio_choice("Result", EscalationResult.choices, "Select the result")
     notes = forms.CharField(
         label="Reasons for the result",
         widget=_TextArea(4),

@@ -68,3 +68,30 @@ def test_no_message_pads_the_day_with_a_zero():
         for match in re.findall(r"%d %B", path.read_text())
     ]
     assert apps and not offenders, offenders
+
+
+def test_table_head_writes_the_gov_uk_header_markup_once():
+    rendered = Template('{% table_head "When" heading "Attempts" numeric="Attempts" %}').render(
+        Context({"heading": "R&D <b>"})
+    )
+    assert rendered == (
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">When</th>'
+        '<th scope="col" class="govuk-table__header">R&amp;D &lt;b&gt;</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Attempts</th>'
+        "</tr></thead>"
+    )
+
+
+def test_table_head_expands_lists_leaves_out_empty_headings_and_hides_action_columns():
+    rendered = Template('{% table_head "Record" columns show|yesno:"Case," "Actions" hidden="Actions" %}').render(
+        Context({"columns": ["Made", "Last day"], "show": False})
+    )
+    assert rendered == (
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Record</th>'
+        '<th scope="col" class="govuk-table__header">Made</th>'
+        '<th scope="col" class="govuk-table__header">Last day</th>'
+        '<th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>'
+        "</tr></thead>"
+    )
