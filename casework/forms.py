@@ -430,7 +430,8 @@ class EvidenceForm(GovUKForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not data.get("external_reference", "").strip():
+        # A file refused by clean_file already has its one error; "choose a file" would be a second for it (#17)
+        if "file" not in self.errors and not data.get("file") and not data.get("external_reference", "").strip():
             self.add_error("file", "Choose a file, or give an external reference")
         return data
 

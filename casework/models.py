@@ -85,7 +85,9 @@ class Address(models.Model):
         verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.line1, self.line2, self.town, self.postcode) if part)
+        from common.postcodes import format_postcode
+
+        return ", ".join(part for part in (self.line1, self.line2, self.town, format_postcode(self.postcode)) if part)
 
 
 class Person(models.Model):

@@ -11,6 +11,7 @@ from django import template
 from django.utils import timezone
 
 from common import dates
+from common.postcodes import format_postcode
 
 register = template.Library()
 
@@ -44,3 +45,9 @@ def govuk_time(value, arg=""):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return dates.govuk_time(value, seconds="seconds" in _options(arg))
+
+
+@register.filter
+def postcode(value) -> str:
+    """A postcode as people write it, "NW9 5XX", however it was typed or stored (common/postcodes.py)."""
+    return format_postcode(str(value or ""))

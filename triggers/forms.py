@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import django_filters
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -208,7 +209,11 @@ class IncidentForm(GovUKForm):
     )
     reported_to = forms.ChoiceField(
         label="Who did you report it to?",
-        choices=ReportedTo.choices,
+        # The example is the option's hint, never part of its label, so the answer reads "Housing provider" (#17)
+        choices=[
+            Choice(value, label, hint="For example, Barnet Homes") if value == ReportedTo.HOUSING else (value, label)
+            for value, label in ReportedTo.choices
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select who you reported it to"},
     )
