@@ -18,8 +18,8 @@ from .models import Agency, Membership, RoleSecurityPolicy, Ward
 
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
-    list_display = ("name", "short_name", "kind", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "short_name", "kind", "is_active", "records_costs")
+    list_filter = ("kind", "is_active", "records_costs")
     search_fields = ("name",)
 
 

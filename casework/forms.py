@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from common.forms import datetime_field
 
-from . import extensions, risk, scanning
+from . import costs, extensions, risk, scanning
 from .models import (
     ActionStatus,
     Agency,
@@ -26,6 +26,7 @@ from .models import (
     HateCharacteristic,
     LegalBasis,
     PartyRole,
+    SpendKind,
     VulnerabilityFlag,
     Ward,
 )
@@ -447,7 +448,8 @@ class EvidenceForm(GovUKForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not data.get("external_reference", "").strip():
+        # A file refused by clean_file already has its one error; "choose a file" would be a second for it (#17)
+        if "file" not in self.errors and not data.get("file") and not data.get("external_reference", "").strip():
             self.add_error("file", "Choose a file, or give an external reference")
         return data
 
@@ -609,3 +611,71 @@ class SafeguardingReferralForm(GovUKForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The date of the referral must be today or in the past")
         return value
+
+
+def _whole_number(label: str, max_value: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=max_value,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "invalid": f"Enter the {label.lower()} as a whole number, like 2",
+            "min_value": f"The {label.lower()} cannot be less than 0",
+            "max_value": f"The {label.lower()} must be {max_value} or less",
+        },
+    )
+
+
+class ActionCostForm(GovUKForm):
+    """Officer time (hours and minutes) and spend on one action (casework/costs.py checks it again)."""
+
+    spent_on = GovUKDateField(label="Date of the work or spend", help_text="For example, 27 3 2026")
+    hours = _whole_number("Hours", 100)
+    minutes = _whole_number("Minutes", 59)
+    spend = forms.DecimalField(
+        label="Spend, in pounds (optional)",
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        help_text="For example, 250.00 for a mediation session",
+        error_messages={
+            "invalid": "Enter the spend as an amount in pounds, like 250.00",
+            "min_value": "The spend cannot be less than 0",
+            "max_digits": "Enter the spend as an amount in pounds, like 250.00",
+            "max_decimal_places": "Enter the spend to the penny at most, like 250.50",
+        },
+    )
+    spend_kind = forms.ChoiceField(
+        label="What was the money spent on? (if any)",
+        required=False,
+        choices=[("", "Nothing was spent"), *SpendKind.choices],
+    )
+    description = forms.CharField(label="Details (optional)", required=False, max_length=500)
+
+    def clean_spent_on(self):
+        value = self.cleaned_data.get("spent_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of the work or spend must be today or in the past")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        hours, minutes, spend = data.get("hours") or 0, data.get("minutes") or 0, data.get("spend") or 0
+        data["total_minutes"] = hours * 60 + minutes
+        if data["total_minutes"] > costs.limits()["MAX_HOURS"] * 60:
+            self.add_error("hours", f"Officer time must be {costs.limits()['MAX_HOURS']} hours or less for one entry")
+        if spend > costs.limits()["MAX_SPEND"]:
+            self.add_error("spend", f"Spend must be £{costs.limits()['MAX_SPEND']:,} or less for one entry")
+        if not data["total_minutes"] and not spend:
+            self.add_error("hours", "Enter the officer time, the spend, or both")
+        if spend and not data.get("spend_kind"):
+            self.add_error("spend_kind", "Choose what the money was spent on")
+        if not spend and data.get("spend_kind"):
+            self.add_error("spend", "Enter how much was spent, or choose “Nothing was spent”")
+        return data

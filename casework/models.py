@@ -30,6 +30,11 @@ class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
     is_active = models.BooleanField(default=True)
+    records_costs = models.BooleanField(
+        "Records case costs",
+        default=False,
+        help_text="Its officers record officer time and spend on the actions it owns (docs/case-costs.md).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -80,7 +85,9 @@ class Address(models.Model):
         verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.line1, self.line2, self.town, self.postcode) if part)
+        from common.postcodes import format_postcode
+
+        return ", ".join(part for part in (self.line1, self.line2, self.town, format_postcode(self.postcode)) if part)
 
 
 class Person(models.Model):
@@ -874,3 +881,48 @@ class CaseExport(models.Model):
 
     def __str__(self) -> str:
         return f"Case export asked for on {_day(self.requested_at)} ({self.get_status_display().lower()})"
+
+
+class SpendKind(models.TextChoices):
+    MEDIATION = "mediation", "Mediation"
+    CLEAN_UP = "clean_up", "Clean-up"
+    LEGAL = "legal", "Legal"
+    REPAIRS = "repairs", "Repairs or security"
+    SUPPORT = "support", "Victim support"
+    OTHER = "other", "Other"
+
+
+class ActionCost(models.Model):
+    """Officer time and spend on one action, for an agency that records costs (docs/case-costs.md).
+
+    The cost is the agency's that owns the action (`agency`, copied when recorded), whoever of it or of the
+    lead agency records it; its own agency and the lead agency see it, no one else on the case.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="costs")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="action_costs")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="action_costs")
+    spent_on = models.DateField()
+    minutes = models.PositiveIntegerField(default=0, help_text="Officer time, in minutes.")
+    spend = models.DecimalField(max_digits=9, decimal_places=2, default=0, help_text="Money spent, in pounds.")
+    spend_kind = models.CharField(max_length=20, choices=SpendKind.choices, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["spent_on", "id"]
+        indexes = [models.Index(fields=["spent_on", "agency"], name="action_cost_period_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(spend__gte=0), name="action_cost_spend_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0) | models.Q(spend__gt=0), name="action_cost_time_or_spend"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spend=0) | ~models.Q(spend_kind=""), name="action_cost_spend_has_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cost of {_day(self.spent_on)} on {self.action}"

@@ -1,16 +1,5 @@
 """Places: UK postcodes in one canonical form, so "NW95XX", "nw9 5xx" and "NW9  5XX" are one place."""
 
-import re
+from common.postcodes import format_postcode as normalise_postcode  # one formatter, stored and shown
 
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_postcode(value: str) -> str:
-    """Upper case, one space before the inward code (its last three characters): "nw95xx" -> "NW9 5XX".
-
-    Anything too short to be a postcode is only upper-cased and trimmed (validation is the form's job).
-    """
-    compact = _SPACES.sub("", value or "").upper()
-    if len(compact) < 5:
-        return compact
-    return f"{compact[:-3]} {compact[-3:]}"
+__all__ = ["normalise_postcode"]

@@ -41,6 +41,9 @@ urlpatterns = [
     path("<str:reference>/actions/", views.case_actions, name="case_actions"),
     path("<str:reference>/actions/add/", views.action_add, name="action_add"),
     path("<str:reference>/actions/<int:action_id>/status/", views.action_status, name="action_status"),
+    # Case costs, for agencies that record them (casework/costs.py, docs/case-costs.md)
+    path("<str:reference>/actions/<int:action_id>/costs/add/", views.action_cost_add, name="action_cost_add"),
+    path("<str:reference>/actions/costs/<int:cost_id>/remove/", views.action_cost_remove, name="action_cost_remove"),
     path("<str:reference>/notes/", views.case_notes, name="case_notes"),
     path("<str:reference>/evidence/", views.case_evidence, name="case_evidence"),
     path("<str:reference>/evidence/add/", views.evidence_add, name="evidence_add"),

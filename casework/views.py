@@ -18,11 +18,12 @@ from audit.services import log_access
 from common import keyset
 from common.views import attempt
 
-from . import access, access_reasons, exports, extensions, party_matches, selectors, services, vulnerability
+from . import access, access_reasons, costs, exports, extensions, party_matches, selectors, services, vulnerability
 from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
     AccessReasonForm,
+    ActionCostForm,
     ActionForm,
     ActionStatusForm,
     CaseEditForm,
@@ -493,6 +494,7 @@ def risk_add(request, reference):
 
 def case_actions(request, reference):
     case_access = _read_page(request, reference, "Actions")
+    actions = list(selectors.actions_for(case_access.case))
     return render(
         request,
         "casework/case_actions.html",
@@ -500,10 +502,55 @@ def case_actions(request, reference):
             request,
             case_access,
             "Actions",
-            actions=selectors.actions_for(case_access.case),
+            actions=actions,
             status_form=ActionStatusForm(),
+            costs=costs.for_actions_tab(user=request.user, case_access=case_access, actions=actions),
         ),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def action_cost_add(request, reference, action_id):
+    """Officer time and spend on an action, by its owner agency or the lead, where the owner records costs."""
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    action = get_object_or_404(Action.objects.select_related("owner_agency"), pk=action_id, case=case_access.case)
+    if not costs.may_record(request.user, action):
+        raise PermissionDenied("Only the agency that owns the action or the lead agency records its costs")
+    form = ActionCostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            form,
+            lambda: costs.record_cost(
+                action=action,
+                by=request.user,
+                spent_on=data["spent_on"],
+                minutes=data["total_minutes"],
+                spend=data["spend"] or 0,
+                spend_kind=data["spend_kind"],
+                description=data["description"],
+            ),
+            "Cost recorded",
+        ):
+            return redirect("casework:case_actions", reference)
+    return _form_page(
+        request, case_access, "Actions", form, f"Record time and spend: {action.description[:60]}", "Save cost"
+    )
+
+
+@require_POST
+def action_cost_remove(request, reference, cost_id):
+    case_access = access.case_access_or_404(request.user, reference, change=True)
+    cost = get_object_or_404(
+        costs.costs_for(user=request.user, case=case_access.case).select_related("case"), pk=cost_id
+    )
+    try:
+        costs.remove_cost(cost=cost, by=request.user)
+        messages.success(request, "Cost removed")
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    return redirect("casework:case_actions", reference)
 
 
 @require_http_methods(["GET", "POST"])

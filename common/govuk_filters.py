@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from common import dates
+from common.postcodes import format_postcode
 
 register = template.Library()
 
@@ -67,3 +68,9 @@ def table_head(*headings, numeric: str = "", hidden: str = ""):
         ),
     )
     return format_html('<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells)
+
+
+@register.filter
+def postcode(value) -> str:
+    """A postcode as people write it, "NW9 5XX", however it was typed or stored (common/postcodes.py)."""
+    return format_postcode(str(value or ""))

@@ -92,9 +92,16 @@ def recipient_parties(case):
     """Parties who can receive a notice: named (never anonymous) people and organisations causing the problem."""
     return (
         case.parties.filter(role__in=RECIPIENT_ROLES, is_anonymous=False)
-        .select_related("person", "organisation")
+        .select_related("person__address", "organisation__address")
         .order_by("id")
     )
+
+
+def party_address(party) -> str:
+    """The address on a party's person or organisation record, as the notice prints it ("" when none)."""
+    record = party.person or party.organisation
+    address = getattr(record, "address", None)
+    return str(address) if address else ""
 
 
 class WarningForm(StatutoryHelpText, GovUKForm):
@@ -113,7 +120,11 @@ class WarningForm(StatutoryHelpText, GovUKForm):
         label="Recipient's date of birth (optional)",
         required=False,
     )
-    recipient_address = text_field("Recipient's address")
+    recipient_address = text_field(
+        "Recipient's address (if not on their record)",
+        required=False,
+        help_text="Leave blank when the address shown beside their name above is right: it is taken from their record",
+    )
     conduct = text_field(
         "Conduct",
         help_text="The behaviour having a detrimental effect on the community",
@@ -136,7 +147,9 @@ class WarningForm(StatutoryHelpText, GovUKForm):
             for party in recipient_parties(case):
                 key = f"party-{party.pk}"
                 self.parties[key] = party
-                choices.append((key, f"{party.party} ({party.get_role_display().lower()})"))
+                on_record = party_address(party)
+                where = f"address: {on_record}" if on_record else "no address on record"
+                choices.append((key, f"{party.party} ({party.get_role_display().lower()}; {where})"))
         choices += [(NEW_PERSON, "Another person"), (NEW_ORGANISATION, "Another business or organisation")]
         self.fields["recipient"].choices = choices
 
@@ -156,6 +169,13 @@ class WarningForm(StatutoryHelpText, GovUKForm):
                 self.add_error("last_name", "Enter the recipient's last name")
         if choice == NEW_ORGANISATION and not data.get("organisation_name", "").strip():
             self.add_error("organisation_name", "Enter the business or organisation's name")
+        # The notice goes to the address on the party's record: typed only when there is none, or to correct it (#17)
+        if choice and not (data.get("recipient_address") or "").strip():
+            on_record = party_address(self.parties[choice]) if choice in self.parties else ""
+            if on_record:
+                data["recipient_address"] = on_record
+            else:
+                self.add_error("recipient_address", "Enter the recipient's address: none is on their record")
         dob = data.get("date_of_birth")
         if dob and dob >= timezone.localdate():
             self.add_error("date_of_birth", "The date of birth must be in the past")

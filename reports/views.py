@@ -14,6 +14,7 @@ from casework.pdf import pdf_response
 from common.permissions import has_permission
 
 from . import selectors
+from .costs import costs_section
 from .forms import PeriodForm
 
 
@@ -42,7 +43,11 @@ def _dashboard(request):
     if not form.is_bound:
         form = PeriodForm({"period": "last_3_months"})
         form.is_valid()
-    return form, selectors.dashboard(user=request.user, period=form.to_period())
+    board = selectors.dashboard(user=request.user, period=form.to_period())
+    costs = costs_section(user=request.user, period=board.period, previous=board.previous)
+    if costs is not None:  # the case costs section (reports/costs.py), for agencies that record them
+        board.sections.append(costs)
+    return form, board
 
 
 @permission_required("reports.view_dashboard", raise_exception=True)

@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import django_filters
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -203,7 +204,15 @@ class IncidentForm(GovUKForm):
         name="The date you reported it",
         help_text="For example, 28 3 2026",
     )
-    reported_to = radio_choice("Who did you report it to?", ReportedTo.choices, "Select who you reported it to")
+    reported_to = radio_choice(
+        "Who did you report it to?",
+        # The example is the option's hint, never part of its label, so the answer reads "Housing provider" (#17)
+        [
+            Choice(value, label, hint="For example, Barnet Homes") if value == ReportedTo.HOUSING else (value, label)
+            for value, label in ReportedTo.choices
+        ],
+        "Select who you reported it to",
+    )
     agency_reference = forms.CharField(
         label="Reference number (optional)",
         required=False,

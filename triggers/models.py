@@ -41,7 +41,7 @@ class ContactPreference(models.TextChoices):
 class ReportedTo(models.TextChoices):
     COUNCIL = "council", "Barnet Council"
     POLICE = "police", "Police"
-    HOUSING = "housing", "Housing provider (for example Barnet Homes)"
+    HOUSING = "housing", "Housing provider"
     HEALTH = "health", "Health service"
     OTHER = "other", "Someone else"
 

@@ -22,3 +22,11 @@ def status_colour(status: str) -> str:
 @register.filter
 def risk_colour(level: str) -> str:
     return RISK_COLOURS.get(level, "grey")
+
+
+@register.filter
+def officer_time(minutes) -> str:
+    """Minutes of officer time as words: "2 hours 30 minutes" (casework/costs.py)."""
+    from casework.costs import format_minutes
+
+    return format_minutes(minutes or 0)

@@ -244,3 +244,24 @@ def test_auditor_pages_reflow(new_page, borough):
 def test_resident_public_pages_reflow(new_page, borough):
     page = new_page()
     walk(page, ["/triggers/public/", "/triggers/public/apply/", "/triggers/public/figures/", "/accounts/login/"])
+
+
+def test_people_places_tokens_and_main_forms_reflow(new_page, borough):
+    """#17's last pages: the person and place pages, API tokens, and the new case and add incident forms."""
+    case = borough["case"]
+    party = case.parties.filter(person__isnull=False, is_anonymous=False).select_related("person__address").first()
+    address = case.address or (party.person.address if party else None)
+    page = new_page()
+    sign_in(page, "officer", DEMO_PASSWORD)
+    urls = ["/account/tokens/", "/cases/new/", f"/cases/{case.reference}/incidents/add/"]
+    if party is not None:
+        urls.append(f"/people/{party.person.pk}/")
+    if address is not None:
+        urls.append(f"/people/places/{address.postcode.replace(' ', '')}/")
+    walk(page, urls)
+
+
+def test_administrator_delivery_log_reflows(new_page, borough):
+    page = new_page()
+    sign_in(page, "admin", DEMO_PASSWORD)
+    walk(page, ["/notifications/deliveries/"])

@@ -88,6 +88,10 @@ EXPECTED = {
     # sends the lead back to it with a message.
     "closure_letter": ("POST", {**LEAD_ONLY, "lead": 302}),
     "closure_letter_email": ("POST", {**LEAD_ONLY, "lead": 302}),
+    # Case costs (docs/case-costs.md): the action here is the lead's own, so only the lead records on it; a
+    # partner with change rights cannot see the lead's cost at all, so removing it is a 404 for them.
+    "action_cost_add": ("GET", LEAD_ONLY),
+    "action_cost_remove": ("POST", {**LEAD_ONLY, "lead": 302, "partner_change": 404}),
 }
 
 
@@ -131,6 +135,11 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
         content_type="image/png",
     )
     share = case.shares.get(agency__short_name="barnet-homes")
+    from casework import costs
+
+    case.lead_agency.records_costs = True
+    case.lead_agency.save()
+    cost = costs.record_cost(action=action, by=officer, spent_on=case.opened_at.date(), minutes=30)
     users = {
         "lead": officer,
         "partner_view": housing_user,
@@ -142,7 +151,13 @@ def world(db, shared_case, officer, police, police_user, housing_user, manager, 
         "anonymous": None,
     }
     party = case.parties.get(role="victim")
-    ids = {"action_id": action.pk, "evidence_id": evidence.pk, "share_id": share.pk, "party_id": party.pk}
+    ids = {
+        "action_id": action.pk,
+        "evidence_id": evidence.pk,
+        "share_id": share.pk,
+        "party_id": party.pk,
+        "cost_id": cost.pk,
+    }
     return case, users, ids
 
 

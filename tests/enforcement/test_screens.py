@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog
+from casework import services as casework_services
 from casework.models import PartyRole
 from common.dates import govuk_datetime
 from enforcement import services
@@ -40,7 +41,7 @@ def test_officer_records_a_warning_for_a_party_on_the_case(client, case, officer
     kevin = case.parties.get(role=PartyRole.PERSON_CAUSING_HARM)
     client.force_login(officer)
     page = client.get(reverse("enforcement:warning_create", args=[case.reference]))
-    assert "Kevin Loud (person causing harm)" in page.content.decode()
+    assert "Kevin Loud (person causing harm; no address on record)" in page.content.decode()
     assert "Secretname" not in page.content.decode()  # the anonymous victim is never offered as a recipient
     data = warning_post(f"party-{kevin.pk}", **date_fields("date_of_birth", date(1990, 5, 5)))
     response = client.post(reverse("enforcement:warning_create", args=[case.reference]), data)
@@ -51,6 +52,42 @@ def test_officer_records_a_warning_for_a_party_on_the_case(client, case, officer
     assert kevin.person.date_of_birth == date(1990, 5, 5)
     record = warning.history.get()
     assert record.history_user == officer and record.history_change_reason == "CPN written warning served"
+
+
+def test_the_recipients_address_comes_from_their_record_not_retyped(client, case, officer, ward):
+    """#17: a party's address on their person record is shown beside them and printed on the notice as it is."""
+    kevin = case.parties.get(role=PartyRole.PERSON_CAUSING_HARM)
+    kevin.person.address = casework_services.create_address(
+        by=officer, line1="12 Watling Avenue", postcode="ha80ad", ward=ward
+    )
+    kevin.person.save()
+    client.force_login(officer)
+    url = reverse("enforcement:warning_create", args=[case.reference])
+    page = client.get(url).content.decode()
+    assert "Kevin Loud (person causing harm; address: 12 Watling Avenue, London, HA8 0AD)" in page
+    response = client.post(
+        url, warning_post(f"party-{kevin.pk}", recipient_address="", **date_fields("date_of_birth", date(1990, 5, 5)))
+    )
+    assert response.status_code == 302
+    assert CommunityProtectionWarning.objects.get().recipient_address == "12 Watling Avenue, London, HA8 0AD"
+
+
+def test_a_recipient_without_an_address_on_record_needs_one_typed(client, case, officer):
+    kevin = case.parties.get(role=PartyRole.PERSON_CAUSING_HARM)
+    client.force_login(officer)
+    url = reverse("enforcement:warning_create", args=[case.reference])
+    response = client.post(
+        url, warning_post(f"party-{kevin.pk}", recipient_address="", **date_fields("date_of_birth", date(1990, 5, 5)))
+    )
+    assert response.status_code == 200
+    assert "Enter the recipient&#x27;s address: none is on their record" in response.content.decode()
+    assert not CommunityProtectionWarning.objects.exists()
+    assert (
+        client.post(
+            url, warning_post(f"party-{kevin.pk}", **date_fields("date_of_birth", date(1990, 5, 5)))
+        ).status_code
+        == 302
+    )  # typed: used as typed
 
 
 def test_a_new_recipient_is_added_to_the_case_as_the_person_causing_harm(client, case, officer):

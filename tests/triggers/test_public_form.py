@@ -285,3 +285,15 @@ def test_the_rate_limit_uses_the_shared_cache_and_the_real_client_address(settin
     header = {"HTTP_X_FORWARDED_FOR": "3.3.3.3, 203.0.113.5"}
     assert spoofing.post(APPLY, {"applying_for": ApplyingFor.SELF}, **header).status_code == 429
     assert cache.get("triggers:ratelimit:POSTS:203.0.113.5") == 3
+
+
+def test_the_housing_example_is_a_hint_never_part_of_the_answer(client, council):
+    """#17: "Housing provider (for example Barnet Homes)" was echoed back as the applicant's answer."""
+    answer_everything(client)
+    page = client.get(APPLY + "incidents/").content.decode()
+    assert "For example, Barnet Homes" in page and "(for example Barnet Homes)" not in page
+    client.post(APPLY + "incidents/", incident(10, to="housing"))
+    check = client.get(APPLY + "check/").content.decode()
+    assert (
+        "Reported to Housing provider on" in check and "for example" not in check.lower().split("reported to")[-1][:80]
+    )
