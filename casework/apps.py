@@ -16,6 +16,11 @@ class CaseworkConfig(AppConfig):
         history.register_label_relations("casework.CaseParty", "person", "organisation")
         history.register_json_labels("casework.RiskAssessment", "answers", {q.key: q.text for q in risk.QUESTIONS})
 
+        from django.db.backends.signals import connection_created
+
+        from common import planner  # registers the planner-settings system check
+
+        connection_created.connect(planner.warn_once, dispatch_uid="casework_planner_settings")
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()
         extensions.register_my_work(people.my_work_repeats)
