@@ -72,8 +72,9 @@ def role_requires_two_factor(user) -> bool:
 
 
 def pending_step(user) -> str | None:
-    """What a signed-in, not yet verified user must do next: VERIFY, SET_UP or nothing. One query."""
-    row = (
+    """What a signed-in, not yet verified user must do next: VERIFY, SET_UP or nothing. One query, or none
+    when accounts.backends loaded the answer with the user."""
+    row = getattr(user, "_two_factor_state", None) or (
         get_user_model()
         ._default_manager.filter(pk=user.pk)
         .annotate(

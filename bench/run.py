@@ -112,7 +112,7 @@ def _client(user):
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.CaseworkModelBackend")
     return client
 
 

@@ -19,6 +19,11 @@ class CaseworkConfig(AppConfig):
         hate = dict(models.HateCharacteristic.choices)
         history.register_json_labels("casework.Incident", "hate_characteristics", hate)
 
+        from django.db.backends.signals import connection_created
+
+        from common import planner  # registers the planner-settings system check
+
+        connection_created.connect(planner.warn_once, dispatch_uid="casework_planner_settings")
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()
         extensions.register_my_work(people.my_work_repeats)

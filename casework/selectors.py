@@ -102,6 +102,24 @@ def incidents_for(case: Case) -> QuerySet[Incident]:
     return case.incidents.select_related("reported_to", "reported_by__person", "reported_by__organisation")
 
 
+def summary_counts(case: Case) -> dict[str, int]:
+    """The case summary's incident and party counts in one query (it was one COUNT each)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def count_of(model):
+        rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+        return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+    incidents, parties = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(n_incidents=count_of(Incident), n_parties=count_of(CaseParty))
+        .values_list("n_incidents", "n_parties")
+        .get()
+    )
+    return {"incidents": incidents, "parties": parties}
+
+
 def risk_assessments_for(case: Case) -> QuerySet[RiskAssessment]:
     return case.risk_assessments.select_related("assessed_by", "victim__person", "victim__organisation")
 

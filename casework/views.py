@@ -254,7 +254,7 @@ def case_detail(request, reference):
         "Summary",
         latest_risk=selectors.risk_assessments_for(case).first(),
         open_actions=selectors.actions_for(case).exclude(status__in=["done", "cancelled"])[:5],
-        counts={"incidents": case.incidents.count(), "parties": case.parties.count()},
+        counts=selectors.summary_counts(case),
         allowed=sorted(services.TRANSITIONS.get(case.status, ())),
     )
     from .victim_views import summary_context  # the victim's journey (#20), kept in its own module

@@ -132,8 +132,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     # JIT compilation costs 50-300 ms on the mid-sized queries of a case list or dashboard at a million cases
-    # and never pays back on queries this short (docs/performance.md); DB_OPTIONS overrides for a server.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get("DB_OPTIONS", "-c jit=off")
+    # and never pays back on queries this short; random_page_cost 1.1 (SSD) makes the planner probe the
+    # permission index instead of hashing every visible case (docs/performance.md). Set on our own
+    # connections so a server left at its defaults plans as measured; DB_OPTIONS overrides for a server.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "DB_OPTIONS", "-c jit=off -c random_page_cost=1.1"
+    )
+
+# What the figures in docs/performance.md were measured with; common.planner warns (system check
+# casework.W023, and a log line when a process first connects) when a connection differs.
+# effective_cache_size describes the server's memory: set it on the server, about half to three quarters of RAM.
+DB_PLANNER_SETTINGS = {
+    "jit": "off",
+    "random_page_cost": "1.1",
+    "effective_cache_size": os.environ.get("DB_MIN_EFFECTIVE_CACHE_SIZE", "4GB"),
+}
 
 # Two PostgreSQL roles (docs/operations.md, "Database roles"; decision 0011). DATABASE_URL is the
 # application's login (casework_app: reads and writes domain tables, only appends to audit and history
@@ -165,7 +178,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the user with their agency, two-factor state and unread count in one query
+    "accounts.backends.CaseworkModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 

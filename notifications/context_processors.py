@@ -10,4 +10,8 @@ def unread_notifications(request):
     from .selectors import unread_count
 
     # Lazy: pages that do not render the header (PDFs, JSON) never run the query.
+    # accounts.backends counts them with the user row (no query here); other sign-ins count on first use.
+    preloaded = getattr(user, "_unread_notifications", None)
+    if preloaded is not None:
+        return {"unread_notifications": preloaded}
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user=user))}

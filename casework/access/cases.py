@@ -14,7 +14,7 @@ from django.db.models.expressions import Combinable
 from django.http import Http404
 
 from casework.models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
-from common.permissions import has_permission
+from common.permissions import has_permission, load_groups
 
 
 class CaseNotFound(Http404):
@@ -49,7 +49,7 @@ def agency_name(user) -> str:
 def group_ids_of(user) -> list[int]:
     """The user's group ids, cached on the user object for the request (services.add_member clears it)."""
     if not hasattr(user, "_case_group_ids"):
-        user._case_group_ids = list(user.groups.values_list("id", flat=True)) if user.pk else []
+        load_groups(user)  # with the groups' model permissions: one query for both
     return user._case_group_ids
 
 
@@ -172,11 +172,12 @@ class CaseAccess:
                     "permission__codename", flat=True
                 )
             )
-            codenames |= set(
-                CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list(
-                    "permission__codename", flat=True
+            if holds_user_level_case_permissions(user):  # rare; known from the user row (accounts.backends)
+                codenames |= set(
+                    CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list(
+                        "permission__codename", flat=True
+                    )
                 )
-            )
         self.can_view = VIEW in codenames or sees_all_cases(user)
         self.can_change = CHANGE in codenames and may_change_cases(user)
         self.can_view_sensitive = SENSITIVE in codenames
