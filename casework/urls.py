@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import victim_views, views
+from . import safety_views, victim_views, views
 
 app_name = "casework"
 
@@ -18,6 +18,18 @@ urlpatterns = [
     path("<str:reference>/status/", views.case_transition, name="case_transition"),
     path("<str:reference>/parties/", views.case_parties, name="case_parties"),
     path("<str:reference>/parties/add/", views.party_add, name="party_add"),
+    # Safe contact and do-not-disclose (#19): the lead agency's (casework/safety.py)
+    path("<str:reference>/parties/<int:party_id>/safety/", safety_views.party_safety, name="party_safety"),
+    path(
+        "<str:reference>/parties/<int:party_id>/safety/withhold/",
+        safety_views.do_not_disclose_add,
+        name="do_not_disclose_add",
+    ),
+    path(
+        "<str:reference>/parties/<int:party_id>/safety/withhold/end/",
+        safety_views.do_not_disclose_end,
+        name="do_not_disclose_end",
+    ),
     path("<str:reference>/incidents/", views.case_incidents, name="case_incidents"),
     path("<str:reference>/incidents/add/", views.incident_add, name="incident_add"),
     path("<str:reference>/risk/", views.case_risk, name="case_risk"),
