@@ -833,10 +833,20 @@ class DoNotDisclose(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="do_not_disclose")
     withheld_from_person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="withheld_from", verbose_name="Person"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withheld_from",
+        verbose_name="Withheld from (person)",
     )
     withheld_from_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="withheld_from", verbose_name="Agency"
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withheld_from",
+        verbose_name="Withheld from (agency)",
     )
     reason = models.TextField()
     added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

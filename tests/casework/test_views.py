@@ -229,7 +229,9 @@ def test_case_list_query_count_does_not_grow_with_page_size(client, officer, war
             assert client.get("/cases/", {"per_page": size}).status_code == 200
         counts[size] = len(ctx.captured_queries)
     assert counts[25] == counts[100], counts
-    assert counts[25] <= 22, counts  # 22 with the header's unread-notifications count (one indexed COUNT)
+    # 22 with the header's unread-notifications count (one indexed COUNT), 23 with the do-not-disclose check
+    # (casework.withholding: one indexed query per signed-in request, usually answering nothing)
+    assert counts[25] <= 23, counts
 
 
 @pytest.mark.django_db
