@@ -185,9 +185,15 @@ class PartySerializer(serializers.Serializer):
     role_label = serializers.CharField(source="party.get_role_display", read_only=True)
     is_anonymous = serializers.BooleanField(source="party.is_anonymous", read_only=True)
     withheld = serializers.BooleanField(read_only=True, help_text="True when the identity is withheld from you.")
+    details_withheld = serializers.BooleanField(
+        source="hides_details",
+        read_only=True,
+        help_text="True when the address and contact details are withheld from you: with `withheld` (anonymous), "
+        "or alone when the person's do-not-disclose list names your agency (the name still shows).",
+    )
     name = serializers.CharField(read_only=True, help_text="'Anonymous victim' (etc.) when withheld.")
-    contact = serializers.CharField(read_only=True, help_text="'Withheld' when withheld.")
-    address = serializers.CharField(read_only=True, help_text="'Withheld' when withheld.")
+    contact = serializers.CharField(read_only=True, help_text="'Withheld' when withheld or details_withheld.")
+    address = serializers.CharField(read_only=True, help_text="'Withheld' when withheld or details_withheld.")
 
 
 class PartyListSerializer(serializers.Serializer):
@@ -198,7 +204,7 @@ def _party_label(party: CaseParty | None, case_access: access.CaseAccess) -> str
     """The same label the incident screens show for who reported it."""
     if party is None:
         return None
-    view = selectors.PartyView(party, party.is_anonymous and not case_access.can_view_sensitive)
+    view = selectors.party_view(party, case_access)
     return f"{view.name} ({party.get_role_display()})"
 
 

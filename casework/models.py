@@ -926,3 +926,101 @@ class ActionCost(models.Model):
 
     def __str__(self) -> str:
         return f"Cost of {_day(self.spent_on)} on {self.action}"
+
+
+class SafeContact(models.Model):
+    """How and when it is safe to contact a person (a victim): channels, times, voicemail, notes.
+
+    Kept beside Person, not on it, so the person record stays small; one row per person, changed in place with
+    history (casework.safety.set_safe_contact).
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="safe_contact")
+    phone_ok = models.BooleanField("Safe to phone", default=False)
+    text_ok = models.BooleanField("Safe to text", default=False)
+    email_ok = models.BooleanField("Safe to email", default=False)
+    letter_ok = models.BooleanField("Safe to write", default=False)
+    visit_ok = models.BooleanField("Safe to visit", default=False)
+    no_voicemail = models.BooleanField("Do not leave voicemail", default=False)
+    safe_times = models.CharField("Safe times", max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    CHANNELS = ("phone_ok", "text_ok", "email_ok", "letter_ok", "visit_ok")
+
+    def __str__(self) -> str:
+        return f"Safe contact for {self.person}"
+
+    @property
+    def safe_channels(self) -> list[str]:
+        return [
+            str(self._meta.get_field(name).verbose_name).removeprefix("Safe to ")
+            for name in self.CHANNELS
+            if getattr(self, name)
+        ]
+
+
+class DoNotDisclose(models.Model):
+    """Someone (another person, such as an ex-partner) or an agency that a person's address and contact details
+    must never reach. Ended, never deleted, so the history shows who protected whom and when."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="do_not_disclose")
+    withheld_from_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withheld_from",
+        verbose_name="Withheld from (person)",
+    )
+    withheld_from_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withheld_from",
+        verbose_name="Withheld from (agency)",
+    )
+    reason = models.TextField()
+    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField()
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "do-not-disclose entry"
+        verbose_name_plural = "do-not-disclose entries"
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withheld_from_person__isnull=False, withheld_from_agency__isnull=True)
+                | Q(withheld_from_person__isnull=True, withheld_from_agency__isnull=False),
+                name="do_not_disclose_person_or_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "withheld_from_person"],
+                condition=Q(ended_at__isnull=True, withheld_from_person__isnull=False),
+                name="do_not_disclose_one_open_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "withheld_from_agency"],
+                condition=Q(ended_at__isnull=True, withheld_from_agency__isnull=False),
+                name="do_not_disclose_one_open_per_agency",
+            ),
+        ]
+        indexes = [
+            # "whose details are withheld from this agency?" asked on every page a listed agency opens
+            models.Index(fields=["withheld_from_agency"], condition=Q(ended_at__isnull=True), name="dnd_open_agency"),
+            models.Index(fields=["withheld_from_person"], condition=Q(ended_at__isnull=True), name="dnd_open_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Do not disclose {self.person}'s details to {self.withheld_from}"
+
+    @property
+    def withheld_from(self):
+        return self.withheld_from_person or self.withheld_from_agency

@@ -59,11 +59,12 @@ class PersonMatch:
     score: float
     reasons: list[str] = field(default_factory=list)
     cases: int = 0
+    details_withheld: bool = False  # the person's do-not-disclose list names the user's agency
 
     @property
     def label(self) -> str:
         details = [f"born {self.person.date_of_birth:%-d %B %Y}"] if self.person.date_of_birth else []
-        if self.person.address_id:
+        if self.person.address_id and not self.details_withheld:
             details.append(self.person.address.postcode)
         details.append(f"on {self.cases} case{'s' if self.cases != 1 else ''} you can see")
         return f"{self.person} ({', '.join(details)}): {', '.join(self.reasons)}"
@@ -112,7 +113,14 @@ def propose_matches(
     )
     for match in found:
         match.cases = counts.get(match.person.pk, 0)
+        if access.details_withheld(user, match.person.pk):
+            # no postcode, and no "same phone" to confirm a number the user typed (do-not-disclose)
+            match.details_withheld = True
+            match.reasons = [r for r in match.reasons if r not in _DETAIL_REASONS]
     return found
+
+
+_DETAIL_REASONS = {"same postcode", "same phone", "same email"}
 
 
 @dataclass

@@ -33,8 +33,14 @@ def person_detail(request, person_id: int):
         page="person",
         cases=[link.case.pk for link in cases],
     )
+    details_withheld = access.details_withheld(request.user, person.pk)
+    if details_withheld:
+        from .withholding import log_withheld
+
+        log_withheld(request.user, where="person page", person_ids=[person.pk], path=request.path)
     context = {
         "person": person,
+        "details_withheld": details_withheld,
         "cases": cases,
         "flags": people.person_repeat_flags(person),
         "merges": people.person_merges(person=person),

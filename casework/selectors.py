@@ -67,10 +67,14 @@ def search_cases(queryset: QuerySet[Case], *, user: User, text: str) -> QuerySet
 
 @dataclass
 class PartyView:
-    """A party as this user may see it: identity withheld when anonymous and the user is not the lead."""
+    """A party as this user may see it. Two withholdings, one mechanism: `withheld` hides the identity (an
+    anonymous party, for anyone but the lead agency); `details_withheld` hides only the address and contact
+    details (a victim whose do-not-disclose list names the user's agency, or the person a document is addressed
+    to). Either shows "Withheld", never a blank."""
 
     party: CaseParty
     withheld: bool
+    details_withheld: bool = False
 
     @property
     def name(self) -> str:
@@ -79,23 +83,57 @@ class PartyView:
         return str(self.party.party)
 
     @property
+    def safe_contact(self):
+        """How to contact them safely (casework.models.SafeContact), or None."""
+        person = self.party.person
+        return getattr(person, "safe_contact", None) if person is not None else None
+
+    @property
+    def may_manage_safety(self) -> bool:
+        from .safety import PROTECTED_ROLES
+
+        return self.party.person_id is not None and self.party.role in PROTECTED_ROLES
+
+    @property
+    def hides_details(self) -> bool:
+        return self.withheld or self.details_withheld
+
+    @property
     def contact(self) -> str:
-        if self.withheld:
+        if self.hides_details:
             return "Withheld"
         p = self.party.party
         return ", ".join(x for x in (getattr(p, "phone", ""), getattr(p, "email", "")) if x) or "None recorded"
 
     @property
     def address(self) -> str:
-        if self.withheld:
+        if self.hides_details:
             return "Withheld"
         p = self.party.party
         return str(p.address) if getattr(p, "address", None) else "None recorded"
 
 
+def party_view(party: CaseParty, case_access: access.CaseAccess, *, addressed_to: frozenset[int] = frozenset()):
+    """The one place that decides what of a party a user (or a document's addressee) may see.
+
+    `addressed_to`: people whose details must stay out of the document being made (protected from its addressee,
+    `access.protected_from_people`). A withholding from a listed agency is logged (throttled)."""
+    from .withholding import log_withheld
+
+    identity = party.is_anonymous and not case_access.can_view_sensitive
+    person_id = party.person_id
+    listed = person_id is not None and person_id in case_access.withheld_people
+    details = listed or (person_id is not None and person_id in addressed_to)
+    if listed and not identity and person_id is not None:
+        log_withheld(case_access.user, where="case party", person_ids=[person_id], case_id=party.case_id)
+    return PartyView(party, identity, details_withheld=details and not identity)
+
+
 def parties_for(case: Case, case_access: access.CaseAccess) -> list[PartyView]:
-    parties = case.parties.select_related("person__address", "organisation__address").order_by("role", "id")
-    return [PartyView(p, p.is_anonymous and not case_access.can_view_sensitive) for p in parties]
+    parties = case.parties.select_related("person__address", "person__safe_contact", "organisation__address").order_by(
+        "role", "id"
+    )
+    return [party_view(p, case_access) for p in parties]
 
 
 def incidents_for(case: Case) -> QuerySet[Incident]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import victim_views, views, vulnerability_views
+from . import safety_views, victim_views, views, vulnerability_views
 
 app_name = "casework"
 
@@ -33,6 +33,18 @@ urlpatterns = [
         "<str:reference>/parties/<int:party_id>/safeguarding/add/",
         vulnerability_views.safeguarding_referral_add,
         name="safeguarding_referral_add",
+    ),
+    # Safe contact and do-not-disclose (#19): the lead agency's (casework/safety.py)
+    path("<str:reference>/parties/<int:party_id>/safety/", safety_views.party_safety, name="party_safety"),
+    path(
+        "<str:reference>/parties/<int:party_id>/safety/withhold/",
+        safety_views.do_not_disclose_add,
+        name="do_not_disclose_add",
+    ),
+    path(
+        "<str:reference>/parties/<int:party_id>/safety/withhold/end/",
+        safety_views.do_not_disclose_end,
+        name="do_not_disclose_end",
     ),
     path("<str:reference>/incidents/", views.case_incidents, name="case_incidents"),
     path("<str:reference>/incidents/add/", views.incident_add, name="incident_add"),

@@ -240,12 +240,13 @@ def case_review_letter(request, reference, party_id):
     party = next((p for p in victim.victims_on(case) if p.pk == party_id), None)
     if party is None:
         raise Http404("No such victim on this case")
-    view = selectors.PartyView(party, party.is_anonymous and not case_access.can_view_sensitive)
+    view = selectors.party_view(party, case_access)
     return pdf.pdf_response(
         "casework/print/case_review_letter.html",
         {"case": case, "party": view, "today": timezone.localdate(), "officer": request.user},
         filename=f"{case.reference}-asb-case-review-letter.pdf",
         request=request,
+        addressed_to=[party.person_id],
     )
 
 
@@ -313,9 +314,11 @@ def closure_letter(request, reference):
         messages.error(request, str(error))
         return redirect("casework:case_detail", reference)
     log_case_read(request, case, page="closure letter")
-    victims = [
-        selectors.PartyView(p, p.is_anonymous and not case_access.can_view_sensitive) for p in victim.victims_on(case)
-    ]
+    parties = list(victim.victims_on(case))
+    addressees = [p.person_id for p in parties]
+    # one letter to every victim: a victim who listed another of them is left out of it (do-not-disclose)
+    protected = access.protected_from_people(addressees)
+    victims = [selectors.party_view(p, case_access, addressed_to=protected) for p in parties]
     survey_url = request.build_absolute_uri(reverse("casework:public_survey", args=[token]))
     return pdf.pdf_response(
         "casework/print/closure_letter.html",
@@ -330,6 +333,7 @@ def closure_letter(request, reference):
         },
         filename=f"{case.reference}-closure-letter.pdf",
         request=request,
+        addressed_to=addressees,
     )
 
 

@@ -344,7 +344,7 @@ def case_transition(request, reference):
 
 def _party_label(case_access):
     def label(party):
-        view = selectors.PartyView(party, party.is_anonymous and not case_access.can_view_sensitive)
+        view = selectors.party_view(party, case_access)
         return f"{view.name} ({party.get_role_display()})"
 
     return label

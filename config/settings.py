@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "common.headers.SecurityHeadersMiddleware",
     "casework.refusals.RefusalLogMiddleware",
+    # do-not-disclose: a listed agency's users never receive a protected victim's details (casework.withholding)
+    "casework.withholding.WithholdingMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",

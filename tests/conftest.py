@@ -258,8 +258,8 @@ def _every_pdf_is_tagged(monkeypatch):
         return
     render = pdf.render_pdf_bytes
 
-    def checked(template_name, context, request=None):
-        data = render(template_name, context, request)
+    def checked(template_name, context, request=None, **kwargs):
+        data = render(template_name, context, request, **kwargs)
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
             handle.write(data)
             handle.flush()

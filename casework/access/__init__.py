@@ -3,6 +3,8 @@
 - `cases`: case visibility through django-guardian object permissions (`visible_cases`, `can_view`,
   `case_access_or_404`, ...); everything hanging off a case is visible exactly when its case is.
 - `people`: a person is visible through the cases naming them (`visible_people`, `may_merge_people`).
+- `disclosure`: do-not-disclose lists: whose address and contact details are withheld from a user's agency
+  (`protected_from`, `details_withheld`) or from a document's addressee (`protected_from_people`).
 - `records`: records that may have no case, owned by an agency (street FPNs, PSPOs, trigger applications).
 - model permissions (`has_permission`, `require`) from `common.permissions`, where apps below casework
   (audit, statutory) ask too.
@@ -32,6 +34,7 @@ from .cases import (
     sees_all_cases,
     visible_cases,
 )
+from .disclosure import details_withheld, protected_from, protected_from_people
 from .people import identified_parties, may_merge_people, sensitive_cases, visible_people
 from .records import case_or_owner, held_by_agency, may_change_record, through_case
 
@@ -49,6 +52,7 @@ __all__ = [
     "case_access_or_404",
     "case_or_owner",
     "changeable_cases",
+    "details_withheld",
     "get_visible_case",
     "group_ids_of",
     "has_permission",
@@ -58,6 +62,8 @@ __all__ = [
     "may_change_cases",
     "may_merge_people",
     "may_change_record",
+    "protected_from",
+    "protected_from_people",
     "require",
     "sees_all_cases",
     "sensitive_cases",

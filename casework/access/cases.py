@@ -184,6 +184,13 @@ class CaseAccess:
         agency = agency_of(user)
         self.is_lead = agency is not None and agency.pk == case.lead_agency_id
 
+    @property
+    def withheld_people(self) -> frozenset[int]:
+        """People whose address and contact details are withheld from this user (do-not-disclose lists)."""
+        from .disclosure import protected_from
+
+        return protected_from(self.user)
+
 
 def case_access_or_404(user, reference: str, *, change: bool = False, lead: bool = False) -> CaseAccess:
     """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write.

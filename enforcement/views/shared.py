@@ -215,7 +215,11 @@ def _detail(request, template: str, record, **extra):
 def _pdf(request, record, *, template: str, filename: str, **extra):
     object_type = _KINDS[type(record)].object_type
     _log(request, record, object_type=object_type, action=AccessAction.PRINT, extra={"document": template})
-    return pdf_response(template, {"record": record, **extra}, filename=filename, request=request)
+    # addressed to the recipient: a victim who listed them (do-not-disclose) is left out of it (casework.pdf)
+    addressed_to = [getattr(record, "recipient_person_id", None)]
+    return pdf_response(
+        template, {"record": record, **extra}, filename=filename, request=request, addressed_to=addressed_to
+    )
 
 
 def _case_context(case_access: access.CaseAccess) -> dict:

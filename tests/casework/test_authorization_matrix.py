@@ -56,6 +56,10 @@ EXPECTED = {
     "party_vulnerability": ("GET", READ),
     "party_vulnerability_edit": ("GET", WRITE),
     "safeguarding_referral_add": ("GET", WRITE),
+    # Safe contact and do-not-disclose (#19): the lead agency keeps them; partners, managers and auditors may not.
+    "party_safety": ("GET", LEAD_ONLY),
+    "do_not_disclose_add": ("GET", LEAD_ONLY),
+    "do_not_disclose_end": ("GET", LEAD_ONLY),
     "case_incidents": ("GET", READ),
     "incident_add": ("GET", WRITE),
     "case_risk": ("GET", READ),

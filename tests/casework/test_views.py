@@ -229,7 +229,9 @@ def test_case_list_query_count_does_not_grow_with_page_size(client, officer, war
             assert client.get("/cases/", {"per_page": size}).status_code == 200
         counts[size] = len(ctx.captured_queries)
     assert counts[25] == counts[100], counts
-    assert counts[25] <= 16, counts  # 22 before issue 23: the user, agency, 2FA state, unread count in one query
+    # 22 before issue 23; 16 with the user, agency, 2FA state and unread count in one query; 17 with the
+    # do-not-disclose check (casework.withholding: one indexed query per signed-in request)
+    assert counts[25] <= 17, counts
 
 
 @pytest.mark.django_db
