@@ -45,7 +45,7 @@ def test_case_shared_with_barnet_homes_and_hidden_from_police(page, demo):
     page.get_by_label("Anonymous: only the lead agency may see who this is").check()
     page.get_by_role("button", name="Add party").click()
     expect(page.get_by_text("Party added")).to_be_visible()
-    expect(page.get_by_text("Joan Hiddenname")).to_be_visible()
+    expect(page.get_by_role("link", name="Joan Hiddenname", exact=True)).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("link", name="Incidents").click()

@@ -61,7 +61,9 @@ def test_officer_takes_a_case_from_written_warning_to_a_paid_fixed_penalty(page,
     page.get_by_label("First name").fill("Darren")
     page.get_by_label("Last name").fill("Pike")
     fill_date(page, "date_of_birth", today.replace(year=today.year - 30))
-    page.get_by_label("Recipient's address", exact=True).fill("Flat 3, 12 Watling Avenue, Burnt Oak HA8 0LX")
+    page.get_by_label("Recipient's address (if not on their record)", exact=True).fill(
+        "Flat 3, 12 Watling Avenue, Burnt Oak HA8 0LX"
+    )
     page.get_by_label("Conduct", exact=True).fill("Shouting, threats and drug dealing in the street at night")
     page.get_by_label("What must stop or be done").fill("Stop shouting and threatening residents in the road")
     fill_date(page, "compliance_deadline", today - timedelta(days=1))  # s43(5)(b): the time given has passed

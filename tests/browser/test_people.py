@@ -50,7 +50,7 @@ def test_officer_picks_the_known_victim_and_the_case_shows_a_repeat_victim(page,
     match.check()
     page.get_by_role("button", name="Add party").click()
     expect(page.get_by_text("Party added")).to_be_visible()
-    expect(page.get_by_role("link", name="Maria Kowalska")).to_be_visible()
+    expect(page.get_by_role("link", name="Maria Kowalska", exact=True)).to_be_visible()
     expect(page.get_by_text("Marie Kowalski")).to_have_count(0)
 
     page.get_by_role("link", name="Summary").click()
@@ -59,7 +59,7 @@ def test_officer_picks_the_known_victim_and_the_case_shows_a_repeat_victim(page,
     check_accessibility(page)
 
     page.get_by_role("link", name="Parties").click()
-    page.get_by_role("link", name="Maria Kowalska").click()
+    page.get_by_role("link", name="Maria Kowalska", exact=True).click()
     expect(page.get_by_role("heading", name="Maria Kowalska", level=1)).to_be_visible()
     expect(page.get_by_text("Repeat victim (3 cases in 12 months)")).to_be_visible()
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()

@@ -23,7 +23,7 @@ def test_manager_changes_period_and_downloads_csv_and_pdf(page, demo):
     page.get_by_role("button", name="Show figures").click()
     expect(page).to_have_url(re.compile(r"[?&]period=rolling_12_months(&|$)"))
     expect(page.get_by_role("heading", name="12 months to", level=2).first).to_be_visible()
-    expect(page.locator("img.app-chart")).to_have_count(5)
+    expect(page.locator("img.app-chart")).to_have_count(6)  # with the NM01 section (#19)
     check_accessibility(page)
     screenshot(page, "dashboard-rolling-12-months")
     with page.expect_download() as csv_download:

@@ -18,9 +18,12 @@ from tests.factories import CaseFactory
 
 #: Measured ceilings (issue 23): before this round officer 22 / 33 / 37 / 45, partner 22 / 33 / 34 / 45.
 #: The issue's targets are 10 / 10 / 12 / 15 (TARGETS); what is left is listed in docs/performance.md.
+# After the perf branch alone: 16 / 25 / 31 (28) / 38. Merged with #19 the do-not-disclose check adds one query a
+# page, the vulnerability banner and safe-contact sections four on the detail, their history tables eight on the
+# timeline: constant per page still, and the next cuts are listed in docs/performance.md.
 CEILINGS = {
-    "officer": {"list": 16, "detail": 25, "my_work": 31, "timeline": 38},
-    "housing_user": {"list": 16, "detail": 25, "my_work": 28, "timeline": 38},
+    "officer": {"list": 17, "detail": 30, "my_work": 32, "timeline": 46},
+    "housing_user": {"list": 17, "detail": 30, "my_work": 29, "timeline": 46},
 }
 TARGETS = {"list": 10, "detail": 10, "my_work": 12, "timeline": 15}
 

@@ -69,6 +69,7 @@ def _ids(case) -> dict[str, list[int]]:
         "evidence_id": list(case.evidence.values_list("pk", flat=True)),
         "share_id": list(case.shares.values_list("pk", flat=True)),
         "party_id": list(case.parties.values_list("pk", flat=True)),  # the victim's letters (#20)
+        "cost_id": list(case.action_costs.values_list("pk", flat=True)),  # case costs (#20)
     }
 
 
