@@ -522,11 +522,16 @@ def held(request, meeting_id):
     )
 
 
-def minutes(request, meeting_id):
+def _readable_minutes(request, meeting_id):
+    """The meeting and the minutes the user may read (only the cases they may see); 404 before there are any."""
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     if not selectors.can_read_minutes(meeting, request.user):
         raise Http404("No minutes yet")
-    content = selectors.minutes(meeting=meeting, user=request.user)
+    return meeting, selectors.minutes(meeting=meeting, user=request.user)
+
+
+def minutes(request, meeting_id):
+    meeting, content = _readable_minutes(request, meeting_id)
     _log(
         request,
         action=AccessAction.VIEW,
@@ -547,10 +552,7 @@ def minutes(request, meeting_id):
 
 def minutes_pdf(request, meeting_id):
     """The minutes as a PDF marked OFFICIAL-SENSITIVE, holding only the cases the printer's agency may see."""
-    meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    if not selectors.can_read_minutes(meeting, request.user):
-        raise Http404("No minutes yet")
-    content = selectors.minutes(meeting=meeting, user=request.user)
+    meeting, content = _readable_minutes(request, meeting_id)
     _log(
         request,
         action=AccessAction.PRINT,
