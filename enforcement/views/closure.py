@@ -1,7 +1,5 @@
 """Screens for closure notices and closure orders."""
 
-from functools import partial
-
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +11,17 @@ from ..models import (
     ClosureNotice,
 )
 from .court_orders import _order_action
-from .shared import _cancel, _case_for_new, _detail, _need_change, _on_case, _on_record, _pdf, _posted
+from .shared import (
+    _cancel_form,
+    _case_for_new,
+    _detail,
+    _need_change,
+    _on_case,
+    _on_record,
+    _pdf,
+    _posted,
+    _record_form,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,37 +104,26 @@ def _closure_to_change(request, pk) -> ClosureNotice:
     return notice
 
 
-@require_http_methods(["GET", "POST"])
-def closure_extend(request, pk):
-    notice = _closure_to_change(request, pk)
-    return _on_record(
-        request,
-        notice,
-        forms.ClosureExtensionForm(_posted(request)),
-        lambda data: services.extend_closure_notice(notice=notice, by=request.user, **data),
-        success="Closure notice extended",
-        heading="Extend the closure notice",
-        submit="Record the extension",
-    )
+closure_extend = _record_form(
+    _closure_to_change,
+    forms.ClosureExtensionForm,
+    services.extend_closure_notice,
+    arg="notice",
+    success="Closure notice extended",
+    heading="Extend the closure notice",
+    submit="Record the extension",
+)
 
 
 @require_http_methods(["GET", "POST"])
 def closure_decision(request, pk):
     notice = _closure_to_change(request, pk)
 
-    def save(data):
-        if data["decision"] == "refused":
+    def save(cleaned_data):
+        data = dict(cleaned_data)
+        if data.pop("decision") == "refused":
             return services.refuse_closure_order(notice=notice, by=request.user, heard_at=data["heard_at"])
-        return services.grant_closure_order(
-            notice=notice,
-            by=request.user,
-            heard_at=data["heard_at"],
-            court=data["court"],
-            scope=data["scope"],
-            terms=data["terms"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
+        return services.grant_closure_order(notice=notice, by=request.user, **data)
 
     initial = {"court": notice.hearing_court, "heard_at": timezone.localtime(notice.hearing_at).replace(tzinfo=None)}
     return _on_record(
@@ -140,36 +137,37 @@ def closure_decision(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def closure_cancel(request, pk):
-    notice = _closure_to_change(request, pk)
-    cancel = partial(services.cancel_closure_notice, notice=notice, by=request.user)
-    return _cancel(request, notice, cancel, success="Closure notice cancelled", heading="Cancel the closure notice")
+closure_cancel = _cancel_form(
+    _closure_to_change,
+    services.cancel_closure_notice,
+    arg="notice",
+    success="Closure notice cancelled",
+    heading="Cancel the closure notice",
+)
 
 
-@require_http_methods(["GET", "POST"])
-def closure_adjourn(request, pk):
-    notice = _closure_to_change(request, pk)
-    hearing = timezone.localtime(notice.hearing_at)
+def _adjournment_rule(notice) -> str:
     latest = services.closure_adjournment_latest(notice.hearing_at)
-    return _on_record(
-        request,
-        notice,
-        forms.ClosureAdjournmentForm(
-            _posted(request), initial={"adjourned_on": min(hearing.date(), timezone.localdate())}
-        ),
-        lambda data: services.adjourn_closure_hearing(notice=notice, by=request.user, **data),
-        success="Adjournment recorded",
-        heading="Record an adjournment of the hearing",
-        submit="Record the adjournment",
-        rule=(
-            f"The court may adjourn the hearing for at most "
-            f"{law('closure.adjournment_max_days', on=timezone.localdate())} days (s81(3)), and may order the "
-            "notice to continue "
-            f"in force until then: the hearing listed for {presenters.d(notice.hearing_at)} can be adjourned to "
-            f"{presenters.d(timezone.localtime(latest).date())} at the latest."
-        ),
+    return (
+        f"The court may adjourn the hearing for at most "
+        f"{law('closure.adjournment_max_days', on=timezone.localdate())} days (s81(3)), and may order the "
+        "notice to continue "
+        f"in force until then: the hearing listed for {presenters.d(notice.hearing_at)} can be adjourned to "
+        f"{presenters.d(timezone.localtime(latest).date())} at the latest."
     )
+
+
+closure_adjourn = _record_form(
+    _closure_to_change,
+    forms.ClosureAdjournmentForm,
+    services.adjourn_closure_hearing,
+    arg="notice",
+    initial=lambda notice: {"adjourned_on": min(timezone.localtime(notice.hearing_at).date(), timezone.localdate())},
+    extra=lambda notice: {"rule": _adjournment_rule(notice)},
+    success="Adjournment recorded",
+    heading="Record an adjournment of the hearing",
+    submit="Record the adjournment",
+)
 
 
 @require_http_methods(["GET", "POST"])

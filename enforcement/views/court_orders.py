@@ -42,43 +42,38 @@ _COURT_ORDERS = {
 }
 
 
-def _court_order_create(request, reference, *, kind: str):
+def _court_order_create(kind: str):
+    """The screen recording a CBO, an injunction or a Respect Order on a case."""
     codename, form_name, service_name, done, heading, section = _COURT_ORDERS[kind]
-    case = _case_for_new(request, reference, codename).case
-    form_class = getattr(forms, form_name)
-    service = getattr(services, service_name)
 
-    def save(cleaned_data):
-        data = dict(cleaned_data)
-        party = data.pop("subject")
-        return service(case=case, by=request.user, subject=party.person, **data)
+    @require_http_methods(["GET", "POST"])
+    def view(request, reference):
+        case = _case_for_new(request, reference, codename).case
+        service = getattr(services, service_name)
 
-    return _on_case(
-        request,
-        case,
-        form_class(_posted(request), case=case),
-        save,
-        success="Order recorded",
-        done=done,
-        heading=heading,
-        submit="Record the order",
-        section=section,
-    )
+        def save(cleaned_data):
+            data = dict(cleaned_data)
+            party = data.pop("subject")
+            return service(case=case, by=request.user, subject=party.person, **data)
 
+        return _on_case(
+            request,
+            case,
+            getattr(forms, form_name)(_posted(request), case=case),
+            save,
+            success="Order recorded",
+            done=done,
+            heading=heading,
+            submit="Record the order",
+            section=section,
+        )
 
-@require_http_methods(["GET", "POST"])
-def cbo_create(request, reference):
-    return _court_order_create(request, reference, kind="cbo")
-
-
-@require_http_methods(["GET", "POST"])
-def injunction_create(request, reference):
-    return _court_order_create(request, reference, kind="injunction")
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-def respect_order_create(request, reference):
-    return _court_order_create(request, reference, kind="respect_order")
+cbo_create = _court_order_create("cbo")
+injunction_create = _court_order_create("injunction")
+respect_order_create = _court_order_create("respect_order")
 
 
 def _order_action(request, order, form_class, call, *, codename: str, initial: dict | None = None, **page):
@@ -102,6 +97,16 @@ def _court_decision(request, order, form_class, service, **page):
         initial={"court": order.court, "decided_on": timezone.localdate()},
         **page,
     )
+
+
+def _on_order(screen, get, *args, **kwargs):
+    """The URL's order, found through its selector (404 for one the user cannot see), shown on `screen`."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        return screen(request, get(user=request.user, pk=pk), *args, **kwargs)
+
+    return view
 
 
 def _vary_view(request, order, form_class):
@@ -137,34 +142,22 @@ def _discharge_view(request, order):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def closure_order_vary(request, pk):
-    return _vary_view(request, selectors.get_closure_order(user=request.user, pk=pk), forms.ClosureOrderVariationForm)
+closure_order_vary = _on_order(_vary_view, selectors.get_closure_order, forms.ClosureOrderVariationForm)
 
 
-@require_http_methods(["GET", "POST"])
-def closure_order_discharge(request, pk):
-    return _discharge_view(request, selectors.get_closure_order(user=request.user, pk=pk))
+closure_order_discharge = _on_order(_discharge_view, selectors.get_closure_order)
 
 
-@require_http_methods(["GET", "POST"])
-def cbo_vary(request, pk):
-    return _vary_view(request, selectors.get_cbo(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+cbo_vary = _on_order(_vary_view, selectors.get_cbo, forms.CourtOrderVariationForm)
 
 
-@require_http_methods(["GET", "POST"])
-def cbo_discharge(request, pk):
-    return _discharge_view(request, selectors.get_cbo(user=request.user, pk=pk))
+cbo_discharge = _on_order(_discharge_view, selectors.get_cbo)
 
 
-@require_http_methods(["GET", "POST"])
-def injunction_vary(request, pk):
-    return _vary_view(request, selectors.get_injunction(user=request.user, pk=pk), forms.CourtOrderVariationForm)
+injunction_vary = _on_order(_vary_view, selectors.get_injunction, forms.CourtOrderVariationForm)
 
 
-@require_http_methods(["GET", "POST"])
-def injunction_discharge(request, pk):
-    return _discharge_view(request, selectors.get_injunction(user=request.user, pk=pk))
+injunction_discharge = _on_order(_discharge_view, selectors.get_injunction)
 
 
 def _breach_view(request, order):
@@ -180,9 +173,7 @@ def _breach_view(request, order):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def closure_order_breach(request, pk):
-    return _breach_view(request, selectors.get_closure_order(user=request.user, pk=pk))
+closure_order_breach = _on_order(_breach_view, selectors.get_closure_order)
 
 
 # --- CBOs and injunctions -------------------------------------------------------------------------------
@@ -225,23 +216,17 @@ def injunction_detail(request, pk):
     return _court_order_detail(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")
 
 
-@require_http_methods(["GET", "POST"])
-def cbo_breach(request, pk):
-    return _breach_view(request, selectors.get_cbo(user=request.user, pk=pk))
+cbo_breach = _on_order(_breach_view, selectors.get_cbo)
 
 
-@require_http_methods(["GET", "POST"])
-def injunction_breach(request, pk):
-    return _breach_view(request, selectors.get_injunction(user=request.user, pk=pk))
+injunction_breach = _on_order(_breach_view, selectors.get_injunction)
 
 
 def respect_order_detail(request, pk):
     return _court_order_detail(request, selectors.get_respect_order(user=request.user, pk=pk), kind="respect_order")
 
 
-@require_http_methods(["GET", "POST"])
-def respect_order_breach(request, pk):
-    return _breach_view(request, selectors.get_respect_order(user=request.user, pk=pk))
+respect_order_breach = _on_order(_breach_view, selectors.get_respect_order)
 
 
 def _review_view(request, order, *, kind: str):
@@ -257,11 +242,7 @@ def _review_view(request, order, *, kind: str):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def cbo_review(request, pk):
-    return _review_view(request, selectors.get_cbo(user=request.user, pk=pk), kind="cbo")
+cbo_review = _on_order(_review_view, selectors.get_cbo, kind="cbo")
 
 
-@require_http_methods(["GET", "POST"])
-def injunction_review(request, pk):
-    return _review_view(request, selectors.get_injunction(user=request.user, pk=pk), kind="injunction")
+injunction_review = _on_order(_review_view, selectors.get_injunction, kind="injunction")

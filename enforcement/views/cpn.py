@@ -26,6 +26,7 @@ from .shared import (
     _on_record,
     _pdf,
     _posted,
+    _record_form,
 )
 
 
@@ -99,16 +100,7 @@ def cpn_create(request, reference):
         request,
         case,
         forms.CPNForm(_posted(request), warnings=warnings, initial=initial),
-        lambda data: services.issue_cpn(
-            case=case,
-            by=request.user,
-            warning=data["warning"],
-            issued_on=data["issued_on"],
-            served_how=data["served_how"],
-            compliance_deadline=data["compliance_deadline"],
-            requirements=data["requirements"],
-            recipient_address=data["recipient_address"],
-        ),
+        lambda data: services.issue_cpn(case=case, by=request.user, **data),
         success="Community Protection Notice issued",
         done="enforcement:cpn_detail",
         heading="Issue a Community Protection Notice",
@@ -207,34 +199,26 @@ def _cpn_to_change(request, pk) -> CommunityProtectionNotice:
     return cpn
 
 
-@require_http_methods(["GET", "POST"])
-def cpn_appeal(request, pk):
-    cpn = _cpn_to_change(request, pk)
-    return _on_record(
-        request,
-        cpn,
-        forms.AppealForm(_posted(request)),
-        lambda data: services.lodge_appeal(
-            notice=cpn, by=request.user, lodged_on=data["lodged_on"], grounds=data["grounds"]
-        ),
-        success="Appeal recorded",
-        heading="Record an appeal",
-        submit="Record the appeal",
-    )
+cpn_appeal = _record_form(
+    _cpn_to_change,
+    forms.AppealForm,
+    services.lodge_appeal,
+    arg="notice",
+    success="Appeal recorded",
+    heading="Record an appeal",
+    submit="Record the appeal",
+)
 
 
-@require_http_methods(["GET", "POST"])
-def cpn_appeal_decision(request, pk):
-    cpn = _cpn_to_change(request, pk)
-    return _on_record(
-        request,
-        cpn,
-        forms.AppealDecisionForm(_posted(request)),
-        lambda data: services.decide_appeal(cpn=cpn, by=request.user, **data),
-        success="Appeal decision recorded",
-        heading="Record the appeal decision",
-        submit="Record the decision",
-    )
+cpn_appeal_decision = _record_form(
+    _cpn_to_change,
+    forms.AppealDecisionForm,
+    services.decide_appeal,
+    arg="cpn",
+    success="Appeal decision recorded",
+    heading="Record the appeal decision",
+    submit="Record the decision",
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -280,22 +264,18 @@ def cpn_breach_add(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def cpn_breach_fpn(request, pk):
+def _cpn_breach_to_change(request, pk, codename: str):
     breach = selectors.get_cpn_breach(user=request.user, pk=pk)
-    _need_case_change(request, breach.cpn.case, "add_fixedpenaltynotice")
-    return _breach_fpn(
-        request,
-        breach,
-        forms.BreachFPNForm,
-        services.issue_fpn_for_cpn_breach,
-        offence_code_setting="CPN_BREACH_OFFENCE_CODE",
-        caption=f"Breach of CPN {breach.cpn_id} on {presenters.d(breach.occurred_on)}",
-    )
+    _need_case_change(request, breach.cpn.case, codename)
+    return breach
 
 
-@require_http_methods(["GET", "POST"])
-def cpn_breach_prosecute(request, pk):
-    breach = selectors.get_cpn_breach(user=request.user, pk=pk)
-    _need_case_change(request, breach.cpn.case, "change_cpnbreach")
-    return _breach_prosecution(request, breach)
+cpn_breach_fpn = _breach_fpn(
+    _cpn_breach_to_change,
+    forms.BreachFPNForm,
+    services.issue_fpn_for_cpn_breach,
+    offence_code_setting="CPN_BREACH_OFFENCE_CODE",
+    caption=lambda breach: f"Breach of CPN {breach.cpn_id} on {presenters.d(breach.occurred_on)}",
+)
+
+cpn_breach_prosecute = _breach_prosecution(_cpn_breach_to_change, "change_cpnbreach")

@@ -16,7 +16,7 @@ from ..models import (
     FPNStatus,
 )
 from .shared import (
-    _cancel,
+    _cancel_form,
     _case_for_new,
     _detail,
     _need_change,
@@ -25,6 +25,7 @@ from .shared import (
     _on_record,
     _pdf,
     _posted,
+    _record_form,
     _submit,
 )
 
@@ -49,20 +50,7 @@ def _fpn_form(request, *, case):
     return _submit(
         request,
         forms.FPNForm(_posted(request), initial=initial),
-        lambda data: services.issue_fpn(
-            by=request.user,
-            offence_code=data["offence"].code,
-            notice_number=data["notice_number"],
-            offence_at=data["offence_at"],
-            issued_at=data["issued_at"],
-            location=data["location"],
-            ward=data["ward"],
-            offence_description=data["offence_description"],
-            recipient_name=data["recipient_name"],
-            recipient_date_of_birth=data["recipient_date_of_birth"],
-            recipient_address=data["recipient_address"],
-            case=case,
-        ),
+        lambda data: services.issue_fpn(by=request.user, case=case, **_offence_code(data)),
         success="Fixed penalty notice recorded",
         done="enforcement:fpn_detail",
         heading="Issue a fixed penalty notice",
@@ -73,28 +61,39 @@ def _fpn_form(request, *, case):
     )
 
 
-def _breach_fpn(request, breach, form_class, service, *, offence_code_setting: str, **page):
-    """The fixed-penalty form for a CPN or PSPO breach (already resolved and checked), under its offence code."""
-    return _on_record(
-        request,
-        breach,
-        form_class(_posted(request), initial={"issued_at": _now_to_the_minute()}),
-        lambda data: service(breach=breach, by=request.user, **data),
+def _offence_code(cleaned_data) -> dict:
+    """The form's fields as issue_fpn takes them: the offence chosen is given by its code."""
+    data = dict(cleaned_data)
+    data["offence_code"] = data.pop("offence").code
+    return data
+
+
+def _breach_fpn(find, form_class, service, *, offence_code_setting: str, caption=None):
+    """The fixed-penalty screen for a CPN or PSPO breach, under its offence code; `find(request, pk, codename)`
+    resolves the breach and checks the user may act on it."""
+    return _record_form(
+        partial(find, codename="add_fixedpenaltynotice"),
+        form_class,
+        service,
+        arg="breach",
+        initial=lambda breach: {"issued_at": _now_to_the_minute()},
+        extra=lambda breach: {
+            "heading": f"Issue a fixed penalty ({limit(offence_code_setting)}) for the breach",
+            **({"caption": caption(breach)} if caption else {}),
+        },
         success="Fixed penalty notice issued for the breach",
         done="enforcement:fpn_detail",
-        heading=f"Issue a fixed penalty ({limit(offence_code_setting)}) for the breach",
         submit="Issue the fixed penalty",
-        **page,
     )
 
 
-def _breach_prosecution(request, breach):
-    """Refer a CPN or PSPO breach (already resolved and checked) for prosecution."""
-    return _on_record(
-        request,
-        breach,
-        forms.ProsecutionForm(_posted(request)),
-        lambda data: services.refer_breach_for_prosecution(breach=breach, by=request.user, **data),
+def _breach_prosecution(find, codename: str):
+    """Refer a CPN or PSPO breach for prosecution, instead of a fixed penalty."""
+    return _record_form(
+        partial(find, codename=codename),
+        forms.ProsecutionForm,
+        services.refer_breach_for_prosecution,
+        arg="breach",
         success="Breach referred for prosecution",
         heading="Refer the breach for prosecution",
         submit="Refer for prosecution",
@@ -133,25 +132,25 @@ def _fpn_to_change(request, pk) -> FixedPenaltyNotice:
     return fpn
 
 
-@require_http_methods(["GET", "POST"])
-def fpn_payment(request, pk):
-    fpn = _fpn_to_change(request, pk)
-    return _on_record(
-        request,
-        fpn,
-        forms.PaymentForm(_posted(request), initial={"paid_on": timezone.localdate()}),
-        lambda data: services.record_fpn_payment(fpn=fpn, by=request.user, **data),
-        success="Payment recorded",
-        heading="Record a payment",
-        submit="Record the payment",
-    )
+fpn_payment = _record_form(
+    _fpn_to_change,
+    forms.PaymentForm,
+    services.record_fpn_payment,
+    arg="fpn",
+    initial=lambda fpn: {"paid_on": timezone.localdate()},
+    success="Payment recorded",
+    heading="Record a payment",
+    submit="Record the payment",
+)
 
 
-@require_http_methods(["GET", "POST"])
-def fpn_cancel(request, pk):
-    fpn = _fpn_to_change(request, pk)
-    cancel = partial(services.cancel_fpn, fpn=fpn, by=request.user)
-    return _cancel(request, fpn, cancel, success="Fixed penalty cancelled", heading="Cancel the fixed penalty")
+fpn_cancel = _cancel_form(
+    _fpn_to_change,
+    services.cancel_fpn,
+    arg="fpn",
+    success="Fixed penalty cancelled",
+    heading="Cancel the fixed penalty",
+)
 
 
 @require_http_methods(["GET", "POST"])

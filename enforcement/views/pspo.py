@@ -10,7 +10,7 @@ from statutory.selectors import value as law
 
 from .. import forms, presenters, selectors, services
 from .fpn import _breach_fpn, _breach_prosecution
-from .shared import _detail, _need_change, _need_perm, _on_record, _posted, _submit
+from .shared import _detail, _need_change, _need_perm, _posted, _record_form, _submit
 
 # --- PSPOs ----------------------------------------------------------------------------------------------
 
@@ -63,41 +63,46 @@ def pspo_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def pspo_extend(request, pk):
+def _pspo_to_change(request, pk):
     pspo = selectors.get_pspo(user=request.user, pk=pk)
     if not _may_change_pspo(request.user, pspo):
         raise PermissionDenied("Only the owner agency can change this order")
-    return _on_record(
-        request,
-        pspo,
-        forms.PSPOExtensionForm(_posted(request), initial={"decided_on": timezone.localdate()}),
-        lambda data: services.extend_pspo(pspo=pspo, by=request.user, **data),
-        success="PSPO extended",
-        heading="Extend the PSPO",
-        submit="Record the extension",
-        rule=(
-            f"An extension adds at most {law('pspo.extension_max_years', on=pspo.expires_on)} years: this order can "
-            "run to "
-            f"{presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
-        ),
-    )
+    return pspo
 
 
-@require_http_methods(["GET", "POST"])
-def pspo_breach_add(request, pk):
+pspo_extend = _record_form(
+    _pspo_to_change,
+    forms.PSPOExtensionForm,
+    services.extend_pspo,
+    arg="pspo",
+    initial=lambda pspo: {"decided_on": timezone.localdate()},
+    extra=lambda pspo: {
+        "rule": f"An extension adds at most {law('pspo.extension_max_years', on=pspo.expires_on)} years: this order "
+        f"can run to {presenters.d(services.pspo_latest_extension(pspo.expires_on))} at the latest."
+    },
+    success="PSPO extended",
+    heading="Extend the PSPO",
+    submit="Record the extension",
+)
+
+
+def _pspo_for_breach(request, pk):
     pspo = selectors.get_pspo(user=request.user, pk=pk)
     _need_perm(request, "add_pspobreach")
-    return _on_record(
-        request,
-        pspo,
-        forms.PSPOBreachForm(_posted(request), pspo=pspo),
-        lambda data: services.record_pspo_breach(pspo=pspo, by=request.user, **data),
-        success="Breach recorded",
-        done="enforcement:pspo_breach_detail",
-        heading="Record a breach of the PSPO",
-        submit="Record the breach",
-    )
+    return pspo
+
+
+pspo_breach_add = _record_form(
+    _pspo_for_breach,
+    forms.PSPOBreachForm,
+    services.record_pspo_breach,
+    arg="pspo",
+    form_kwargs=lambda pspo: {"pspo": pspo},
+    success="Breach recorded",
+    done="enforcement:pspo_breach_detail",
+    heading="Record a breach of the PSPO",
+    submit="Record the breach",
+)
 
 
 def pspo_breach_detail(request, pk):
@@ -112,21 +117,17 @@ def pspo_breach_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def pspo_breach_fpn(request, pk):
+def _pspo_breach_to_change(request, pk, codename: str):
     breach = selectors.get_pspo_breach(user=request.user, pk=pk)
-    _need_change(request, breach, "add_fixedpenaltynotice")
-    return _breach_fpn(
-        request,
-        breach,
-        forms.PSPOBreachFPNForm,
-        services.issue_fpn_for_pspo_breach,
-        offence_code_setting="PSPO_BREACH_OFFENCE_CODE",
-    )
+    _need_change(request, breach, codename)
+    return breach
 
 
-@require_http_methods(["GET", "POST"])
-def pspo_breach_prosecute(request, pk):
-    breach = selectors.get_pspo_breach(user=request.user, pk=pk)
-    _need_change(request, breach, "change_pspobreach")
-    return _breach_prosecution(request, breach)
+pspo_breach_fpn = _breach_fpn(
+    _pspo_breach_to_change,
+    forms.PSPOBreachFPNForm,
+    services.issue_fpn_for_pspo_breach,
+    offence_code_setting="PSPO_BREACH_OFFENCE_CODE",
+)
+
+pspo_breach_prosecute = _breach_prosecution(_pspo_breach_to_change, "change_pspobreach")

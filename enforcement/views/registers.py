@@ -75,118 +75,98 @@ def _listing(request, *, object_type, queryset, filter_class, section, title, co
     )
 
 
-def _register(request, *, key: str, queryset, filter_class, section: str, new_url: str = "", new_label: str = ""):
+def _register(key: str, codename: str, records, filter_class, section: str, new=None):
+    """A register's screen: `records(user)` what the user may see; `new(request)`, when given, the link to add one
+    (a url and a label; no url when the user may not)."""
     title, columns, row = presenters.REGISTERS[key]
-    return _listing(
-        request,
-        object_type=key,
-        queryset=queryset,
-        filter_class=filter_class,
-        section=section,
-        title=title,
-        columns=columns,
-        row=row,
-        new_url=new_url,
-        new_label=new_label,
-    )
+
+    def view(request):
+        _need_perm(request, codename)
+        new_url, new_label = new(request) if new else ("", "")
+        return _listing(
+            request,
+            object_type=key,
+            queryset=records(request.user),
+            filter_class=filter_class,
+            section=section,
+            title=title,
+            columns=columns,
+            row=row,
+            new_url=new_url,
+            new_label=new_label,
+        )
+
+    return view
 
 
-def warning_list(request):
-    _need_perm(request, "view_communityprotectionwarning")
-    return _register(
-        request,
-        key="warnings",
-        queryset=selectors.warnings_for(request.user),
-        filter_class=filters.WarningFilter,
-        section="Written warnings",
-    )
-
-
-def cpn_list(request):
-    _need_perm(request, "view_communityprotectionnotice")
-    return _register(
-        request, key="cpns", queryset=selectors.cpns_for(request.user), filter_class=filters.CPNFilter, section="CPNs"
-    )
-
-
-def fpn_list(request):
-    _need_perm(request, "view_fixedpenaltynotice")
+def _new_fpn(request) -> tuple[str, str]:
     can_issue = access.has_permission(request.user, "enforcement.add_fixedpenaltynotice") and access.agency_of(
         request.user
     )
-    return _register(
-        request,
-        key="fpns",
-        queryset=selectors.fpns_for(request.user),
-        filter_class=filters.FPNFilter,
-        section="Fixed penalties",
-        new_url=reverse("enforcement:fpn_create") if can_issue else "",
-        new_label="Issue a fixed penalty on the street",
-    )
+    return reverse("enforcement:fpn_create") if can_issue else "", "Issue a fixed penalty on the street"
 
 
-def closure_list(request):
-    _need_perm(request, "view_closurenotice")
-    return _register(
-        request,
-        key="closures",
-        queryset=selectors.closure_notices_for(request.user),
-        filter_class=filters.ClosureFilter,
-        section="Closures",
-    )
-
-
-def pspo_list(request):
-    _need_perm(request, "view_publicspacesprotectionorder")
+def _new_pspo(request) -> tuple[str, str]:
     can_make = access.has_permission(request.user, "enforcement.add_publicspacesprotectionorder")
-    return _register(
-        request,
-        key="pspos",
-        queryset=selectors.pspos_for(request.user),
-        filter_class=filters.PSPOFilter,
-        section="PSPOs",
-        new_url=reverse("enforcement:pspo_create") if can_make else "",
-        new_label="Record a PSPO",
-    )
+    return reverse("enforcement:pspo_create") if can_make else "", "Record a PSPO"
 
 
-def _court_order_list(request, *, kind: str):
-    label, url_name, queryset, filter_class, section, title = {
-        "cbo": (
-            "CBO",
-            "enforcement:cbo_detail",
-            selectors.cbos_for(request.user),
-            filters.CBOFilter,
-            "CBOs",
-            "Criminal Behaviour Orders",
-        ),
-        "injunction": (
-            "Injunction",
-            "enforcement:injunction_detail",
-            selectors.injunctions_for(request.user),
-            filters.InjunctionFilter,
-            "Injunctions",
-            "Civil injunctions",
-        ),
-    }[kind]
-    return _listing(
-        request,
-        object_type=kind,
-        queryset=queryset,
-        filter_class=filter_class,
-        section=section,
-        title=title,
-        columns=["Subject", "Case", "Made", "Last day", "Next review"],
-        row=lambda order, today: presenters.court_order_register_row(order, today, url_name=url_name, label=label),
-        count_rows=False,
-    )
+# key: (view permission, what the user may see, filter, section, link to add one)
+_REGISTER_VIEWS = {
+    "warnings": (
+        "view_communityprotectionwarning",
+        selectors.warnings_for,
+        filters.WarningFilter,
+        "Written warnings",
+        None,
+    ),
+    "cpns": ("view_communityprotectionnotice", selectors.cpns_for, filters.CPNFilter, "CPNs", None),
+    "fpns": ("view_fixedpenaltynotice", selectors.fpns_for, filters.FPNFilter, "Fixed penalties", _new_fpn),
+    "closures": ("view_closurenotice", selectors.closure_notices_for, filters.ClosureFilter, "Closures", None),
+    "pspos": ("view_publicspacesprotectionorder", selectors.pspos_for, filters.PSPOFilter, "PSPOs", _new_pspo),
+}
+warning_list, cpn_list, fpn_list, closure_list, pspo_list = (
+    _register(key, *row) for key, row in _REGISTER_VIEWS.items()
+)
 
 
-def cbo_list(request):
-    _need_perm(request, "view_criminalbehaviourorder")
-    return _court_order_list(request, kind="cbo")
+def _court_order_list(kind: str, codename: str, label: str, url_name: str, records, filter_class, section, title):
+    """A register of CBOs or injunctions."""
+
+    def view(request):
+        _need_perm(request, codename)
+        return _listing(
+            request,
+            object_type=kind,
+            queryset=records(request.user),
+            filter_class=filter_class,
+            section=section,
+            title=title,
+            columns=["Subject", "Case", "Made", "Last day", "Next review"],
+            row=lambda order, today: presenters.court_order_register_row(order, today, url_name=url_name, label=label),
+            count_rows=False,
+        )
+
+    return view
 
 
-def injunction_list(request):
-    _need_perm(request, "view_civilinjunction")
-    return _court_order_list(request, kind="injunction")
+cbo_list = _court_order_list(
+    "cbo",
+    "view_criminalbehaviourorder",
+    "CBO",
+    "enforcement:cbo_detail",
+    selectors.cbos_for,
+    filters.CBOFilter,
+    "CBOs",
+    "Criminal Behaviour Orders",
+)
+injunction_list = _court_order_list(
+    "injunction",
+    "view_civilinjunction",
+    "Injunction",
+    "enforcement:injunction_detail",
+    selectors.injunctions_for,
+    filters.InjunctionFilter,
+    "Injunctions",
+    "Civil injunctions",
+)

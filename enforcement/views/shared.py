@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from audit.models import AccessAction
 from audit.objects import ObjectType
@@ -186,13 +188,29 @@ def _on_record(request, record, form, call, **page):
     return _submit(request, form, call, back=_detail_url(record), **page)
 
 
-def _cancel(request, notice, cancel, *, success: str, heading: str):
-    """Cancel a notice the caller has resolved and checked, with the reason why: it cannot be undone."""
-    return _on_record(
-        request,
-        notice,
-        forms.ReasonForm(_posted(request)),
-        lambda data: cancel(reason=data["reason"]),
+def _record_form(find, form_class, service, *, arg: str, initial=None, form_kwargs=None, extra=None, **page):
+    """The action screen whose form's fields go straight to one service on one record: `find(request, pk)`
+    resolves and checks the record; `initial`, `form_kwargs` and `extra` (more page context), when given, are
+    worked out from it at request time."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        record = find(request, pk)
+        more = form_kwargs(record) if form_kwargs else {}
+        form = form_class(_posted(request), initial=initial(record) if initial else None, **more)
+        call = partial(service, **{arg: record}, by=request.user)
+        return _on_record(request, record, form, lambda data: call(**data), **page, **(extra(record) if extra else {}))
+
+    return view
+
+
+def _cancel_form(find, service, *, arg: str, success: str, heading: str):
+    """Cancel a notice, with the reason why: it cannot be undone."""
+    return _record_form(
+        find,
+        forms.ReasonForm,
+        service,
+        arg=arg,
         success=success,
         heading=heading,
         submit="Cancel the notice",
