@@ -8,6 +8,11 @@ shared (the plumbing every screen uses), registers (the overview and the lists),
 page), cpn (written warnings and CPNs), fpn (fixed penalties), pspo, closure (closure notices and orders),
 court_orders (CBOs, injunctions, Respect Orders; variation, discharge, breaches and reviews of orders).
 enforcement/urls.py names every view through this package.
+
+Screens that differ only by their record, form, service and wording are made by one factory each rather
+than written out again: shared._record_form (a form whose fields go to one service on one record, with its
+finder doing the access check), shared._cancel_form, fpn._breach_fpn / _breach_prosecution,
+court_orders._on_order / _court_order_create, and registers._register.
 """
 
 from .cases import case_enforcement

@@ -10,7 +10,7 @@ from .. import forms, presenters, selectors, services
 from ..models import (
     ClosureNotice,
 )
-from .court_orders import _order_action
+from .court_orders import _on_order, _order_action
 from .shared import (
     _cancel_form,
     _case_for_new,
@@ -170,16 +170,13 @@ closure_adjourn = _record_form(
 )
 
 
-@require_http_methods(["GET", "POST"])
-def closure_order_extend(request, pk):
-    order = selectors.get_closure_order(user=request.user, pk=pk)
-    return _order_action(
-        request,
-        order,
-        forms.ClosureOrderExtensionForm,
-        lambda data: services.extend_closure_order(order=order, by=request.user, **data),
-        codename="change_closureorder",
-        success="Closure order extended",
-        heading="Record an extension of the closure order",
-        submit="Record the extension",
-    )
+closure_order_extend = _on_order(
+    _order_action,
+    selectors.get_closure_order,
+    forms.ClosureOrderExtensionForm,
+    services.extend_closure_order,
+    codename="change_closureorder",
+    success="Closure order extended",
+    heading="Record an extension of the closure order",
+    submit="Record the extension",
+)

@@ -1,5 +1,7 @@
 """Screens for CBOs, civil injunctions and Respect Orders, and the variation, discharge, breach and review of orders."""
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -76,10 +78,11 @@ injunction_create = _court_order_create("injunction")
 respect_order_create = _court_order_create("respect_order")
 
 
-def _order_action(request, order, form_class, call, *, codename: str, initial: dict | None = None, **page):
-    """A form on a closure order, CBO or injunction: they change with their case."""
+def _order_action(request, order, form_class, service, *, codename: str, initial: dict | None = None, **page):
+    """A form on a closure order, CBO or injunction (they change with their case), its fields passed to `service`."""
     _need_case_change(request, order.case, codename)
-    return _on_record(request, order, form_class(_posted(request), initial=initial), call, **page)
+    call = partial(service, order=order, by=request.user)
+    return _on_record(request, order, form_class(_posted(request), initial=initial), lambda data: call(**data), **page)
 
 
 def _order_codename(order) -> str:
@@ -92,7 +95,7 @@ def _court_decision(request, order, form_class, service, **page):
         request,
         order,
         form_class,
-        lambda data: service(order=order, by=request.user, **data),
+        service,
         codename=_order_codename(order),
         initial={"court": order.court, "decided_on": timezone.localdate()},
         **page,
@@ -165,7 +168,7 @@ def _breach_view(request, order):
         request,
         order,
         forms.OrderBreachForm,
-        lambda data: services.record_order_breach(order=order, by=request.user, **data),
+        services.record_order_breach,
         codename="add_orderbreach",
         success="Breach recorded",
         heading="Record a breach of the order",
@@ -234,7 +237,7 @@ def _review_view(request, order, *, kind: str):
         request,
         order,
         forms.ReviewForm,
-        lambda data: services.record_review(order=order, by=request.user, reviewed_on=data["reviewed_on"]),
+        services.record_review,
         codename="change_criminalbehaviourorder" if kind == "cbo" else "change_civilinjunction",
         success="Review recorded",
         heading="Record a review",

@@ -75,28 +75,31 @@ def _listing(request, *, object_type, queryset, filter_class, section, title, co
     )
 
 
-def _register(key: str, codename: str, records, filter_class, section: str, new=None):
+def _register(object_type: str, codename: str, records, filter_class, section: str, *, new=None, **shown):
     """A register's screen: `records(user)` what the user may see; `new(request)`, when given, the link to add one
-    (a url and a label; no url when the user may not)."""
-    title, columns, row = presenters.REGISTERS[key]
+    (a url and a label; no url when the user may not); `shown` its title, columns and row (and `count_rows`)."""
 
     def view(request):
         _need_perm(request, codename)
-        new_url, new_label = new(request) if new else ("", "")
+        link = dict(zip(("new_url", "new_label"), new(request), strict=True)) if new else {}
         return _listing(
             request,
-            object_type=key,
+            object_type=object_type,
             queryset=records(request.user),
             filter_class=filter_class,
             section=section,
-            title=title,
-            columns=columns,
-            row=row,
-            new_url=new_url,
-            new_label=new_label,
+            **shown,
+            **link,
         )
 
     return view
+
+
+def _notice_register(key: str, codename: str, records, filter_class, section: str, new=None):
+    """The registers of notices and PSPOs: their title, columns and row from presenters.REGISTERS."""
+    title, columns, row = presenters.REGISTERS[key]
+    link = new or (lambda request: ("", ""))
+    return _register(key, codename, records, filter_class, section, new=link, title=title, columns=columns, row=row)
 
 
 def _new_fpn(request) -> tuple[str, str]:
@@ -126,28 +129,23 @@ _REGISTER_VIEWS = {
     "pspos": ("view_publicspacesprotectionorder", selectors.pspos_for, filters.PSPOFilter, "PSPOs", _new_pspo),
 }
 warning_list, cpn_list, fpn_list, closure_list, pspo_list = (
-    _register(key, *row) for key, row in _REGISTER_VIEWS.items()
+    _notice_register(key, *row) for key, row in _REGISTER_VIEWS.items()
 )
 
 
 def _court_order_list(kind: str, codename: str, label: str, url_name: str, records, filter_class, section, title):
     """A register of CBOs or injunctions."""
-
-    def view(request):
-        _need_perm(request, codename)
-        return _listing(
-            request,
-            object_type=kind,
-            queryset=records(request.user),
-            filter_class=filter_class,
-            section=section,
-            title=title,
-            columns=["Subject", "Case", "Made", "Last day", "Next review"],
-            row=lambda order, today: presenters.court_order_register_row(order, today, url_name=url_name, label=label),
-            count_rows=False,
-        )
-
-    return view
+    return _register(
+        kind,
+        codename,
+        records,
+        filter_class,
+        section,
+        title=title,
+        columns=["Subject", "Case", "Made", "Last day", "Next review"],
+        row=lambda order, today: presenters.court_order_register_row(order, today, url_name=url_name, label=label),
+        count_rows=False,
+    )
 
 
 cbo_list = _court_order_list(
