@@ -30,11 +30,25 @@ from .models import (
 )
 
 
-class WarningSerializer(ApiModelSerializer):
-    recipient = serializers.CharField(source="recipient_name", read_only=True)
+def _label(field: str) -> serializers.CharField:
+    """A choice field's value in words, beside the value itself."""
+    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+
+
+# The issuing agency's name, from the names the view fetched once for the response. (No docstring: see
+# _CourtOrderSerializer.)
+class _IssuedSerializer(ApiModelSerializer):
     issuing_agency = serializers.SerializerMethodField()
-    served_how_label = serializers.CharField(source="get_served_how_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    @extend_schema_field(serializers.CharField())
+    def get_issuing_agency(self, record) -> str:
+        return self.context["agencies"].get(record.issuing_agency_id, "")
+
+
+class WarningSerializer(_IssuedSerializer):
+    recipient = serializers.CharField(source="recipient_name", read_only=True)
+    served_how_label = _label("served_how")
+    status_label = _label("status")
 
     class Meta:
         model = CommunityProtectionWarning
@@ -54,14 +68,10 @@ class WarningSerializer(ApiModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField())
-    def get_issuing_agency(self, record) -> str:
-        return self.context["agencies"].get(record.issuing_agency_id, "")
-
 
 class CpnSerializer(WarningSerializer):
     appeal_outcome = serializers.ChoiceField(choices=AppealOutcome.choices, allow_blank=True, read_only=True)
-    appeal_outcome_label = serializers.CharField(source="get_appeal_outcome_display", read_only=True)
+    appeal_outcome_label = _label("appeal_outcome")
     breaches = serializers.SerializerMethodField()
 
     class Meta:
@@ -94,7 +104,7 @@ class CpnSerializer(WarningSerializer):
 class FixedPenaltySerializer(ApiModelSerializer):
     offence_code = serializers.CharField(source="offence.code", read_only=True)
     offence = serializers.CharField(source="offence.description", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = _label("status")
 
     class Meta:
         model = FixedPenaltyNotice
@@ -118,8 +128,8 @@ class FixedPenaltySerializer(ApiModelSerializer):
 
 
 class ClosureOrderSerializer(ApiModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    scope_label = serializers.CharField(source="get_scope_display", read_only=True)
+    status_label = _label("status")
+    scope_label = _label("scope")
 
     class Meta:
         model = ClosureOrder
@@ -138,9 +148,8 @@ class ClosureOrderSerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
-class ClosureNoticeSerializer(ApiModelSerializer):
-    issuing_agency = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class ClosureNoticeSerializer(_IssuedSerializer):
+    status_label = _label("status")
     order = serializers.SerializerMethodField(help_text="The closure order the court made on it, if any.")
 
     class Meta:
@@ -159,10 +168,6 @@ class ClosureNoticeSerializer(ApiModelSerializer):
             "order",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_issuing_agency(self, record) -> str:
-        return self.context["agencies"].get(record.issuing_agency_id, "")
 
     @extend_schema_field(ClosureOrderSerializer(allow_null=True))
     def get_order(self, record):
@@ -191,7 +196,7 @@ COURT_ORDER_FIELDS = [
 # drf-spectacular would put it in the schema in place of ApiModelSerializer's.)
 class _CourtOrderSerializer(ApiModelSerializer):
     subject_name = serializers.CharField(source="subject.__str__", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = _label("status")
 
 
 class CriminalBehaviourOrderSerializer(_CourtOrderSerializer):
