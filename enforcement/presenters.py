@@ -262,9 +262,16 @@ def _case(record) -> str:
     return record.case.reference if getattr(record, "case_id", None) else "No case"
 
 
+def _row(record, url_name: str, label: str, cells: list[str], overdue: bool, status=None) -> RegisterRow:
+    """A record's register row: its page, and its status (as stored, and in words) unless given."""
+    value, words = status or (record.status, record.get_status_display())
+    return RegisterRow(reverse(url_name, args=[record.pk]), label, cells, value, words, overdue)
+
+
 def warning_register_row(w, today: date) -> RegisterRow:
-    return RegisterRow(
-        reverse("enforcement:warning_detail", args=[w.pk]),
+    return _row(
+        w,
+        "enforcement:warning_detail",
         f"Warning {w.pk}",
         [
             w.recipient_name,
@@ -274,26 +281,24 @@ def warning_register_row(w, today: date) -> RegisterRow:
             d(w.compliance_deadline),
             who(w.served_by),
         ],
-        w.status,
-        w.get_status_display(),
         w.status == "served" and w.compliance_deadline < today,
     )
 
 
 def cpn_register_row(c, today: date) -> RegisterRow:
-    return RegisterRow(
-        reverse("enforcement:cpn_detail", args=[c.pk]),
+    return _row(
+        c,
+        "enforcement:cpn_detail",
         f"CPN {c.pk}",
         [c.recipient_name, _case(c), c.case.ward.name, d(c.issued_on), d(c.compliance_deadline), d(c.appeal_deadline)],
-        c.status,
-        c.get_status_display(),
         c.status == "in_force" and c.compliance_deadline < today,
     )
 
 
 def fpn_register_row(f, today: date) -> RegisterRow:
-    return RegisterRow(
-        reverse("enforcement:fpn_detail", args=[f.pk]),
+    return _row(
+        f,
+        "enforcement:fpn_detail",
         f.notice_number,
         [
             f.offence.code,
@@ -303,8 +308,6 @@ def fpn_register_row(f, today: date) -> RegisterRow:
             d(f.payment_due),
             who(f.issued_by),
         ],
-        f.status,
-        f.get_status_display(),
         f.status == "issued" and f.payment_due < today,
     )
 
@@ -318,14 +321,13 @@ def closure_status(n) -> tuple[str, str]:
 
 
 def closure_register_row(n, today: date) -> RegisterRow:
-    status, label = closure_status(n)
-    return RegisterRow(
-        reverse("enforcement:closure_detail", args=[n.pk]),
+    return _row(
+        n,
+        "enforcement:closure_detail",
         f"Closure notice {n.pk}",
         [n.premises.splitlines()[0], _case(n), d(n.served_at), d(n.hearing_at)],
-        status,
-        label,
         n.status == "in_force" and n.hearing_deadline < timezone.now(),
+        status=closure_status(n),
     )
 
 
@@ -357,23 +359,21 @@ def order_decision_text(v) -> str:
 
 
 def court_order_register_row(o, today: date, *, url_name: str, label: str) -> RegisterRow:
-    return RegisterRow(
-        reverse(url_name, args=[o.pk]),
+    return _row(
+        o,
+        url_name,
         f"{label} {o.pk}",
         [str(o.subject), _case(o), d(o.made_on), d(o.ends_on) if o.ends_on else "Indefinite", d(o.next_review_on)],
-        o.status,
-        o.get_status_display(),
         bool(o.next_review_on and o.next_review_on < today),
     )
 
 
 def pspo_register_row(p, today: date) -> RegisterRow:
-    return RegisterRow(
-        reverse("enforcement:pspo_detail", args=[p.pk]),
+    return _row(
+        p,
+        "enforcement:pspo_detail",
         p.title,
         [d(p.made_on), d(p.in_force_from), d(p.expires_on), str(p.owner_agency)],
-        p.status,
-        p.get_status_display(),
         False,
     )
 
