@@ -283,41 +283,39 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
             )
         )
 
-    warnings = _scope(
+    def due(queryset, *, officer_field: str, agency_field: str, order_by: str = ""):
+        """A kind's records in the chosen scope, soonest first, at most `limit_each` of them."""
+        queryset = _scope(queryset, user, scope, officer_field=officer_field, agency_field=agency_field)
+        return (queryset.order_by(order_by) if order_by else queryset)[:limit_each]
+
+    def on(record, url_name: str, *, agency: str = "", officer_id=None, pk=None):
+        """`add` for one record: its page, its case, its agency and officer."""
+        url = reverse(url_name, args=[record.pk if pk is None else pk])
+        return partial(add, url=url, record_case=record.case, agency=agency, officer_id=officer_id)
+
+    warnings = due(
         warnings_for(user).filter(status=WarningStatus.SERVED, compliance_deadline__lte=soon),
-        user,
-        scope,
         officer_field="served_by",
         agency_field="issuing_agency",
-    ).order_by("compliance_deadline")[:limit_each]
+        order_by="compliance_deadline",
+    )
     for w in warnings:
-        add(
+        on(w, "enforcement:warning_detail", agency=str(w.issuing_agency), officer_id=w.served_by_id)(
             "Written warning: compliance deadline",
             f"Check {w.recipient_name} complied; record complied or breached",
             w.compliance_deadline,
-            reverse("enforcement:warning_detail", args=[w.pk]),
-            record_case=w.case,
-            agency=str(w.issuing_agency),
-            officer_id=w.served_by_id,
         )
-    cpns = _scope(
+    cpns = due(
         cpns_for(user).filter(
             Q(status=CPNStatus.IN_FORCE, compliance_deadline__lte=soon)
             | Q(status=CPNStatus.IN_FORCE, appeal_deadline__gte=today, appeal_deadline__lte=soon)
         ),
-        user,
-        scope,
         officer_field="issued_by",
         agency_field="issuing_agency",
-    ).order_by("compliance_deadline")[:limit_each]
+        order_by="compliance_deadline",
+    )
     for c in cpns:
-        add_cpn = partial(
-            add,
-            url=reverse("enforcement:cpn_detail", args=[c.pk]),
-            record_case=c.case,
-            agency=str(c.issuing_agency),
-            officer_id=c.issued_by_id,
-        )
+        add_cpn = on(c, "enforcement:cpn_detail", agency=str(c.issuing_agency), officer_id=c.issued_by_id)
         if c.compliance_deadline <= soon:
             add_cpn(
                 "CPN: compliance deadline", f"Check {c.recipient_name} complied with the CPN", c.compliance_deadline
@@ -329,23 +327,16 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
                 c.appeal_deadline,
                 overdue=False,
             )
-    fpns = _scope(
+    fpns = due(
         fpns_for(user)
         .filter(status=FPNStatus.ISSUED)
         .filter(Q(payment_due__lte=soon) | Q(early_payment_until__gte=today, early_payment_until__lte=soon)),
-        user,
-        scope,
         officer_field="issued_by",
         agency_field="owner_agency",
-    ).order_by("payment_due")[:limit_each]
+        order_by="payment_due",
+    )
     for f in fpns:
-        add_fpn = partial(
-            add,
-            url=reverse("enforcement:fpn_detail", args=[f.pk]),
-            record_case=f.case,
-            agency=str(f.owner_agency),
-            officer_id=f.issued_by_id,
-        )
+        add_fpn = on(f, "enforcement:fpn_detail", agency=str(f.owner_agency), officer_id=f.issued_by_id)
         if f.payment_due < today:
             add_fpn(
                 "FPN: unpaid after the payment period",
@@ -361,49 +352,40 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
                 f.early_payment_until,
                 overdue=False,
             )
-    notices = _scope(
+    notices = due(
         closure_notices_for(user)
         .filter(status=ClosureStatus.IN_FORCE)
         .annotate(adjourned=Exists(ClosureHearingAdjournment.objects.filter(notice=OuterRef("pk")))),
-        user,
-        scope,
         officer_field="served_by",
         agency_field="issuing_agency",
-    ).order_by("hearing_deadline")[:limit_each]
+        order_by="hearing_deadline",
+    )
     for n in notices:
-        add(
+        on(n, "enforcement:closure_detail", agency=str(n.issuing_agency), officer_id=n.served_by_id)(
             "Closure notice: court hearing",
             f"{'Adjourned closure' if n.adjourned else 'Closure'} order hearing at {n.hearing_court}",
             timezone.localtime(n.hearing_at).date(),
-            reverse("enforcement:closure_detail", args=[n.pk]),
-            record_case=n.case,
             due_at=n.hearing_at,
             overdue=n.hearing_at < now,
-            agency=str(n.issuing_agency),
-            officer_id=n.served_by_id,
         )
-    orders = _scope(
+    orders = due(
         ClosureOrder.objects.filter(
             access.through_case(user),
             status=ClosureOrderStatus.IN_FORCE,
             ends_on__lte=soon,
             ends_on__gte=today,
         ).select_related("case", "notice__issuing_agency"),
-        user,
-        scope,
         officer_field="recorded_by",
         agency_field="notice__issuing_agency",
-    ).order_by("ends_on")[:limit_each]
+        order_by="ends_on",
+    )
     for o in orders:
-        add(
+        agency = str(o.notice.issuing_agency)
+        on(o, "enforcement:closure_detail", pk=o.notice_id, agency=agency, officer_id=o.recorded_by_id)(
             "Closure order ends",
             "Decide whether to apply for an extension before the order ends",
             o.ends_on,
-            reverse("enforcement:closure_detail", args=[o.notice_id]),
-            record_case=o.case,
             overdue=False,
-            agency=str(o.notice.issuing_agency),
-            officer_id=o.recorded_by_id,
         )
     if scope != "mine":
         expiring = pspos_for(user).filter(
@@ -427,19 +409,14 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
         ("Injunction", injunctions_for(user), "enforcement:injunction_detail"),
     ):
         agency_field = "applicant_agency" if label == "Injunction" else "case__lead_agency"
-        due = _scope(
+        for order in due(
             queryset.filter(status__in=[CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED]).filter(
                 Q(next_review_on__lte=soon) | Q(ends_on__gte=today, ends_on__lte=soon)
             ),
-            user,
-            scope,
             officer_field="recorded_by",
             agency_field=agency_field,
-        )[:limit_each]
-        for order in due:
-            add_order = partial(
-                add, url=reverse(url_name, args=[order.pk]), record_case=order.case, officer_id=order.recorded_by_id
-            )
+        ):
+            add_order = on(order, url_name, officer_id=order.recorded_by_id)
             if order.next_review_on and order.next_review_on <= soon:
                 add_order(
                     f"{label}: annual review (under 18)", f"Review the {label} on {order.subject}", order.next_review_on
