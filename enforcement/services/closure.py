@@ -26,15 +26,15 @@ from ..models import (
 )
 from .shared import (
     CLOSURE_TRANSITIONS,
+    _acting_on_case,
     _after_hours,
     _extend,
     _fmt,
     _fmt_time,
     _local_date,
+    _locked_through_case,
     _move,
     _not_future,
-    _require_agency,
-    _require_case_change,
     _require_perm,
     _required_text,
 )
@@ -67,9 +67,7 @@ def issue_closure_notice(
     legal_advice: str,
 ) -> ClosureNotice:
     """A s76 closure notice: up to 24 hours, with the hearing it must state fixed within 48 hours of service."""
-    _require_perm(by, "add_closurenotice", "issue closure notices")
-    _require_case_change(by, case)
-    agency = _require_agency(by)
+    agency = _acting_on_case(by, case, "add_closurenotice", "issue closure notices")
     issuers = law_rule("closure.notice_issuers", on=_local_date(served_at))
     if agency.kind not in issuers.value:
         who = (
@@ -140,9 +138,7 @@ def _check_hearing(served_at: datetime, hearing_at: datetime, deadline: datetime
 
 
 def _closure_for_change(notice: ClosureNotice, by: User) -> ClosureNotice:
-    _require_perm(by, "change_closurenotice", "change closure notices")
-    _require_case_change(by, notice.case)
-    return ClosureNotice.objects.select_for_update().select_related("issuing_agency").get(pk=notice.pk)
+    return _locked_through_case(notice, by, "change_closurenotice", "change closure notices", "issuing_agency")
 
 
 @transaction.atomic
@@ -382,9 +378,7 @@ def extend_closure_order(
     *, order: ClosureOrder, by: User, decided_on: date, new_ends_on: date, court: str
 ) -> ClosureOrderExtension:
     """s82: the court may extend an order, made before it ends, but never beyond 6 months in all."""
-    _require_perm(by, "change_closureorder", "change closure orders")
-    _require_case_change(by, order.case)
-    order = ClosureOrder.objects.select_for_update().get(pk=order.pk)
+    order = _locked_through_case(order, by, "change_closureorder", "change closure orders")
     _required_text(court=court)
     latest = closure_order_total_latest_end(order.starts_on)
     return _extend(

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -29,10 +29,11 @@ from .closure import _closure_too_long, closure_order_total_latest_end
 from .shared import (
     CLOSURE_ORDER_TRANSITIONS,
     COURT_ORDER_TRANSITIONS,
+    _acting_on_case,
     _fmt,
     _local_date,
+    _locked_through_case,
     _not_future,
-    _require_agency,
     _require_case_change,
     _require_perm,
     _required_text,
@@ -193,68 +194,112 @@ def _risk_assessment_fields(assessed_on: date | None, assessment: str) -> dict[s
     }
 
 
-@transaction.atomic
-def record_injunction(
-    *,
-    case: Case,
-    by: User,
-    subject: Person,
-    subject_date_of_birth: date,
-    court: str,
-    application_heard_on: date,
-    made_on: date,
-    starts_on: date,
-    ends_on: date | None,
-    prohibitions: str = "",
-    requirements: str = "",
-    power_of_arrest: bool = False,
-    power_of_arrest_terms: str = "",
-    next_hearing_on: date | None = None,
-    risk_assessed_on: date | None = None,
-    risk_assessment: str = "",
-) -> CivilInjunction:
-    """A s1 civil injunction; against an under-18 it lasts at most 12 months and is reviewed yearly. From the
-    commencement of Respect Orders an adult gets a Respect Order instead."""
-    _require_perm(by, "add_civilinjunction", "record civil injunctions")
-    _require_case_change(by, case)
-    agency = _require_agency(by)
-    terms = _CivilOrderTerms(court, prohibitions, requirements, power_of_arrest, power_of_arrest_terms)
-    terms.check(what="injunction")
-    _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
-    minimum = law("injunction.min_age", on=made_on)
-    if periods.age_on(subject_date_of_birth, made_on) < minimum:
-        raise NotAllowed(
-            f"{subject} is under {minimum} on {_fmt(made_on)}: an injunction can only be granted against a person "
-            f"aged {minimum} or over (s1(1) of the 2014 Act)."
-        )
-    youth = _youth(subject_date_of_birth, made_on)
-    if not youth:
-        replaced = law_rule("injunction.adults_by_respect_order", on=application_heard_on)
-        if replaced.value:
-            raise NotAllowed(
-                f"{subject} is an adult: from the commencement of Respect Orders an application against an adult "
-                f"is for a Respect Order, not a civil injunction ({replaced.citation}). Record a Respect Order."
-            )
-    _check_risk_assessment(application_heard_on, risk_assessed_on, risk_assessment)
+class CivilOrderDetails(TypedDict):
+    """What the court made, as an injunction or a Respect Order records it (the officer's form)."""
+
+    case: Case
+    subject: Person
+    subject_date_of_birth: date
+    court: str
+    application_heard_on: date
+    made_on: date
+    starts_on: date
+    ends_on: date | None
+    prohibitions: NotRequired[str]
+    requirements: NotRequired[str]
+    power_of_arrest: NotRequired[bool]
+    power_of_arrest_terms: NotRequired[str]
+    next_hearing_on: NotRequired[date | None]
+    risk_assessed_on: NotRequired[date | None]
+    risk_assessment: NotRequired[str]
+
+
+def _record_civil_order(
+    model, details: CivilOrderDetails, *, by: User, may: tuple[str, str], what: str, who, reason: str
+):
+    """What recording an injunction and a Respect Order share, in the order the checks have always run;
+    `who(subject, date_of_birth, made_on, heard_on)` applies the kind's own rules on whom it may be made
+    against and says whether they are under 18."""
+    order = {**_CIVIL_ORDER_DEFAULTS, **details}
+    case, made_on, starts_on, ends_on = order["case"], order["made_on"], order["starts_on"], order["ends_on"]
+    heard_on = order["application_heard_on"]
+    assessed_on, assessment = order["risk_assessed_on"], order["risk_assessment"]
+    agency = _acting_on_case(by, case, *may)
+    terms = _CivilOrderTerms(
+        order["court"],
+        order["prohibitions"],
+        order["requirements"],
+        order["power_of_arrest"],
+        order["power_of_arrest_terms"],
+    )
+    terms.check(what=what)
+    _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=heard_on)
+    youth = who(order["subject"], order["subject_date_of_birth"], made_on, heard_on)
+    _check_risk_assessment(heard_on, assessed_on, assessment)
     _check_injunction_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
-    injunction = _court_order(
-        CivilInjunction,
+    record = _court_order(
+        model,
         by=by,
         youth=youth,
         case=case,
-        subject=subject,
-        subject_date_of_birth=subject_date_of_birth,
+        subject=order["subject"],
+        subject_date_of_birth=order["subject_date_of_birth"],
         applicant_agency=agency,
-        application_heard_on=application_heard_on,
-        next_hearing_on=next_hearing_on,
+        application_heard_on=heard_on,
+        next_hearing_on=order["next_hearing_on"],
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
         **terms.fields(),
-        **_risk_assessment_fields(risk_assessed_on, risk_assessment),
+        **_risk_assessment_fields(assessed_on, assessment),
     )
-    save_with_history(injunction, by, "Civil injunction recorded")
-    return injunction
+    save_with_history(record, by, reason)
+    return record
+
+
+_CIVIL_ORDER_DEFAULTS: dict[str, Any] = {
+    "prohibitions": "",
+    "requirements": "",
+    "power_of_arrest": False,
+    "power_of_arrest_terms": "",
+    "next_hearing_on": None,
+    "risk_assessed_on": None,
+    "risk_assessment": "",
+}
+
+
+@transaction.atomic
+def record_injunction(*, by: User, **details: Unpack[CivilOrderDetails]) -> CivilInjunction:
+    """A s1 civil injunction; against an under-18 it lasts at most 12 months and is reviewed yearly. From the
+    commencement of Respect Orders an adult gets a Respect Order instead."""
+
+    def who(subject: Person, date_of_birth: date, made_on: date, heard_on: date) -> bool:
+        minimum = law("injunction.min_age", on=made_on)
+        if periods.age_on(date_of_birth, made_on) < minimum:
+            raise NotAllowed(
+                f"{subject} is under {minimum} on {_fmt(made_on)}: an injunction can only be granted against a "
+                f"person aged {minimum} or over (s1(1) of the 2014 Act)."
+            )
+        youth = _youth(date_of_birth, made_on)
+        if not youth:
+            replaced = law_rule("injunction.adults_by_respect_order", on=heard_on)
+            if replaced.value:
+                raise NotAllowed(
+                    f"{subject} is an adult: from the commencement of Respect Orders an application against an "
+                    f"adult is for a Respect Order, not a civil injunction ({replaced.citation}). Record a Respect "
+                    "Order."
+                )
+        return youth
+
+    return _record_civil_order(
+        CivilInjunction,
+        details,
+        by=by,
+        may=("add_civilinjunction", "record civil injunctions"),
+        what="injunction",
+        who=who,
+        reason="Civil injunction recorded",
+    )
 
 
 def _check_risk_assessment(applied_on: date, assessed_on: date | None, assessment: str) -> None:
@@ -277,64 +322,34 @@ def _check_risk_assessment(applied_on: date, assessed_on: date | None, assessmen
 
 
 @transaction.atomic
-def record_respect_order(
-    *,
-    case: Case,
-    by: User,
-    subject: Person,
-    subject_date_of_birth: date,
-    court: str,
-    application_heard_on: date,
-    made_on: date,
-    starts_on: date,
-    ends_on: date | None,
-    prohibitions: str = "",
-    requirements: str = "",
-    power_of_arrest: bool = False,
-    power_of_arrest_terms: str = "",
-    next_hearing_on: date | None = None,
-    risk_assessed_on: date | None = None,
-    risk_assessment: str = "",
-) -> RespectOrder:
+def record_respect_order(*, by: User, **details: Unpack[CivilOrderDetails]) -> RespectOrder:
     """A Respect Order on an adult (Crime and Policing Act 2026): only once commenced, only on someone 18 or
     over; a fixed period or until further order; breach is a criminal offence."""
-    _require_perm(by, "add_respectorder", "record Respect Orders")
-    _require_case_change(by, case)
-    agency = _require_agency(by)
-    terms = _CivilOrderTerms(court, prohibitions, requirements, power_of_arrest, power_of_arrest_terms)
-    terms.check(what="order")
-    _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=application_heard_on)
-    commenced = law_rule("injunction.adults_by_respect_order", on=application_heard_on)
-    if not commenced.value:
-        raise NotAllowed(
-            f"Respect Orders are not in force on {_fmt(application_heard_on)}: until their commencement date is set, "
-            "record a civil injunction (s1 of the 2014 Act)."
-        )
-    minimum = law("respect_order.min_age", on=made_on)
-    if periods.age_on(subject_date_of_birth, made_on) < minimum:
-        raise NotAllowed(
-            f"{subject} is under {minimum} on {_fmt(made_on)}: a Respect Order can only be made against a person "
-            f"aged {minimum} or over; under-18s keep civil injunctions ({commenced.citation})."
-        )
-    _check_risk_assessment(application_heard_on, risk_assessed_on, risk_assessment)
-    order = _court_order(
+
+    def who(subject: Person, date_of_birth: date, made_on: date, heard_on: date) -> bool:
+        commenced = law_rule("injunction.adults_by_respect_order", on=heard_on)
+        if not commenced.value:
+            raise NotAllowed(
+                f"Respect Orders are not in force on {_fmt(heard_on)}: until their commencement date is set, "
+                "record a civil injunction (s1 of the 2014 Act)."
+            )
+        minimum = law("respect_order.min_age", on=made_on)
+        if periods.age_on(date_of_birth, made_on) < minimum:
+            raise NotAllowed(
+                f"{subject} is under {minimum} on {_fmt(made_on)}: a Respect Order can only be made against a "
+                f"person aged {minimum} or over; under-18s keep civil injunctions ({commenced.citation})."
+            )
+        return False
+
+    return _record_civil_order(
         RespectOrder,
+        details,
         by=by,
-        youth=False,
-        case=case,
-        subject=subject,
-        subject_date_of_birth=subject_date_of_birth,
-        applicant_agency=agency,
-        application_heard_on=application_heard_on,
-        next_hearing_on=next_hearing_on,
-        made_on=made_on,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        **terms.fields(),
-        **_risk_assessment_fields(risk_assessed_on, risk_assessment),
+        may=("add_respectorder", "record Respect Orders"),
+        what="order",
+        who=who,
+        reason="Respect Order recorded",
     )
-    save_with_history(order, by, "Respect Order recorded")
-    return order
 
 
 @transaction.atomic
@@ -390,10 +405,8 @@ Order = ClosureOrder | CriminalBehaviourOrder | CivilInjunction
 
 
 def _order_for_change(order: Order, by: User) -> Order:
-    model = type(order)
-    _require_perm(by, f"change_{model._meta.model_name}", f"change {model._meta.verbose_name_plural}")
-    _require_case_change(by, order.case)
-    return model.objects.select_for_update().get(pk=order.pk)
+    meta = type(order)._meta
+    return _locked_through_case(order, by, f"change_{meta.model_name}", f"change {meta.verbose_name_plural}")
 
 
 def _order_made_on(order: Order) -> date:

@@ -25,12 +25,12 @@ from ..models import (
 from .shared import (
     CPN_TRANSITIONS,
     WARNING_TRANSITIONS,
+    _acting_on_case,
     _fmt,
     _local_date,
+    _locked_through_case,
     _move,
     _not_future,
-    _require_agency,
-    _require_case_change,
     _require_perm,
     _required_text,
 )
@@ -86,9 +86,7 @@ def serve_written_warning(
     recipient_organisation: Organisation | None = None,
 ) -> CommunityProtectionWarning:
     """Record a served CPN written warning (s43(5)): the conduct, what must change, and by when."""
-    _require_perm(by, "add_communityprotectionwarning", "give CPN written warnings")
-    _require_case_change(by, case)
-    agency = _require_agency(by)
+    agency = _acting_on_case(by, case, "add_communityprotectionwarning", "give CPN written warnings")
     _check_cpn_issuer(agency, "CPN written warning", _local_date(served_at))
     _required_text(conduct=conduct, requirements=requirements, recipient_address=recipient_address)
     if served_how not in ServiceMethod.values:
@@ -119,9 +117,7 @@ def serve_written_warning(
 
 
 def _warning_outcome(warning: CommunityProtectionWarning, by: User, to: str, on: date, notes: str, reason: str):
-    _require_perm(by, "change_communityprotectionwarning", "record warning outcomes")
-    _require_case_change(by, warning.case)
-    warning = CommunityProtectionWarning.objects.select_for_update().get(pk=warning.pk)
+    warning = _locked_through_case(warning, by, "change_communityprotectionwarning", "record warning outcomes")
     _move(warning, WARNING_TRANSITIONS, to, "written warning")
     _not_future(on, "date")
     if on < _local_date(warning.served_at):
@@ -194,9 +190,7 @@ def issue_cpn(
     requirements: str = "",
 ) -> CommunityProtectionNotice:
     """Issue a CPN escalating a written warning; refused unless the warning has run its course."""
-    _require_perm(by, "add_communityprotectionnotice", "issue Community Protection Notices")
-    _require_case_change(by, case)
-    agency = _require_agency(by)
+    agency = _acting_on_case(by, case, "add_communityprotectionnotice", "issue Community Protection Notices")
     _check_cpn_issuer(agency, "Community Protection Notice", issued_on)
     if served_how not in ServiceMethod.values:
         raise NotAllowed("Choose how the notice was served.")
@@ -253,9 +247,7 @@ def issue_cpn(
 
 
 def _cpn_for_change(cpn: CommunityProtectionNotice, by: User) -> CommunityProtectionNotice:
-    _require_perm(by, "change_communityprotectionnotice", "change Community Protection Notices")
-    _require_case_change(by, cpn.case)
-    return CommunityProtectionNotice.objects.select_for_update().get(pk=cpn.pk)
+    return _locked_through_case(cpn, by, "change_communityprotectionnotice", "change Community Protection Notices")
 
 
 @transaction.atomic

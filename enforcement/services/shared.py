@@ -97,6 +97,22 @@ def _require_case_change(by: User, case: Case) -> None:
         raise NotAllowed("You do not have permission to change this case.")
 
 
+def _acting_on_case(by: User, case: Case, codename: str, doing: str) -> Agency:
+    """Recording something new on a case: the permission, then the case, then the agency it is recorded for."""
+    _require_perm(by, codename, doing)
+    _require_case_change(by, case)
+    return _require_agency(by)
+
+
+def _locked_through_case(record, by: User, codename: str, doing: str, *related: str):
+    """A record that changes with its case: the permission, then the case, then the record locked for the
+    rest of the transaction (with `related` joined)."""
+    _require_perm(by, codename, doing)
+    _require_case_change(by, record.case)
+    queryset = type(record).objects.select_for_update()
+    return (queryset.select_related(*related) if related else queryset).get(pk=record.pk)
+
+
 def _require_record_change(by: User, record) -> None:
     if not access.may_change_record(by, record):
         raise NotAllowed("You do not have permission to change this record.")
