@@ -214,9 +214,7 @@ class CivilOrderDetails(TypedDict):
     risk_assessment: NotRequired[str]
 
 
-def _record_civil_order(
-    model, details: CivilOrderDetails, *, by: User, may: tuple[str, str], what: str, who, reason: str
-):
+def _record_civil_order(model, details: CivilOrderDetails, *, by: User, who):
     """What recording an injunction and a Respect Order share, in the order the checks have always run;
     `who(subject, date_of_birth, made_on, heard_on)` applies the kind's own rules on whom it may be made
     against and says whether they are under 18."""
@@ -224,7 +222,8 @@ def _record_civil_order(
     case, made_on, starts_on, ends_on = order["case"], order["made_on"], order["starts_on"], order["ends_on"]
     heard_on = order["application_heard_on"]
     assessed_on, assessment = order["risk_assessed_on"], order["risk_assessment"]
-    agency = _acting_on_case(by, case, *may)
+    codename, doing, what, reason = _CIVIL_ORDERS[model]
+    agency = _acting_on_case(by, case, codename, doing)
     terms = _CivilOrderTerms(
         order["court"],
         order["prohibitions"],
@@ -256,6 +255,12 @@ def _record_civil_order(
     save_with_history(record, by, reason)
     return record
 
+
+# model: (add permission, what the refusal says the user may not do, what the order is called, history reason)
+_CIVIL_ORDERS = {
+    CivilInjunction: ("add_civilinjunction", "record civil injunctions", "injunction", "Civil injunction recorded"),
+    RespectOrder: ("add_respectorder", "record Respect Orders", "order", "Respect Order recorded"),
+}
 
 _CIVIL_ORDER_DEFAULTS: dict[str, Any] = {
     "prohibitions": "",
@@ -291,15 +296,7 @@ def record_injunction(*, by: User, **details: Unpack[CivilOrderDetails]) -> Civi
                 )
         return youth
 
-    return _record_civil_order(
-        CivilInjunction,
-        details,
-        by=by,
-        may=("add_civilinjunction", "record civil injunctions"),
-        what="injunction",
-        who=who,
-        reason="Civil injunction recorded",
-    )
+    return _record_civil_order(CivilInjunction, details, by=by, who=who)
 
 
 def _check_risk_assessment(applied_on: date, assessed_on: date | None, assessment: str) -> None:
@@ -341,15 +338,7 @@ def record_respect_order(*, by: User, **details: Unpack[CivilOrderDetails]) -> R
             )
         return False
 
-    return _record_civil_order(
-        RespectOrder,
-        details,
-        by=by,
-        may=("add_respectorder", "record Respect Orders"),
-        what="order",
-        who=who,
-        reason="Respect Order recorded",
-    )
+    return _record_civil_order(RespectOrder, details, by=by, who=who)
 
 
 @transaction.atomic
