@@ -66,8 +66,9 @@ def sees_all_cases(user) -> bool:
     )
 
 
-def _cases_with(user, codename: str) -> QuerySet[Case]:
-    """Cases on which the user's groups (or, rarely, the user) hold `codename`.
+def holds_on_case(user, codename: str, case_id: OuterRef | str = "pk") -> Q | Combinable:
+    """Whether the user's groups (or, rarely, the user) hold `codename` on the case whose id is `case_id`: an
+    EXISTS correlated to the outer row, for filtering cases (`"pk"`) or rows hanging off a case (`"case_id"`).
 
     Shaped for PostgreSQL's planner (measured in docs/performance.md): the permission is a scalar
     subquery and the groups literal ids, so the planner knows how many cases the groups hold (their
@@ -79,21 +80,24 @@ def _cases_with(user, codename: str) -> QuerySet[Case]:
     from django.contrib.auth.models import Permission
     from django.db.models import Subquery
 
+    outer = OuterRef(case_id) if isinstance(case_id, str) else case_id
     permission = Subquery(
         Permission.objects.filter(codename=codename, content_type__app_label="casework").order_by().values("pk")[:1]
     )
-    user_groups = group_ids_of(user)
     visible: Q | Combinable = Exists(
         CaseGroupObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), group_id__in=user_groups, permission=permission
+            content_object=outer, group_id__in=group_ids_of(user), permission=permission
         )
     )
     if holds_user_level_case_permissions(user):
-        by_user = CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user_id=user.pk, permission=permission
-        )
+        by_user = CaseUserObjectPermission.objects.filter(content_object=outer, user_id=user.pk, permission=permission)
         visible |= Exists(by_user)
-    return Case.objects.filter(visible)
+    return visible
+
+
+def _cases_with(user, codename: str) -> QuerySet[Case]:
+    """Cases on which the user's groups (or, rarely, the user) hold `codename`."""
+    return Case.objects.filter(holds_on_case(user, codename))
 
 
 def visible_cases(user) -> QuerySet[Case]:

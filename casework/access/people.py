@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from casework.models import Case, CaseParty, Person
 from common.permissions import has_permission
 
-from .cases import SENSITIVE, _cases_with, changeable_cases, visible_cases
+from .cases import SENSITIVE, VIEW, _cases_with, changeable_cases, holds_on_case, sees_all_cases
 
 
 def sensitive_cases(user):
@@ -24,10 +24,13 @@ def sensitive_cases(user):
 def identified_parties(user) -> QuerySet[CaseParty]:
     """Party links whose identity the user may see: on a visible case, and not anonymous unless the user's
     agency may see anonymous identities on that case."""
-    visible = visible_cases(user)
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return CaseParty.objects.none()
-    return CaseParty.objects.filter(Q(case__in=visible) & (Q(is_anonymous=False) | Q(case__in=sensitive_cases(user))))
+    # Correlated EXISTS probes on the party's case (one index lookup each), not "case IN (every visible or
+    # sensitive case)": inside the OR that was a hashed list of every sensitive case, which the planner costed
+    # so high that matching at 2M people fell back to sorting the whole person table (docs/people-and-places.md).
+    visible = Q() if sees_all_cases(user) else holds_on_case(user, VIEW, "case_id")
+    return CaseParty.objects.filter(visible, Q(is_anonymous=False) | holds_on_case(user, SENSITIVE, "case_id"))
 
 
 def visible_people(user) -> QuerySet[Person]:
