@@ -250,3 +250,13 @@ def test_an_administrator_switches_it_on_in_the_admin_with_history_and_audit(cli
     assert client.post(delete, {"post": "yes"}).status_code == 403
     client.force_login(officer)  # an officer cannot reach the screen
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_information_governance_team_sees_the_decision_in_force(client, auditor, admin_user):
+    client.force_login(auditor)
+    url = reverse("governance:lawful_bases")
+    assert "Off: the partnership board has not decided" in client.get(url).content.decode()
+    switch_on(admin_user)
+    page = client.get(url).content.decode()
+    assert "On since the partnership board's decision of 30 November 2026" in page
+    assert "minute 7" in page and "Partnership information-sharing agreement" in page
