@@ -106,7 +106,7 @@ def record_decision(
         recorded_at=timezone.now(),
     )
     state = "on" if enabled else "off"
-    save_with_history(decision, by, f"Signposting switched {state} ({reference}, {govuk_date(decided_on)})")
+    save_with_history(decision, by, f"Signposting switched {state}: board decision of {govuk_date(decided_on)}")
     log_access(
         user=by,
         agency=access.agency_name(by),
