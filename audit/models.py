@@ -67,6 +67,7 @@ class DisclosureKind(models.TextChoices):
     REVOKE = "revoke", "Share revoked"
     EXPORT = "export", "Exported to another agency"
     ERASURE = "erasure", "Erased under retention policy"
+    SIGNPOST = "signpost", "Signposted"
 
 
 class Disclosure(ChainedLogEntry):

@@ -42,6 +42,7 @@ class ObjectType(models.TextChoices):
     DELIVERY = "delivery", "Notification delivery"
     DELIVERY_LOG = "delivery log", "Notification delivery log"
     COMMENCEMENT = "commencement", "Commencement date"
+    SIGNPOSTING = "signposting", "Signposting decision"
     SIGN_IN_LOCKOUT = "sign_in_lockout", "Sign-in lockout"
 
 

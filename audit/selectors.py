@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from .exports import case_access_filter
 from .history import HistoryEntry, entries, historical_models, relation_fields
 from .models import AccessLog, Disclosure, VerificationRun
+from .objects import ObjectType
 
 CASE_MODEL = ("casework", "Case")
 PERSON_MODEL = ("casework", "Person")
@@ -185,7 +186,7 @@ def access_for(subject: Subject) -> QuerySet[AccessLog]:
 
 
 def disclosures_for(subject: Subject) -> QuerySet[Disclosure]:
-    """Shares, revokes, exports and erasures concerning the subject, newest first.
+    """Shares, revokes, exports, erasures and signposts concerning the subject, newest first.
 
     For a person: the disclosures of every case they are or were a party to.
     """
@@ -193,7 +194,11 @@ def disclosures_for(subject: Subject) -> QuerySet[Disclosure]:
     if subject.kind == "case":
         return rows.filter(case_id=subject.pk)
     if subject.kind == "person":
-        return rows.filter(case_id__in=list(_case_ids_of_person(subject.pk)))
+        # and the signposts about them (no case: casework.signposting names agencies, not cases)
+        return rows.filter(
+            Q(case_id__in=list(_case_ids_of_person(subject.pk)))
+            | Q(object_type=ObjectType.PERSON, object_id=str(subject.pk))
+        )
     if subject.kind == "user":
         return rows.filter(user_id=subject.pk)
     return rows.filter(Q(from_agency__in=subject.names) | Q(to_agency__in=subject.names))

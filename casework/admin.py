@@ -1,19 +1,23 @@
-"""Django admin for administrators: accounts, agencies, memberships, wards and sign-in policy.
+"""Django admin for administrators: accounts, agencies, memberships, wards, sign-in policy and the signposting decision.
 
 Never case data: cases and everything hanging off them are worked on in the service's screens, through
 casework.access, with every read logged. Administrators here cannot make superusers, change what a role
 may do (casework/roles.py decides that) or read anyone's authenticator key.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from common.admin import HistoryAdmin
 
-from .models import Agency, Membership, RoleSecurityPolicy, Ward
+from . import signposting
+from .errors import NotAllowed
+from .models import Agency, Membership, RoleSecurityPolicy, SignpostingDecision, Ward
 
 
 @admin.register(Agency)
@@ -98,3 +102,63 @@ class TOTPDeviceAdmin(OTPTOTPDeviceAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class SignpostingDecisionForm(forms.ModelForm):
+    """The partnership board's decision on signposting; checked by the same rules the service applies."""
+
+    legal_basis = forms.ChoiceField(
+        required=False, help_text="The lawful basis each signpost is disclosed under (required to switch it on)."
+    )
+
+    class Meta:
+        model = SignpostingDecision
+        fields = ["enabled", "legal_basis", "purpose", "decided_on", "decision_reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = signposting.legal_basis_choices(on=timezone.localdate())
+        self.fields["legal_basis"].choices = [("", "Choose a lawful basis"), *choices]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            signposting.check_decision(
+                enabled=data.get("enabled", False),
+                legal_basis=data.get("legal_basis") or "",
+                purpose=data.get("purpose") or "",
+                decided_on=data.get("decided_on"),
+                decision_reference=data.get("decision_reference") or "",
+            )
+        except NotAllowed as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
+
+
+@admin.register(SignpostingDecision)
+class SignpostingDecisionAdmin(HistoryAdmin):
+    """Signposting across agencies is off until an administrator records the board's decision here (decision
+    0016). Each decision is a new row; the latest is in force. Rows are never changed or deleted."""
+
+    form = SignpostingDecisionForm
+    list_display = ("__str__", "enabled", "legal_basis", "decided_on", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        decision = signposting.record_decision(
+            enabled=form.cleaned_data.get("enabled", False),
+            legal_basis=form.cleaned_data.get("legal_basis") or "",
+            purpose=form.cleaned_data.get("purpose") or "",
+            decided_on=form.cleaned_data["decided_on"],
+            decision_reference=form.cleaned_data["decision_reference"],
+            by=request.user,
+        )
+        obj.pk = decision.pk  # the admin's "added" message and redirect name the row the service wrote

@@ -1024,3 +1024,42 @@ class DoNotDisclose(models.Model):
     @property
     def withheld_from(self):
         return self.withheld_from_person or self.withheld_from_agency
+
+
+class SignpostingDecision(models.Model):
+    """The partnership's decision to switch signposting across agencies on or off (docs/decisions/0016).
+
+    One row per decision, never changed: the latest recorded row is the state, and no row means off. A partner
+    looking at a person they hold is then told which other agencies also hold records of them, never the records.
+    """
+
+    enabled = models.BooleanField("Signposting on", default=False)
+    legal_basis = models.CharField(
+        max_length=30,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text="The basis each signpost is disclosed under (required to switch it on).",
+    )
+    purpose = models.TextField(
+        blank=True, help_text="What the partnership agreed signposting is for, as the data sharing agreement says."
+    )
+    decided_on = models.DateField("Date of the board's decision")
+    decision_reference = models.CharField(
+        max_length=200, help_text="The board meeting and minute, or the data sharing agreement clause."
+    )
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = "signposting decision"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enabled=False) | ~Q(legal_basis=""), name="signposting_on_needs_a_legal_basis"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "on" if self.enabled else "off"
+        return f"Signposting {state}: {self.decision_reference}"

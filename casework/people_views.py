@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from audit.objects import ObjectType
 from common.views import attempt
 
-from . import access, people, vulnerability
+from . import access, people, signposting, vulnerability
 from .forms import PersonMergeForm, PersonUnmergeForm
 from .models import PersonMerge
 from .places import normalise_postcode
@@ -46,6 +46,8 @@ def person_detail(request, person_id: int):
         "merges": people.person_merges(person=person),
         "may_merge": access.may_merge_people(request.user, person),
         "vulnerability": vulnerability.for_person(person),
+        # other agencies holding this person, when the partnership has switched signposting on (decision 0016)
+        "signposts": signposting.signposts_for(user=request.user, person=person),
     }
     return render(request, "casework/person_detail.html", context)
 

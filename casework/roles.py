@@ -83,6 +83,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"casework.{verb}_{model}" for verb in ("add", "change", "view") for model in ("agency", "ward")],
         "casework.*_membership",
         "casework.*_rolesecuritypolicy",
+        # the partnership board's decision on signposting across agencies, recorded as new rows (decision 0016)
+        "casework.add_signpostingdecision",
+        "casework.view_signpostingdecision",
         "enforcement.add_offencecode",
         "enforcement.change_offencecode",
         "enforcement.view_offencecode",

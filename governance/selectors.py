@@ -5,6 +5,9 @@ from datetime import date, timedelta
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from casework import signposting
+from casework.models import SignpostingDecision
+
 from .clock import COMPLAINT_ACKNOWLEDGE_DAYS
 from .models import AgencyPurpose, DataProtectionComplaint, DataRequest, LawfulBasis, SubjectAccessRequest
 
@@ -60,3 +63,8 @@ def purposes_in_force(*, agency_id: int, on: date) -> list[AgencyPurpose]:
 
 def data_requests() -> QuerySet[DataRequest]:
     return DataRequest.objects.select_related("lawful_basis", "person", "decided_by")
+
+
+def signposting_decision() -> SignpostingDecision | None:
+    """The partnership's signposting decision in force (casework's one selector of the switch; decision 0016)."""
+    return signposting.current_decision()

@@ -238,7 +238,9 @@ def lawful_bases(request):
     access.require(request.user, access.VIEW_SARS)
     today = timezone.localdate()
     rows = [(basis, basis.in_force(today)) for basis in selectors.lawful_bases()]
-    return render(request, "governance/lawful_bases.html", {"rows": rows})
+    # the partnership's signposting decision, shown to the IG team beside the bases it discloses under (0016)
+    signposting_decision = selectors.signposting_decision()
+    return render(request, "governance/lawful_bases.html", {"rows": rows, "signposting": signposting_decision})
 
 
 @require_http_methods(["GET", "POST"])

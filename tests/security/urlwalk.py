@@ -121,6 +121,7 @@ ADMIN_ALLOWED = {
     "notifications.agencymailbox",
     "notifications.notificationpreference",
     "statutory.commencement",
+    "casework.signpostingdecision",  # the partnership board's decision, not case data (decision 0016)
 }
 ADMIN_APPS = (*DOMAIN_APPS, "auth", "otp_totp", "axes")
 
