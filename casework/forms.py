@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from common.forms import datetime_field
+from common.forms import datetime_field, due_today_or_later
 
 from . import costs, extensions, risk, scanning
 from .models import (
@@ -342,7 +342,7 @@ class ActionForm(GovUKForm):
         empty_label="The agency as a whole",
         help_text="The person in the owner agency who will do it.",
     )
-    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027", validators=[due_today_or_later])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,12 +354,6 @@ class ActionForm(GovUKForm):
             .order_by("membership__agency__name", "last_name", "first_name", "username")
         )
         field.label_from_instance = lambda u: f"{u.get_full_name() or u.get_username()} ({u.membership.agency.name})"
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 """Form pieces every app shares."""
 
 from django import forms
+from django.utils import timezone
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -29,3 +30,9 @@ def radio_choice(label: str, choices, missing: str, **kwargs) -> forms.ChoiceFie
     return forms.ChoiceField(
         label=label, choices=choices, widget=forms.RadioSelect, error_messages={"required": missing}, **kwargs
     )
+
+
+def due_today_or_later(value) -> None:
+    """A due date (of an action or a recommendation) is today or later: nobody is set work already overdue."""
+    if value < timezone.localdate():
+        raise forms.ValidationError("The due date must be today or in the future")

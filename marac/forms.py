@@ -1,12 +1,11 @@
 """Input for the CS MARAC screens, with GOV.UK error messages; services re-check every rule."""
 
 from django import forms
-from django.utils import timezone
 
 from casework.calendar import is_working_day
 from casework.forms import GovUKDateField, GovUKForm, UserChoiceField
 from casework.models import Agency, LegalBasis
-from common.forms import radio_choice
+from common.forms import due_today_or_later, radio_choice
 
 from .models import AttendanceStatus, Consent, EntryReason, MaracRisk, NextStep
 
@@ -223,17 +222,11 @@ class MaracActionForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
-    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027", validators=[due_today_or_later])
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
 
 class AttendanceForm(GovUKForm):

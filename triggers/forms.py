@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
-from common.forms import radio_choice
+from common.forms import due_today_or_later, radio_choice
 
 from .models import (
     OPEN_STATUSES,
@@ -376,6 +376,9 @@ class ArrangeReviewForm(GovUKForm):
             self.add_error("victim_not_invited_reason", "Enter why the victim is not invited to the meeting")
         return data
 
+    def clean_agencies(self) -> list:
+        return list(self.cleaned_data["agencies"])  # the service takes a list
+
     def clean_meeting_on(self):
         value = self.cleaned_data.get("meeting_on")
         if value and value < timezone.localdate() - timedelta(days=365):
@@ -427,18 +430,15 @@ class RecommendationForm(GovUKForm):
         error_messages={"required": "Choose the body responsible for the recommendation"},
     )
     due_date = RealDateField(
-        label="Due date", required_message="Enter the due date", help_text="For example, 27 3 2027"
+        label="Due date",
+        required_message="Enter the due date",
+        help_text="For example, 27 3 2027",
+        validators=[due_today_or_later],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = _review_bodies()
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
 
 class RecommendationStatusForm(GovUKForm):
@@ -463,6 +463,9 @@ class ReviewHeldForm(GovUKForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].queryset = _review_bodies()
+
+    def clean_attended(self) -> list:
+        return list(self.cleaned_data["attended"])  # the service takes a list
 
     def clean_held_on(self):
         return _not_future(self.cleaned_data.get("held_on"), "The meeting date must be today or in the past")
