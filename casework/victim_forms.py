@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from common.forms import datetime_field
+from common.forms import datetime_field, yes_no
 
 from .forms import GovUKDateField, GovUKForm
 from .models import CaseOutcome, CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
@@ -151,13 +151,7 @@ class SurveyForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how satisfied you are"},
     )
-    kept_informed = forms.TypedChoiceField(
-        label="Were you kept informed while your case was open?",
-        coerce=lambda value: value == "yes",
-        choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no"},
-    )
+    kept_informed = yes_no("Were you kept informed while your case was open?", "Choose yes or no")
     comments = forms.CharField(
         label="Anything else you want to tell us (optional)",
         required=False,

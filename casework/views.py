@@ -16,10 +16,9 @@ from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import keyset
-from common.views import attempt, form_saved
+from common.views import attempt, form_posted, form_saved
 
 from . import access, access_reasons, costs, exports, extensions, party_matches, selectors, services, vulnerability
-from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
     AccessReasonForm,
@@ -201,12 +200,12 @@ def case_export(request):
 def case_exports(request):
     """The user's own background exports; a POST asks for a new one."""
     if request.method == "POST":
-        try:
-            exports.request_export(user=request.user, query=request.POST.get("query", ""))
-        except CaseworkError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Your export is being prepared. We will tell you when it is ready to download.")
+        attempt(
+            request,
+            None,
+            lambda: exports.request_export(user=request.user, query=request.POST.get("query", "")),
+            "Your export is being prepared. We will tell you when it is ready to download.",
+        )
         return redirect("casework:case_exports")
     return render(request, "casework/case_exports.html", {"exports": exports.my_exports(user=request.user)})
 
@@ -299,20 +298,9 @@ def case_transition(request, reference):
     # Closing has its own screen, with reasons and a manager's sign-off (casework/closure.py, #20).
     allowed = services.TRANSITIONS.get(case.status, set()) - {CaseStatus.CLOSED}
     form = TransitionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition_case(
-                case=case,
-                by=request.user,
-                to=form.cleaned_data["to"],
-                outcome=form.cleaned_data["outcome"],
-                outcome_notes=form.cleaned_data["outcome_notes"],
-            )
-        except CaseworkError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
-            return redirect("casework:case_detail", case.reference)
+    if form_saved(request, form, "", services.transition_case, case=case):
+        messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
+        return redirect("casework:case_detail", case.reference)
     log_case_read(request, case, page="status")
     return render(
         request,
@@ -506,11 +494,7 @@ def action_cost_remove(request, reference, cost_id):
     cost = get_object_or_404(
         costs.costs_for(user=request.user, case=case_access.case).select_related("case"), pk=cost_id
     )
-    try:
-        costs.remove_cost(cost=cost, by=request.user)
-        messages.success(request, "Cost removed")
-    except CaseworkError as error:
-        messages.error(request, str(error))
+    attempt(request, None, lambda: costs.remove_cost(cost=cost, by=request.user), "Cost removed")
     return redirect("casework:case_actions", reference)
 
 
@@ -528,14 +512,9 @@ def action_status(request, reference, action_id):
     case_access = access.case_access_or_404(request.user, reference, change=True)
     action = get_object_or_404(Action, pk=action_id, case=case_access.case)
     form = ActionStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_action_status(action=action, by=request.user, status=form.cleaned_data["status"])
-            messages.success(request, "Action updated")
-        except CaseworkError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid status")
+    form_posted(
+        request, form, "Action updated", services.set_action_status, action=action, invalid="Choose a valid status"
+    )
     return redirect("casework:case_actions", reference)
 
 

@@ -42,3 +42,14 @@ def form_saved(
         return None
     fields = {(renamed or {}).get(name, name): value for name, value in form.cleaned_data.items()}
     return attempt(request, form, lambda: service(by=request.user, **arguments, **fields), success)
+
+
+def form_posted(
+    request: HttpRequest, form: Any, success: str, service: Callable[..., Any], *, invalid: str, **arguments: Any
+) -> Any:
+    """A small form posted from a list (a status, a link), with no page of its own to show errors on: as form_saved,
+    but an invalid form shows `invalid` and a refusal its reason, both as a message. None unless it was saved."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return None
+    return attempt(request, None, lambda: service(by=request.user, **arguments, **form.cleaned_data), success)

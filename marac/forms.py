@@ -5,7 +5,7 @@ from django import forms
 from casework.calendar import is_working_day
 from casework.forms import GovUKDateField, GovUKForm, UserChoiceField
 from casework.models import Agency, LegalBasis
-from common.forms import due_today_or_later, radio_choice
+from common.forms import due_today_or_later, radio_choice, yes_no
 
 from .models import AttendanceStatus, Consent, EntryReason, MaracRisk, NextStep
 
@@ -175,12 +175,10 @@ class AddEntryForm(GovUKForm):
 
 
 class ResearchForm(GovUKForm):
-    holds_information = forms.TypedChoiceField(
-        label="Do your agency's records hold information relevant to this case?",
-        choices=[("yes", "Yes"), ("no", "No trace in our records")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether your records hold relevant information"},
+    holds_information = yes_no(
+        "Do your agency's records hold information relevant to this case?",
+        "Choose whether your records hold relevant information",
+        no="No trace in our records",
     )
     findings = _text(
         "What your records hold",

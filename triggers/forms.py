@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
-from common.forms import due_today_or_later, radio_choice
+from common.forms import due_today_or_later, radio_choice, yes_no
 
 from .models import (
     OPEN_STATUSES,
@@ -310,12 +310,11 @@ class LinkCaseForm(GovUKForm):
 
 
 class DecisionForm(GovUKForm):
-    met = forms.TypedChoiceField(
-        label="Is the threshold for a case review met?",
-        choices=[("yes", "Yes, the threshold is met"), ("no", "No, the threshold is not met")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the threshold is met"},
+    met = yes_no(
+        "Is the threshold for a case review met?",
+        "Select whether the threshold is met",
+        yes="Yes, the threshold is met",
+        no="No, the threshold is not met",
     )
     reason = forms.CharField(
         label="Reason for the decision",
@@ -354,13 +353,10 @@ class ArrangeReviewForm(GovUKForm):
                 ),
             )
 
-    victim_invited = forms.TypedChoiceField(
-        label="Is the victim invited to the meeting?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+    victim_invited = yes_no(
+        "Is the victim invited to the meeting?",
+        "Select whether the victim is invited to the meeting",
         help_text="The 2025 guidance: invite the victim, or tell them in writing why not.",
-        error_messages={"required": "Select whether the victim is invited to the meeting"},
     )
     victim_not_invited_reason = forms.CharField(
         label="If not, why not?",

@@ -23,7 +23,7 @@ from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
 from casework.pdf import pdf_response
-from common.views import attempt, form_saved
+from common.views import attempt, form_posted, form_saved
 
 from . import conf, deadlines, letters, selectors, services
 from .forms import (
@@ -285,12 +285,9 @@ def case_unlink(request, reference, link_id):
         application=application,
         case__in=access.visible_cases(request.user),
     )
-    try:
-        services.unlink_case(link=link, by=request.user)
-    except CaseworkError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Case {link.case.reference} unlinked")
+    attempt(
+        request, None, lambda: services.unlink_case(link=link, by=request.user), f"Case {link.case.reference} unlinked"
+    )
     return redirect("triggers:threshold", reference)
 
 
@@ -397,16 +394,10 @@ def recommendation_status(request, reference, recommendation_id):
         review__application=application,
     )
     form = RecommendationStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_recommendation_status(
-                recommendation=recommendation, by=request.user, status=form.cleaned_data["status"]
-            )
-            messages.success(request, "Recommendation updated")
-        except CaseworkError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid status")
+    update = services.set_recommendation_status
+    form_posted(
+        request, form, "Recommendation updated", update, recommendation=recommendation, invalid="Choose a valid status"
+    )
     return redirect("triggers:review", reference)
 
 
