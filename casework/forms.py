@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from common.forms import datetime_field, due_today_or_later
+from common.forms import datetime_field, due_today_or_later, radio_choice
 
 from . import costs, extensions, risk, scanning
 from .models import (
@@ -145,12 +145,7 @@ class CaseEditForm(CaseForm):
 
 
 class TransitionForm(GovUKForm):
-    to = forms.ChoiceField(
-        label="New status",
-        choices=CaseStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new status"},
-    )
+    to = radio_choice("New status", CaseStatus.choices, "Choose the new status")
     outcome = forms.ChoiceField(
         label="Outcome (needed to close)", choices=[("", "Choose an outcome"), *CaseOutcome.choices], required=False
     )
@@ -171,9 +166,7 @@ class TransitionForm(GovUKForm):
 
 
 class PartyForm(GovUKForm):
-    role = forms.ChoiceField(
-        choices=PartyRole.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the party's role"}
-    )
+    role = radio_choice(None, PartyRole.choices, "Choose the party's role")
     is_organisation = forms.BooleanField(required=False, label="This party is a business or organisation")
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
@@ -454,12 +447,7 @@ class ShareForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency to share with"},
     )
-    legal_basis = forms.ChoiceField(
-        choices=LegalBasis.choices,
-        widget=forms.RadioSelect,
-        label="Legal basis",
-        error_messages={"required": "Choose the legal basis for sharing"},
-    )
+    legal_basis = radio_choice("Legal basis", LegalBasis.choices, "Choose the legal basis for sharing")
     purpose = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

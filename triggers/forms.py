@@ -15,6 +15,7 @@ from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
 from common.forms import due_today_or_later, radio_choice, yes_no
 
+from . import selectors
 from .models import (
     OPEN_STATUSES,
     Application,
@@ -583,11 +584,21 @@ class EscalationResultForm(GovUKForm):
 
 
 class FiguresForm(GovUKForm):
+    """The financial year of the s104 figures: by default the last eight, the current one first."""
+
     year = forms.TypedChoiceField(label="Year (April to March)", coerce=int, choices=[])
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if years is None:
+            current = selectors.current_financial_year()
+            years = list(range(current, current - 8, -1))
+        self.years = years
         self.fields["year"].choices = [(y, f"{y}/{str(y + 1)[-2:]}") for y in years]
+
+    def chosen_year(self) -> int:
+        """The year asked for, or the first one offered when none (or a wrong one) was."""
+        return self.cleaned_data["year"] if self.is_valid() else self.years[0]
 
 
 class ApplicationFilter(django_filters.FilterSet):

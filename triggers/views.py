@@ -640,17 +640,11 @@ def timeline(request, reference):
     )
 
 
-def _figure_years() -> list[int]:
-    current = selectors.current_financial_year()
-    return list(range(current, current - 8, -1))
-
-
 def figures(request):
     """The s104 publication figures for any year (April to March)."""
     _require_view(request)
-    years = _figure_years()
-    form = FiguresForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    form = FiguresForm(request.GET or None)
+    year = form.chosen_year()
     start, end = selectors.financial_year(year)
     return render(
         request,
@@ -665,8 +659,7 @@ def figures(request):
 
 def figures_csv(request):
     _require_view(request)
-    form = FiguresForm(request.GET or None, years=_figure_years())
-    year = form.cleaned_data["year"] if form.is_valid() else selectors.current_financial_year()
+    year = FiguresForm(request.GET or None).chosen_year()
     start, end = selectors.financial_year(year)
     annual = selectors.annual_figures(user=request.user, start=start, end=end)
     log_access(
