@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from common.forms import datetime_field
+from common.forms import datetime_field, due_today_or_later, radio_choice
 
 from . import costs, extensions, risk, scanning
 from .models import (
@@ -145,12 +145,7 @@ class CaseEditForm(CaseForm):
 
 
 class TransitionForm(GovUKForm):
-    to = forms.ChoiceField(
-        label="New status",
-        choices=CaseStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new status"},
-    )
+    to = radio_choice("New status", CaseStatus.choices, "Choose the new status")
     outcome = forms.ChoiceField(
         label="Outcome (needed to close)", choices=[("", "Choose an outcome"), *CaseOutcome.choices], required=False
     )
@@ -171,9 +166,7 @@ class TransitionForm(GovUKForm):
 
 
 class PartyForm(GovUKForm):
-    role = forms.ChoiceField(
-        choices=PartyRole.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the party's role"}
-    )
+    role = radio_choice(None, PartyRole.choices, "Choose the party's role")
     is_organisation = forms.BooleanField(required=False, label="This party is a business or organisation")
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
@@ -342,7 +335,7 @@ class ActionForm(GovUKForm):
         empty_label="The agency as a whole",
         help_text="The person in the owner agency who will do it.",
     )
-    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027", validators=[due_today_or_later])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,12 +347,6 @@ class ActionForm(GovUKForm):
             .order_by("membership__agency__name", "last_name", "first_name", "username")
         )
         field.label_from_instance = lambda u: f"{u.get_full_name() or u.get_username()} ({u.membership.agency.name})"
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
     def clean(self):
         data = super().clean()
@@ -460,12 +447,7 @@ class ShareForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency to share with"},
     )
-    legal_basis = forms.ChoiceField(
-        choices=LegalBasis.choices,
-        widget=forms.RadioSelect,
-        label="Legal basis",
-        error_messages={"required": "Choose the legal basis for sharing"},
-    )
+    legal_basis = radio_choice("Legal basis", LegalBasis.choices, "Choose the legal basis for sharing")
     purpose = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

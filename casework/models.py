@@ -591,21 +591,6 @@ class CaseShare(models.Model):
     def is_live(self) -> bool:
         return self.revoked_at is None
 
-    @property
-    def expires_at(self):
-        """Tokens live SECURITY["API_TOKEN_DAYS"] days from creation (default 90), so a forgotten one dies."""
-        from datetime import timedelta
-
-        from django.conf import settings
-
-        return self.created_at + timedelta(days=getattr(settings, "SECURITY", {}).get("API_TOKEN_DAYS", 90))
-
-    @property
-    def is_expired(self) -> bool:
-        from django.utils import timezone
-
-        return timezone.now() >= self.expires_at
-
 
 # --- The partner API's tokens (accounts/api.py; docs/api.md) ---
 

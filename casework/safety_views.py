@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from common.views import attempt
+from common.views import form_saved
 
 from . import access, safety
 from .models import CaseParty
@@ -31,14 +31,8 @@ def party_safety(request, reference, party_id):
     contact = safety.safe_contact_of(party.person)
     initial = {name: getattr(contact, name) for name in SafeContactForm.base_fields} if contact else {}
     form = SafeContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: safety.set_safe_contact(party=party, by=request.user, **form.cleaned_data),
-            "Safe contact saved",
-        ):
-            return redirect("casework:party_safety", reference, party.pk)
+    if form_saved(request, form, "Safe contact saved", safety.set_safe_contact, party=party):
+        return redirect("casework:party_safety", reference, party.pk)
     log_case_read(request, case_access.case, page="safety", extra={"party": party.pk})
     context = _case_context(
         request,
@@ -58,21 +52,8 @@ def do_not_disclose_add(request, reference, party_id):
     form = DoNotDiscloseForm(
         request.POST or None, people=safety.people_to_choose(party), agencies=safety.agencies_to_choose(party)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: safety.add_do_not_disclose(
-                party=party,
-                by=request.user,
-                reason=data["reason"],
-                withheld_from_person=data["withheld_from_person"],
-                withheld_from_agency=data["withheld_from_agency"],
-            ),
-            "Added to the do-not-disclose list",
-        ):
-            return redirect("casework:party_safety", reference, party.pk)
+    if form_saved(request, form, "Added to the do-not-disclose list", safety.add_do_not_disclose, party=party):
+        return redirect("casework:party_safety", reference, party.pk)
     heading = f"Do not disclose {party.person}'s address and contact details to"
     return _form_page(request, case_access, "Parties", form, heading, "Add to the list")
 
@@ -81,15 +62,10 @@ def do_not_disclose_add(request, reference, party_id):
 def do_not_disclose_end(request, reference, party_id):
     case_access, party = _lead_and_party(request, reference, party_id)
     form = EndDoNotDiscloseForm(request.POST or None, entries=safety.open_entries(party.person))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: safety.end_do_not_disclose(
-                party=party, entry_id=int(data["entry"]), by=request.user, reason=data["reason"]
-            ),
-            "Taken off the do-not-disclose list",
-        ):
-            return redirect("casework:party_safety", reference, party.pk)
+
+    def end(*, by, entry: str, reason: str):
+        return safety.end_do_not_disclose(party=party, entry_id=int(entry), by=by, reason=reason)
+
+    if form_saved(request, form, "Taken off the do-not-disclose list", end):
+        return redirect("casework:party_safety", reference, party.pk)
     return _form_page(request, case_access, "Parties", form, "End a do-not-disclose entry", "End the entry")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from common.forms import datetime_field
+from common.forms import datetime_field, radio_choice, yes_no
 
 from .forms import GovUKDateField, GovUKForm
 from .models import CaseOutcome, CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
@@ -28,11 +28,8 @@ class ContactPlanForm(_PartyChoiceForm):
         max_value=90,
         error_messages={"required": "Enter how often they agreed to be contacted, in days"},
     )
-    channel = forms.ChoiceField(
-        label="How they want to be contacted",
-        choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how they want to be contacted"},
+    channel = radio_choice(
+        "How they want to be contacted", ContactChannel.choices, "Choose how they want to be contacted"
     )
     safe_contact = forms.CharField(
         label="Safe contact (optional)",
@@ -52,12 +49,7 @@ class ContactPlanForm(_PartyChoiceForm):
 class ContactForm(_PartyChoiceForm):
     party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
     contacted_at = datetime_field("When")
-    channel = forms.ChoiceField(
-        label="How",
-        choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how they were contacted"},
-    )
+    channel = radio_choice("How", ContactChannel.choices, "Choose how they were contacted")
     summary = forms.CharField(
         label="What was said",
         max_length=5000,
@@ -82,12 +74,11 @@ class ProgressReviewForm(GovUKForm):
 
 
 class ActionNotDoneForm(GovUKForm):
-    not_done_reason = forms.ChoiceField(
-        label="Why was it not done?",
-        choices=NotDoneReason.choices,
-        widget=forms.RadioSelect,
+    not_done_reason = radio_choice(
+        "Why was it not done?",
+        NotDoneReason.choices,
+        "Choose whether it was not possible or not undertaken",
         help_text="Not possible: it could not be done. Not undertaken: it could have been done but was not.",
-        error_messages={"required": "Choose whether it was not possible or not undertaken"},
     )
     not_done_explanation = forms.CharField(
         label="Explain",
@@ -100,12 +91,11 @@ class ActionNotDoneForm(GovUKForm):
 class CaseReviewExplainedForm(_PartyChoiceForm):
     party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
     told_on = GovUKDateField(label="When were they told?", help_text="For example, 27 3 2027")
-    told_by = forms.ChoiceField(
-        label="How were they told?",
-        choices=CaseReviewToldBy.choices,
-        widget=forms.RadioSelect,
+    told_by = radio_choice(
+        "How were they told?",
+        CaseReviewToldBy.choices,
+        "Choose letter or email",
         help_text="Use the ASB Case Review letter on the case's Victim page, by post or as the email's text.",
-        error_messages={"required": "Choose letter or email"},
     )
 
 
@@ -126,11 +116,10 @@ class ClosureForm(GovUKForm):
 
 
 class SignOffForm(GovUKForm):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Sign off: close the case"), ("refuse", "Refuse: the case stays open")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to sign off the closure"},
+    decision = radio_choice(
+        "Your decision",
+        [("approve", "Sign off: close the case"), ("refuse", "Refuse: the case stays open")],
+        "Choose whether to sign off the closure",
     )
     notes = forms.CharField(
         label="Notes (needed to refuse)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -151,13 +140,7 @@ class SurveyForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how satisfied you are"},
     )
-    kept_informed = forms.TypedChoiceField(
-        label="Were you kept informed while your case was open?",
-        coerce=lambda value: value == "yes",
-        choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no"},
-    )
+    kept_informed = yes_no("Were you kept informed while your case was open?", "Choose yes or no")
     comments = forms.CharField(
         label="Anything else you want to tell us (optional)",
         required=False,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.views import attempt
+from common.views import attempt, form_saved
 
 from . import access, closure, pdf, selectors, services, victim
 from .errors import CaseworkError
@@ -101,23 +101,8 @@ def contact_plan(request, reference):
     case = case_access.case
     parties = list(victim.victims_on(case))
     form = ContactPlanForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: victim.set_contact_plan(
-                case=case,
-                party=data["party"],
-                by=request.user,
-                every_days=data["every_days"],
-                channel=data["channel"],
-                safe_contact=data["safe_contact"],
-                consents_to_sharing=data["consents_to_sharing"],
-            ),
-            "Contact plan saved",
-        ):
-            return redirect("casework:case_victim", reference)
+    if form_saved(request, form, "Contact plan saved", victim.set_contact_plan, case=case):
+        return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Agree a contact plan with the victim", "Save plan")
 
 
@@ -127,22 +112,8 @@ def contact_add(request, reference):
     case = case_access.case
     parties = list(victim.victims_on(case))
     form = ContactForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: victim.log_contact(
-                case=case,
-                party=data["party"],
-                by=request.user,
-                contacted_at=data["contacted_at"],
-                channel=data["channel"],
-                summary=data["summary"],
-            ),
-            "Contact logged",
-        ):
-            return redirect("casework:case_victim", reference)
+    if form_saved(request, form, "Contact logged", victim.log_contact, case=case):
+        return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Log a contact with the victim", "Log contact")
 
 
@@ -153,15 +124,8 @@ def victim_update(request, reference):
     case = case_access.case
     parties = victim.updatable_victims(case)
     form = VictimUpdateForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: victim.send_update(case=case, party=data["party"], by=request.user, message=data["message"]),
-            "Update sent: it is in the contact log",
-        ):
-            return redirect("casework:case_victim", reference)
+    if form_saved(request, form, "Update sent: it is in the contact log", victim.send_update, case=case):
+        return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Send the victim an update", "Send update")
 
 
@@ -169,16 +133,8 @@ def victim_update(request, reference):
 def review_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, change=True)
     form = ProgressReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: victim.record_progress_review(
-                case=case_access.case, by=request.user, notes=form.cleaned_data["notes"]
-            ),
-            "Review recorded",
-        ):
-            return redirect("casework:case_victim", reference)
+    if form_saved(request, form, "Review recorded", victim.record_progress_review, case=case_access.case):
+        return redirect("casework:case_victim", reference)
     return _form_page(request, case_access, "Victim", form, "Record a review of the case", "Record review")
 
 
@@ -190,21 +146,9 @@ def action_not_done(request, reference, action_id):
         Action, pk=action_id, case=case_access.case, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
     )
     form = ActionNotDoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.set_action_status(
-                action=action,
-                by=request.user,
-                status=ActionStatus.CANCELLED,
-                not_done_reason=data["not_done_reason"],
-                not_done_explanation=data["not_done_explanation"],
-            ),
-            "Action closed as not done",
-        ):
-            return redirect("casework:case_actions", reference)
+    close = services.set_action_status
+    if form_saved(request, form, "Action closed as not done", close, action=action, status=ActionStatus.CANCELLED):
+        return redirect("casework:case_actions", reference)
     return _form_page(
         request, case_access, "Actions", form, f"Close as not done: {action.description[:60]}", "Close action"
     )
@@ -217,17 +161,9 @@ def case_review_explained(request, reference):
     case = case_access.case
     parties = [report.party for report in victim.second_reports(case)] or list(victim.victims_on(case))
     form = CaseReviewExplainedForm(request.POST or None, party_choices=(parties, _party_label(case_access)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: victim.record_case_review_explained(
-                case=case, party=data["party"], by=request.user, told_on=data["told_on"], told_by=data["told_by"]
-            ),
-            "Recorded: the victim was told about the ASB Case Review",
-        ):
-            return redirect("casework:case_detail", reference)
+    done = "Recorded: the victim was told about the ASB Case Review"
+    if form_saved(request, form, done, victim.record_case_review_explained, case=case):
+        return redirect("casework:case_detail", reference)
     return _form_page(
         request, case_access, "Summary", form, "Record that the victim was told about the ASB Case Review", "Record"
     )
@@ -259,20 +195,11 @@ def case_close(request, reference):
     case_access = access.case_access_or_404(request.user, reference, lead=True)
     case = case_access.case
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = attempt(
-            request,
-            form,
-            lambda: closure.request_closure(
-                case=case, by=request.user, outcome=data["outcome"], reasons=data["reasons"]
-            ),
-            "",
-        )
-        if result:
-            waiting = result.status == ClosureStatus.AWAITING_SIGN_OFF
-            messages.success(request, "Closure sent to a manager for sign-off" if waiting else "Case closed")
-            return redirect("casework:case_detail", reference)
+    result = form_saved(request, form, "", closure.request_closure, case=case)
+    if result:
+        waiting = result.status == ClosureStatus.AWAITING_SIGN_OFF
+        messages.success(request, "Closure sent to a manager for sign-off" if waiting else "Case closed")
+        return redirect("casework:case_detail", reference)
     return _form_page(request, case_access, "Summary", form, "Close the case", "Close case")
 
 

@@ -16,10 +16,9 @@ from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import keyset
-from common.views import attempt
+from common.views import attempt, form_posted, form_saved
 
 from . import access, access_reasons, costs, exports, extensions, party_matches, selectors, services, vulnerability
-from .errors import CaseworkError
 from .filters import CaseFilter
 from .forms import (
     AccessReasonForm,
@@ -201,12 +200,12 @@ def case_export(request):
 def case_exports(request):
     """The user's own background exports; a POST asks for a new one."""
     if request.method == "POST":
-        try:
-            exports.request_export(user=request.user, query=request.POST.get("query", ""))
-        except CaseworkError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Your export is being prepared. We will tell you when it is ready to download.")
+        attempt(
+            request,
+            None,
+            lambda: exports.request_export(user=request.user, query=request.POST.get("query", "")),
+            "Your export is being prepared. We will tell you when it is ready to download.",
+        )
         return redirect("casework:case_exports")
     return render(request, "casework/case_exports.html", {"exports": exports.my_exports(user=request.user)})
 
@@ -281,30 +280,9 @@ def case_edit(request, reference):
         "version": case.version,
     }
     form = CaseEditForm(request.POST or None, initial=initial, agency=case.lead_agency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = attempt(
-            request,
-            form,
-            lambda: services.edit_case(
-                case=case,
-                by=request.user,
-                expected_version=data["version"],
-                address_line1=data["address_line1"],
-                postcode=data["postcode"],
-                uprn=data["uprn"],
-                title=data["title"],
-                category=data["category"],
-                description=data["description"],
-                ward=data["ward"],
-                location_description=data["location_description"],
-                officer=data["officer"],
-                hate_related=data["hate_related"],
-            ),
-            "Case details saved",
-        )
-        if saved:
-            return redirect("casework:case_detail", case.reference)
+    renamed = {"version": "expected_version"}
+    if form_saved(request, form, "Case details saved", services.edit_case, case=case, renamed=renamed):
+        return redirect("casework:case_detail", case.reference)
     log_case_read(request, case, page="edit")  # the form shows the case's details: a read like any other
     return render(
         request,
@@ -320,20 +298,9 @@ def case_transition(request, reference):
     # Closing has its own screen, with reasons and a manager's sign-off (casework/closure.py, #20).
     allowed = services.TRANSITIONS.get(case.status, set()) - {CaseStatus.CLOSED}
     form = TransitionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition_case(
-                case=case,
-                by=request.user,
-                to=form.cleaned_data["to"],
-                outcome=form.cleaned_data["outcome"],
-                outcome_notes=form.cleaned_data["outcome_notes"],
-            )
-        except CaseworkError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
-            return redirect("casework:case_detail", case.reference)
+    if form_saved(request, form, "", services.transition_case, case=case):
+        messages.success(request, f"Case is now {CaseStatus(form.cleaned_data['to']).label.lower()}")
+        return redirect("casework:case_detail", case.reference)
     log_case_read(request, case, page="status")
     return render(
         request,
@@ -412,26 +379,8 @@ def incident_add(request, reference):
         party_choices=(case.parties.select_related("person", "organisation"), _party_label(case_access)),
         initial={"reported_to": access.agency_of(request.user)},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.add_incident(
-                case=case,
-                by=request.user,
-                occurred_at=data["occurred_at"],
-                reported_at=data["reported_at"],
-                reported_to=data["reported_to"],
-                description=data["description"],
-                agency_reference=data["agency_reference"],
-                hate_related=data["hate_related"],
-                hate_characteristics=data["hate_characteristics"],
-                reported_by=data["reported_by"],
-            ),
-            "Incident logged",
-        ):
-            return redirect("casework:case_incidents", reference)
+    if form_saved(request, form, "Incident logged", services.add_incident, case=case):
+        return redirect("casework:case_incidents", reference)
     return _form_page(request, case_access, "Incidents", form, "Log an incident", "Log incident")
 
 
@@ -545,11 +494,7 @@ def action_cost_remove(request, reference, cost_id):
     cost = get_object_or_404(
         costs.costs_for(user=request.user, case=case_access.case).select_related("case"), pk=cost_id
     )
-    try:
-        costs.remove_cost(cost=cost, by=request.user)
-        messages.success(request, "Cost removed")
-    except CaseworkError as error:
-        messages.error(request, str(error))
+    attempt(request, None, lambda: costs.remove_cost(cost=cost, by=request.user), "Cost removed")
     return redirect("casework:case_actions", reference)
 
 
@@ -557,22 +502,8 @@ def action_cost_remove(request, reference, cost_id):
 def action_add(request, reference):
     case_access = access.case_access_or_404(request.user, reference, change=True)
     form = ActionForm(request.POST or None, initial={"owner_agency": access.agency_of(request.user)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.add_action(
-                case=case_access.case,
-                by=request.user,
-                description=data["description"],
-                owner_agency=data["owner_agency"],
-                due_date=data["due_date"],
-                owner=data["owner"],
-            ),
-            "Action added",
-        ):
-            return redirect("casework:case_actions", reference)
+    if form_saved(request, form, "Action added", services.add_action, case=case_access.case):
+        return redirect("casework:case_actions", reference)
     return _form_page(request, case_access, "Actions", form, "Add an action", "Add action")
 
 
@@ -581,14 +512,9 @@ def action_status(request, reference, action_id):
     case_access = access.case_access_or_404(request.user, reference, change=True)
     action = get_object_or_404(Action, pk=action_id, case=case_access.case)
     form = ActionStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_action_status(action=action, by=request.user, status=form.cleaned_data["status"])
-            messages.success(request, "Action updated")
-        except CaseworkError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid status")
+    form_posted(
+        request, form, "Action updated", services.set_action_status, action=action, invalid="Choose a valid status"
+    )
     return redirect("casework:case_actions", reference)
 
 
@@ -597,12 +523,7 @@ def case_notes(request, reference):
     if request.method == "POST":
         case_access = access.case_access_or_404(request.user, reference, change=True)
         form = NoteForm(request.POST)
-        if form.is_valid() and attempt(
-            request,
-            form,
-            lambda: services.add_note(case=case_access.case, by=request.user, text=form.cleaned_data["text"]),
-            "Note added",
-        ):
+        if form_saved(request, form, "Note added", services.add_note, case=case_access.case):
             return redirect("casework:case_notes", reference)
     else:
         case_access = _read_page(request, reference, "Notes")
@@ -699,22 +620,9 @@ def share_add(request, reference):
     shared_ids = case.shares.filter(revoked_at__isnull=True, can_change=True).values_list("agency_id", flat=True)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=case.lead_agency_id).exclude(pk__in=shared_ids)
     form = ShareForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.share_case(
-                case=case,
-                agency=data["agency"],
-                legal_basis=data["legal_basis"],
-                purpose=data["purpose"],
-                by=request.user,
-                can_change=data["can_change"],
-            ),
-            f"Case shared with {data['agency']}",
-        ):
-            return redirect("casework:case_sharing", reference)
+    if form_saved(request, form, "", services.share_case, case=case):
+        messages.success(request, f"Case shared with {form.cleaned_data['agency']}")
+        return redirect("casework:case_sharing", reference)
     return render(
         request,
         "casework/case_share.html",
@@ -729,14 +637,8 @@ def share_revoke(request, reference, share_id):
         CaseShare.objects.select_related("agency"), pk=share_id, case=case_access.case, revoked_at__isnull=True
     )
     form = RevokeShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.revoke_share(share=share, by=request.user, reason=form.cleaned_data["reason"]),
-            f"{share.agency} can no longer see this case",
-        ):
-            return redirect("casework:case_sharing", reference)
+    if form_saved(request, form, f"{share.agency} can no longer see this case", services.revoke_share, share=share):
+        return redirect("casework:case_sharing", reference)
     return render(
         request,
         "casework/case_form_page.html",

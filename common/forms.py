@@ -1,6 +1,7 @@
 """Form pieces every app shares."""
 
 from django import forms
+from django.utils import timezone
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -29,3 +30,21 @@ def radio_choice(label: str, choices, missing: str, **kwargs) -> forms.ChoiceFie
     return forms.ChoiceField(
         label=label, choices=choices, widget=forms.RadioSelect, error_messages={"required": missing}, **kwargs
     )
+
+
+def yes_no(label: str, missing: str, *, yes: str = "Yes", no: str = "No", **kwargs) -> forms.TypedChoiceField:
+    """A yes/no question as radio buttons, cleaned to True or False; left unanswered, the error says `missing`."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", yes), ("no", no)],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": missing},
+        **kwargs,
+    )
+
+
+def due_today_or_later(value) -> None:
+    """A due date (of an action or a recommendation) is today or later: nobody is set work already overdue."""
+    if value < timezone.localdate():
+        raise forms.ValidationError("The due date must be today or in the future")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from casework import signposting
 from casework.models import SignpostingDecision
+from common.lookups import filter_given
 
 from .clock import COMPLAINT_ACKNOWLEDGE_DAYS
 from .models import AgencyPurpose, DataProtectionComplaint, DataRequest, LawfulBasis, SubjectAccessRequest
@@ -24,13 +25,12 @@ def complaint_register(
     *, status: str = "", received_from=None, received_to=None, overdue: bool = False
 ) -> QuerySet[DataProtectionComplaint]:
     """The complaints register, filtered as the auditor asked, newest first."""
-    rows = DataProtectionComplaint.objects.select_related("person")
-    if status:
-        rows = rows.filter(status=status)
-    if received_from:
-        rows = rows.filter(received_on__gte=received_from)
-    if received_to:
-        rows = rows.filter(received_on__lte=received_to)
+    rows = filter_given(
+        DataProtectionComplaint.objects.select_related("person"),
+        status=status,
+        received_on__gte=received_from,
+        received_on__lte=received_to,
+    )
     if overdue:
         window = timedelta(days=COMPLAINT_ACKNOWLEDGE_DAYS)
         late = Q(acknowledged_on__gt=F("received_on") + window)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AccessAction, DisclosureKind
 from audit.services import log_access, log_disclosure
+from casework.access import agency_name
 from casework.errors import InvalidTransition
 from casework.models import Person
 from casework.services import save_with_history
@@ -32,15 +33,10 @@ from .models import (
 )
 
 
-def _agency(user) -> str:
-    membership = getattr(user, "membership", None)
-    return str(membership.agency) if membership is not None else ""
-
-
 def _log_sar(sar: SubjectAccessRequest, *, by: User, action: str, step: str, details: dict | None = None) -> None:
     log_access(
         user=by,
-        agency=_agency(by),
+        agency=agency_name(by),
         action=action,
         object_type="subject_access_request",
         object_id=sar.pk,
@@ -162,7 +158,7 @@ def record_pack_generated(*, sar: SubjectAccessRequest, cases: list[str], by: Us
     log_disclosure(
         user=by,
         kind=DisclosureKind.EXPORT,
-        from_agency=_agency(by),
+        from_agency=agency_name(by),
         to_agency=f"The data subject ({sar.reference})",
         object_type="subject_access_request",
         object_id=sar.pk,
@@ -211,7 +207,7 @@ def decide_sar(
 def _log_complaint(complaint: DataProtectionComplaint, *, by: User, action: str, step: str) -> None:
     log_access(
         user=by,
-        agency=_agency(by),
+        agency=agency_name(by),
         action=action,
         object_type="dp_complaint",
         object_id=complaint.pk,
@@ -294,7 +290,7 @@ def set_agency_purpose(*, agency, purpose: str, regime: str, effective_from: dat
     save_with_history(record, by, "Processing purpose recorded")
     log_access(
         user=by,
-        agency=_agency(by),
+        agency=agency_name(by),
         action=AccessAction.CREATE,
         object_type="agency_purpose",
         object_id=record.pk,
@@ -341,7 +337,7 @@ def record_data_request(
     log_disclosure(
         user=by,
         kind=DisclosureKind.EXPORT,
-        from_agency=_agency(by),
+        from_agency=agency_name(by),
         to_agency=requesting_body,
         object_type="data_request",
         object_id=record.pk,

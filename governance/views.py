@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import AccessAction
 from audit.services import log_access
+from casework.access import agency_name
 from casework.pdf import pdf_response
 from common.csv_output import Echo, csv_safe
-from common.views import attempt
+from common.views import attempt, form_saved
 
 from . import access, forms, selectors, services
 from .disclosure import build_pack
@@ -38,15 +39,10 @@ COMPLAINT_STEPS = {
 }
 
 
-def _agency(user) -> str:
-    membership = getattr(user, "membership", None)
-    return str(membership.agency) if membership is not None else ""
-
-
 def _log_read(request, *, object_type: str, obj=None, action: str = AccessAction.VIEW, details=None) -> None:
     log_access(
         user=request.user,
-        agency=_agency(request.user),
+        agency=agency_name(request.user),
         action=action,
         object_type=object_type,
         object_id=obj.pk if obj else "",
@@ -69,8 +65,7 @@ def sar_list(request):
     form = forms.SarReceiveForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        receive = lambda: services.receive_sar(by=request.user, **form.cleaned_data)  # noqa: E731
-        if form.is_valid() and (sar := attempt(request, form, receive, "")):
+        if sar := form_saved(request, form, "", services.receive_sar):
             messages.success(request, f"Subject access request {sar.reference} recorded")
             return redirect("governance:sar_detail", sar.pk)
     rows = list(selectors.sar_list()[:200])
@@ -157,8 +152,7 @@ def complaint_register(request):
     form = forms.ComplaintReceiveForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_COMPLAINTS)
-        receive = lambda: services.receive_complaint(by=request.user, **form.cleaned_data)  # noqa: E731
-        if form.is_valid() and (complaint := attempt(request, form, receive, "")):
+        if complaint := form_saved(request, form, "", services.receive_complaint):
             messages.success(request, f"Complaint {complaint.reference} recorded")
             return redirect("governance:complaint_detail", complaint.pk)
     filters = forms.ComplaintFilterForm(request.GET or None)
@@ -249,8 +243,7 @@ def agency_purposes(request):
     form = forms.AgencyPurposeForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        record = lambda: services.set_agency_purpose(by=request.user, **form.cleaned_data)  # noqa: E731
-        if form.is_valid() and attempt(request, form, record, "Processing purpose recorded"):
+        if form_saved(request, form, "Processing purpose recorded", services.set_agency_purpose):
             return redirect("governance:agency_purposes")
     return render(request, "governance/agency_purposes.html", {"rows": selectors.agency_purposes(), "form": form})
 
@@ -261,8 +254,7 @@ def data_requests(request):
     form = forms.DataRequestForm(request.POST or None)
     if request.method == "POST":
         access.require(request.user, access.CHANGE_SARS)
-        record = lambda: services.record_data_request(by=request.user, **form.cleaned_data)  # noqa: E731
-        if form.is_valid() and attempt(request, form, record, "Request from a public body recorded"):
+        if form_saved(request, form, "Request from a public body recorded", services.record_data_request):
             return redirect("governance:data_requests")
     rows = list(selectors.data_requests()[:200])
     _log_read(request, object_type="data_request", action=AccessAction.LIST, details={"rows_shown": len(rows)})

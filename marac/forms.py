@@ -1,12 +1,11 @@
 """Input for the CS MARAC screens, with GOV.UK error messages; services re-check every rule."""
 
 from django import forms
-from django.utils import timezone
 
 from casework.calendar import is_working_day
 from casework.forms import GovUKDateField, GovUKForm, UserChoiceField
 from casework.models import Agency, LegalBasis
-from common.forms import radio_choice
+from common.forms import due_today_or_later, radio_choice, yes_no
 
 from .models import AttendanceStatus, Consent, EntryReason, MaracRisk, NextStep
 
@@ -176,12 +175,10 @@ class AddEntryForm(GovUKForm):
 
 
 class ResearchForm(GovUKForm):
-    holds_information = forms.TypedChoiceField(
-        label="Do your agency's records hold information relevant to this case?",
-        choices=[("yes", "Yes"), ("no", "No trace in our records")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether your records hold relevant information"},
+    holds_information = yes_no(
+        "Do your agency's records hold information relevant to this case?",
+        "Choose whether your records hold relevant information",
+        no="No trace in our records",
     )
     findings = _text(
         "What your records hold",
@@ -223,17 +220,11 @@ class MaracActionForm(GovUKForm):
         empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
-    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027")
+    due_date = GovUKDateField(label="Due date", help_text="For example, 27 3 2027", validators=[due_today_or_later])
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
 
 class AttendanceForm(GovUKForm):

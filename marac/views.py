@@ -20,7 +20,7 @@ from audit.services import log_access
 from casework import access
 from casework.models import Agency
 from casework.pdf import pdf_response
-from common.views import attempt
+from common.views import attempt, form_saved
 
 from . import selectors, services
 from .conf import marac_setting
@@ -162,25 +162,11 @@ def meeting_edit(request, meeting_id):
         "version": meeting.version,
     }
     form = MeetingForm(request.POST or None, initial=initial, chairs=selectors.chair_choices())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.update_meeting(
-                meeting=meeting,
-                by=request.user,
-                expected_version=data["version"],
-                on=data["date"],
-                start=data["start_time"],
-                venue=data["venue"],
-                is_online=data["is_online"],
-                joining_details=data["joining_details"],
-                chair=data["chair"],
-            ),
-            "Meeting arrangements saved",
-        ):
-            return redirect("marac:meeting_detail", meeting.pk)
+    renamed = {"version": "expected_version", "date": "on", "start_time": "start"}
+    if form_saved(
+        request, form, "Meeting arrangements saved", services.update_meeting, meeting=meeting, renamed=renamed
+    ):
+        return redirect("marac:meeting_detail", meeting.pk)
     return render(
         request,
         "marac/meeting_form_page.html",
@@ -261,15 +247,9 @@ def panel_add(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     _require_perm(request.user, "marac.add_panelentry")
     form = AddEntryForm(request.POST or None, referrals=selectors.addable_referrals(meeting=meeting, user=request.user))
-    if request.method == "POST" and form.is_valid():
-        referral = form.cleaned_data["referral"]
-        if attempt(
-            request,
-            form,
-            lambda: services.add_panel_entry(meeting=meeting, by=request.user, referral=referral),
-            f"{referral.case.reference} added to the panel list",
-        ):
-            return redirect("marac:panel_list", meeting.pk)
+    if form_saved(request, form, "", services.add_panel_entry, meeting=meeting):
+        messages.success(request, f"{form.cleaned_data['referral'].case.reference} added to the panel list")
+        return redirect("marac:panel_list", meeting.pk)
     return render(
         request,
         "marac/meeting_form_page.html",
@@ -298,24 +278,9 @@ def entry_detail(request, meeting_id, entry_id):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("The review cannot be recorded")
-        if form.is_valid():
-            data = form.cleaned_data
-            if attempt(
-                request,
-                form,
-                lambda: services.record_case_review(
-                    entry=entry,
-                    by=request.user,
-                    discussion=data["discussion"],
-                    decisions=data["decisions"],
-                    risk_level=data["risk_level"],
-                    next_step=data["next_step"],
-                    escalation=data["escalation"],
-                    closure_reason=data["closure_reason"],
-                ),
-                f"Review of {entry.case.reference} recorded",
-            ):
-                return redirect("marac:entry_detail", meeting.pk, entry.pk)
+        done = f"Review of {entry.case.reference} recorded"
+        if form_saved(request, form, done, services.record_case_review, entry=entry):
+            return redirect("marac:entry_detail", meeting.pk, entry.pk)
     else:
         _log(
             request,
@@ -351,21 +316,8 @@ def entry_edit(request, meeting_id, entry_id):
     form = PanelEntryForm(
         request.POST or None, initial={"reason": entry.reason, "risk_level": entry.risk_level, "summary": entry.summary}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.update_panel_entry(
-                entry=entry,
-                by=request.user,
-                reason=data["reason"],
-                risk_level=data["risk_level"],
-                summary=data["summary"],
-            ),
-            f"{entry.case.reference} updated",
-        ):
-            return redirect("marac:panel_list", meeting.pk)
+    if form_saved(request, form, f"{entry.case.reference} updated", services.update_panel_entry, entry=entry):
+        return redirect("marac:panel_list", meeting.pk)
     return render(
         request,
         "marac/meeting_form_page.html",
@@ -397,21 +349,8 @@ def action_add(request, meeting_id, entry_id):
         raise Http404("Record the review first")
     seeing = services.agencies_seeing([entry.case_id]).get(entry.case_id, set())
     form = MaracActionForm(request.POST or None, agencies=Agency.objects.filter(pk__in=seeing, is_active=True))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.add_marac_action(
-                review=review,
-                by=request.user,
-                description=data["description"],
-                owner_agency=data["owner_agency"],
-                due_date=data["due_date"],
-            ),
-            "Action agreed",
-        ):
-            return redirect("marac:entry_detail", meeting.pk, entry.pk)
+    if form_saved(request, form, "Action agreed", services.add_marac_action, review=review):
+        return redirect("marac:entry_detail", meeting.pk, entry.pk)
     return render(
         request,
         "marac/meeting_form_page.html",
@@ -504,16 +443,9 @@ def held(request, meeting_id):
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     _require_perm(request.user, "marac.change_meeting")
     form = HeldForm(request.POST or None, initial={"minutes_notes": meeting.minutes_notes})
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.mark_meeting_held(
-                meeting=meeting, by=request.user, minutes_notes=form.cleaned_data["minutes_notes"]
-            ),
-            "Meeting recorded as held: the draft minutes are ready for the chair",
-        ):
-            return redirect("marac:minutes", meeting.pk)
+    done = "Meeting recorded as held: the draft minutes are ready for the chair"
+    if form_saved(request, form, done, services.mark_meeting_held, meeting=meeting):
+        return redirect("marac:minutes", meeting.pk)
     not_heard = [e for e in selectors.panel_list(meeting=meeting, user=request.user) if not hasattr(e, "review")]
     return render(
         request,
@@ -780,20 +712,10 @@ def research_respond(request, response_id):
     )
     if request.method == "POST":
         _require_perm(request.user, "marac.change_researchresponse")
-        if form.is_valid():
-            data = form.cleaned_data
-            if attempt(
-                request,
-                form,
-                lambda: services.record_research(
-                    response=response,
-                    by=request.user,
-                    holds_information=data["holds_information"],
-                    findings=data["findings"],
-                ),
-                f"Research on {case.reference} recorded",
-            ):
-                return redirect("marac:research_list")
+        if form_saved(
+            request, form, f"Research on {case.reference} recorded", services.record_research, response=response
+        ):
+            return redirect("marac:research_list")
     else:
         _log(
             request,

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from casework import access
+from common.lookups import filter_given
 
 from .models import Delivery, Notification
 
@@ -35,12 +36,7 @@ def with_links(notifications, *, user: User) -> list[Notification]:
 
 def delivery_log(*, status: str = "", channel: str = "", event: str = "", q: str = "") -> QuerySet[Delivery]:
     deliveries = Delivery.objects.select_related("user", "agency").order_by("-created_at", "-id")
-    if status:
-        deliveries = deliveries.filter(status=status)
-    if channel:
-        deliveries = deliveries.filter(channel=channel)
-    if event:
-        deliveries = deliveries.filter(event=event)
+    deliveries = filter_given(deliveries, status=status, channel=channel, event=event)
     if q:
         deliveries = deliveries.filter(recipient__icontains=q.strip())
     return deliveries

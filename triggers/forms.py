@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
-from common.forms import radio_choice
+from common.forms import due_today_or_later, radio_choice, yes_no
 
+from . import selectors
 from .models import (
     OPEN_STATUSES,
     Application,
@@ -310,12 +311,11 @@ class LinkCaseForm(GovUKForm):
 
 
 class DecisionForm(GovUKForm):
-    met = forms.TypedChoiceField(
-        label="Is the threshold for a case review met?",
-        choices=[("yes", "Yes, the threshold is met"), ("no", "No, the threshold is not met")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the threshold is met"},
+    met = yes_no(
+        "Is the threshold for a case review met?",
+        "Select whether the threshold is met",
+        yes="Yes, the threshold is met",
+        no="No, the threshold is not met",
     )
     reason = forms.CharField(
         label="Reason for the decision",
@@ -354,13 +354,10 @@ class ArrangeReviewForm(GovUKForm):
                 ),
             )
 
-    victim_invited = forms.TypedChoiceField(
-        label="Is the victim invited to the meeting?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+    victim_invited = yes_no(
+        "Is the victim invited to the meeting?",
+        "Select whether the victim is invited to the meeting",
         help_text="The 2025 guidance: invite the victim, or tell them in writing why not.",
-        error_messages={"required": "Select whether the victim is invited to the meeting"},
     )
     victim_not_invited_reason = forms.CharField(
         label="If not, why not?",
@@ -375,6 +372,9 @@ class ArrangeReviewForm(GovUKForm):
         if data.get("victim_invited") is False and not data.get("victim_not_invited_reason", "").strip():
             self.add_error("victim_not_invited_reason", "Enter why the victim is not invited to the meeting")
         return data
+
+    def clean_agencies(self) -> list:
+        return list(self.cleaned_data["agencies"])  # the service takes a list
 
     def clean_meeting_on(self):
         value = self.cleaned_data.get("meeting_on")
@@ -427,18 +427,15 @@ class RecommendationForm(GovUKForm):
         error_messages={"required": "Choose the body responsible for the recommendation"},
     )
     due_date = RealDateField(
-        label="Due date", required_message="Enter the due date", help_text="For example, 27 3 2027"
+        label="Due date",
+        required_message="Enter the due date",
+        help_text="For example, 27 3 2027",
+        validators=[due_today_or_later],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = _review_bodies()
-
-    def clean_due_date(self):
-        value = self.cleaned_data.get("due_date")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or in the future")
-        return value
 
 
 class RecommendationStatusForm(GovUKForm):
@@ -463,6 +460,9 @@ class ReviewHeldForm(GovUKForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].queryset = _review_bodies()
+
+    def clean_attended(self) -> list:
+        return list(self.cleaned_data["attended"])  # the service takes a list
 
     def clean_held_on(self):
         return _not_future(self.cleaned_data.get("held_on"), "The meeting date must be today or in the past")
@@ -584,11 +584,21 @@ class EscalationResultForm(GovUKForm):
 
 
 class FiguresForm(GovUKForm):
+    """The financial year of the s104 figures: by default the last eight, the current one first."""
+
     year = forms.TypedChoiceField(label="Year (April to March)", coerce=int, choices=[])
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if years is None:
+            current = selectors.current_financial_year()
+            years = list(range(current, current - 8, -1))
+        self.years = years
         self.fields["year"].choices = [(y, f"{y}/{str(y + 1)[-2:]}") for y in years]
+
+    def chosen_year(self) -> int:
+        """The year asked for, or the first one offered when none (or a wrong one) was."""
+        return self.cleaned_data["year"] if self.is_valid() else self.years[0]
 
 
 class ApplicationFilter(django_filters.FilterSet):

@@ -23,7 +23,7 @@ from audit.services import log_access
 from casework import access
 from casework.errors import CaseworkError
 from casework.pdf import pdf_response
-from common.views import attempt
+from common.views import attempt, form_posted, form_saved
 
 from . import conf, deadlines, letters, selectors, services
 from .forms import (
@@ -199,19 +199,17 @@ def application_detail(request, reference):
     )
 
 
+def _add_incident(*, application: Application, by, **report) -> object:
+    """The incident form's fields are an IncidentReport."""
+    return services.add_incident(application=application, by=by, report=services.IncidentReport(**report))
+
+
 @require_http_methods(["GET", "POST"])
 def incident_add(request, reference):
     application = _application(request, reference, change=True)
     form = IncidentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        report = services.IncidentReport(**form.cleaned_data)
-        if attempt(
-            request,
-            form,
-            lambda: services.add_incident(application=application, by=request.user, report=report),
-            "Incident added",
-        ):
-            return redirect("triggers:application_detail", reference)
+    if form_saved(request, form, "Incident added", _add_incident, application=application):
+        return redirect("triggers:application_detail", reference)
     return _form_page(request, application, "Summary", form, "Add an incident the applicant reported", "Add incident")
 
 
@@ -222,19 +220,9 @@ def acknowledge(request, reference):
         request.POST or None,
         initial={"method": application.contact_preference, "acknowledged_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.record_acknowledgement(
-                application=application,
-                by=request.user,
-                method=form.cleaned_data["method"],
-                acknowledged_on=form.cleaned_data["acknowledged_on"],
-            ),
-            "Acknowledgement recorded",
-        ):
-            return redirect("triggers:application_detail", reference)
+    record = services.record_acknowledgement
+    if form_saved(request, form, "Acknowledgement recorded", record, application=application):
+        return redirect("triggers:application_detail", reference)
     return _form_page(request, application, "Summary", form, "Record the acknowledgement", "Save acknowledgement")
 
 
@@ -297,12 +285,9 @@ def case_unlink(request, reference, link_id):
         application=application,
         case__in=access.visible_cases(request.user),
     )
-    try:
-        services.unlink_case(link=link, by=request.user)
-    except CaseworkError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Case {link.case.reference} unlinked")
+    attempt(
+        request, None, lambda: services.unlink_case(link=link, by=request.user), f"Case {link.case.reference} unlinked"
+    )
     return redirect("triggers:threshold", reference)
 
 
@@ -311,20 +296,9 @@ def decision(request, reference):
     application = _application(request, reference, change=True)
     check = selectors.threshold_check(application=application, user=request.user)
     form = DecisionForm(request.POST or None, initial={"met": "yes" if check.met else "no"})
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.record_threshold_decision(
-                application=application,
-                by=request.user,
-                met=form.cleaned_data["met"],
-                reason=form.cleaned_data["reason"],
-                reasoning=check.text,
-            ),
-            "Threshold decision recorded",
-        ):
-            return redirect("triggers:threshold", reference)
+    record = services.record_threshold_decision
+    if form_saved(request, form, "Threshold decision recorded", record, application=application, reasoning=check.text):
+        return redirect("triggers:threshold", reference)
     return _form_page(
         request, application, "Threshold", form, "Record the threshold decision", "Save decision", check=check
     )
@@ -356,23 +330,8 @@ def review(request, reference):
 def review_arrange(request, reference):
     application = _application(request, reference, change=True)
     form = ArrangeReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.arrange_review(
-                application=application,
-                by=request.user,
-                meeting_on=data["meeting_on"],
-                location=data["location"],
-                agencies=list(data["agencies"]),
-                victim_invited=data["victim_invited"],
-                victim_not_invited_reason=data["victim_not_invited_reason"],
-            ),
-            "Review meeting arranged",
-        ):
-            return redirect("triggers:review", reference)
+    if form_saved(request, form, "Review meeting arranged", services.arrange_review, application=application):
+        return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Arrange the review meeting", "Arrange meeting")
 
 
@@ -380,19 +339,8 @@ def review_arrange(request, reference):
 def contribution_add(request, reference):
     application = _application(request, reference, change=True)
     form = ContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.record_contribution(
-                application=application,
-                by=request.user,
-                agency=form.cleaned_data["agency"],
-                information=form.cleaned_data["information"],
-            ),
-            "Information recorded",
-        ):
-            return redirect("triggers:review", reference)
+    if form_saved(request, form, "Information recorded", services.record_contribution, application=application):
+        return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Record information from a body", "Save information")
 
 
@@ -416,17 +364,10 @@ def contribution_submit(request, reference):
     contribution = selectors.contribution_request(user=request.user, reference=reference)
     application = contribution.review.application
     form = PartnerContributionForm(request.POST or None, initial={"information": contribution.information})
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.submit_contribution(
-                contribution=contribution, by=request.user, information=form.cleaned_data["information"]
-            ),
-            "Your information has been sent to the review",
-        ):
-            _log(request, application, page="review information", action=AccessAction.CHANGE)
-            return redirect("triggers:contribution_requests")
+    done = "Your information has been sent to the review"
+    if form_saved(request, form, done, services.submit_contribution, contribution=contribution):
+        _log(request, application, page="review information", action=AccessAction.CHANGE)
+        return redirect("triggers:contribution_requests")
     _log(request, application, page="review information request")
     return render(
         request,
@@ -439,21 +380,8 @@ def contribution_submit(request, reference):
 def recommendation_add(request, reference):
     application = _application(request, reference, change=True)
     form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.add_recommendation(
-                application=application,
-                by=request.user,
-                description=data["description"],
-                owner_agency=data["owner_agency"],
-                due_date=data["due_date"],
-            ),
-            "Recommendation added",
-        ):
-            return redirect("triggers:review", reference)
+    if form_saved(request, form, "Recommendation added", services.add_recommendation, application=application):
+        return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Add a recommendation", "Add recommendation")
 
 
@@ -466,16 +394,10 @@ def recommendation_status(request, reference, recommendation_id):
         review__application=application,
     )
     form = RecommendationStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_recommendation_status(
-                recommendation=recommendation, by=request.user, status=form.cleaned_data["status"]
-            )
-            messages.success(request, "Recommendation updated")
-        except CaseworkError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid status")
+    update = services.set_recommendation_status
+    form_posted(
+        request, form, "Recommendation updated", update, recommendation=recommendation, invalid="Choose a valid status"
+    )
     return redirect("triggers:review", reference)
 
 
@@ -490,21 +412,8 @@ def review_held(request, reference):
     if case_review is not None:
         initial["attended"] = [c.agency_id for c in case_review.contributions.all()]
     form = ReviewHeldForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.record_review_held(
-                application=application,
-                by=request.user,
-                held_on=data["held_on"],
-                attended=list(data["attended"]),
-                findings=data["findings"],
-            ),
-            "Review meeting recorded",
-        ):
-            return redirect("triggers:review", reference)
+    if form_saved(request, form, "Review meeting recorded", services.record_review_held, application=application):
+        return redirect("triggers:review", reference)
     return _form_page(request, application, "Review", form, "Record the review meeting", "Save meeting")
 
 
@@ -534,16 +443,9 @@ def outcome_write(request, reference):
     letter = selectors.outcome_letter_for(application)
     editable = letter if letter is not None and letter.status != OutcomeLetterStatus.SENT else None
     form = OutcomeForm(request.POST or None, initial={"body": editable.body if editable else ""})
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.save_outcome_draft(
-                application=application, by=request.user, body=form.cleaned_data["body"]
-            ),
-            "Draft saved: check the preview, then ask another manager to approve it",
-        ):
-            return redirect("triggers:outcome_preview", reference)
+    done = "Draft saved: check the preview, then ask another manager to approve it"
+    if form_saved(request, form, done, services.save_outcome_draft, application=application):
+        return redirect("triggers:outcome_preview", reference)
     return _form_page(request, application, "Outcome", form, "Write the outcome letter", "Save draft and preview")
 
 
@@ -658,16 +560,9 @@ def contact_person(request, reference):
         agency=application.owner_agency,
         initial={"contact": application.single_point_of_contact_id},
     )
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.name_single_point_of_contact(
-                application=application, by=request.user, contact=form.cleaned_data["contact"]
-            ),
-            "Single point of contact named",
-        ):
-            return redirect("triggers:application_detail", reference)
+    name = services.name_single_point_of_contact
+    if form_saved(request, form, "Single point of contact named", name, application=application):
+        return redirect("triggers:application_detail", reference)
     return _form_page(request, application, "Summary", form, "Name the single point of contact", "Save")
 
 
@@ -675,16 +570,8 @@ def contact_person(request, reference):
 def close(request, reference):
     application = _application(request, reference, change=True)
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.close_application(
-                application=application, by=request.user, notes=form.cleaned_data["notes"]
-            ),
-            "Application closed",
-        ):
-            return redirect("triggers:application_detail", reference)
+    if form_saved(request, form, "Application closed", services.close_application, application=application):
+        return redirect("triggers:application_detail", reference)
     return _form_page(request, application, "Outcome", form, "Close the application", "Close application")
 
 
@@ -692,16 +579,8 @@ def close(request, reference):
 def withdraw(request, reference):
     application = _application(request, reference, change=True)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.withdraw_application(
-                application=application, by=request.user, reason=form.cleaned_data["reason"]
-            ),
-            "Application withdrawn",
-        ):
-            return redirect("triggers:application_detail", reference)
+    if form_saved(request, form, "Application withdrawn", services.withdraw_application, application=application):
+        return redirect("triggers:application_detail", reference)
     return _form_page(request, application, "Outcome", form, "Record that the application was withdrawn", "Withdraw")
 
 
@@ -727,22 +606,8 @@ def escalation_add(request, reference):
     form = EscalationForm(
         request.POST or None, initial={"body": conf.get("ESCALATION_BODY"), "requested_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.request_escalation(
-                application=application,
-                by=request.user,
-                requested_on=data["requested_on"],
-                grounds=data["grounds"],
-                body=data["body"],
-                kind=data["kind"],
-            ),
-            "Escalation recorded",
-        ):
-            return redirect("triggers:escalations", reference)
+    if form_saved(request, form, "Escalation recorded", services.request_escalation, application=application):
+        return redirect("triggers:escalations", reference)
     return _form_page(request, application, "Escalation", form, "Record an escalation request", "Save escalation")
 
 
@@ -756,21 +621,10 @@ def escalation_result(request, reference, escalation_id):
         status=EscalationStatus.REQUESTED,
     )
     form = EscalationResultForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.record_escalation_result(
-                escalation=escalation,
-                by=request.user,
-                result=data["result"],
-                notes=data["notes"],
-                concluded_on=data["concluded_on"],
-            ),
-            "Escalation result recorded",
-        ):
-            return redirect("triggers:escalations", reference)
+    if form_saved(
+        request, form, "Escalation result recorded", services.record_escalation_result, escalation=escalation
+    ):
+        return redirect("triggers:escalations", reference)
     return _form_page(
         request, application, "Escalation", form, f"Result of the escalation to {escalation.body}", "Save result"
     )
@@ -786,17 +640,11 @@ def timeline(request, reference):
     )
 
 
-def _figure_years() -> list[int]:
-    current = selectors.current_financial_year()
-    return list(range(current, current - 8, -1))
-
-
 def figures(request):
     """The s104 publication figures for any year (April to March)."""
     _require_view(request)
-    years = _figure_years()
-    form = FiguresForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() else years[0]
+    form = FiguresForm(request.GET or None)
+    year = form.chosen_year()
     start, end = selectors.financial_year(year)
     return render(
         request,
@@ -811,8 +659,7 @@ def figures(request):
 
 def figures_csv(request):
     _require_view(request)
-    form = FiguresForm(request.GET or None, years=_figure_years())
-    year = form.cleaned_data["year"] if form.is_valid() else selectors.current_financial_year()
+    year = FiguresForm(request.GET or None).chosen_year()
     start, end = selectors.financial_year(year)
     annual = selectors.annual_figures(user=request.user, start=start, end=end)
     log_access(

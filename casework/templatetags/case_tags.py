@@ -1,5 +1,7 @@
 """Presentation helpers for casework pages."""
 
+from collections.abc import Callable
+
 from django import template
 
 register = template.Library()
@@ -14,14 +16,17 @@ STATUS_COLOURS = {
 RISK_COLOURS = {"standard": "green", "medium": "orange", "high": "red"}
 
 
-@register.filter
-def status_colour(status: str) -> str:
-    return STATUS_COLOURS.get(status, "grey")
+def colour_filter(colours: dict[str, str]) -> Callable[[str], str]:
+    """A template filter giving the GOV.UK tag colour of a status or risk level (grey for one not listed)."""
+
+    def colour(value: str) -> str:
+        return colours.get(value, "grey")
+
+    return colour
 
 
-@register.filter
-def risk_colour(level: str) -> str:
-    return RISK_COLOURS.get(level, "grey")
+register.filter("status_colour", colour_filter(STATUS_COLOURS))
+register.filter("risk_colour", colour_filter(RISK_COLOURS))
 
 
 @register.filter

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from casework import access
+from casework.templatetags.case_tags import RISK_COLOURS, colour_filter
 
 register = template.Library()
 
@@ -49,7 +50,6 @@ REFERRAL_COLOURS = {
     "closed": "grey",
 }
 MEETING_COLOURS = {"planned": "grey", "published": "blue", "held": "turquoise", "minutes_approved": "green"}
-RISK_COLOURS = {"standard": "green", "medium": "orange", "high": "red"}
 
 
 @register.simple_tag(takes_context=True)
@@ -63,16 +63,6 @@ def marac_sections(context) -> list[dict]:
     ]
 
 
-@register.filter
-def referral_colour(status: str) -> str:
-    return REFERRAL_COLOURS.get(status, "grey")
-
-
-@register.filter
-def meeting_colour(status: str) -> str:
-    return MEETING_COLOURS.get(status, "grey")
-
-
-@register.filter
-def marac_risk_colour(level: str) -> str:
-    return RISK_COLOURS.get(level, "grey")
+register.filter("referral_colour", colour_filter(REFERRAL_COLOURS))
+register.filter("meeting_colour", colour_filter(MEETING_COLOURS))
+register.filter("marac_risk_colour", colour_filter(RISK_COLOURS))  # the same levels as a case's risk
