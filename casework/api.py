@@ -25,6 +25,7 @@ from audit.objects import ObjectType
 from . import access, selectors, services
 from .filters import CaseFilter
 from .models import Action, ActionStatus, Agency, Case, CaseOutcome, CaseParty, Incident, Note, PartyRole, Ward
+from .withholding import WITHHELD
 
 User = get_user_model()
 
@@ -147,7 +148,14 @@ class CaseAccessSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    address = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField(
+        help_text="'Withheld' when `location_withheld`; null when not recorded."
+    )
+    location_description = serializers.SerializerMethodField(help_text="'Withheld' when `location_withheld`.")
+    location_withheld = serializers.SerializerMethodField(
+        help_text="True when the case's location is the home of a person on the case whose do-not-disclose list "
+        "names your agency: the address and location description are withheld from you."
+    )
     outcome = serializers.ChoiceField(choices=CaseOutcome.choices, allow_blank=True, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     your_access = serializers.SerializerMethodField()
@@ -158,6 +166,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
             "description",
             "address",
             "location_description",
+            "location_withheld",
             "outcome",
             "outcome_label",
             "outcome_notes",
@@ -169,7 +178,21 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_address(self, case) -> str | None:
+        if self._location_withheld(case):
+            return WITHHELD
         return str(case.address) if case.address else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_location_description(self, case) -> str:
+        return WITHHELD if self._location_withheld(case) else case.location_description
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_location_withheld(self, case) -> bool:
+        return self._location_withheld(case)
+
+    def _location_withheld(self, case) -> bool:
+        case_access = self.context.get("case_access")
+        return bool(case_access and case_access.case.pk == case.pk and case_access.location_withheld)
 
     @extend_schema_field(CaseAccessSerializer)
     def get_your_access(self, case) -> dict:

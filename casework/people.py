@@ -358,13 +358,16 @@ def person_merges(*, person: Person) -> list[PersonMerge]:
 
 
 def place_cases(*, user, postcode: str) -> list[Case]:
-    """The cases the user may see at this postcode (their address), newest first."""
-    return list(
+    """The cases the user may see at this postcode (their address), newest first; not those whose location is the
+    home of a person on them who listed the user's agency (do-not-disclose: it would say where she lives)."""
+    cases = list(
         access.visible_cases(user)
         .filter(address__postcode=normalise_postcode(postcode))
         .select_related("address", "ward", "lead_agency")
         .order_by("-opened_at", "-id")[:200]
     )
+    withheld = access.withheld_locations(user, cases)
+    return [case for case in cases if case.pk not in withheld]
 
 
 def log_read(
