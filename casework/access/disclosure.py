@@ -74,7 +74,7 @@ def withheld_locations(user, cases: Iterable[Case]) -> frozenset[int]:
         if address is None:
             continue
         key = _place_key(address.postcode, address.line1)
-        people = {pk for pk, address_id, home in homes if address_id == case.address_id or home == key}
+        people = {pk for pk, address_id, home in homes if address_id == case.address_id or (home[1] and home == key)}
         if people:
             candidates[case.pk] = people
     if not candidates:
