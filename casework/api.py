@@ -22,9 +22,22 @@ from rest_framework.reverse import reverse
 from accounts.api import ApiModelSerializer, PartnerApiMixin, error_responses, log_api_read
 from audit.objects import ObjectType
 
-from . import access, selectors, services
+from . import access, selectors, services, vulnerability
 from .filters import CaseFilter
-from .models import Action, ActionStatus, Agency, Case, CaseOutcome, CaseParty, Incident, Note, PartyRole, Ward
+from .models import (
+    Action,
+    ActionStatus,
+    Agency,
+    Case,
+    CaseOutcome,
+    CaseParty,
+    HateCharacteristic,
+    Incident,
+    Note,
+    PartyRole,
+    Ward,
+)
+from .withholding import WITHHELD
 
 User = get_user_model()
 
@@ -147,7 +160,14 @@ class CaseAccessSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    address = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField(
+        help_text="'Withheld' when `location_withheld`; null when not recorded."
+    )
+    location_description = serializers.SerializerMethodField(help_text="'Withheld' when `location_withheld`.")
+    location_withheld = serializers.SerializerMethodField(
+        help_text="True when the case's location is the home of a person on the case whose do-not-disclose list "
+        "names your agency: the address and location description are withheld from you."
+    )
     outcome = serializers.ChoiceField(choices=CaseOutcome.choices, allow_blank=True, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     your_access = serializers.SerializerMethodField()
@@ -158,6 +178,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
             "description",
             "address",
             "location_description",
+            "location_withheld",
             "outcome",
             "outcome_label",
             "outcome_notes",
@@ -169,7 +190,21 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_address(self, case) -> str | None:
+        if self._location_withheld(case):
+            return WITHHELD
         return str(case.address) if case.address else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_location_description(self, case) -> str:
+        return WITHHELD if self._location_withheld(case) else case.location_description
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_location_withheld(self, case) -> bool:
+        return self._location_withheld(case)
+
+    def _location_withheld(self, case) -> bool:
+        case_access = self.context.get("case_access")
+        return bool(case_access and case_access.case.pk == case.pk and case_access.location_withheld)
 
     @extend_schema_field(CaseAccessSerializer)
     def get_your_access(self, case) -> dict:
@@ -177,8 +212,15 @@ class CaseDetailSerializer(CaseSummarySerializer):
         return CaseAccessSerializer(case_access).data
 
 
+class CodeLabelSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+
+
 class PartySerializer(serializers.Serializer):
-    """A party as the Parties page shows it: an anonymous party's identity is withheld unless you may see it."""
+    """A party as the Parties page shows it: an anonymous party's identity is withheld unless you may see it.
+    Vulnerability shows to every agency the case is shared with, as the case page's banner does (an anonymous
+    party's under "Anonymous victim"): it is what a visiting officer must know, and names no one."""
 
     id = serializers.IntegerField(source="party.pk", read_only=True)
     role = serializers.ChoiceField(source="party.role", choices=PartyRole.choices, read_only=True)
@@ -194,6 +236,28 @@ class PartySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, help_text="'Anonymous victim' (etc.) when withheld.")
     contact = serializers.CharField(read_only=True, help_text="'Withheld' when withheld or details_withheld.")
     address = serializers.CharField(read_only=True, help_text="'Withheld' when withheld or details_withheld.")
+    vulnerabilities = serializers.SerializerMethodField(
+        help_text="The person's vulnerabilities (the case page's banner), with their merged duplicates'; "
+        "empty when none are recorded. Shown whoever shares the case, even when the identity is withheld."
+    )
+    reasonable_adjustments = serializers.SerializerMethodField(
+        help_text="Reasonable adjustments recorded for the person (the banner's), empty when none."
+    )
+
+    def _vulnerability(self, view):
+        return self.context.get("vulnerability", {}).get(view.party.person_id or 0)
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_vulnerabilities(self, view) -> list[dict]:
+        summary = self._vulnerability(view)
+        if summary is None:
+            return []
+        return [{"code": code, "label": label} for code, label in zip(summary.flags, summary.flag_labels, strict=True)]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_reasonable_adjustments(self, view) -> list[str]:
+        summary = self._vulnerability(view)
+        return list(summary.adjustments) if summary is not None else []
 
 
 class PartyListSerializer(serializers.Serializer):
@@ -216,6 +280,10 @@ class PartyRefSerializer(serializers.Serializer):
 class IncidentSerializer(ApiModelSerializer):
     reported_to = AgencySerializer(read_only=True)
     reported_by = serializers.SerializerMethodField()
+    hate_characteristics = serializers.SerializerMethodField(
+        help_text="When `hate_related`: what the victim was targeted because of (perceived), "
+        "e.g. race, religion, sexual_orientation, disability, transgender, other. Read-only here."
+    )
 
     class Meta:
         model = Incident
@@ -227,9 +295,18 @@ class IncidentSerializer(ApiModelSerializer):
             "agency_reference",
             "description",
             "hate_related",
+            "hate_characteristics",
             "reported_by",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_hate_characteristics(self, incident) -> list[dict]:
+        """What the victim was targeted because of, as the Incidents page shows it: only for a hate incident."""
+        if not incident.hate_related:
+            return []
+        labels = dict(HateCharacteristic.choices)
+        return [{"code": code, "label": labels.get(code, code)} for code in incident.hate_characteristics or []]
 
     @extend_schema_field(PartyRefSerializer(allow_null=True))
     def get_reported_by(self, incident) -> dict | None:
@@ -475,8 +552,9 @@ class CaseParties(CaseScopedMixin, generics.GenericAPIView):
         self._case_access = self.case_access()
         case = self._case_access.case
         parties = selectors.parties_for(case, self._case_access)
+        found = vulnerability.vulnerability_for_people({view.party.person_id for view in parties})
         log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "parties"})
-        return Response({"results": PartySerializer(parties, many=True).data})
+        return Response({"results": PartySerializer(parties, many=True, context={"vulnerability": found}).data})
 
 
 @extend_schema(tags=["incidents"])

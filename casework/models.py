@@ -115,12 +115,15 @@ class Person(models.Model):
 
 
 class PersonMerge(models.Model):
-    """One merge of a duplicate person into a survivor: which case links moved, who did it and why; an unmerge
-    moves exactly those links back (links added to the survivor afterwards stay with it)."""
+    """One merge of a duplicate person into a survivor: which case links and safety records moved, who did it and
+    why; an unmerge moves exactly those back (links added to the survivor afterwards stay with it)."""
 
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_received")
     duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_as_duplicate")
     moved_party_ids = models.JSONField(default=list)
+    # the duplicate's safety records that moved with it (casework.safety.move_on_merge), so an unmerge moves
+    # exactly those back: {"do_not_disclose": [ids], "withheld_from": [ids], "ended": [ids], "safe_contact": id}
+    moved_records = models.JSONField(default=dict, blank=True)
     reason = models.TextField()
     merged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     merged_at = models.DateTimeField()

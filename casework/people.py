@@ -25,11 +25,16 @@ from audit.services import log_access
 from common import history
 from common.dates import add_months
 
-from . import access
+from . import access, safety
 from .errors import NotAllowed
 from .models import Case, CaseParty, CaseStatus, PartyRole, Person, PersonMerge
 from .places import normalise_postcode
 
+#: Said after a merge when both records had a safe contact (casework.safety.move_on_merge keeps the survivor's).
+SAFE_CONTACT_KEPT = (
+    "Both records had a safe contact: this record's was kept. Check it is still right; the other comes back "
+    "if the merge is undone."
+)
 #: How many proposals the add-party form shows at most.
 PROPOSAL_LIMIT = 5
 _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
@@ -235,8 +240,9 @@ def _log_person(user, person: Person, action: str, details: dict, path: str = ""
 
 @transaction.atomic
 def merge_people(*, survivor: Person, duplicate: Person, by, reason: str) -> PersonMerge:
-    """Merge `duplicate` into `survivor`: every case link of the duplicate moves to the survivor, the duplicate is
-    marked merged (kept, so `unmerge_people` can restore it), and history and the access log say who did it."""
+    """Merge `duplicate` into `survivor`: every case link, do-not-disclose entry and safe contact of the duplicate
+    moves to the survivor (casework.safety.move_on_merge), the duplicate is marked merged (kept, so
+    `unmerge_people` can restore it), and history and the access log say who did it."""
     if not reason.strip():
         raise NotAllowed("Say why these records are the same person.")
     if survivor.pk == duplicate.pk:
@@ -255,6 +261,7 @@ def merge_people(*, survivor: Person, duplicate: Person, by, reason: str) -> Per
         history.attribute(party, by=by, reason=f"Person merged: {duplicate.pk} into {survivor.pk}")
         party.save(update_fields=["person"])
         moved.append(party.pk)
+    moved_records = safety.move_on_merge(survivor=survivor, duplicate=duplicate, by=by)
     duplicate.merged_into = survivor
     history.attribute(duplicate, by=by, reason=f"Merged into person {survivor.pk}: {reason}")
     duplicate.save(update_fields=["merged_into"])
@@ -262,13 +269,20 @@ def merge_people(*, survivor: Person, duplicate: Person, by, reason: str) -> Per
         survivor=survivor,
         duplicate=duplicate,
         moved_party_ids=moved,
+        moved_records=moved_records,
         reason=reason,
         merged_by=by,
         merged_at=timezone.now(),
     )
     history.attribute(merge, by=by, reason="Duplicate person merged")
     merge.save()
-    details = {"merge": merge.pk, "survivor": survivor.pk, "duplicate": duplicate.pk, "moved_parties": moved}
+    details = {
+        "merge": merge.pk,
+        "survivor": survivor.pk,
+        "duplicate": duplicate.pk,
+        "moved_parties": moved,
+        "moved_records": moved_records,
+    }
     _log_person(by, survivor, AccessAction.CHANGE, {"event": "person merged", **details})
     _log_person(by, duplicate, AccessAction.CHANGE, {"event": "person merged", **details})
     return merge
@@ -276,8 +290,8 @@ def merge_people(*, survivor: Person, duplicate: Person, by, reason: str) -> Per
 
 @transaction.atomic
 def unmerge_people(*, merge: PersonMerge, by, reason: str) -> PersonMerge:
-    """Undo a merge: the case links that moved go back to the duplicate, which is a person in its own right
-    again. Links added to the survivor after the merge stay with it."""
+    """Undo a merge: the case links and safety records that moved go back to the duplicate, which is a person in
+    its own right again. Links added to the survivor after the merge stay with it."""
     merge = PersonMerge.objects.select_for_update().select_related("survivor", "duplicate").get(pk=merge.pk)
     if merge.unmerged_at:
         raise NotAllowed("This merge has already been undone.")
@@ -292,6 +306,7 @@ def unmerge_people(*, merge: PersonMerge, by, reason: str) -> PersonMerge:
         history.attribute(party, by=by, reason=f"Merge undone: back to person {duplicate.pk}")
         party.save(update_fields=["person"])
         restored.append(party.pk)
+    safety.restore_on_unmerge(moved=merge.moved_records or {}, survivor=survivor, duplicate=duplicate, by=by)
     duplicate.merged_into = None
     history.attribute(duplicate, by=by, reason=f"Merge into person {survivor.pk} undone: {reason}")
     duplicate.save(update_fields=["merged_into"])
@@ -343,13 +358,16 @@ def person_merges(*, person: Person) -> list[PersonMerge]:
 
 
 def place_cases(*, user, postcode: str) -> list[Case]:
-    """The cases the user may see at this postcode (their address), newest first."""
-    return list(
+    """The cases the user may see at this postcode (their address), newest first; not those whose location is the
+    home of a person on them who listed the user's agency (do-not-disclose: it would say where she lives)."""
+    cases = list(
         access.visible_cases(user)
         .filter(address__postcode=normalise_postcode(postcode))
         .select_related("address", "ward", "lead_agency")
         .order_by("-opened_at", "-id")[:200]
     )
+    withheld = access.withheld_locations(user, cases)
+    return [case for case in cases if case.pk not in withheld]
 
 
 def log_read(

@@ -1,5 +1,6 @@
 """The person page, the place page, and merging duplicates (casework.people does the work)."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,7 +81,10 @@ def person_merge(request, person_id: int):
                 survivor=person, duplicate=duplicate, by=request.user, reason=form.cleaned_data["reason"]
             )
 
-        if attempt(request, form, merge, f"{duplicate} merged into this record"):
+        done = attempt(request, form, merge, f"{duplicate} merged into this record")
+        if done:
+            if done.moved_records.get("safe_contact_kept") == "survivor":
+                messages.info(request, people.SAFE_CONTACT_KEPT)
             return redirect("people:person_detail", person.pk)
     return render(request, "casework/person_merge.html", {"person": person, "form": form, "matches": matches})
 

@@ -144,3 +144,83 @@ def end_do_not_disclose(*, party: CaseParty, entry_id: int, by: User, reason: st
     entry.ended_by, entry.ended_at, entry.end_reason = by, timezone.now(), reason.strip()
     save_with_history(entry, by, "Taken off the do-not-disclose list")
     return entry
+
+
+# --- merging duplicate people (called by casework.people.merge_people / unmerge_people) ------------------------
+
+
+def _end_for_merge(entry: DoNotDisclose, by: User, why: str) -> None:
+    entry.ended_by, entry.ended_at, entry.end_reason = by, timezone.now(), why
+    save_with_history(entry, by, why)
+
+
+def move_on_merge(*, survivor: Person, duplicate: Person, by: User) -> dict:
+    """Move the duplicate's do-not-disclose entries and safe contact to the survivor, and point entries that
+    protect someone from the duplicate at the survivor, so no protection is lost in a merge. An open entry the
+    survivor already holds (the same agency or person) wins: the duplicate's copy is ended, to be reopened by an
+    unmerge. When both have a safe contact the survivor's is kept (the record the officer chose to keep); the
+    duplicate's stays on the duplicate and comes back with it. Returns what moved, for `PersonMerge`."""
+    why = f"Person merged: {duplicate.pk} into {survivor.pk}"
+    moved: dict = {"do_not_disclose": [], "withheld_from": [], "ended": [], "safe_contact": None}
+    held = DoNotDisclose.objects.select_for_update().filter(person=survivor, ended_at__isnull=True)
+    open_agencies = set(held.values_list("withheld_from_agency", flat=True))
+    open_people = set(held.values_list("withheld_from_person", flat=True))
+    for entry in DoNotDisclose.objects.select_for_update().filter(person=duplicate).order_by("pk"):
+        if entry.ended_at is None and (
+            entry.withheld_from_agency_id in open_agencies
+            or entry.withheld_from_person_id in open_people
+            or entry.withheld_from_person_id == survivor.pk
+        ):
+            _end_for_merge(entry, by, f"{why}: already on the survivor's list")
+            moved["ended"].append(entry.pk)
+            continue
+        entry.person = survivor
+        save_with_history(entry, by, why)
+        moved["do_not_disclose"].append(entry.pk)
+    for entry in DoNotDisclose.objects.select_for_update().filter(withheld_from_person=duplicate).order_by("pk"):
+        clash = entry.person_id == survivor.pk or (
+            entry.ended_at is None
+            and DoNotDisclose.objects.filter(
+                person_id=entry.person_id, withheld_from_person=survivor, ended_at__isnull=True
+            ).exists()
+        )
+        if clash:
+            if entry.ended_at is None:
+                _end_for_merge(entry, by, f"{why}: already on the list")
+                moved["ended"].append(entry.pk)
+            continue
+        entry.withheld_from_person = survivor
+        save_with_history(entry, by, why)
+        moved["withheld_from"].append(entry.pk)
+    contact = SafeContact.objects.select_for_update().filter(person=duplicate).first()
+    if contact is not None:
+        if SafeContact.objects.filter(person=survivor).exists():
+            moved["safe_contact_kept"] = "survivor"
+        else:
+            contact.person = survivor
+            save_with_history(contact, by, why)
+            moved["safe_contact"] = contact.pk
+    return moved
+
+
+def restore_on_unmerge(*, moved: dict, survivor: Person, duplicate: Person, by: User) -> None:
+    """Undo `move_on_merge` exactly: what moved goes back to the duplicate, what was ended is reopened."""
+    why = f"Merge undone: back to person {duplicate.pk}"
+    for entry in DoNotDisclose.objects.select_for_update().filter(
+        pk__in=moved.get("do_not_disclose", []), person=survivor
+    ):
+        entry.person = duplicate
+        save_with_history(entry, by, why)
+    for entry in DoNotDisclose.objects.select_for_update().filter(
+        pk__in=moved.get("withheld_from", []), withheld_from_person=survivor
+    ):
+        entry.withheld_from_person = duplicate
+        save_with_history(entry, by, why)
+    for entry in DoNotDisclose.objects.select_for_update().filter(pk__in=moved.get("ended", [])):
+        entry.ended_by, entry.ended_at, entry.end_reason = None, None, ""
+        save_with_history(entry, by, f"{why}: on the list again")
+    if moved.get("safe_contact"):
+        contact = SafeContact.objects.select_for_update().filter(pk=moved["safe_contact"], person=survivor).first()
+        if contact is not None:
+            contact.person = duplicate
+            save_with_history(contact, by, why)

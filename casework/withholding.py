@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 
 from audit.models import AccessAction
 from audit.services import log_access
@@ -25,9 +26,11 @@ _MIN_LENGTH = 6  # shorter values ("Flat 1") would blank unrelated words
 
 
 def protected_values(person_ids: Iterable[int]) -> list[str]:
-    """The strings that must not appear: each person's phone, email, full address and first address line."""
+    """The strings that must not appear: each person's phone, email, full address and first address line, and
+    those of the records merged into them (a merged duplicate's details may still be in free text)."""
     values: set[str] = set()
-    for person in Person.objects.filter(pk__in=list(person_ids)).select_related("address"):
+    ids = list(person_ids)
+    for person in Person.objects.filter(Q(pk__in=ids) | Q(merged_into__in=ids)).select_related("address"):
         values.update(v.strip() for v in (person.phone, person.email) if v)
         if person.address:
             values.update(v.strip() for v in (str(person.address), person.address.line1) if v)

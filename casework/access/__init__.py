@@ -4,7 +4,8 @@
   `case_access_or_404`, ...); everything hanging off a case is visible exactly when its case is.
 - `people`: a person is visible through the cases naming them (`visible_people`, `may_merge_people`).
 - `disclosure`: do-not-disclose lists: whose address and contact details are withheld from a user's agency
-  (`protected_from`, `details_withheld`) or from a document's addressee (`protected_from_people`).
+  (`protected_from`, `details_withheld`), a case location that is such a person's home (`withheld_locations`), or
+  from a document's addressee (`protected_from_people`).
 - `records`: records that may have no case, owned by an agency (street FPNs, PSPOs, trigger applications).
 - model permissions (`has_permission`, `require`) from `common.permissions`, where apps below casework
   (audit, statutory) ask too.
@@ -34,7 +35,7 @@ from .cases import (
     sees_all_cases,
     visible_cases,
 )
-from .disclosure import details_withheld, protected_from, protected_from_people
+from .disclosure import details_withheld, protected_from, protected_from_people, withheld_locations
 from .people import identified_parties, may_merge_people, sensitive_cases, visible_people
 from .records import case_or_owner, held_by_agency, may_change_record, through_case
 
@@ -70,4 +71,5 @@ __all__ = [
     "through_case",
     "visible_cases",
     "visible_people",
+    "withheld_locations",
 ]

@@ -195,6 +195,15 @@ class CaseAccess:
 
         return protected_from(self.user)
 
+    @property
+    def location_withheld(self) -> bool:
+        """The case's location is the home of a person on it who listed this user's agency: show "Withheld"."""
+        if not hasattr(self, "_location_withheld"):
+            from .disclosure import withheld_locations
+
+            self._location_withheld = self.case.pk in withheld_locations(self.user, [self.case])
+        return self._location_withheld
+
 
 def case_access_or_404(user, reference: str, *, change: bool = False, lead: bool = False) -> CaseAccess:
     """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write.

@@ -53,6 +53,8 @@ def test_partners_see_anonymous_victim_and_nothing_else(reported_by_the_victim, 
         "name": "Anonymous victim",
         "contact": "Withheld",
         "address": "Withheld",
+        "vulnerabilities": [],
+        "reasonable_adjustments": [],
     }
     assert parties["person_causing_harm"]["name"] == "Kevin Loud", "named parties are not hidden"
     incident = api.get(f"/api/v1/cases/{case.reference}/incidents/").json()["results"][0]
