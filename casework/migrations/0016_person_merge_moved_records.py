@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0014_safe_contact_and_do_not_disclose'),
+        ('casework', '0015_signposting_decision'),
     ]
 
     operations = [
