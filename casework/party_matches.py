@@ -38,14 +38,6 @@ def ask_match(form: forms.Form, matches: list[people.PersonMatch]) -> None:
     form.helper.disable_csrf = True
 
 
-def split_name(full_name: str) -> tuple[str, str]:
-    """A name typed in one box as (first names, surname): the matcher compares surnames."""
-    parts = full_name.split()
-    if len(parts) < 2:
-        return "", full_name.strip()
-    return " ".join(parts[:-1]), parts[-1]
-
-
 def answer(
     request: HttpRequest,
     make_form: Callable[..., forms.Form],
