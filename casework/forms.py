@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from common.forms import datetime_field, due_today_or_later, radio_choice
 
-from . import costs, extensions, risk, scanning
+from . import costs, extensions, party_matches, risk, scanning
 from .models import (
     ActionStatus,
     Agency,
@@ -185,28 +185,13 @@ class PartyForm(GovUKForm):
     )
 
     #: Value of the "match" choice that records a new person although matches were proposed.
-    NEW_PERSON = "new"
+    NEW_PERSON = party_matches.NEW_PERSON
 
     def __init__(self, *args, matches=None, **kwargs):
         """`matches` (casework.people.PersonMatch): people already known who may be this one; the officer
         must pick one of them or say it is someone new."""
         super().__init__(*args, **kwargs)
-        if matches:
-            self.fields["match"] = forms.ChoiceField(
-                label="Is this someone already known?",
-                help_text="People on cases you can see whose details are like the ones entered",
-                choices=[(str(m.person.pk), m.label) for m in matches]
-                + [(self.NEW_PERSON, "None of these: record a new person")],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Choose the person this is, or record a new person",
-                    "invalid_choice": "Choose the person this is, or record a new person",
-                },
-            )
-            self.order_fields(["match"])
-            self.helper = FormHelper(self)
-            self.helper.form_tag = False
-            self.helper.disable_csrf = True
+        party_matches.ask_match(self, matches or [])
 
     def clean_postcode(self):
         return normalise_postcode(self.cleaned_data.get("postcode", ""))

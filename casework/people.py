@@ -75,6 +75,14 @@ class PersonMatch:
         return f"{self.person} ({', '.join(details)}): {', '.join(self.reasons)}"
 
 
+def split_name(full_name: str) -> tuple[str, str]:
+    """A name typed in one box (a Case Review applicant) as (first names, surname): the matcher compares surnames."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return "", full_name.strip()
+    return " ".join(parts[:-1]), parts[-1]
+
+
 def propose_matches(
     *,
     user,

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from casework import party_matches
 from casework.forms import GovUKDateField as CaseworkDateField
 from casework.forms import GovUKForm
 from casework.models import CaseParty, Evidence, PartyRole, Ward
@@ -139,7 +140,8 @@ class WarningForm(StatutoryHelpText, GovUKForm):
     served_at = datetime_field("Date and time served")
     served_how = radio("How was it served?", ServiceMethod.choices, message="Choose how the warning was served")
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, matches=None, **kwargs):
+        """`matches`: known people like the "another person" typed (casework.party_matches asks which)."""
         super().__init__(*args, **kwargs)
         choices = []
         self.parties = {}
@@ -152,6 +154,7 @@ class WarningForm(StatutoryHelpText, GovUKForm):
                 choices.append((key, f"{party.party} ({party.get_role_display().lower()}; {where})"))
         choices += [(NEW_PERSON, "Another person"), (NEW_ORGANISATION, "Another business or organisation")]
         self.fields["recipient"].choices = choices
+        party_matches.ask_match(self, matches or [])
 
     def clean_served_at(self):
         value = self.cleaned_data.get("served_at")

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework import access
-from casework.models import Action, Agency
+from casework.models import Action, Agency, PartyRole
 
 from .conf import marac_setting
 from .models import (
@@ -216,6 +216,36 @@ def get_referral(*, user: User, referral_id: int) -> Referral:
     if referral is None:
         raise Http404("No referral found")
     return referral
+
+
+@dataclass
+class VictimRecord:
+    """A referred victim as the person index knows them: their page and on how many cases the user sees them."""
+
+    person_id: int
+    name: str
+    cases: int
+
+
+def victim_records(*, referral: Referral, user: User) -> list[VictimRecord]:
+    """The victims of the referred case the user may identify (casework.access), with their existing records.
+
+    A referral names a case, never a person, so there is nothing to match: the victim is already a party in the
+    person index, and who they are elsewhere (other cases, repeat flags) is on their person page."""
+    parties = (
+        access.identified_parties(user)
+        .filter(case=referral.case_id, role=PartyRole.VICTIM, person__isnull=False)
+        .select_related("person")
+        .order_by("id")
+    )
+    victims = {party.person_id: str(party.person) for party in parties if party.person_id is not None}
+    counts: dict[int, int] = dict(
+        access.identified_parties(user)
+        .filter(person__in=list(victims))
+        .values_list("person")
+        .annotate(n=Count("case", distinct=True))
+    )
+    return [VictimRecord(person_id=pk, name=name, cases=counts.get(pk, 0)) for pk, name in victims.items()]
 
 
 def referral_history(referral: Referral) -> QuerySet[CaseReview]:

@@ -600,6 +600,7 @@ def referral_detail(request, referral_id):
         {
             "referral": referral,
             "reviews": selectors.referral_history(referral),
+            "victims": selectors.victim_records(referral=referral, user=request.user),
             "screening_form": ScreeningForm() if may_screen else None,
             "may_answer": referral.status == ReferralStatus.MORE_INFORMATION and is_referrer,
             "may_propose_closure": referral.status == ReferralStatus.ACCEPTED

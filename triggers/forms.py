@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from casework import party_matches
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
 from common.forms import due_today_or_later, radio_choice, yes_no
@@ -278,6 +279,12 @@ class IntakeForm(ContactForm, ProblemForm):
         "problem_location",
         "problem_postcode",
     ]
+
+    def __init__(self, *args, matches=None, **kwargs):
+        """`matches`: known people like the applicant (casework.party_matches asks which); staff only, never the
+        public form."""
+        super().__init__(*args, **kwargs)
+        party_matches.ask_match(self, matches or [])
 
     def clean_received_on(self):
         return _not_future(self.cleaned_data.get("received_on"), "The date received must be today or in the past")
@@ -620,3 +627,20 @@ class ApplicationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(reference__iexact=value) | Q(applicant_name__icontains=value))
+
+
+class ApplicantLinkForm(GovUKForm):
+    """Which of the proposed people the applicant is: only an id among the proposals is accepted."""
+
+    person = forms.ChoiceField(
+        label="Link the applicant to",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the person the applicant is",
+            "invalid_choice": "Choose one of the people proposed",
+        },
+    )
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(str(m.person.pk), m.label) for m in matches]

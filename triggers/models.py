@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from casework.models import ActionStatus, Agency, Case
+from casework.models import ActionStatus, Agency, Case, Person
 from common.dates import govuk_date
 
 User = settings.AUTH_USER_MODEL
@@ -106,6 +106,14 @@ class Application(models.Model):
     applicant_phone = models.CharField(max_length=30, blank=True)
     applicant_address = models.CharField(max_length=300, blank=True)
     applicant_postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    applicant_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trigger_applications",
+        help_text="The applicant in the person index, when staff have said who they are (docs/people-and-places.md).",
+    )
     contact_preference = models.CharField(max_length=10, choices=ContactPreference.choices)
     applying_for = models.CharField(max_length=20, choices=ApplyingFor.choices, default=ApplyingFor.SELF)
     victim_name = models.CharField(

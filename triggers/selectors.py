@@ -148,6 +148,8 @@ def _same_person(application: Application, party: CaseParty | None) -> bool:
     name = application.applicant_name
     if party is None or not name:
         return False
+    if application.applicant_person_id and party.person_id == application.applicant_person_id:
+        return True  # staff said who the applicant is
     if party.person is not None:
         return people.is_same_person(
             person=party.person,
@@ -158,6 +160,22 @@ def _same_person(application: Application, party: CaseParty | None) -> bool:
         )
     other = str(party.party or "")
     return " ".join(other.casefold().split()) == " ".join(name.casefold().split())
+
+
+def applicant_matches(*, application: Application, user: User) -> list[people.PersonMatch]:
+    """Known people who may be the applicant, for staff only and only among the people this user may see
+    (casework.access decides): an application names nobody until staff link it (services.link_applicant)."""
+    if application.applicant_person_id is not None:
+        return []
+    first, last = people.split_name(application.applicant_name)
+    return people.propose_matches(
+        user=user,
+        first_name=first,
+        last_name=last,
+        postcode=application.applicant_postcode,
+        phone=application.applicant_phone,
+        email=application.applicant_email,
+    )
 
 
 def complaints_for(*, application: Application, user: User) -> list[threshold.Complaint]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from casework import access
 from casework.errors import InvalidTransition, NotAllowed
 from casework.extensions import emit
-from casework.models import ActionStatus, Agency, AgencyKind, Case
+from casework.models import ActionStatus, Agency, AgencyKind, Case, Person
 from casework.services import save_with_history
 from common import history
 from statutory.selectors import rule as law_rule
@@ -168,10 +168,14 @@ def receive_application(
     channel: str,
     owner_agency: Agency,
     received_at: datetime | None = None,
+    applicant_person: Person | None = None,
 ) -> Application:
-    """Record an application with its incidents and its deadlines. `by` is None for the public form."""
+    """Record an application with its incidents and its deadlines. `by` is None for the public form.
+    `applicant_person`: the known person staff said the applicant is (never from the public form)."""
     if by is not None and not access.has_permission(by, "triggers.add_application"):
         raise NotAllowed("You do not have permission to record Community Trigger applications.")
+    if applicant_person is not None:
+        _require_known(by, applicant_person)
     if channel not in Channel.values:
         raise NotAllowed("Choose how the application was received.")
     _validate(details)
@@ -202,12 +206,33 @@ def receive_application(
         acknowledge_by=acknowledge_by,
         threshold_decision_by=deadlines.threshold_decision_by(acknowledge_by),
         created_by=by,
+        applicant_person=applicant_person,
     )
     _refresh_next_due(application)
     save_with_history(application, by, f"Application received ({Channel(channel).label.lower()})")
     for report in details.incidents:
         _save_incident(application, by, report)
     emit("trigger_received", application=application, by=by)
+    return application
+
+
+def _require_known(by: User | None, person: Person) -> None:
+    """Only a person the user may see (casework.access) can be named as the applicant: never by the public."""
+    if by is None or not access.visible_people(by).filter(pk=person.pk, merged_into__isnull=True).exists():
+        raise NotAllowed("You cannot link the applicant to that person.")
+
+
+@transaction.atomic
+def link_applicant(*, application: Application, person: Person, by: User) -> Application:
+    """Say who the applicant is in the person index (an application made online names nobody): one history row
+    with the acting user. The applicant's details as they gave them are kept as they are."""
+    _require_change(by, application)
+    _require_known(by, person)
+    application = _locked(application)
+    if application.applicant_person_id is not None:
+        raise NotAllowed("The applicant is already linked to a known person.")
+    application.applicant_person = person
+    save_with_history(application, by, "Applicant linked to a known person")
     return application
 
 

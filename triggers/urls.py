@@ -27,6 +27,7 @@ urlpatterns = [
     path("<str:reference>/incidents/add/", views.incident_add, name="incident_add"),
     path("<str:reference>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<str:reference>/contact/", views.contact_person, name="contact_person"),
+    path("<str:reference>/applicant/link/", views.applicant_link, name="applicant_link"),
     path("<str:reference>/threshold/", views.threshold, name="threshold"),
     path("<str:reference>/threshold/decision/", views.decision, name="decision"),
     path("<str:reference>/links/add/", views.case_link, name="case_link"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
-from casework import access
+from casework import access, party_matches, people
 from casework.errors import CaseworkError
 from casework.pdf import pdf_response
 from common.views import attempt, form_posted, form_saved
@@ -28,6 +28,7 @@ from common.views import attempt, form_posted, form_saved
 from . import conf, deadlines, letters, selectors, services
 from .forms import (
     AcknowledgementForm,
+    ApplicantLinkForm,
     ApplicationFilter,
     ApproveOutcomeForm,
     ArrangeReviewForm,
@@ -158,7 +159,20 @@ def application_create(request):
     if not access.has_permission(request.user, "triggers.add_application") or agency is None:
         raise PermissionDenied("You cannot record Community Trigger applications")
     form = IntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    known = None  # the known person staff said the applicant is (casework.party_matches)
     if request.method == "POST" and form.is_valid():
+        first, last = people.split_name(form.cleaned_data["applicant_name"])
+        asking, known = party_matches.answer(
+            request,
+            lambda matches: IntakeForm(request.POST, matches=matches),
+            first_name=first,
+            last_name=last,
+            postcode=form.cleaned_data["applicant_postcode"],
+            phone=form.cleaned_data["applicant_phone"],
+            email=form.cleaned_data["applicant_email"],
+        )
+        form = asking or form
+    if request.method == "POST" and known is not False and form.is_valid():
         data = form.cleaned_data
         details = services.ApplicationDetails(
             **{name: data[name] for name in services.ApplicationDetails.__dataclass_fields__ if name in data}
@@ -173,7 +187,12 @@ def application_create(request):
             request,
             form,
             lambda: services.receive_application(
-                by=request.user, details=details, channel=data["channel"], owner_agency=agency, received_at=received_at
+                by=request.user,
+                details=details,
+                channel=data["channel"],
+                owner_agency=agency,
+                received_at=received_at,
+                applicant_person=known or None,
             ),
             "Application recorded",
         )
@@ -195,6 +214,7 @@ def application_detail(request, reference):
             "Summary",
             incidents=selectors.incidents_for(application),
             duplicates=selectors.possible_duplicates(application=application, user=request.user),
+            applicant_matches=selectors.applicant_matches(application=application, user=request.user),
         ),
     )
 
@@ -202,6 +222,26 @@ def application_detail(request, reference):
 def _add_incident(*, application: Application, by, **report) -> object:
     """The incident form's fields are an IncidentReport."""
     return services.add_incident(application=application, by=by, report=services.IncidentReport(**report))
+
+
+@require_POST
+def applicant_link(request, reference):
+    """Link the applicant to one of the known people proposed on the summary; an id that was not proposed to this
+    user links nobody."""
+    application = _application(request, reference, change=True)
+    matches = selectors.applicant_matches(application=application, user=request.user)
+    form = ApplicantLinkForm(request.POST, matches=matches)
+    if not form.is_valid():
+        messages.error(request, form.errors["person"][0])
+        return redirect("triggers:application_detail", reference)
+    person = next(m.person for m in matches if str(m.person.pk) == form.cleaned_data["person"])
+    try:
+        services.link_applicant(application=application, person=person, by=request.user)
+    except CaseworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Applicant linked to a known person")
+    return redirect("triggers:application_detail", reference)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from casework import access
+from casework import access, party_matches
 from casework import services as casework_services
 from casework.models import PartyRole
 from statutory.selectors import value as law
@@ -34,10 +34,21 @@ from .shared import (
 def warning_create(request, reference):
     case = _case_for_new(request, reference, "add_communityprotectionwarning").case
     form = forms.WarningForm(_posted(request), case=case)
+    known = None  # a known person picked for "another person" (casework.party_matches)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["recipient"] == forms.NEW_PERSON:
+        typed = form.cleaned_data
+        asking, known = party_matches.answer(
+            request,
+            lambda matches: forms.WarningForm(request.POST, case=case, matches=matches),
+            first_name=typed["first_name"].strip(),
+            last_name=typed["last_name"].strip(),
+            date_of_birth=typed["date_of_birth"],
+        )
+        form = asking or form
 
     @transaction.atomic
     def save(data):
-        person, organisation = _recipient_from(request, form, case)
+        person, organisation = _recipient_from(request, form, case, known)
         return services.serve_written_warning(
             case=case,
             by=request.user,
@@ -56,6 +67,7 @@ def warning_create(request, reference):
         case,
         form,
         save,
+        asking=known is False,
         success="Written warning recorded",
         done="enforcement:warning_detail",
         heading="Record a CPN written warning",
@@ -64,8 +76,10 @@ def warning_create(request, reference):
     )
 
 
-def _recipient_from(request, form, case):
-    """The chosen party, or a new person / organisation added to the case as the person causing harm."""
+def _recipient_from(request, form, case, known=None):
+    """The chosen party; a known person picked from the proposals, added to the case as the person causing harm
+    unless already a recipient party on it; or a new person / organisation added to the case as the person causing
+    harm."""
     data = form.cleaned_data
     choice = data["recipient"]
     dob = data.get("date_of_birth")
@@ -75,6 +89,13 @@ def _recipient_from(request, form, case):
             party.person.date_of_birth = dob
             casework_services.save_with_history(party.person, request.user, "Date of birth recorded")
         return party.person, party.organisation
+    if choice == forms.NEW_PERSON and known:
+        if dob and known.date_of_birth is None:  # never overwrite a recorded date of birth with a typed one
+            known.date_of_birth = dob
+            casework_services.save_with_history(known, request.user, "Date of birth recorded")
+        if not forms.recipient_parties(case).filter(person=known).exists():
+            casework_services.add_party(case=case, by=request.user, role=PartyRole.PERSON_CAUSING_HARM, person=known)
+        return known, None
     new_organisation = choice == forms.NEW_ORGANISATION
     party = casework_services.add_party_with_contact(
         case=case,

@@ -164,10 +164,11 @@ def _form_page(request, form, *, heading: str, submit: str, back: str, section: 
     return render(request, "enforcement/form_page.html", context)
 
 
-def _submit(request, form, call, *, success: str, back: str, done: str = "", **page):
+def _submit(request, form, call, *, success: str, back: str, done: str = "", asking: bool = False, **page):
     """Every form screen's one shape: a valid POST runs `call(cleaned_data)` and redirects with a banner (to the
-    `done` page of what it made, else back); a GET, an invalid form or a refusal shows the form page."""
-    if request.method == "POST" and form.is_valid():
+    `done` page of what it made, else back); a GET, an invalid form, a refusal or a form `asking` a question
+    (casework.party_matches) shows the form page."""
+    if request.method == "POST" and not asking and form.is_valid():
         result = _attempt(request, form, lambda: call(form.cleaned_data), success)
         if result:
             return redirect(done, result.pk) if done else redirect(back)
