@@ -35,7 +35,8 @@ def search_cases(queryset: QuerySet[Case], *, user: User, text: str) -> QuerySet
     """Free text over reference, title, address, postcode and party names.
 
     Anonymous parties' names only match for users who may see them, so a search can never reveal
-    that an anonymous victim is on a case.
+    that an anonymous victim is on a case; nor does a search by place find a case at the home of a victim
+    who listed the user's agency (do-not-disclose).
     """
     text = text.strip()
     if not text:
@@ -53,16 +54,18 @@ def search_cases(queryset: QuerySet[Case], *, user: User, text: str) -> QuerySet
     if agency is not None:
         may_see_identity |= Q(case__lead_agency=agency)
     party_match = CaseParty.objects.filter(Q(case=OuterRef("pk")) & name_match & may_see_identity)
-    return queryset.filter(
-        Q(reference__iexact=text)
-        | Q(reference__icontains=text)
-        | Q(title__icontains=text)
+    place_match = (
+        Q(title__icontains=text)
         | Q(address__line1__icontains=text)
         | Q(address__postcode__iexact=text.upper())
         | Q(address__postcode__istartswith=text.upper())
         | Q(location_description__icontains=text)
-        | Exists(party_match)
     )
+    home_ids, home_postcodes = access.withheld_homes(user)
+    if home_ids or home_postcodes:
+        # do-not-disclose: a case at the home of someone who listed the user's agency is never found by its place
+        place_match &= ~(Q(address_id__in=home_ids) | Q(address__postcode__in=home_postcodes))
+    return queryset.filter(Q(reference__iexact=text) | Q(reference__icontains=text) | place_match | Exists(party_match))
 
 
 @dataclass

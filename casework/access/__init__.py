@@ -35,7 +35,7 @@ from .cases import (
     sees_all_cases,
     visible_cases,
 )
-from .disclosure import details_withheld, protected_from, protected_from_people, withheld_locations
+from .disclosure import details_withheld, protected_from, protected_from_people, withheld_homes, withheld_locations
 from .people import identified_parties, may_merge_people, sensitive_cases, visible_people
 from .records import case_or_owner, held_by_agency, may_change_record, through_case
 
@@ -71,5 +71,6 @@ __all__ = [
     "through_case",
     "visible_cases",
     "visible_people",
+    "withheld_homes",
     "withheld_locations",
 ]

@@ -93,6 +93,18 @@ def withheld_locations(user, cases: Iterable[Case]) -> frozenset[int]:
     return frozenset(withheld)
 
 
+def withheld_homes(user) -> tuple[frozenset[int], frozenset[str]]:
+    """The address rows and postcodes of the homes of people who listed the user's agency. A search by address must
+    not find a case there: the hit alone would tell the agency where she lives. Whole postcodes, so a retyped first
+    line cannot slip through (the agency still finds such cases by reference or name)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset(), frozenset()
+    if not hasattr(user, "_withheld_homes"):
+        _load(user)
+    homes = user._withheld_homes
+    return frozenset(address_id for _, address_id, _ in homes), frozenset(key[0] for _, _, key in homes if key[0])
+
+
 def details_withheld(user, person_id: int | None) -> bool:
     return person_id is not None and person_id in protected_from(user)
 

@@ -92,3 +92,16 @@ def test_a_location_elsewhere_or_without_her_on_the_case_is_shown(
     # her home, but she is not on this case (a later tenant's case): the location is not hers to withhold here
     other, _ = _case_at(officer, ward, alice.address, agencies=[barnet_homes])
     assert DESCRIPTION in _summary(client, housing_user, other)
+
+
+@pytest.mark.django_db
+def test_a_search_by_her_address_does_not_find_the_case_for_a_listed_agency(client, at_home, housing_user, police_user):
+    """The hit alone would say where she lives: by postcode, first line or the location's words, nothing; by
+    reference, the case (its location withheld). Another agency finds it by her address as before."""
+    url = reverse("casework:case_list")
+    client.force_login(housing_user)
+    for text in (POSTCODE, POSTCODE.replace(" ", "").lower(), "Refuge Lane", "launderette"):
+        assert at_home.reference not in client.get(url, {"q": text}).content.decode(), text
+    assert at_home.reference in client.get(url, {"q": at_home.reference}).content.decode()
+    client.force_login(police_user)
+    assert at_home.reference in client.get(url, {"q": POSTCODE}).content.decode()
