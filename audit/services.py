@@ -70,8 +70,10 @@ def row_hash(row: Any, fields: tuple[str, ...], prev_hash: str) -> str:
 
 
 def _append(log: str, row: AccessLog | Disclosure) -> None:
+    # No savepoint inside a caller's transaction (two statements a read, issue 23): a failed append fails the
+    # caller's whole transaction, which is what an unlogged read or an unrecorded disclosure must do anyway.
     model, fields = CHAINS[log]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(
             log=log, defaults={"last_hash": GENESIS, "length": 0}
         )
