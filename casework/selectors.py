@@ -287,9 +287,9 @@ def _sources_with_rows(case: Case):
     from django.db.models import Exists
 
     sources = list(_history_sources(case))
-    probes = {f"has_{n}": Exists(records.order_by()) for n, (_, records) in enumerate(sources)}
-    present = Case.objects.filter(pk=case.pk).values(**probes).get()
-    return [source for n, source in enumerate(sources) if present[f"has_{n}"]]
+    probes = [Exists(records.order_by()) for _, records in sources]
+    present = Case.objects.filter(pk=case.pk).values_list(*probes).get()
+    return [source for source, has_rows in zip(sources, present, strict=True) if has_rows]
 
 
 # Records about a person, not the case: the person is named by their party on this case (an anonymous victim stays
@@ -312,7 +312,7 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     parties = list(case.parties.select_related("person").order_by("is_anonymous", "id"))
     anonymous_parties = {party.pk for party in parties if party.is_anonymous}
     # whose vulnerability an entry is about, named as this user may name them on this case
-    person_labels = {
+    person_labels: dict[int | None, str] = {
         party.person_id: PartyView(party, party.is_anonymous and not case_access.can_view_sensitive).name
         for party in parties
         if party.person_id is not None
