@@ -38,6 +38,11 @@ def protected_tables() -> tuple[list[str], list[str]]:
     return history, list(AUDIT_LOG_TABLES)
 
 
+# The hash-chained logs whose chain head an AFTER INSERT trigger advances (audit.services._append computes the
+# row's hash under the head's row lock; the trigger saves the statement that moved the head, issue 23).
+CHAIN_HEAD_OF = {"audit_accesslog": "access", "audit_disclosure": "disclosure"}
+
+
 def _existing(connection) -> set[str]:
     with connection.cursor() as cursor:
         return set(connection.introspection.table_names(cursor))
@@ -66,6 +71,24 @@ def install(connection=default_connection) -> int:
                 $$ LANGUAGE plpgsql;
                 """
             )
+            cursor.execute(
+                """
+                CREATE OR REPLACE FUNCTION audit_advance_chain_head() RETURNS trigger
+                SET search_path = pg_catalog, public AS $$
+                BEGIN
+                    UPDATE audit_chainhead SET last_hash = NEW.hash, length = length + 1 WHERE log = TG_ARGV[0];
+                    RETURN NULL;
+                END;
+                $$ LANGUAGE plpgsql;
+                """
+            )
+            for table, log in CHAIN_HEAD_OF.items():
+                if table in existing:
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "chain_head_{table}" ON "{table}"')
+                    cursor.execute(
+                        f'CREATE TRIGGER "chain_head_{table}" AFTER INSERT ON "{table}" '
+                        f"FOR EACH ROW EXECUTE FUNCTION audit_advance_chain_head('{log}')"
+                    )
             for table, scope in targets:
                 name = f"append_only_{table}"[:63]
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
@@ -80,6 +103,13 @@ def install(connection=default_connection) -> int:
                     f"FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change('{scope}')"
                 )
         elif connection.vendor == "sqlite":
+            for table, log in CHAIN_HEAD_OF.items():
+                if table in existing:
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "chain_head_{table}"')
+                    cursor.execute(
+                        f'CREATE TRIGGER "chain_head_{table}" AFTER INSERT ON "{table}" BEGIN '
+                        f"UPDATE audit_chainhead SET last_hash = NEW.hash, length = length + 1 WHERE log = '{log}'; END"
+                    )
             for table, scope in targets:
                 allowed = "scope = 'flush'" if scope == "flush" else "scope IN ('flush', 'erasure')"
                 for op in ("UPDATE", "DELETE"):

@@ -284,6 +284,17 @@ def _history_sources(case: Case):
         yield label, history_of_case(case)
 
 
+def _sources_with_rows(case: Case):
+    """The history sources that hold any row for this case, found by one query of EXISTS probes, so the
+    timeline reads only those tables (a case touches a few of the twenty-odd kinds of record; issue 23)."""
+    from django.db.models import Exists
+
+    sources = list(_history_sources(case))
+    probes = [Exists(records.order_by()) for _, records in sources]
+    present = Case.objects.filter(pk=case.pk).values_list(*probes).get()
+    return [source for source, has_rows in zip(sources, present, strict=True) if has_rows]
+
+
 # Records about a person, not the case: the person is named by their party on this case (an anonymous victim stays
 # "Anonymous victim" to a partner), never by the record's own person field.
 PERSON_RECORD_SOURCES = {"Vulnerability", "Safeguarding referral"}
@@ -301,14 +312,16 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     """
     from audit.history import entries, entry_title, readable
 
-    anonymous_parties = set(case.parties.filter(is_anonymous=True).values_list("id", flat=True))
+    parties = list(case.parties.select_related("person").order_by("is_anonymous", "id"))
+    anonymous_parties = {party.pk for party in parties if party.is_anonymous}
     # whose vulnerability an entry is about, named as this user may name them on this case
-    person_labels = {
+    person_labels: dict[int | None, str] = {
         party.person_id: PartyView(party, party.is_anonymous and not case_access.can_view_sensitive).name
-        for party in case.parties.filter(person__isnull=False).select_related("person").order_by("is_anonymous")
+        for party in parties
+        if party.person_id is not None
     }
     collected = []
-    for label, records in _history_sources(case):
+    for label, records in _sources_with_rows(case):
         for entry in entries(records.select_related("history_user"), model_label=label):
             withheld = (
                 label == "Party"

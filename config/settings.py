@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
     "common.nul.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # the idle timeout's expiry refreshed at most once a minute, not saved on every request (accounts/sessions.py)
+    "accounts.sessions.IdleSessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -220,9 +222,12 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions expire after inactivity: every request pushes the expiry forward.
+# Sessions expire after inactivity: a request pushes the expiry forward when the last push is a minute old
+# (accounts.sessions.IdleSessionRefreshMiddleware), not on every request (three statements a page, issue 23).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "accounts.sessions"
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import BooleanField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import Case as Conditional  # casework's Case is the model
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -244,9 +245,28 @@ class Deadline:
     agency: str = ""
     officer_id: int | None = None
     sort_key: tuple = field(default=(), repr=False)
+    # With scope "mine_or_agency": among the first `limit_each` of the user's own / of their agency's records
+    mine: bool = False
+    in_agency: bool = False
+
+
+#: Above any rank a page keeps: what a record outside a scope ranks in that scope.
+_OUTSIDE = 10**9
+
+
+def _scope_filters(user: User, *, officer_field: str, agency_field: str) -> tuple[Q, Q]:
+    mine = Q(**{officer_field: user}) | Q(case__officer=user)
+    agency = access.agency_of(user)
+    return mine, (Q(**{agency_field: agency}) | Q(case__lead_agency=agency)) if agency else Q(pk__in=[])
 
 
 def _scope(queryset, user: User, scope: str, *, officer_field: str, agency_field: str):
+    if scope == "mine_or_agency":  # both of My work's lists in one query, each row marked (see _first)
+        mine_q, agency_q = _scope_filters(user, officer_field=officer_field, agency_field=agency_field)
+        return queryset.filter(mine_q | agency_q).annotate(
+            is_mine=Conditional(When(mine_q, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            is_agency=Conditional(When(agency_q, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
     if scope == "mine":
         return queryset.filter(Q(**{officer_field: user}) | Q(case__officer=user))
     if scope == "agency":
@@ -255,6 +275,27 @@ def _scope(queryset, user: User, scope: str, *, officer_field: str, agency_field
             return queryset.none()
         return queryset.filter(Q(**{agency_field: agency}) | Q(case__lead_agency=agency))
     return queryset
+
+
+def _first(queryset, scope: str, order: tuple[str, ...], limit_each: int):
+    """The first `limit_each` records in `order`; with scope "mine_or_agency", the first of the user's own and
+    the first of their agency's, each row marked with its rank in either (`mine_rank`, `agency_rank`)."""
+    order = (*order, "pk")
+    if scope != "mine_or_agency":
+        return queryset.order_by(*order)[:limit_each]
+    by = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order]
+    ranked = queryset.annotate(
+        mine_n=Window(RowNumber(), partition_by=[F("is_mine")], order_by=by),
+        agency_n=Window(RowNumber(), partition_by=[F("is_agency")], order_by=by),
+    ).annotate(
+        mine_rank=Conditional(
+            When(is_mine=True, then=F("mine_n")), default=Value(_OUTSIDE), output_field=IntegerField()
+        ),
+        agency_rank=Conditional(
+            When(is_agency=True, then=F("agency_n")), default=Value(_OUTSIDE), output_field=IntegerField()
+        ),
+    )
+    return ranked.filter(Q(mine_rank__lte=limit_each) | Q(agency_rank__lte=limit_each)).order_by(*order)
 
 
 def deadlines(*, user: User, today: date | None = None, scope: str = "all", limit_each: int = 50) -> list[Deadline]:
@@ -268,7 +309,9 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
     now = timezone.now()
     items: list[Deadline] = []
 
-    def add(kind, label, due, url, *, record_case=None, due_at=None, overdue=None, agency="", officer_id=None):
+    def add(
+        kind, label, due, url, *, record=None, record_case=None, due_at=None, overdue=None, agency="", officer_id=None
+    ):
         items.append(
             Deadline(
                 kind=kind,
@@ -280,42 +323,48 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
                 case_reference=record_case.reference if record_case else "",
                 agency=agency,
                 officer_id=officer_id,
+                mine=getattr(record, "mine_rank", _OUTSIDE) <= limit_each,
+                in_agency=getattr(record, "agency_rank", _OUTSIDE) <= limit_each,
             )
         )
 
-    def due(queryset, *, officer_field: str, agency_field: str, order_by: str = ""):
-        """A kind's records in the chosen scope, soonest first, at most `limit_each` of them."""
-        queryset = _scope(queryset, user, scope, officer_field=officer_field, agency_field=agency_field)
-        return (queryset.order_by(order_by) if order_by else queryset)[:limit_each]
-
-    def on(record, url_name: str, *, agency: str = "", officer_id=None, pk=None):
-        """`add` for one record: its page, its case, its agency and officer."""
-        url = reverse(url_name, args=[record.pk if pk is None else pk])
-        return partial(add, url=url, record_case=record.case, agency=agency, officer_id=officer_id)
-
-    warnings = due(
+    warnings = _scope(
         warnings_for(user).filter(status=WarningStatus.SERVED, compliance_deadline__lte=soon),
+        user,
+        scope,
         officer_field="served_by",
         agency_field="issuing_agency",
-        order_by="compliance_deadline",
     )
-    for w in warnings:
-        on(w, "enforcement:warning_detail", agency=str(w.issuing_agency), officer_id=w.served_by_id)(
+    for w in _first(warnings, scope, ("compliance_deadline",), limit_each):
+        add(
             "Written warning: compliance deadline",
             f"Check {w.recipient_name} complied; record complied or breached",
             w.compliance_deadline,
+            reverse("enforcement:warning_detail", args=[w.pk]),
+            record=w,
+            record_case=w.case,
+            agency=str(w.issuing_agency),
+            officer_id=w.served_by_id,
         )
-    cpns = due(
+    cpns = _scope(
         cpns_for(user).filter(
             Q(status=CPNStatus.IN_FORCE, compliance_deadline__lte=soon)
             | Q(status=CPNStatus.IN_FORCE, appeal_deadline__gte=today, appeal_deadline__lte=soon)
         ),
+        user,
+        scope,
         officer_field="issued_by",
         agency_field="issuing_agency",
-        order_by="compliance_deadline",
     )
-    for c in cpns:
-        add_cpn = on(c, "enforcement:cpn_detail", agency=str(c.issuing_agency), officer_id=c.issued_by_id)
+    for c in _first(cpns, scope, ("compliance_deadline",), limit_each):
+        add_cpn = partial(
+            add,
+            url=reverse("enforcement:cpn_detail", args=[c.pk]),
+            record=c,
+            record_case=c.case,
+            agency=str(c.issuing_agency),
+            officer_id=c.issued_by_id,
+        )
         if c.compliance_deadline <= soon:
             add_cpn(
                 "CPN: compliance deadline", f"Check {c.recipient_name} complied with the CPN", c.compliance_deadline
@@ -327,16 +376,24 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
                 c.appeal_deadline,
                 overdue=False,
             )
-    fpns = due(
+    fpns = _scope(
         fpns_for(user)
         .filter(status=FPNStatus.ISSUED)
         .filter(Q(payment_due__lte=soon) | Q(early_payment_until__gte=today, early_payment_until__lte=soon)),
+        user,
+        scope,
         officer_field="issued_by",
         agency_field="owner_agency",
-        order_by="payment_due",
     )
-    for f in fpns:
-        add_fpn = on(f, "enforcement:fpn_detail", agency=str(f.owner_agency), officer_id=f.issued_by_id)
+    for f in _first(fpns, scope, ("payment_due",), limit_each):
+        add_fpn = partial(
+            add,
+            url=reverse("enforcement:fpn_detail", args=[f.pk]),
+            record=f,
+            record_case=f.case,
+            agency=str(f.owner_agency),
+            officer_id=f.issued_by_id,
+        )
         if f.payment_due < today:
             add_fpn(
                 "FPN: unpaid after the payment period",
@@ -352,40 +409,51 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
                 f.early_payment_until,
                 overdue=False,
             )
-    notices = due(
+    notices = _scope(
         closure_notices_for(user)
         .filter(status=ClosureStatus.IN_FORCE)
         .annotate(adjourned=Exists(ClosureHearingAdjournment.objects.filter(notice=OuterRef("pk")))),
+        user,
+        scope,
         officer_field="served_by",
         agency_field="issuing_agency",
-        order_by="hearing_deadline",
     )
-    for n in notices:
-        on(n, "enforcement:closure_detail", agency=str(n.issuing_agency), officer_id=n.served_by_id)(
+    for n in _first(notices, scope, ("hearing_deadline",), limit_each):
+        add(
             "Closure notice: court hearing",
             f"{'Adjourned closure' if n.adjourned else 'Closure'} order hearing at {n.hearing_court}",
             timezone.localtime(n.hearing_at).date(),
+            reverse("enforcement:closure_detail", args=[n.pk]),
+            record=n,
+            record_case=n.case,
             due_at=n.hearing_at,
             overdue=n.hearing_at < now,
+            agency=str(n.issuing_agency),
+            officer_id=n.served_by_id,
         )
-    orders = due(
+    orders = _scope(
         ClosureOrder.objects.filter(
             access.through_case(user),
             status=ClosureOrderStatus.IN_FORCE,
             ends_on__lte=soon,
             ends_on__gte=today,
         ).select_related("case", "notice__issuing_agency"),
+        user,
+        scope,
         officer_field="recorded_by",
         agency_field="notice__issuing_agency",
-        order_by="ends_on",
     )
-    for o in orders:
-        agency = str(o.notice.issuing_agency)
-        on(o, "enforcement:closure_detail", pk=o.notice_id, agency=agency, officer_id=o.recorded_by_id)(
+    for o in _first(orders, scope, ("ends_on",), limit_each):
+        add(
             "Closure order ends",
             "Decide whether to apply for an extension before the order ends",
             o.ends_on,
+            reverse("enforcement:closure_detail", args=[o.notice_id]),
+            record=o,
+            record_case=o.case,
             overdue=False,
+            agency=str(o.notice.issuing_agency),
+            officer_id=o.recorded_by_id,
         )
     if scope != "mine":
         expiring = pspos_for(user).filter(
@@ -393,8 +461,8 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
             expires_on__gte=today,
             expires_on__lte=today + timedelta(days=limit("PSPO_EXPIRY_WARNING_DAYS")),
         )
-        if scope == "agency":
-            expiring = expiring.filter(owner_agency=access.agency_of(user))
+        if scope in ("agency", "mine_or_agency"):  # a PSPO is an agency's, never one officer's
+            expiring = expiring.filter(owner_agency=access.agency_of(user)).annotate(agency_rank=Value(1))
         for p in expiring.order_by("expires_on")[:limit_each]:
             add(
                 "PSPO expires",
@@ -409,14 +477,24 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
         ("Injunction", injunctions_for(user), "enforcement:injunction_detail"),
     ):
         agency_field = "applicant_agency" if label == "Injunction" else "case__lead_agency"
-        for order in due(
+        due = _scope(
             queryset.filter(status__in=[CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED]).filter(
                 Q(next_review_on__lte=soon) | Q(ends_on__gte=today, ends_on__lte=soon)
             ),
+            user,
+            scope,
             officer_field="recorded_by",
             agency_field=agency_field,
-        ):
-            add_order = on(order, url_name, officer_id=order.recorded_by_id)
+        )
+        ordering = tuple(str(name) for name in (queryset.query.order_by or queryset.model._meta.ordering or ()))
+        for order in _first(due, scope, ordering, limit_each):
+            add_order = partial(
+                add,
+                url=reverse(url_name, args=[order.pk]),
+                record=order,
+                record_case=order.case,
+                officer_id=order.recorded_by_id,
+            )
             if order.next_review_on and order.next_review_on <= soon:
                 add_order(
                     f"{label}: annual review (under 18)", f"Review the {label} on {order.subject}", order.next_review_on
@@ -435,9 +513,10 @@ def fpns_for_prosecution(*, user: User, today: date | None = None) -> QuerySet[F
 
 def my_work_deadlines(*, user: User, today: date | None = None) -> dict[str, list[Deadline]]:
     """For My work: the deadlines on the user's own records and cases, and the rest of their agency's."""
-    mine = deadlines(user=user, today=today, scope="mine")
+    both = deadlines(user=user, today=today, scope="mine_or_agency")  # one query per kind of record, not two
+    mine = [d for d in both if d.mine]
     mine_keys = {(d.url, d.kind) for d in mine}
-    agency = [d for d in deadlines(user=user, today=today, scope="agency") if (d.url, d.kind) not in mine_keys]
+    agency = [d for d in both if d.in_agency and (d.url, d.kind) not in mine_keys]
     return {"mine": mine, "agency": agency}
 
 

@@ -173,3 +173,30 @@ def test_my_work_partial_lists_the_users_deadlines(case, officer):
     )
     assert f"/enforcement/warnings/{warning.pk}/" in html and "Overdue" in html
     assert "Nothing due on your agency" in html
+
+
+def test_my_works_one_query_per_kind_keeps_each_lists_first_records(case, officer, council):
+    """Issue 23: "mine" and "my agency's" come from one query per kind of record; each list still holds the first
+    `limit_each` records of its own scope, as the two separate queries gave."""
+    from casework import roles
+    from tests.factories import CaseFactory, make_member
+
+    colleague = make_member(council, roles.ENFORCEMENT_OFFICER, "officer2")
+    theirs = CaseFactory(by=officer, ward=case.ward, officer=colleague)
+    today = timezone.localdate()
+    for n, by in enumerate([colleague, colleague, officer, colleague, officer, officer]):
+        make_written_warning(
+            case=case if by is officer else theirs,
+            by=by,
+            served_at=timezone.now() - timedelta(days=20),
+            compliance_deadline=today - timedelta(days=6 - n),
+        )
+
+    def keys(items):
+        return [(d.url, d.kind) for d in items]
+
+    both = selectors.deadlines(user=officer, today=today, scope="mine_or_agency", limit_each=2)
+    mine = selectors.deadlines(user=officer, today=today, scope="mine", limit_each=2)
+    agency = selectors.deadlines(user=officer, today=today, scope="agency", limit_each=2)
+    assert keys(d for d in both if d.mine) == keys(mine) and len(mine) == 2
+    assert keys(d for d in both if d.in_agency) == keys(agency) and len(agency) == 2

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,41 @@ def test_a_session_expires_after_inactivity_and_activity_keeps_it_alive(client, 
 def test_production_session_settings():
     from django.conf import settings
 
-    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_SAVE_EVERY_REQUEST
+    from accounts.sessions import refresh_interval
+
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_ENGINE == "accounts.sessions"  # in the database: sign-out deletes it on the server
+    # The expiry is refreshed by accounts.sessions at most a minute after the last refresh, not on every request.
+    session_at = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert settings.MIDDLEWARE[session_at + 1] == "accounts.sessions.IdleSessionRefreshMiddleware"
+    assert refresh_interval() <= 60 and not settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+@pytest.mark.django_db
+def test_the_session_expiry_is_refreshed_at_most_once_a_minute(client, officer):
+    """Issue 23: no session write on every page; the expiry moves when the last refresh is a minute old."""
+    from django.contrib.sessions.models import Session
+
+    assert sign_in(client, "officer").status_code == 302
+    key = client.cookies["sessionid"].value
+    client.get("/cases/")
+    first = Session.objects.get(session_key=key).expire_date
+    client.get("/cases/")  # within the minute: nothing written
+    assert Session.objects.get(session_key=key).expire_date == first
+    stale = first - timedelta(seconds=61)  # as if the last refresh were a minute ago
+    Session.objects.filter(session_key=key).update(expire_date=stale)
+    client.get("/cases/")
+    assert Session.objects.get(session_key=key).expire_date > stale
+
+
+@pytest.mark.django_db
+def test_an_unknown_session_cookie_creates_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "expired-or-forged-session-id"
+    client.get("/accounts/login/")
+    assert not Session.objects.exists()
 
 
 @pytest.mark.django_db
