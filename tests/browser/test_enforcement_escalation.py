@@ -71,6 +71,11 @@ def test_officer_takes_a_case_from_written_warning_to_a_paid_fixed_penalty(page,
     page.locator("#id_served_at").fill(served.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Handed to the recipient in person").check()
     page.get_by_role("button", name="Record the warning").click()
+    # The demo data already knows a Darren Pike (born 1989): the officer is asked, and says this is someone else.
+    known = page.get_by_role("group", name="Is this someone already known?")
+    expect(known).to_be_visible()
+    known.get_by_label("None of these: record a new person").check()
+    page.get_by_role("button", name="Record the warning").click()
     expect(page.get_by_role("heading", name="Written warning to Darren Pike")).to_be_visible()
     check_accessibility(page)
     open_pdf(page, "Print the warning (PDF)")
