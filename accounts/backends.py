@@ -2,7 +2,8 @@
 
 Every page asked, one query each: is there a confirmed authenticator app and does the role require one
 (two-factor middleware), does the user hold any permission directly, any case permission directly (the
-visibility query), which agency they work for (header, audit log), how many notifications are unread (header).
+visibility query), which agency they work for (header, audit log), how many notifications are unread (header),
+whether any victim's do-not-disclose list names their agency (every output's withholding).
 `get_user` answers all of these with the user row, as annotations on one SELECT, and leaves the answers where
 the helpers that ask already look for their per-request cache. Nothing is kept beyond the request: the
 answers are as fresh as before, only fetched together. `common.permissions.load_groups` does the same for
@@ -15,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import CaseUserObjectPermission
+from casework.models import CaseUserObjectPermission, DoNotDisclose
 from common.permissions import load_groups
 from notifications.models import Notification
 
@@ -41,6 +42,11 @@ class CaseworkModelBackend(ModelBackend):
                 cw_user_perms=Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))),
                 cw_case_user_perms=Exists(CaseUserObjectPermission.objects.filter(user_id=OuterRef("pk"))),
                 cw_unread=Coalesce(Subquery(unread), 0),
+                cw_agency_listed=Exists(
+                    DoNotDisclose.objects.filter(
+                        ended_at__isnull=True, withheld_from_agency_id=OuterRef("membership__agency_id")
+                    )
+                ),
             )
             .first()
         )
@@ -51,6 +57,9 @@ class CaseworkModelBackend(ModelBackend):
         row._two_factor_state = (row.cw_has_device, row.cw_two_factor_required)
         row._case_user_perms = row.cw_case_user_perms
         row._unread_notifications = row.cw_unread
+        if not row.cw_agency_listed:
+            # no victim's do-not-disclose list names the user's agency: nothing to withhold (casework.access.disclosure)
+            row._withheld_people, row._withheld_homes = frozenset(), ()
         if not row.cw_user_perms and not row.is_superuser:
             row._user_perm_cache = set()
         return row
