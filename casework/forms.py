@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from common.forms import datetime_field, due_today_or_later, radio_choice
+from common.forms import datetime_field, due_today_or_later, radio_choice, today_or_earlier
 
 from . import costs, extensions, party_matches, risk, scanning
 from .models import (
@@ -197,10 +197,7 @@ class PartyForm(GovUKForm):
         return normalise_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_date_of_birth(self):
-        value = self.cleaned_data.get("date_of_birth")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("Date of birth must be in the past")
-        return value
+        return today_or_earlier(self.cleaned_data.get("date_of_birth"), "Date of birth must be in the past")
 
     def clean(self):
         data = super().clean()
@@ -574,10 +571,9 @@ class SafeguardingReferralForm(GovUKForm):
     )
 
     def clean_referred_on(self):
-        value = self.cleaned_data.get("referred_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of the referral must be today or in the past")
-        return value
+        return today_or_earlier(
+            self.cleaned_data.get("referred_on"), "The date of the referral must be today or in the past"
+        )
 
 
 def _whole_number(label: str, max_value: int) -> forms.IntegerField:
@@ -624,10 +620,9 @@ class ActionCostForm(GovUKForm):
     description = forms.CharField(label="Details (optional)", required=False, max_length=500)
 
     def clean_spent_on(self):
-        value = self.cleaned_data.get("spent_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of the work or spend must be today or in the past")
-        return value
+        return today_or_earlier(
+            self.cleaned_data.get("spent_on"), "The date of the work or spend must be today or in the past"
+        )
 
     def clean(self):
         data = super().clean()

@@ -48,3 +48,10 @@ def due_today_or_later(value) -> None:
     """A due date (of an action or a recommendation) is today or later: nobody is set work already overdue."""
     if value < timezone.localdate():
         raise forms.ValidationError("The due date must be today or in the future")
+
+
+def today_or_earlier(value, message: str):
+    """A day that has happened (a birth, a referral, work done): today or before, else `message`."""
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
