@@ -14,8 +14,9 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
+from django.db.models import BooleanField, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -431,8 +432,7 @@ def repeat_flags_for(case_ids: list[int]) -> dict[int, list[RepeatFlag]]:
 
     A person counts the cases (opened in the window) naming them in that role; a place counts cases (opened in
     the window) at the same address: the same UPRN, or the same postcode and first line."""
-    months, minimum, since = repeat_window()
-    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
+    _, _, since = repeat_window()
     links = list(
         CaseParty.objects.filter(case_id__in=case_ids, role__in=list(REPEAT_ROLES), person__isnull=False)
         .values_list("case_id", "role", "person_id")
@@ -458,6 +458,40 @@ def repeat_flags_for(case_ids: list[int]) -> dict[int, list[RepeatFlag]]:
             "pk", "address__postcode", "address__line1", "address__uprn"
         )
     )
+    return _assemble_flags(case_ids, best, places)
+
+
+def repeat_annotations() -> dict:
+    """For each party: on how many cases opened in the window its person has its role (repeat_flags_for's count),
+    an annotation, so the case page reads it with its parties (casework.selectors.case_parties)."""
+    _, _, since = repeat_window()
+    cases = (
+        CaseParty.objects.filter(person_id=OuterRef("person_id"), role=OuterRef("role"), case__opened_at__gte=since)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .values("n")
+    )
+    return {"cw_repeat_cases": Coalesce(Subquery(cases, output_field=IntegerField()), 0)}
+
+
+def repeat_flags_for_case(case: Case, parties: list[CaseParty]) -> list[RepeatFlag]:
+    """repeat_flags_for one case whose parties were read with repeat_annotations, and its address with it: one
+    query, and only when the case has an address (the cases at the same place)."""
+    best: dict[tuple[int, str], int] = {}
+    for party in parties:
+        if party.role in REPEAT_ROLES and party.person_id is not None:
+            key = (case.pk, party.role)
+            best[key] = max(best.get(key, 0), party.cw_repeat_cases)
+    address = case.address if case.address_id else None
+    places = [(case.pk, address.postcode, address.line1, address.uprn)] if address is not None else []
+    return _assemble_flags([case.pk], best, places).get(case.pk, [])
+
+
+def _assemble_flags(case_ids, best: dict[tuple[int, str], int], places: list) -> dict[int, list[RepeatFlag]]:
+    """The flags from each case's highest count per role (`best`) and the cases' addresses (`places`)."""
+    months, minimum, since = repeat_window()
+    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
     at_places = []
     if places:
         at_places = list(

@@ -80,8 +80,8 @@ def _case_context(request, case_access: access.CaseAccess, tab: str, **extra) ->
     return {"case": case, "case_access": case_access, "tabs": tabs, "tab": tab, **extra}
 
 
-def _read_page(request, reference: str, tab: str):
-    case_access = access.case_access_or_404(request.user, reference)
+def _read_page(request, reference: str, tab: str, also=None):
+    case_access = access.case_access_or_404(request.user, reference, also=also)
     log_case_read(request, case_access.case, page=tab.lower())
     return case_access
 
@@ -245,19 +245,26 @@ def case_create(request):
 
 
 def case_detail(request, reference):
-    case_access = _read_page(request, reference, "Summary")
+    from . import people, victim
+    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
+
+    # the case comes with its summary's counts, latest risk and schedule (selectors.with_summary), and its parties
+    # with the second-report and repeat counts, in one query each, shared by every section (issue 23)
+    case_access = _read_page(request, reference, "Summary", also=selectors.with_summary)
     case = case_access.case
+    parties = selectors.case_parties(
+        case_access, **victim.second_report_annotations(case), **people.repeat_annotations()
+    )
     context = _case_context(
         request,
         case_access,
         "Summary",
-        latest_risk=selectors.risk_assessments_for(case).first(),
+        latest_risk=selectors.latest_risk(case),
         open_actions=selectors.actions_for(case).exclude(status__in=["done", "cancelled"])[:5],
         counts=selectors.summary_counts(case),
         allowed=sorted(services.TRANSITIONS.get(case.status, ())),
+        repeat_flags=people.repeat_flags_for_case(case, parties),
     )
-    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
-
     context.update(summary_context(case_access))
     return render(request, "casework/case_summary.html", context)
 
