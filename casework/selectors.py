@@ -433,15 +433,22 @@ def case_volumes(*, user: User, start, end) -> dict:
     from django.db.models import Count
 
     from .calendar import day_bounds
-    from .models import CaseCategory, Ward
 
     since, until = day_bounds(start, end)
     logged = reporting_scope(user).filter(opened_at__gte=since, opened_at__lt=until)
     open_filter = ~Q(status=CaseStatus.CLOSED)
+    rows = logged.values("category", "ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter))
+    return shape_case_volumes(rows.order_by())
+
+
+def shape_case_volumes(rows) -> dict:
+    """`case_volumes`' breakdowns from grouped rows ({category, ward_id, total, open}, a combination may repeat):
+    every category and every ward, in order, with zeros; the dashboard's maintained figures use it too."""
+    from .models import CaseCategory, Ward
+
     by_category: dict[str, dict[str, int]] = {}
     by_ward: dict[int, dict[str, int]] = {}
-    rows = logged.values("category", "ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter))
-    for row in rows.order_by():
+    for row in rows:
         for key, sums in ((row["category"], by_category), (row["ward_id"], by_ward)):
             counts = sums.setdefault(key, {"total": 0, "open": 0})
             counts["total"] += row["total"]

@@ -120,6 +120,20 @@ def _filtered_cases(request):
     return case_filter, case_filter.qs
 
 
+def _maintained_count(case_filter, user) -> int | None:
+    """A list filtered by ward and/or status only is counted from the maintained counts (`access.visible_count`),
+    exactly and at the same cost at any number of cases; None for any other list (the capped count answers)."""
+    if not case_filter.is_bound or not case_filter.form.is_valid():
+        return None
+    applied = {k for k, v in case_filter.form.cleaned_data.items() if v not in (None, "", [], ())} - {"sort"}
+    if not applied or not applied <= {"ward", "status"}:
+        return None
+    ward = case_filter.form.cleaned_data.get("ward")
+    return access.visible_count(
+        user, ward_id=ward.pk if ward else None, statuses=case_filter.form.cleaned_data.get("status") or ()
+    )
+
+
 def case_list(request):
     """Keyset pages and a count capped at CASE_COUNT_LIMIT: constant cost however many cases are visible."""
     case_filter, cases = _filtered_cases(request)
@@ -136,7 +150,9 @@ def case_list(request):
         messages.error(request, "That page link was not valid, so the first page of cases is shown.")
         cursor, last = None, False
         page = keyset.paginate(cases, ordering, per_page)
-    count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
+    count = _maintained_count(case_filter, request.user)
+    if count is None:
+        count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),

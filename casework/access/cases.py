@@ -97,6 +97,30 @@ def holds_on_case(user, codename: str, case_id: OuterRef | str = "pk") -> Q | Co
     return visible
 
 
+def visible_count(user, *, ward_id=None, statuses=()) -> int | None:
+    """How many cases the user may see in a ward (any ward if None) with one of `statuses` (any if empty), from the
+    maintained per-group counts (casework/list_counts.py): one small read at any number of cases. None when the
+    counts cannot answer exactly: a user who sees every case or holds user-level permissions, or whose groups more
+    than one of hold such cases (a case seen through two groups would count twice); ask the capped count then."""
+    from django.db.models import Count, Sum
+
+    from ..models import CaseListCount
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if sees_all_cases(user) or holds_user_level_case_permissions(user):
+        return None
+    rows = CaseListCount.objects.filter(group_id__in=group_ids_of(user), cases__gt=0)
+    if ward_id is not None:
+        rows = rows.filter(ward_id=ward_id)
+    if statuses:
+        rows = rows.filter(status__in=list(statuses))
+    found = rows.aggregate(cases=Sum("cases"), groups=Count("group_id", distinct=True))
+    if found["groups"] > 1:
+        return None
+    return found["cases"] or 0
+
+
 def _cases_with(user, codename: str) -> QuerySet[Case]:
     """Cases on which the user's groups (or, rarely, the user) hold `codename`."""
     return Case.objects.filter(holds_on_case(user, codename))
