@@ -396,7 +396,7 @@ def due_schedules(*, cases: QuerySet[Case], today: date, horizon_days: int = 0) 
     )
 
 
-def my_work_sections(*, user, today: date) -> list[extensions.WorkSection]:
+def my_work_sections(*, user, today: date, work=None) -> list[extensions.WorkSection]:
     """My work: contacts with victims and reviews due within two days or overdue, on the user's own cases."""
     from django.urls import reverse
 

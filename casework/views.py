@@ -111,7 +111,7 @@ def my_work(request):
     from django.utils import timezone
 
     work = selectors.my_work(user=request.user)
-    more = extensions.my_work_sections(user=request.user, today=timezone.localdate())
+    more = extensions.my_work_sections(user=request.user, today=timezone.localdate(), work=work)
     return render(request, "casework/my_work.html", {"work": work, "more": more})
 
 
