@@ -29,13 +29,15 @@ DOMAIN_APPS = ("casework", "enforcement", "marac", "triggers", "reports")
 
 
 def _technical(model) -> bool:
-    """Not domain records: unmanaged permission holders, number counters (locked rows handing out references) and
-    guardian's object-permission rows (grants and removals are recorded as CaseShare history and disclosures)."""
+    """Not domain records: unmanaged permission holders, number counters (locked rows handing out references),
+    guardian's object-permission rows (grants and removals are recorded as CaseShare history and disclosures) and
+    maintained figures (counts derived from records that keep history, rebuilt exactly by a command)."""
     from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
     return (
         not model._meta.managed
         or model.__name__.endswith("Counter")
+        or model.__name__.endswith(("Figure", "ListCount"))
         or issubclass(model, UserObjectPermissionBase | GroupObjectPermissionBase)
     )
 
