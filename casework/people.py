@@ -192,13 +192,13 @@ def _shared_trigram_sets(trigrams: list[str], threshold: float) -> list[tuple[st
     return list(itertools.combinations(sorted(trigrams), shared))
 
 
-def _tsquery(trigram_sets: list[tuple[str, ...]]) -> str:
-    """("  y", " ya", "yab"), ... as the tsquery "('  y' & ' ya' & 'yab') | ..."."""
+def _tsquery(trigrams: tuple[str, ...]) -> str:
+    """("  y", " ya", "yab") as the tsquery "'  y' & ' ya' & 'yab'"."""
 
     def lexeme(trigram: str) -> str:
         return "'" + trigram.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    return " | ".join("(" + " & ".join(lexeme(t) for t in trigrams) + ")" for trigrams in trigram_sets)
+    return " & ".join(lexeme(t) for t in trigrams)
 
 
 def _similar_surname(wanted: _Wanted) -> tuple[str, list]:
@@ -216,11 +216,10 @@ def _similar_surname(wanted: _Wanted) -> tuple[str, list]:
     sql = f"(cardinality(show_trgm({_SURNAME})) < {_SHORT_SURNAME_TRIGRAMS} AND {_SURNAME} %% %s)"
     params: list = [wanted.last]
     if trigram_sets:
-        sql += (
-            f" OR (array_to_tsvector(show_trgm({_SURNAME})) @@ %s::tsquery"
-            f" AND similarity({_SURNAME}, %s)::float8 >= %s)"
-        )
-        params += [_tsquery(trigram_sets), wanted.last, threshold]
+        # one index condition per set (a BitmapOr): at 2M people twice as fast as one tsquery "(a & b & c) | ..."
+        holds = " OR ".join([f"array_to_tsvector(show_trgm({_SURNAME})) @@ %s::tsquery"] * len(trigram_sets))
+        sql += f" OR (({holds}) AND similarity({_SURNAME}, %s)::float8 >= %s)"
+        params += [*(_tsquery(trigrams) for trigrams in trigram_sets), wanted.last, threshold]
     return f"({sql})", params
 
 

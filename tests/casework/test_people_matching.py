@@ -140,7 +140,7 @@ def test_a_short_surname_typed_asks_for_three_shared_trigrams_not_two():
     0.25): the index is asked for the 10 sets of 3, not every surname starting "Ya"."""
     sets = people._shared_trigram_sets(YABE, 0.3)
     assert sets is not None and len(sets) == 10 and {len(s) for s in sets} == {3}
-    assert people._tsquery([("  y", " ya", "abe")]) == "('  y' & ' ya' & 'abe')"
+    assert people._tsquery(("  y", " ya", "abe")) == "'  y' & ' ya' & 'abe'"
 
 
 def test_a_longer_surname_typed_keeps_the_plain_trigram_index():
