@@ -226,12 +226,26 @@ def _field(meta, attname: str):
     return next((x for x in meta.fields if x.attname == attname), None)
 
 
+def with_related_labels(records, *, exclude: tuple[str, ...] = ()):
+    """Historical `records` read with the objects their foreign keys name (and what those objects' names need,
+    LABEL_RELATIONS), so `readable` names them without a query per related model. `exclude`: foreign keys the
+    caller drops from the changes (a case timeline's `case`)."""
+    joins = ["history_user"]
+    for f in records.model._meta.fields:
+        if not f.is_relation or f.name in SKIP_FIELDS or f.name in HIDDEN_FIELDS or f.name in exclude:
+            continue
+        joins.append(f.name)
+        joins += [f"{f.name}__{relation}" for relation in LABEL_RELATIONS.get(f.related_model._meta.label, ())]
+    return records.select_related(*joins)
+
+
 def readable(entries_: list[HistoryEntry]) -> list[HistoryEntry]:
     """Replace raw values in the changes with what a person reads: names for foreign keys, Yes/No, GOV.UK
     dates, JSON as labelled answers, files by name; machinery fields (hashes, MIME types) are dropped and
     field names become their capitalised verbose names. The one formatter every timeline and audit screen uses.
 
-    Foreign keys are resolved with one query per related model, however many entries there are. Values become
+    Foreign keys are resolved with one query per related model, however many entries there are, and none for
+    the objects the records were read with (`with_related_labels`). Values become
     strings ("" when empty), except `before` on a created record, which stays None (there was nothing before).
     """
     wanted: dict[Any, set] = {}
@@ -250,10 +264,18 @@ def readable(entries_: list[HistoryEntry]) -> list[HistoryEntry]:
                     if value is not None:
                         wanted.setdefault(f.related_model, set()).add(value)
         entry.changes = kept
-    labels: dict[Any, dict] = {}
+    labels: dict[Any, dict] = {model: {} for model in wanted}
+    for entry in entries_:  # related objects the records were read with (with_related_labels)
+        for f in entry.record._meta.fields:
+            if f.is_relation and f.related_model in wanted and f.is_cached(entry.record):
+                obj = f.get_cached_value(entry.record)
+                if obj is not None and obj.pk in wanted[f.related_model]:
+                    labels[f.related_model][obj.pk] = _object_label(obj)
     for model, ids in wanted.items():
-        queryset = model._base_manager.select_related(*LABEL_RELATIONS.get(model._meta.label, ()))
-        labels[model] = {pk: _object_label(obj) for pk, obj in queryset.in_bulk(list(ids)).items()}
+        missing = [pk for pk in ids if pk not in labels[model]]
+        if missing:
+            queryset = model._base_manager.select_related(*LABEL_RELATIONS.get(model._meta.label, ()))
+            labels[model].update({pk: _object_label(obj) for pk, obj in queryset.in_bulk(missing).items()})
     for entry in entries_:
         meta = entry.record._meta
         for change in entry.changes:

@@ -26,6 +26,9 @@ class CaseworkConfig(AppConfig):
         connection_created.connect(planner.warn_once, dispatch_uid="casework_planner_settings")
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="casework_sync_role_groups")
         credentials.connect()
+        from . import list_counts
+
+        list_counts.connect()  # the case list's filtered count, kept as permissions and cases change
         extensions.register_my_work(people.my_work_repeats)
         extensions.register_case_tab("Victim", "casework:case_victim")
         extensions.register_my_work(victim.my_work_sections)

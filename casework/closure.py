@@ -117,6 +117,9 @@ def decide_closure(*, closure: CaseClosure, by, approve: bool, notes: str = "") 
 
 
 def pending_closure(case: Case) -> CaseClosure | None:
+    """The closure awaiting sign-off; no query when the case was read with the summary and none awaits."""
+    if getattr(case, "cw_pending_closure_id", 0) is None:  # casework.selectors.with_summary found none
+        return None
     return (
         CaseClosure.objects.filter(case=case, status=ClosureStatus.AWAITING_SIGN_OFF)
         .select_related("requested_by")

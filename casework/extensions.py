@@ -73,7 +73,9 @@ def register_case_tab(label: str, url_name: str) -> None:
 
 
 def register_my_work(provider: Callable[..., list[WorkSection]]) -> None:
-    """`provider(user=..., today=...)` returns sections for "My work", already permission-filtered."""
+    """`provider(user=..., today=..., work=...)` returns sections for "My work", already permission-filtered;
+    `work` is what the page has read already (casework.selectors.MyWork: the user's open cases, their actions),
+    or None when a section is asked for on its own, so a section need not read it again (issue 23)."""
     if provider not in MY_WORK_PROVIDERS:
         MY_WORK_PROVIDERS.append(provider)
 
@@ -102,10 +104,10 @@ def action_source_relations() -> list[str]:
     return [relation for relation, _ in ACTION_SOURCES]
 
 
-def my_work_sections(*, user, today: date) -> list[WorkSection]:
+def my_work_sections(*, user, today: date, work=None) -> list[WorkSection]:
     sections: list[WorkSection] = []
     for provider in MY_WORK_PROVIDERS:
-        sections.extend(provider(user=user, today=today))
+        sections.extend(provider(user=user, today=today, work=work))
     return sections
 
 

@@ -39,12 +39,17 @@ def nm01_counts(*, user: User, start: date, end: date) -> dict:
     for characteristics in incidents:
         total += 1
         by_code.update(set(characteristics or []) or {""})
+    return shape_nm01(cases["opened"] or 0, cases["hate"] or 0, total, by_code)
+
+
+def shape_nm01(opened: int, hate_cases: int, incidents: int, by_code: Counter) -> dict:
+    """`nm01_counts` from its sums; `by_code` counts incidents per characteristic code, "" for none recorded."""
     by_characteristic = [(label, by_code.get(code, 0)) for code, label in HateCharacteristic.choices]
     if by_code.get(""):
         by_characteristic.append(("Not recorded", by_code[""]))
     return {
-        "asb_cases_opened": cases["opened"] or 0,
-        "hate_cases_opened": cases["hate"] or 0,
-        "hate_incidents": total,
+        "asb_cases_opened": opened,
+        "hate_cases_opened": hate_cases,
+        "hate_incidents": incidents,
         "by_characteristic": by_characteristic,
     }

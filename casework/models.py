@@ -1052,3 +1052,24 @@ class SignpostingDecision(models.Model):
     def __str__(self) -> str:
         state = "on" if self.enabled else "off"
         return f"Signposting {state}: {self.decision_reference}"
+
+
+class CaseListCount(models.Model):
+    """How many cases each group holds view on, by ward and status: the case list's filtered count from one small
+    read instead of a probe of every candidate case (casework/list_counts.py, docs/performance.md "Fourth round").
+    Kept in the transaction of every grant or removal of a view permission and every change of a case's ward or
+    status; `manage.py rebuild_case_list_counts` recounts it exactly."""
+
+    group_id = models.IntegerField()
+    ward_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["group_id", "ward_id", "status"], name="casework_caselistcount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"group {self.group_id}, ward {self.ward_id}, {self.status}: {self.cases}"

@@ -16,8 +16,9 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
+from django.db.models import BooleanField, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -484,38 +485,64 @@ def _place_key(postcode: str, line1: str) -> tuple[str, str]:
     return normalise_postcode(postcode), normalise_name(line1)
 
 
-def repeat_flags_for(case_ids: list[int]) -> dict[int, list[RepeatFlag]]:
-    """Repeat victim / perpetrator / location flags for these cases, in 4 queries whatever their number.
+def repeat_flags_for(
+    case_ids: list[int], *, places: list[tuple[int, str, str, int | None]] | None = None
+) -> dict[int, list[RepeatFlag]]:
+    """Repeat victim / perpetrator / location flags for these cases, in 3 queries whatever their number (2 when the
+    caller gives `places`, the cases' addresses as (case id, postcode, line 1, UPRN), read with the cases).
 
     A person counts the cases (opened in the window) naming them in that role; a place counts cases (opened in
     the window) at the same address: the same UPRN, or the same postcode and first line."""
-    months, minimum, since = repeat_window()
-    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
-    links = list(
+    # each person named on these cases with how many cases in the window name them in that role (one query)
+    links = (
         CaseParty.objects.filter(case_id__in=case_ids, role__in=list(REPEAT_ROLES), person__isnull=False)
-        .values_list("case_id", "role", "person_id")
+        .annotate(**repeat_annotations())
+        .values_list("case_id", "role", "cw_repeat_cases")
         .distinct()
     )
-    counts: dict[tuple[int, str], int] = {}
-    if links:
-        counts = {
-            (person_id, role): n
-            for person_id, role, n in CaseParty.objects.filter(
-                person_id__in={p for _, _, p in links}, role__in=list(REPEAT_ROLES), case__opened_at__gte=since
-            )
-            .values_list("person_id", "role")
-            .annotate(n=Count("case_id", distinct=True))
-            .order_by()
-        }
     best: dict[tuple[int, str], int] = {}
-    for case_id, role, person_id in links:
-        n = counts.get((person_id, role), 0)
+    for case_id, role, n in links if case_ids else []:
         best[(case_id, role)] = max(best.get((case_id, role), 0), n)
-    places = list(
-        Case.objects.filter(pk__in=case_ids, address__isnull=False).values_list(
-            "pk", "address__postcode", "address__line1", "address__uprn"
+    if places is None:
+        places = list(
+            Case.objects.filter(pk__in=case_ids, address__isnull=False).values_list(
+                "pk", "address__postcode", "address__line1", "address__uprn"
+            )
         )
+    return _assemble_flags(case_ids, best, places)
+
+
+def repeat_annotations() -> dict:
+    """For each party: on how many cases opened in the window its person has its role (repeat_flags_for's count),
+    an annotation, so the case page reads it with its parties (casework.selectors.case_parties)."""
+    _, _, since = repeat_window()
+    cases = (
+        CaseParty.objects.filter(person_id=OuterRef("person_id"), role=OuterRef("role"), case__opened_at__gte=since)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .values("n")
     )
+    return {"cw_repeat_cases": Coalesce(Subquery(cases, output_field=IntegerField()), 0)}
+
+
+def repeat_flags_for_case(case: Case, parties: list[CaseParty]) -> list[RepeatFlag]:
+    """repeat_flags_for one case whose parties were read with repeat_annotations, and its address with it: one
+    query, and only when the case has an address (the cases at the same place)."""
+    best: dict[tuple[int, str], int] = {}
+    for party in parties:
+        if party.role in REPEAT_ROLES and party.person_id is not None:
+            key = (case.pk, party.role)
+            best[key] = max(best.get(key, 0), party.cw_repeat_cases)
+    address = case.address if case.address_id else None
+    places = [(case.pk, address.postcode, address.line1, address.uprn)] if address is not None else []
+    return _assemble_flags([case.pk], best, places).get(case.pk, [])
+
+
+def _assemble_flags(case_ids, best: dict[tuple[int, str], int], places: list) -> dict[int, list[RepeatFlag]]:
+    """The flags from each case's highest count per role (`best`) and the cases' addresses (`places`)."""
+    months, minimum, since = repeat_window()
+    flags: dict[int, list[RepeatFlag]] = defaultdict(list)
     at_places = []
     if places:
         at_places = list(
@@ -548,22 +575,33 @@ def person_repeat_flags(person: Person) -> list[RepeatFlag]:
     return [RepeatFlag(REPEAT_ROLES[role], n, months) for role, n in rows if n >= minimum]
 
 
-def my_work_repeats(*, user, today: date) -> list:
-    """ "My work": the repeat flags on the user's own open cases (casework registers it in apps.ready)."""
+def my_work_repeats(*, user, today: date, work=None) -> list:
+    """ "My work": the repeat flags on the user's own open cases (casework registers it in apps.ready); the cases
+    and their addresses are the ones the page read (`work.my_cases`), else read here the same way."""
     from .extensions import WorkItem, WorkSection
 
-    cases = list(
-        access.visible_cases(user)
-        .filter(officer=user)
-        .exclude(status=CaseStatus.CLOSED)
-        .order_by("-opened_at")
-        .values_list("pk", "reference")[:25]
-    )
-    flags = repeat_flags_for([pk for pk, _ in cases])
+    if work is not None:
+        cases = work.my_cases
+    else:
+        from .selectors import MY_WORK_CASES
+
+        cases = list(
+            access.visible_cases(user)
+            .filter(officer=user)
+            .exclude(status=CaseStatus.CLOSED)
+            .select_related("address")
+            .order_by("-opened_at")[:MY_WORK_CASES]
+        )
+    places = [
+        (case.pk, case.address.postcode, case.address.line1, case.address.uprn)
+        for case in cases
+        if case.address_id is not None
+    ]
+    flags = repeat_flags_for([case.pk for case in cases], places=places)
     items = [
-        WorkItem(text=f"{reference}: {flag}", href=reverse("casework:case_detail", args=[reference]))
-        for pk, reference in cases
-        for flag in flags.get(pk, [])
+        WorkItem(text=f"{case.reference}: {flag}", href=reverse("casework:case_detail", args=[case.reference]))
+        for case in cases
+        for flag in flags.get(case.pk, [])
     ]
     return [
         WorkSection(title="Repeats on my cases", items=items, empty="No repeat victims, perpetrators or locations.")

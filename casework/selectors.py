@@ -139,26 +139,82 @@ def parties_for(case: Case, case_access: access.CaseAccess) -> list[PartyView]:
     return [party_view(p, case_access) for p in parties]
 
 
+def case_parties(case_access: access.CaseAccess, **annotations) -> list[CaseParty]:
+    """Every party of the case, read once per request and shared by the sections of a case page (the
+    vulnerability banner, the second-report and repeat flags, the timeline), oldest first.
+
+    Each comes with its person, organisation and the person's own vulnerability record, and with whether anyone
+    was merged into the person and whether any safeguarding referral names them, so the banner queries only where
+    there is something to read (casework.vulnerability). A page may ask for more `annotations` (the summary's
+    counts) before any section reads the parties; they are then loaded in the same query."""
+    from .models import Person, SafeguardingReferral
+
+    cached = getattr(case_access, "_parties", None)
+    if cached is not None and all(name in cached[1] for name in annotations):
+        return cached[0]
+    person = OuterRef("person_id")
+    parties = list(
+        case_access.case.parties.select_related("person__vulnerability", "organisation")
+        .annotate(
+            cw_has_duplicates=Exists(Person.objects.filter(merged_into=person)),
+            cw_has_referrals=Exists(SafeguardingReferral.objects.filter(person=person)),
+            **annotations,
+        )
+        .order_by("id")
+    )
+    case_access._parties = (parties, set(annotations))
+    return parties
+
+
 def incidents_for(case: Case) -> QuerySet[Incident]:
     return case.incidents.select_related("reported_to", "reported_by__person", "reported_by__organisation")
 
 
-def summary_counts(case: Case) -> dict[str, int]:
-    """The case summary's incident and party counts in one query (it was one COUNT each)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
+def with_summary(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What the case summary reads of the case, added to the query that finds it (casework.access `also`): the
+    incident and party counts, the latest risk assessment's level, score and date, the id of a closure awaiting
+    sign-off and the victim's schedule (one-to-one). Each was a query of its own."""
+    from django.db.models import Count, IntegerField, Subquery
     from django.db.models.functions import Coalesce
+
+    from .models import CaseClosure, ClosureStatus
 
     def count_of(model):
         rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
         return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
 
-    incidents, parties = (
-        Case.objects.filter(pk=case.pk)
-        .annotate(n_incidents=count_of(Incident), n_parties=count_of(CaseParty))
-        .values_list("n_incidents", "n_parties")
-        .get()
+    latest = RiskAssessment.objects.filter(case=OuterRef("pk")).order_by("-assessed_at", "-id")
+    awaiting = CaseClosure.objects.filter(case=OuterRef("pk"), status=ClosureStatus.AWAITING_SIGN_OFF)
+    return cases.select_related("schedule").annotate(
+        cw_incidents=count_of(Incident),
+        cw_parties=count_of(CaseParty),
+        **{f"cw_risk_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_RISK_FIELDS},
+        cw_pending_closure_id=Subquery(awaiting.order_by("-requested_at", "-id").values("id")[:1]),
     )
-    return {"incidents": incidents, "parties": parties}
+
+
+#: The latest risk assessment's fields the summary shows, read with the case (with_summary).
+LATEST_RISK_FIELDS = ("id", "level", "score", "assessed_at")
+
+
+def latest_risk(case: Case) -> RiskAssessment | None:
+    """The case's latest risk assessment: from the case read with_summary (its shown fields only; any other field
+    is read on first use, as for a deferred field), otherwise one query."""
+    if not hasattr(case, "cw_risk_id"):
+        return risk_assessments_for(case).first()
+    if case.cw_risk_id is None:
+        return None
+    loaded = {"case_id": case.pk, **{name: getattr(case, f"cw_risk_{name}") for name in LATEST_RISK_FIELDS}}
+    names = [f.attname for f in RiskAssessment._meta.concrete_fields if f.attname in loaded]  # from_db's order
+    return RiskAssessment.from_db(case._state.db, names, [loaded[name] for name in names])
+
+
+def summary_counts(case: Case) -> dict[str, int]:
+    """The case summary's incident and party counts: from the case read with_summary, otherwise one query."""
+    if not hasattr(case, "cw_incidents"):
+        case = with_summary(Case.objects.filter(pk=case.pk)).get()
+    loaded = vars(case)  # the annotations
+    return {"incidents": loaded["cw_incidents"], "parties": loaded["cw_parties"]}
 
 
 def risk_assessments_for(case: Case) -> QuerySet[RiskAssessment]:
@@ -208,24 +264,33 @@ class MyWork:
     overdue_count: int
 
 
+#: How many of each list My work shows.
+MY_WORK_CASES = 25
+MY_WORK_ACTIONS = 25
+
+
 def my_work(*, user: User, today=None) -> MyWork:
     """What is due and overdue for this user and their agency, and what was shared with them lately."""
     today = today or timezone.localdate()
     agency = access.agency_of(user)
     visible = access.visible_cases(user)
+    my_cases = list(
+        visible.filter(officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("ward", "address")  # the address for the repeat-location flags (people.my_work_repeats)
+        .order_by("-opened_at")[:MY_WORK_CASES]
+    )
     open_actions = (
         Action.objects.filter(case__in=visible, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
         .select_related("case", "owner_agency", "owner", *extensions.action_source_relations())
         .order_by("due_date", "id")
     )
-    my_cases = list(
-        visible.filter(officer=user)
-        .exclude(status=CaseStatus.CLOSED)
-        .select_related("ward")
-        .order_by("-opened_at")[:25]
+    # Two queries, each walking to its own first 25: one query numbering both lists (ROW_NUMBER() OVER (PARTITION
+    # BY whose)) was measured 30 ms slower for a council officer at 100,000 cases (docs/performance.md, fourth round)
+    my_actions = list(open_actions.filter(owner=user)[:MY_WORK_ACTIONS])
+    agency_actions = (
+        list(open_actions.filter(owner_agency=agency).exclude(owner=user)[:MY_WORK_ACTIONS]) if agency else []
     )
-    my_actions = list(open_actions.filter(owner=user)[:25])
-    agency_actions = list(open_actions.filter(owner_agency=agency).exclude(owner=user)[:25]) if agency else []
     shared = []
     if agency is not None:
         shared = list(
@@ -310,9 +375,10 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     per related model, not per row), choices by label, Yes/No, GOV.UK dates, risk answers by their questions,
     evidence by its file name; the case itself is omitted.
     """
-    from audit.history import entries, entry_title, readable
+    from audit.history import entries, entry_title, readable, with_related_labels
 
-    parties = list(case.parties.select_related("person").order_by("is_anonymous", "id"))
+    # the page's parties (shared with the vulnerability banner), anonymous ones last as before
+    parties = sorted(case_parties(case_access), key=lambda party: (party.is_anonymous, party.pk))
     anonymous_parties = {party.pk for party in parties if party.is_anonymous}
     # whose vulnerability an entry is about, named as this user may name them on this case
     person_labels: dict[int | None, str] = {
@@ -322,7 +388,7 @@ def timeline(case: Case, case_access: access.CaseAccess) -> list[TimelineEvent]:
     }
     collected = []
     for label, records in _sources_with_rows(case):
-        for entry in entries(records.select_related("history_user"), model_label=label):
+        for entry in entries(with_related_labels(records, exclude=("case",)), model_label=label):
             withheld = (
                 label == "Party"
                 and not case_access.can_view_sensitive
@@ -376,15 +442,22 @@ def case_volumes(*, user: User, start, end) -> dict:
     from django.db.models import Count
 
     from .calendar import day_bounds
-    from .models import CaseCategory, Ward
 
     since, until = day_bounds(start, end)
     logged = reporting_scope(user).filter(opened_at__gte=since, opened_at__lt=until)
     open_filter = ~Q(status=CaseStatus.CLOSED)
+    rows = logged.values("category", "ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter))
+    return shape_case_volumes(rows.order_by())
+
+
+def shape_case_volumes(rows) -> dict:
+    """`case_volumes`' breakdowns from grouped rows ({category, ward_id, total, open}, a combination may repeat):
+    every category and every ward, in order, with zeros; the dashboard's maintained figures use it too."""
+    from .models import CaseCategory, Ward
+
     by_category: dict[str, dict[str, int]] = {}
     by_ward: dict[int, dict[str, int]] = {}
-    rows = logged.values("category", "ward_id").annotate(total=Count("id"), open=Count("id", filter=open_filter))
-    for row in rows.order_by():
+    for row in rows:
         for key, sums in ((row["category"], by_category), (row["ward_id"], by_ward)):
             counts = sums.setdefault(key, {"total": 0, "open": 0})
             counts["total"] += row["total"]

@@ -5,10 +5,12 @@ need. Writes are `@transaction.atomic` services with keyword arguments; reads ar
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import access, extensions
@@ -261,7 +263,12 @@ class Due:
 
 def due_on(case: Case, *, now: datetime | None = None) -> Due:
     now = now or timezone.now()
-    schedule = None if case.status == CaseStatus.CLOSED else CaseSchedule.objects.filter(case=case).first()
+    if case.status == CaseStatus.CLOSED:
+        schedule = None
+    elif Case.schedule.related.is_cached(case):  # read with the case (casework.selectors.with_summary)
+        schedule = getattr(case, "schedule", None)
+    else:
+        schedule = CaseSchedule.objects.filter(case=case).first()
     if schedule is None:
         return Due(None, False, False)
     contact_overdue = schedule.next_contact_due_at is not None and schedule.next_contact_due_at < now
@@ -300,33 +307,54 @@ class SecondReport:
     told: "CaseReviewExplained | None"
 
 
-def second_reports(case: Case) -> list[SecondReport]:
-    """Victims reporting for the second time in six months (statutory guidance, July 2025: tell them about the
-    ASB Case Review). Earlier cases opened within the window before this one count, whoever leads them."""
+def second_report_annotations(case: Case) -> dict[str, Any]:
+    """For each party of `case`: on how many other cases opened within the window before this one (any agency)
+    its person was a victim or complainant, and the id of the latest record that they were told about the ASB
+    Case Review. Annotations, so the case page reads them with its parties (selectors.case_parties)."""
     from dateutil.relativedelta import relativedelta
 
-    from statutory.selectors import rule
-
-    opened_on = timezone.localdate(case.opened_at)
-    months = rule("case_review.explain_at_second_report_months", on=opened_on).value
+    months = _second_report_months(case)
     since = case.opened_at - relativedelta(months=months)
-    victims = [p for p in victims_on(case) if p.person_id]
-    if not victims:
-        return []
-    counts = dict(
+    other_reports = (
         CaseParty.objects.filter(
-            person_id__in=[p.person_id for p in victims],
+            person_id=OuterRef("person_id"),
             role__in=VICTIM_ROLES,
             case__opened_at__gte=since,
             case__opened_at__lte=case.opened_at,
         )
         .exclude(case=case)
+        .order_by()
         .values("person_id")
         .annotate(n=Count("case_id", distinct=True))
-        .values_list("person_id", "n")
+        .values("n")
     )
-    told = {e.party_id: e for e in CaseReviewExplained.objects.filter(case=case).order_by("told_on", "id")}
-    return [SecondReport(p, counts[p.person_id], months, told.get(p.pk)) for p in victims if counts.get(p.person_id)]
+    told = CaseReviewExplained.objects.filter(case=case, party=OuterRef("pk")).order_by("-told_on", "-id")
+    return {
+        "cw_other_reports": Coalesce(Subquery(other_reports, output_field=IntegerField()), 0),
+        "cw_told_id": Subquery(told.values("id")[:1]),
+    }
+
+
+def _second_report_months(case: Case) -> int:
+    from statutory.selectors import rule
+
+    return rule("case_review.explain_at_second_report_months", on=timezone.localdate(case.opened_at)).value
+
+
+def second_reports(case: Case, parties: list[CaseParty] | None = None) -> list[SecondReport]:
+    """Victims reporting for the second time in six months (statutory guidance, July 2025: tell them about the
+    ASB Case Review). Earlier cases opened within the window before this one count, whoever leads them.
+
+    `parties`: the case's parties read with second_report_annotations (the case page); otherwise they are read
+    here. One more query only where a victim was told."""
+    if parties is None:
+        parties = list(victims_on(case).annotate(**second_report_annotations(case)))
+    victims = sorted((p for p in parties if p.role in VICTIM_ROLES and p.person_id), key=lambda p: p.pk)
+    reports = [p for p in victims if p.cw_other_reports]
+    told_ids = [p.cw_told_id for p in reports if p.cw_told_id]
+    told = CaseReviewExplained.objects.in_bulk(told_ids) if told_ids else {}
+    months = _second_report_months(case)
+    return [SecondReport(p, p.cw_other_reports, months, told.get(p.cw_told_id)) for p in reports]
 
 
 @transaction.atomic
@@ -368,7 +396,7 @@ def due_schedules(*, cases: QuerySet[Case], today: date, horizon_days: int = 0) 
     )
 
 
-def my_work_sections(*, user, today: date) -> list[extensions.WorkSection]:
+def my_work_sections(*, user, today: date, work=None) -> list[extensions.WorkSection]:
     """My work: contacts with victims and reviews due within two days or overdue, on the user's own cases."""
     from django.urls import reverse
 

@@ -56,7 +56,9 @@ def _closure_email_to(case_access: access.CaseAccess) -> str:
 
 def _second_reports(case_access: access.CaseAccess) -> list:
     label = _party_label(case_access)
-    return [(report, label(report.party)) for report in victim.second_reports(case_access.case)]
+    case = case_access.case
+    parties = selectors.case_parties(case_access, **victim.second_report_annotations(case))
+    return [(report, label(report.party)) for report in victim.second_reports(case, parties)]
 
 
 def _marac_referral_href(case_access: access.CaseAccess) -> str:

@@ -80,8 +80,8 @@ def _case_context(request, case_access: access.CaseAccess, tab: str, **extra) ->
     return {"case": case, "case_access": case_access, "tabs": tabs, "tab": tab, **extra}
 
 
-def _read_page(request, reference: str, tab: str):
-    case_access = access.case_access_or_404(request.user, reference)
+def _read_page(request, reference: str, tab: str, also=None):
+    case_access = access.case_access_or_404(request.user, reference, also=also)
     log_case_read(request, case_access.case, page=tab.lower())
     return case_access
 
@@ -111,13 +111,27 @@ def my_work(request):
     from django.utils import timezone
 
     work = selectors.my_work(user=request.user)
-    more = extensions.my_work_sections(user=request.user, today=timezone.localdate())
+    more = extensions.my_work_sections(user=request.user, today=timezone.localdate(), work=work)
     return render(request, "casework/my_work.html", {"work": work, "more": more})
 
 
 def _filtered_cases(request):
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(user=request.user), user=request.user)
     return case_filter, case_filter.qs
+
+
+def _maintained_count(case_filter, user) -> int | None:
+    """A list filtered by ward and/or status only is counted from the maintained counts (`access.visible_count`),
+    exactly and at the same cost at any number of cases; None for any other list (the capped count answers)."""
+    if not case_filter.is_bound or not case_filter.form.is_valid():
+        return None
+    applied = {k for k, v in case_filter.form.cleaned_data.items() if v not in (None, "", [], ())} - {"sort"}
+    if not applied or not applied <= {"ward", "status"}:
+        return None
+    ward = case_filter.form.cleaned_data.get("ward")
+    return access.visible_count(
+        user, ward_id=ward.pk if ward else None, statuses=case_filter.form.cleaned_data.get("status") or ()
+    )
 
 
 def case_list(request):
@@ -136,7 +150,9 @@ def case_list(request):
         messages.error(request, "That page link was not valid, so the first page of cases is shown.")
         cursor, last = None, False
         page = keyset.paginate(cases, ordering, per_page)
-    count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
+    count = _maintained_count(case_filter, request.user)
+    if count is None:
+        count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),
@@ -245,19 +261,26 @@ def case_create(request):
 
 
 def case_detail(request, reference):
-    case_access = _read_page(request, reference, "Summary")
+    from . import people, victim
+    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
+
+    # the case comes with its summary's counts, latest risk and schedule (selectors.with_summary), and its parties
+    # with the second-report and repeat counts, in one query each, shared by every section (issue 23)
+    case_access = _read_page(request, reference, "Summary", also=selectors.with_summary)
     case = case_access.case
+    parties = selectors.case_parties(
+        case_access, **victim.second_report_annotations(case), **people.repeat_annotations()
+    )
     context = _case_context(
         request,
         case_access,
         "Summary",
-        latest_risk=selectors.risk_assessments_for(case).first(),
+        latest_risk=selectors.latest_risk(case),
         open_actions=selectors.actions_for(case).exclude(status__in=["done", "cancelled"])[:5],
         counts=selectors.summary_counts(case),
         allowed=sorted(services.TRANSITIONS.get(case.status, ())),
+        repeat_flags=people.repeat_flags_for_case(case, parties),
     )
-    from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
-
     context.update(summary_context(case_access))
     return render(request, "casework/case_summary.html", context)
 

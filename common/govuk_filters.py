@@ -4,6 +4,8 @@
 {{ day|govuk_date }} -> "3 December 2026"; {{ day|govuk_date:"short" }} -> "3 Dec 2026" in dense tables;
 {{ when|govuk_time }} -> "4:23pm". Empty values render as "".
 {% table_head "When" "Who" "Attempts" numeric="Attempts" %} -> the GOV.UK table head, its markup written once here.
+{% govuk_fields form %} -> a GET form's fields as components/form_fields.html renders them, written in Python
+(common/field_html.py) for a form on a busy page (the case list's filter); POST forms keep form_fields.html.
 """
 
 from datetime import date, datetime
@@ -12,7 +14,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from common import dates
+from common import dates, field_html
 from common.postcodes import format_postcode
 
 register = template.Library()
@@ -74,3 +76,8 @@ def table_head(*headings, numeric: str = "", hidden: str = ""):
 def postcode(value) -> str:
     """A postcode as people write it, "NW9 5XX", however it was typed or stored (common/postcodes.py)."""
     return format_postcode(str(value or ""))
+
+
+@register.simple_tag
+def govuk_fields(form):
+    return field_html.render_fields(form)

@@ -34,7 +34,7 @@ def register_timeline_sources() -> None:
         register_history_source(label, lambda case, model=model: model.history.filter(case_id=case.pk))
 
 
-def my_work_sections(*, user, today):
+def my_work_sections(*, user, today, work=None):
     """Enforcement deadlines (compliance, appeal windows, payments, hearings) for "My work"."""
     from casework import access
     from casework.extensions import WorkItem, WorkSection
@@ -43,7 +43,7 @@ def my_work_sections(*, user, today):
 
     if not access.has_permission(user, "enforcement.view_fixedpenaltynotice"):
         return []
-    found = selectors.my_work_deadlines(user=user, today=today)
+    found = selectors.my_work_deadlines(user=user, today=today, shown=15)
 
     def items(deadlines):
         return [
@@ -53,7 +53,7 @@ def my_work_sections(*, user, today):
                 due=d.due,
                 overdue=d.overdue,
             )
-            for d in deadlines[:15]
+            for d in deadlines
         ]
 
     return [

@@ -6,14 +6,31 @@ casework.view_all_cases.
 The performance dashboard reads `tools_and_powers_by_month` and `fpns_by_offence_code` from here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
+from itertools import chain
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models import Case as Conditional  # casework's Case is the model
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import Cast, RowNumber, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -298,6 +315,251 @@ def _first(queryset, scope: str, order: tuple[str, ...], limit_each: int):
     return ranked.filter(Q(mine_rank__lte=limit_each) | Q(agency_rank__lte=limit_each)).order_by(*order)
 
 
+def _warning_due(*, today, soon, now, compliance_deadline):
+    return [("Written warning: compliance deadline", compliance_deadline, None, None)]
+
+
+def _warning_described(w, kind):
+    label = f"Check {w.recipient_name} complied; record complied or breached"
+    return label, reverse("enforcement:warning_detail", args=[w.pk]), str(w.issuing_agency), w.served_by_id
+
+
+def _cpn_due(*, today, soon, now, compliance_deadline, appeal_deadline):
+    due = []
+    if compliance_deadline <= soon:
+        due.append(("CPN: compliance deadline", compliance_deadline, None, None))
+    if today <= appeal_deadline <= soon:
+        due.append(("CPN: appeal window closes", appeal_deadline, False, None))
+    return due
+
+
+def _cpn_described(c, kind):
+    if kind == "CPN: compliance deadline":
+        label = f"Check {c.recipient_name} complied with the CPN"
+    else:
+        label = f"Appeals against the CPN to {c.recipient_name} close"
+    return label, reverse("enforcement:cpn_detail", args=[c.pk]), str(c.issuing_agency), c.issued_by_id
+
+
+def _fpn_due(*, today, soon, now, payment_due, early_payment_until):
+    due = []
+    if payment_due < today:
+        due.append(("FPN: unpaid after the payment period", payment_due, None, None))
+    elif payment_due <= soon:
+        due.append(("FPN: payment due", payment_due, None, None))
+    if today <= early_payment_until <= soon:
+        due.append(("FPN: early payment ends", early_payment_until, False, None))
+    return due
+
+
+def _fpn_described(f, kind):
+    label = {
+        "FPN: unpaid after the payment period": f"{f.notice_number} ({f.offence.code}): list for prosecution",
+        "FPN: payment due": f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due",
+    }.get(kind) or f"{f.notice_number}: £{f.early_payment_amount} if paid by this date"
+    return label, reverse("enforcement:fpn_detail", args=[f.pk]), str(f.owner_agency), f.issued_by_id
+
+
+def _closure_notice_due(*, today, soon, now, hearing_at):
+    return [("Closure notice: court hearing", timezone.localtime(hearing_at).date(), hearing_at < now, hearing_at)]
+
+
+def _closure_notice_described(n, kind):
+    label = f"{'Adjourned closure' if n.adjourned else 'Closure'} order hearing at {n.hearing_court}"
+    return label, reverse("enforcement:closure_detail", args=[n.pk]), str(n.issuing_agency), n.served_by_id
+
+
+def _closure_order_due(*, today, soon, now, ends_on):
+    return [("Closure order ends", ends_on, False, None)]
+
+
+def _closure_order_described(o, kind):
+    label = "Decide whether to apply for an extension before the order ends"
+    return (
+        label,
+        reverse("enforcement:closure_detail", args=[o.notice_id]),
+        str(o.notice.issuing_agency),
+        o.recorded_by_id,
+    )
+
+
+def _court_order_due(label, *, today, soon, now, next_review_on, ends_on):
+    due = []
+    if next_review_on and next_review_on <= soon:
+        due.append((f"{label}: annual review (under 18)", next_review_on, None, None))
+    if ends_on and today <= ends_on <= soon:
+        due.append((f"{label} ends", ends_on, False, None))
+    return due
+
+
+def _court_order_described(label, url_name, order, kind):
+    text = (
+        f"Review the {label} on {order.subject}"
+        if kind.endswith("(under 18)")
+        else f"The {label} on {order.subject} ends"
+    )
+    return text, reverse(url_name, args=[order.pk]), "", order.recorded_by_id
+
+
+def _due_warnings(user, today, soon):
+    return warnings_for(user).filter(status=WarningStatus.SERVED, compliance_deadline__lte=soon)
+
+
+def _due_cpns(user, today, soon):
+    return cpns_for(user).filter(
+        Q(status=CPNStatus.IN_FORCE, compliance_deadline__lte=soon)
+        | Q(status=CPNStatus.IN_FORCE, appeal_deadline__gte=today, appeal_deadline__lte=soon)
+    )
+
+
+def _due_fpns(user, today, soon):
+    return (
+        fpns_for(user)
+        .filter(status=FPNStatus.ISSUED)
+        .filter(Q(payment_due__lte=soon) | Q(early_payment_until__gte=today, early_payment_until__lte=soon))
+    )
+
+
+def _due_closure_notices(user, today, soon):
+    return (
+        closure_notices_for(user)
+        .filter(status=ClosureStatus.IN_FORCE)
+        .annotate(adjourned=Exists(ClosureHearingAdjournment.objects.filter(notice=OuterRef("pk"))))
+    )
+
+
+def _due_closure_orders(user, today, soon):
+    return ClosureOrder.objects.filter(
+        access.through_case(user), status=ClosureOrderStatus.IN_FORCE, ends_on__lte=soon, ends_on__gte=today
+    ).select_related("case", "notice__issuing_agency")
+
+
+def _due_court_orders(visible, user, today, soon):
+    return (
+        visible(user)
+        .filter(status__in=[CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED])
+        .filter(Q(next_review_on__lte=soon) | Q(ends_on__gte=today, ends_on__lte=soon))
+    )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of record with deadlines. `due(today=, soon=, now=, **dates)` gives (kind, due date, overdue or None
+    for "before today", due time) from the record's `dates` alone, so My work can choose the deadlines it shows
+    before loading any record; `described(record, kind)` gives (label, url, agency, officer id)."""
+
+    code: str
+    records: Callable  # (user, today, soon) -> the user's records with a deadline due soon or passed
+    officer_field: str
+    agency_field: str
+    order: tuple[str, ...]
+    dates: tuple[str, ...]
+    due: Callable
+    described: Callable
+    moment: bool = False  # `dates` is one date and time (a hearing), not dates
+
+
+_KINDS: tuple[_Kind, ...] = (
+    _Kind(
+        "warning",
+        _due_warnings,
+        "served_by",
+        "issuing_agency",
+        ("compliance_deadline",),
+        ("compliance_deadline",),
+        _warning_due,
+        _warning_described,
+    ),
+    _Kind(
+        "cpn",
+        _due_cpns,
+        "issued_by",
+        "issuing_agency",
+        ("compliance_deadline",),
+        ("compliance_deadline", "appeal_deadline"),
+        _cpn_due,
+        _cpn_described,
+    ),
+    _Kind(
+        "fpn",
+        _due_fpns,
+        "issued_by",
+        "owner_agency",
+        ("payment_due",),
+        ("payment_due", "early_payment_until"),
+        _fpn_due,
+        _fpn_described,
+    ),
+    _Kind(
+        "closure_notice",
+        _due_closure_notices,
+        "served_by",
+        "issuing_agency",
+        ("hearing_deadline",),
+        ("hearing_at",),
+        _closure_notice_due,
+        _closure_notice_described,
+        moment=True,
+    ),
+    _Kind(
+        "closure_order",
+        _due_closure_orders,
+        "recorded_by",
+        "notice__issuing_agency",
+        ("ends_on",),
+        ("ends_on",),
+        _closure_order_due,
+        _closure_order_described,
+    ),
+)
+_PSPO_POSITION = len(_KINDS)  # borough-wide orders come after the closure orders, before the court orders
+_KINDS += tuple(
+    _Kind(
+        code,
+        partial(_due_court_orders, visible),
+        "recorded_by",
+        agency_field,
+        tuple(str(name) for name in model._meta.ordering or ()),
+        ("next_review_on", "ends_on"),
+        partial(_court_order_due, label),
+        partial(_court_order_described, label, url_name),
+    )
+    for code, label, visible, model, url_name, agency_field in (
+        ("cbo", "CBO", cbos_for, CriminalBehaviourOrder, "enforcement:cbo_detail", "case__lead_agency"),
+        (
+            "injunction",
+            "Injunction",
+            injunctions_for,
+            CivilInjunction,
+            "enforcement:injunction_detail",
+            "applicant_agency",
+        ),
+    )
+)
+
+
+def _deadline(kind_spec, record, kind, due, overdue, due_at, *, today, mine=False, in_agency=False) -> Deadline:
+    label, url, agency, officer_id = kind_spec.described(record, kind)
+    return Deadline(
+        kind=kind,
+        label=label,
+        due=due,
+        url=url,
+        overdue=(due < today) if overdue is None else overdue,
+        due_at=due_at,
+        case_reference=record.case.reference if record.case_id else "",
+        agency=agency,
+        officer_id=officer_id,
+        mine=mine,
+        in_agency=in_agency,
+    )
+
+
+def _oldest_first(items: list[Deadline]) -> list[Deadline]:
+    items.sort(key=lambda d: (not d.overdue, d.due_at or datetime.combine(d.due, datetime.min.time()).astimezone()))
+    return items
+
+
 def deadlines(*, user: User, today: date | None = None, scope: str = "all", limit_each: int = 50) -> list[Deadline]:
     """Compliance, appeal, payment, hearing, expiry and review dates due soon or overdue, oldest first.
 
@@ -308,201 +570,49 @@ def deadlines(*, user: User, today: date | None = None, scope: str = "all", limi
     soon = today + timedelta(days=limit("DUE_SOON_DAYS"))
     now = timezone.now()
     items: list[Deadline] = []
-
-    def add(
-        kind, label, due, url, *, record=None, record_case=None, due_at=None, overdue=None, agency="", officer_id=None
-    ):
-        items.append(
-            Deadline(
-                kind=kind,
-                label=label,
-                due=due,
-                url=url,
-                overdue=(due < today) if overdue is None else overdue,
-                due_at=due_at,
-                case_reference=record_case.reference if record_case else "",
-                agency=agency,
-                officer_id=officer_id,
-                mine=getattr(record, "mine_rank", _OUTSIDE) <= limit_each,
-                in_agency=getattr(record, "agency_rank", _OUTSIDE) <= limit_each,
-            )
-        )
-
-    warnings = _scope(
-        warnings_for(user).filter(status=WarningStatus.SERVED, compliance_deadline__lte=soon),
-        user,
-        scope,
-        officer_field="served_by",
-        agency_field="issuing_agency",
-    )
-    for w in _first(warnings, scope, ("compliance_deadline",), limit_each):
-        add(
-            "Written warning: compliance deadline",
-            f"Check {w.recipient_name} complied; record complied or breached",
-            w.compliance_deadline,
-            reverse("enforcement:warning_detail", args=[w.pk]),
-            record=w,
-            record_case=w.case,
-            agency=str(w.issuing_agency),
-            officer_id=w.served_by_id,
-        )
-    cpns = _scope(
-        cpns_for(user).filter(
-            Q(status=CPNStatus.IN_FORCE, compliance_deadline__lte=soon)
-            | Q(status=CPNStatus.IN_FORCE, appeal_deadline__gte=today, appeal_deadline__lte=soon)
-        ),
-        user,
-        scope,
-        officer_field="issued_by",
-        agency_field="issuing_agency",
-    )
-    for c in _first(cpns, scope, ("compliance_deadline",), limit_each):
-        add_cpn = partial(
-            add,
-            url=reverse("enforcement:cpn_detail", args=[c.pk]),
-            record=c,
-            record_case=c.case,
-            agency=str(c.issuing_agency),
-            officer_id=c.issued_by_id,
-        )
-        if c.compliance_deadline <= soon:
-            add_cpn(
-                "CPN: compliance deadline", f"Check {c.recipient_name} complied with the CPN", c.compliance_deadline
-            )
-        if today <= c.appeal_deadline <= soon:
-            add_cpn(
-                "CPN: appeal window closes",
-                f"Appeals against the CPN to {c.recipient_name} close",
-                c.appeal_deadline,
-                overdue=False,
-            )
-    fpns = _scope(
-        fpns_for(user)
-        .filter(status=FPNStatus.ISSUED)
-        .filter(Q(payment_due__lte=soon) | Q(early_payment_until__gte=today, early_payment_until__lte=soon)),
-        user,
-        scope,
-        officer_field="issued_by",
-        agency_field="owner_agency",
-    )
-    for f in _first(fpns, scope, ("payment_due",), limit_each):
-        add_fpn = partial(
-            add,
-            url=reverse("enforcement:fpn_detail", args=[f.pk]),
-            record=f,
-            record_case=f.case,
-            agency=str(f.owner_agency),
-            officer_id=f.issued_by_id,
-        )
-        if f.payment_due < today:
-            add_fpn(
-                "FPN: unpaid after the payment period",
-                f"{f.notice_number} ({f.offence.code}): list for prosecution",
-                f.payment_due,
-            )
-        elif f.payment_due <= soon:
-            add_fpn("FPN: payment due", f"{f.notice_number} ({f.offence.code}): £{f.full_amount} due", f.payment_due)
-        if today <= f.early_payment_until <= soon:
-            add_fpn(
-                "FPN: early payment ends",
-                f"{f.notice_number}: £{f.early_payment_amount} if paid by this date",
-                f.early_payment_until,
-                overdue=False,
-            )
-    notices = _scope(
-        closure_notices_for(user)
-        .filter(status=ClosureStatus.IN_FORCE)
-        .annotate(adjourned=Exists(ClosureHearingAdjournment.objects.filter(notice=OuterRef("pk")))),
-        user,
-        scope,
-        officer_field="served_by",
-        agency_field="issuing_agency",
-    )
-    for n in _first(notices, scope, ("hearing_deadline",), limit_each):
-        add(
-            "Closure notice: court hearing",
-            f"{'Adjourned closure' if n.adjourned else 'Closure'} order hearing at {n.hearing_court}",
-            timezone.localtime(n.hearing_at).date(),
-            reverse("enforcement:closure_detail", args=[n.pk]),
-            record=n,
-            record_case=n.case,
-            due_at=n.hearing_at,
-            overdue=n.hearing_at < now,
-            agency=str(n.issuing_agency),
-            officer_id=n.served_by_id,
-        )
-    orders = _scope(
-        ClosureOrder.objects.filter(
-            access.through_case(user),
-            status=ClosureOrderStatus.IN_FORCE,
-            ends_on__lte=soon,
-            ends_on__gte=today,
-        ).select_related("case", "notice__issuing_agency"),
-        user,
-        scope,
-        officer_field="recorded_by",
-        agency_field="notice__issuing_agency",
-    )
-    for o in _first(orders, scope, ("ends_on",), limit_each):
-        add(
-            "Closure order ends",
-            "Decide whether to apply for an extension before the order ends",
-            o.ends_on,
-            reverse("enforcement:closure_detail", args=[o.notice_id]),
-            record=o,
-            record_case=o.case,
-            overdue=False,
-            agency=str(o.notice.issuing_agency),
-            officer_id=o.recorded_by_id,
-        )
-    if scope != "mine":
-        expiring = pspos_for(user).filter(
-            status=PSPOStatus.IN_FORCE,
-            expires_on__gte=today,
-            expires_on__lte=today + timedelta(days=limit("PSPO_EXPIRY_WARNING_DAYS")),
-        )
-        if scope in ("agency", "mine_or_agency"):  # a PSPO is an agency's, never one officer's
-            expiring = expiring.filter(owner_agency=access.agency_of(user)).annotate(agency_rank=Value(1))
-        for p in expiring.order_by("expires_on")[:limit_each]:
-            add(
-                "PSPO expires",
-                f"{p.title}: consult on an extension before it expires",
-                p.expires_on,
-                reverse("enforcement:pspo_detail", args=[p.pk]),
-                overdue=False,
-                agency=str(p.owner_agency),
-            )
-    for label, queryset, url_name in (
-        ("CBO", cbos_for(user), "enforcement:cbo_detail"),
-        ("Injunction", injunctions_for(user), "enforcement:injunction_detail"),
-    ):
-        agency_field = "applicant_agency" if label == "Injunction" else "case__lead_agency"
-        due = _scope(
-            queryset.filter(status__in=[CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED]).filter(
-                Q(next_review_on__lte=soon) | Q(ends_on__gte=today, ends_on__lte=soon)
-            ),
+    for position, spec in enumerate(_KINDS):
+        if position == _PSPO_POSITION:
+            items.extend(_expiring_pspos(user, today, scope, limit_each))
+        records = _scope(
+            spec.records(user, today, soon),
             user,
             scope,
-            officer_field="recorded_by",
-            agency_field=agency_field,
+            officer_field=spec.officer_field,
+            agency_field=spec.agency_field,
         )
-        ordering = tuple(str(name) for name in (queryset.query.order_by or queryset.model._meta.ordering or ()))
-        for order in _first(due, scope, ordering, limit_each):
-            add_order = partial(
-                add,
-                url=reverse(url_name, args=[order.pk]),
-                record=order,
-                record_case=order.case,
-                officer_id=order.recorded_by_id,
-            )
-            if order.next_review_on and order.next_review_on <= soon:
-                add_order(
-                    f"{label}: annual review (under 18)", f"Review the {label} on {order.subject}", order.next_review_on
-                )
-            if order.ends_on and today <= order.ends_on <= soon:
-                add_order(f"{label} ends", f"The {label} on {order.subject} ends", order.ends_on, overdue=False)
-    items.sort(key=lambda d: (not d.overdue, d.due_at or datetime.combine(d.due, datetime.min.time()).astimezone()))
-    return items
+        for record in _first(records, scope, spec.order, limit_each):
+            marks = {
+                "mine": getattr(record, "mine_rank", _OUTSIDE) <= limit_each,
+                "in_agency": getattr(record, "agency_rank", _OUTSIDE) <= limit_each,
+            }
+            dates = {name: getattr(record, name) for name in spec.dates}
+            for due in spec.due(today=today, soon=soon, now=now, **dates):
+                items.append(_deadline(spec, record, *due, today=today, **marks))
+    return _oldest_first(items)
+
+
+def _expiring_pspos(user: User, today: date, scope: str, limit_each: int) -> list[Deadline]:
+    """A PSPO is an agency's, never one officer's: none in "mine"; and none on My work's lists (no mark)."""
+    if scope == "mine":
+        return []
+    expiring = pspos_for(user).filter(
+        status=PSPOStatus.IN_FORCE,
+        expires_on__gte=today,
+        expires_on__lte=today + timedelta(days=limit("PSPO_EXPIRY_WARNING_DAYS")),
+    )
+    if scope in ("agency", "mine_or_agency"):
+        expiring = expiring.filter(owner_agency=access.agency_of(user))
+    return [
+        Deadline(
+            kind="PSPO expires",
+            label=f"{p.title}: consult on an extension before it expires",
+            due=p.expires_on,
+            url=reverse("enforcement:pspo_detail", args=[p.pk]),
+            overdue=False,
+            agency=str(p.owner_agency),
+        )
+        for p in expiring.order_by("expires_on")[:limit_each]
+    ]
 
 
 def fpns_for_prosecution(*, user: User, today: date | None = None) -> QuerySet[FixedPenaltyNotice]:
@@ -511,13 +621,111 @@ def fpns_for_prosecution(*, user: User, today: date | None = None) -> QuerySet[F
     return fpns_for(user).filter(status=FPNStatus.ISSUED, payment_due__lt=today).order_by("payment_due")
 
 
-def my_work_deadlines(*, user: User, today: date | None = None) -> dict[str, list[Deadline]]:
-    """For My work: the deadlines on the user's own records and cases, and the rest of their agency's."""
-    both = deadlines(user=user, today=today, scope="mine_or_agency")  # one query per kind of record, not two
-    mine = [d for d in both if d.mine]
-    mine_keys = {(d.url, d.kind) for d in mine}
-    agency = [d for d in both if d.in_agency and (d.url, d.kind) not in mine_keys]
-    return {"mine": mine, "agency": agency}
+@dataclass
+class _Due:
+    """A deadline chosen from the dates alone (My work's first query), described once its record is loaded."""
+
+    spec: _Kind
+    record_id: int
+    kind: str
+    due: date
+    overdue: bool
+    due_at: datetime | None
+    mine: bool
+    in_agency: bool
+
+
+def _ranked_dates(spec: _Kind, user: User, today: date, soon: date, limit_each: int):
+    """One part of My work's UNION ALL: the kind's first `limit_each` records of the user's and of their agency's
+    (as `deadlines(scope="mine_or_agency")` reads them), as (kind, id, position in the kind's order, dates, ranks)."""
+    records = _scope(
+        spec.records(user, today, soon),
+        user,
+        "mine_or_agency",
+        officer_field=spec.officer_field,
+        agency_field=spec.agency_field,
+    )
+    order = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in (*spec.order, "pk")]
+    dates: list[F | Cast] = [F(name) for name in spec.dates] if not spec.moment else []
+    # typed NULLs: PostgreSQL reads an untyped NULL in a part's subquery as text, which no date column matches
+    dates += [Cast(Value(None), DateField())] * (2 - len(dates))
+    moment = F(spec.dates[0]) if spec.moment else Cast(Value(None), DateTimeField())
+    return (
+        _first(records.annotate(position=Window(RowNumber(), order_by=order)), "mine_or_agency", spec.order, limit_each)
+        .order_by()
+        .values_list(
+            Value(spec.code, output_field=CharField()), "pk", "position", *dates, moment, "mine_rank", "agency_rank"
+        )
+    )
+
+
+def my_work_deadlines(*, user: User, today: date | None = None, shown: int | None = None) -> dict[str, list[Deadline]]:
+    """For My work: the deadlines on the user's own records and cases, and the rest of their agency's, each list
+    exactly as `deadlines(scope="mine_or_agency")` marks them, the first `shown` of each (all when None).
+
+    One UNION ALL query (one part per kind) reads each candidate's dates and ranks; then only the records of the
+    deadlines shown are loaded, one query per kind among them (issue 23)."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=limit("DUE_SOON_DAYS"))
+    now = timezone.now()
+    limit_each = 50
+    parts = [_ranked_dates(spec, user, today, soon, limit_each) for spec in _KINDS]
+    rows = sorted(
+        parts[0].union(*parts[1:], all=True), key=lambda row: ([s.code for s in _KINDS].index(row[0]), row[2])
+    )
+    codes = {spec.code: spec for spec in _KINDS}
+    candidates: list[_Due] = []
+    for code, record_id, _position, first, second, moment, mine_rank, agency_rank in rows:
+        spec = codes[code]
+        values = (moment,) if spec.moment else (first, second)[: len(spec.dates)]
+        for kind, due, overdue, due_at in spec.due(
+            today=today, soon=soon, now=now, **dict(zip(spec.dates, values, strict=True))
+        ):
+            candidates.append(
+                _Due(
+                    spec,
+                    record_id,
+                    kind,
+                    due,
+                    (due < today) if overdue is None else overdue,
+                    due_at,
+                    mine_rank <= limit_each,
+                    agency_rank <= limit_each,
+                )
+            )
+    candidates.sort(
+        key=lambda d: (not d.overdue, d.due_at or datetime.combine(d.due, datetime.min.time()).astimezone())
+    )
+    mine = [d for d in candidates if d.mine]
+    mine_keys = {(d.spec.code, d.record_id, d.kind) for d in mine}
+    agency = [d for d in candidates if d.in_agency and (d.spec.code, d.record_id, d.kind) not in mine_keys]
+    mine, agency = mine[:shown], agency[:shown]
+    wanted: dict[str, set[int]] = {}
+    for d in chain(mine, agency):
+        wanted.setdefault(d.spec.code, set()).add(d.record_id)
+    loaded = {
+        (code, record.pk): record
+        for code, ids in wanted.items()
+        for record in codes[code].records(user, today, soon).filter(pk__in=ids)
+    }
+
+    def described(items: list[_Due]) -> list[Deadline]:
+        return [
+            _deadline(
+                d.spec,
+                loaded[(d.spec.code, d.record_id)],
+                d.kind,
+                d.due,
+                d.overdue,
+                d.due_at,
+                today=today,
+                mine=d.mine,
+                in_agency=d.in_agency,
+            )
+            for d in items
+        ]
+
+    return {"mine": described(mine), "agency": described(agency)}
 
 
 # --- Counts for the performance dashboard ----------------------------------------------------------------

@@ -7,14 +7,14 @@ from django.contrib.auth.models import User
 
 from casework import hate
 
-from . import charts
+from . import charts, figures
 from .periods import Period
 from .selectors import Indicator, Section, Table
 
 
 def nm01_section(user: User, period: Period, previous: Period) -> Section:
-    now = hate.nm01_counts(user=user, start=period.start, end=period.end)
-    before = hate.nm01_counts(user=user, start=previous.start, end=previous.end)
+    now = figures.nm01_counts(user=user, start=period.start, end=period.end)
+    before = figures.nm01_counts(user=user, start=previous.start, end=previous.end)
     per_homes = hate.homes_managed() > 0
     columns = ["Measure", "This period", "A year earlier"] + (["Per 1,000 homes"] if per_homes else [])
     rows: list[list[Any]] = []

@@ -7,12 +7,11 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from casework import closure as casework_closure
-from casework import selectors as casework_selectors
 from enforcement import selectors as enforcement_selectors
 from marac import selectors as marac_selectors
 from triggers import selectors as trigger_selectors
 
-from . import charts
+from . import charts, figures
 from .periods import Period, year_earlier
 
 
@@ -279,8 +278,8 @@ def _marac(user: User, period: Period, previous: Period) -> Section:
 
 
 def _cases(user: User, period: Period, previous: Period) -> Section:
-    now = casework_selectors.case_volumes(user=user, start=period.start, end=period.end)
-    before = casework_selectors.case_volumes(user=user, start=previous.start, end=previous.end)
+    now = figures.case_volumes(user=user, start=period.start, end=period.end)
+    before = figures.case_volumes(user=user, start=previous.start, end=previous.end)
     previous_by_category = {row["key"]: row["total"] for row in before["by_category"]}
     category_rows = [
         [r["label"], r["total"], previous_by_category.get(r["key"], 0), r["open"], r["closed"]]

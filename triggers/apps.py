@@ -12,7 +12,7 @@ class TriggersConfig(AppConfig):
         register_my_work(information_requests_section)
 
 
-def information_requests_section(*, user, today):
+def information_requests_section(*, user, today, work=None):
     """Case Reviews the user's agency has been asked to give information to and has not yet answered."""
     from django.urls import reverse
 
@@ -35,7 +35,7 @@ def information_requests_section(*, user, today):
     return [WorkSection("Case Review information requested", items, "No requests for information.")]
 
 
-def my_work_section(*, user, today):
+def my_work_section(*, user, today, work=None):
     """Community Trigger applications with a deadline due soon or passed, for "My work": only for those who can act
     on them (change rights). Officers and auditors read Case Reviews but cannot move one on, so an overdue
     application on their My work would be a task they cannot do."""

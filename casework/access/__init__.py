@@ -34,6 +34,7 @@ from .cases import (
     may_change_cases,
     sees_all_cases,
     visible_cases,
+    visible_count,
 )
 from .disclosure import details_withheld, protected_from, protected_from_people, withheld_homes, withheld_locations
 from .people import identified_parties, may_merge_people, sensitive_cases, visible_people
@@ -70,6 +71,7 @@ __all__ = [
     "sensitive_cases",
     "through_case",
     "visible_cases",
+    "visible_count",
     "visible_people",
     "withheld_homes",
     "withheld_locations",

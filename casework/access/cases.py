@@ -7,9 +7,11 @@ hold `casework.view_all_cases` and read every case, never change one. Records th
 visible exactly when their case is.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.http import Http404
 
@@ -95,6 +97,30 @@ def holds_on_case(user, codename: str, case_id: OuterRef | str = "pk") -> Q | Co
     return visible
 
 
+def visible_count(user, *, ward_id=None, statuses=()) -> int | None:
+    """How many cases the user may see in a ward (any ward if None) with one of `statuses` (any if empty), from the
+    maintained per-group counts (casework/list_counts.py): one small read at any number of cases. None when the
+    counts cannot answer exactly: a user who sees every case or holds user-level permissions, or whose groups more
+    than one of hold such cases (a case seen through two groups would count twice); ask the capped count then."""
+    from django.db.models import Count, Sum
+
+    from ..models import CaseListCount
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if sees_all_cases(user) or holds_user_level_case_permissions(user):
+        return None
+    rows = CaseListCount.objects.filter(group_id__in=group_ids_of(user), cases__gt=0)
+    if ward_id is not None:
+        rows = rows.filter(ward_id=ward_id)
+    if statuses:
+        rows = rows.filter(status__in=list(statuses))
+    found = rows.aggregate(cases=Sum("cases"), groups=Count("group_id", distinct=True))
+    if found["groups"] > 1:
+        return None
+    return found["cases"] or 0
+
+
 def _cases_with(user, codename: str) -> QuerySet[Case]:
     """Cases on which the user's groups (or, rarely, the user) hold `codename`."""
     return Case.objects.filter(holds_on_case(user, codename))
@@ -149,14 +175,23 @@ def can_view_sensitive(user, obj) -> bool:
     return _cases_with(user, SENSITIVE).filter(pk=case.pk).exists()
 
 
-def get_visible_case(user, reference: str) -> Case:
-    """The case if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
-    case = (
-        visible_cases(user)
-        .select_related("ward", "lead_agency", "officer", "address")
-        .filter(reference=reference)
-        .first()
-    )
+def get_visible_case(user, reference: str, *, also: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None) -> Case:
+    """The case if the user may see it; 404 otherwise, so outsiders cannot tell it exists.
+
+    `also` adds what a page reads of the case (annotations, one-to-one relations) to the same query; it can only
+    add to what is read, never widen which case is found (the visibility filter is applied first)."""
+    cases = visible_cases(user).select_related("ward", "lead_agency", "officer", "address").filter(reference=reference)
+    if also is not None:
+        cases = also(cases)
+    if getattr(user, "is_authenticated", False):
+        # what the user holds on the case comes with it (CaseAccess reads these): one query, not two (issue 23)
+        cases = cases.annotate(
+            **{
+                f"cw_holds_{codename}": ExpressionWrapper(holds_on_case(user, codename), output_field=BooleanField())
+                for codename in (VIEW, CHANGE, SENSITIVE)
+            }
+        )
+    case = cases.first()
     if case is None:
         raise CaseNotFound(reference)
     return case
@@ -169,7 +204,9 @@ class CaseAccess:
         self.user = user
         self.case = case
         codenames = set()
-        if getattr(user, "is_authenticated", False):
+        if hasattr(case, f"cw_holds_{VIEW}"):  # loaded with the case by get_visible_case
+            codenames = {codename for codename in (VIEW, CHANGE, SENSITIVE) if getattr(case, f"cw_holds_{codename}")}
+        elif getattr(user, "is_authenticated", False):
             group_ids = group_ids_of(user)
             codenames |= set(
                 CaseGroupObjectPermission.objects.filter(content_object=case, group_id__in=group_ids).values_list(
@@ -187,6 +224,7 @@ class CaseAccess:
         self.can_view_sensitive = SENSITIVE in codenames
         agency = agency_of(user)
         self.is_lead = agency is not None and agency.pk == case.lead_agency_id
+        self._parties: tuple[list, set[str]] | None = None  # the case's parties, read once (selectors.case_parties)
 
     @property
     def withheld_people(self) -> frozenset[int]:
@@ -205,12 +243,19 @@ class CaseAccess:
         return self._location_withheld
 
 
-def case_access_or_404(user, reference: str, *, change: bool = False, lead: bool = False) -> CaseAccess:
+def case_access_or_404(
+    user,
+    reference: str,
+    *,
+    change: bool = False,
+    lead: bool = False,
+    also: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
+) -> CaseAccess:
     """Resolve a case for a view: 404 for anyone who may not see it, 403 for a reader who tries to write.
 
     `lead=True` is for what only the lead agency decides: the case's details, status and who it is shared with.
     """
-    case = get_visible_case(user, reference)
+    case = get_visible_case(user, reference, also=also)
     access = CaseAccess(user, case)
     if not access.can_view:
         raise CaseNotFound(reference)

@@ -237,3 +237,32 @@ def test_audit_screens_count_in_words_and_name_record_types(client, auditor, off
     assert "Jane Resident (victim)" in changes
     assert not re.search(r"\b[0-9a-f]{64}\b", changes) and not re.search(r"evidence/\d+/", changes)
     assert ">True<" not in changes and ">False<" not in changes and ">None<" not in changes
+
+
+@pytest.mark.django_db
+def test_records_read_with_what_they_name_read_the_same_without_a_query_per_related_model(officer, case):
+    """with_related_labels (the case timeline, issue 23): the records come with the objects their foreign keys name,
+    so readable words them exactly as it does from the ids, with fewer queries: none per related model (one only for
+    an object since deleted, which the join cannot bring, or for what a related object's own name reads)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.history import with_related_labels
+
+    _populate(officer, case)
+    one_query = {}
+    for history_model in historical_models(existing_only=True):
+        if not history_model.objects.exists():
+            continue
+        label = history_model.__name__
+        with CaptureQueriesContext(connection) as by_ids:
+            plain = readable(entries(history_model.objects.all(), model_label=label))
+        with CaptureQueriesContext(connection) as joined_ctx:
+            joined = readable(entries(with_related_labels(history_model.objects.all()), model_label=label))
+        words = [[(c.field, c.label, c.before, c.after) for c in e.changes] for e in plain]
+        assert [[(c.field, c.label, c.before, c.after) for c in e.changes] for e in joined] == words
+        assert len(joined_ctx.captured_queries) <= len(by_ids.captured_queries), label
+        one_query[label] = len(joined_ctx.captured_queries) == 1
+    timeline_models = ["HistoricalCase", "HistoricalCaseParty", "HistoricalRiskAssessment", "HistoricalEvidence"]
+    assert all(one_query[label] for label in timeline_models), one_query
+    assert len(one_query) >= 10

@@ -2,13 +2,21 @@
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from enforcement import selectors, services
-from tests.factories import make_closure_notice, make_cpn, make_fpn, make_pspo, make_written_warning
+from tests.factories import (
+    make_closure_notice,
+    make_cpn,
+    make_fpn,
+    make_injunction,
+    make_pspo,
+    make_written_warning,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -200,3 +208,49 @@ def test_my_works_one_query_per_kind_keeps_each_lists_first_records(case, office
     agency = selectors.deadlines(user=officer, today=today, scope="agency", limit_each=2)
     assert keys(d for d in both if d.mine) == keys(mine) and len(mine) == 2
     assert keys(d for d in both if d.in_agency) == keys(agency) and len(agency) == 2
+
+
+def test_my_works_lists_come_from_one_query_then_only_the_records_shown(records, officer, council):
+    """Issue 23: My work reads every kind's dates and ranks in one UNION ALL query, then loads only the records of
+    the deadlines it shows (one query per kind among them); each list is exactly, and in the same order, what
+    `deadlines(scope="mine_or_agency")` marks, cut to the first `shown`."""
+    from dataclasses import asdict
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework import roles
+    from tests.factories import CaseFactory, make_member
+
+    colleague = make_member(council, roles.ENFORCEMENT_OFFICER, "officer2")
+    theirs = CaseFactory(by=officer, ward=records.case.ward, officer=colleague)
+    today = timezone.localdate()
+    for days, by in ((3, officer), (1, colleague), (2, colleague)):
+        make_written_warning(
+            case=records.case if by is officer else theirs,
+            by=by,
+            served_at=timezone.now() - timedelta(days=20),
+            compliance_deadline=today - timedelta(days=days),
+        )
+    make_fpn(by=colleague, issued_at=timezone.now() - timedelta(days=10))  # early payment ends within the week
+    make_fpn(by=colleague, issued_at=timezone.now() - timedelta(days=40))  # unpaid: overdue
+    make_cpn(case=records.case, by=officer, issued_on=today - timedelta(days=10))  # compliance within the week
+    make_closure_notice(case=records.case, by=officer)  # hearing tomorrow
+    make_injunction(case=records.case, by=officer, ends_on=today + timedelta(days=3))
+
+    both = selectors.deadlines(user=officer, today=today, scope="mine_or_agency")
+    mine = [d for d in both if d.mine]
+    agency = [d for d in both if d.in_agency and (d.url, d.kind) not in {(m.url, m.kind) for m in mine}]
+
+    def fields(items):
+        return [asdict(d) for d in items]
+
+    everything = selectors.my_work_deadlines(user=officer, today=today)
+    assert fields(everything["mine"]) == fields(mine) and fields(everything["agency"]) == fields(agency)
+    assert len({d.kind for d in mine}) >= 3 and len({d.kind for d in agency}) >= 2  # several kinds in each list
+    for shown in (1, 2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            first = selectors.my_work_deadlines(user=officer, today=today, shown=shown)
+        assert fields(first["mine"]) == fields(mine[:shown]) and fields(first["agency"]) == fields(agency[:shown])
+        kinds = {d.url.split("/")[2] for d in chain(first["mine"], first["agency"])}
+        assert len(ctx.captured_queries) == 1 + len(kinds), [q["sql"][:80] for q in ctx.captured_queries]
