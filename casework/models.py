@@ -109,7 +109,7 @@ class Person(models.Model):
         permissions = [("merge_person", "Can merge duplicate people and undo a merge")]
         # PostgreSQL also has trigram GIN indexes on lower(last_name) (all, and the short ones), one on its
         # trigram set and a (dmetaphone(last_name), first initial) index (migrations 0008_person_index and
-        # 0017_person_surname_trigram_sets); SQLite matches without them.
+        # 0018_person_surname_trigram_sets); SQLite matches without them.
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

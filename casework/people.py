@@ -43,7 +43,7 @@ PROPOSAL_LIMIT = 5
 _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
 _NOT_DIGITS = re.compile(r"\D+")
 # Full names are ranked by their trigram similarity; candidates come from the surname indexes of migrations
-# 0008_person_index and 0017_person_surname_trigram_sets, whose expressions the queries use verbatim.
+# 0008_person_index and 0018_person_surname_trigram_sets, whose expressions the queries use verbatim.
 _NAME_KEY = "lower(casework_person.first_name || ' ' || casework_person.last_name)"
 _SURNAME = "lower(casework_person.last_name)"
 # Surnames with fewer trigrams than this (one word of 3 letters or fewer) have their own partial trigram index

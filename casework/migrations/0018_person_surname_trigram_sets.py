@@ -55,7 +55,7 @@ def drop_surname_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0016_person_merge_moved_records"),
+        ("casework", "0017_case_list_counts"),
     ]
 
     operations = [
