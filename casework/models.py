@@ -107,8 +107,9 @@ class Person(models.Model):
     class Meta:
         verbose_name_plural = "people"
         permissions = [("merge_person", "Can merge duplicate people and undo a merge")]
-        # PostgreSQL also has a trigram GIN index on lower(first_name || ' ' || last_name) and a
-        # dmetaphone(last_name) index (migration 0008_person_index); SQLite matches without them.
+        # PostgreSQL also has trigram GIN indexes on lower(last_name) (all, and the short ones), one on its
+        # trigram set and a (dmetaphone(last_name), first initial) index (migrations 0008_person_index and
+        # 0018_person_surname_trigram_sets); SQLite matches without them.
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

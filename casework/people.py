@@ -7,6 +7,8 @@ an access-log row per person. Design and permissions: docs/people-and-places.md.
 """
 
 import difflib
+import itertools
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,9 +42,16 @@ SAFE_CONTACT_KEPT = (
 PROPOSAL_LIMIT = 5
 _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
 _NOT_DIGITS = re.compile(r"\D+")
-# Full names are ranked by their trigram similarity; candidates come from the surname indexes of migration
-# 0008_person_index (lower(last_name) trigrams, dmetaphone(last_name)), which the queries use verbatim.
+# Full names are ranked by their trigram similarity; candidates come from the surname indexes of migrations
+# 0008_person_index and 0018_person_surname_trigram_sets, whose expressions the queries use verbatim.
 _NAME_KEY = "lower(casework_person.first_name || ' ' || casework_person.last_name)"
+_SURNAME = "lower(casework_person.last_name)"
+# Surnames with fewer trigrams than this (one word of 3 letters or fewer) have their own partial trigram index
+# (migration 0017 writes the 5 in its predicate); longer ones are found through their trigram sets.
+_SHORT_SURNAME_TRIGRAMS = 5
+# Beyond this many "k of these trigrams" combinations (a long surname typed) the trigram index is used alone: it
+# already asks for enough shared trigrams to be selective.
+_MAX_TRIGRAM_COMBINATIONS = 20
 
 
 def normalise_name(text: str) -> str:
@@ -167,14 +176,63 @@ def _reasons(person: Person, wanted: _Wanted, name_score: float) -> tuple[float,
     return score, reasons
 
 
+def _shared_trigram_sets(trigrams: list[str], threshold: float) -> list[tuple[str, ...]] | None:
+    """The trigram sets of which a surname of 5 or more trigrams must hold one to be `threshold`-similar to a surname
+    with these trigrams, when that asks more than the trigram index does; None when it does not.
+
+    similarity = s / (q + n - s), for s shared trigrams and q, n the two surnames' trigram counts (pg_trgm). With
+    n >= 5 it reaches the threshold t only if s * (1 + t) >= t * (q + 5). The trigram GIN index asks only
+    s >= t * q: for "yabe" (5 trigrams) two, so it returns every "Ya..." surname and the recheck reads them all.
+    """
+    q = len(trigrams)
+    shared = max(1, math.ceil(threshold * (q + _SHORT_SURNAME_TRIGRAMS) / (1 + threshold) - 1e-6))
+    if shared > q:
+        return []  # no surname of 5 or more trigrams is similar enough
+    if shared <= math.ceil(threshold * q - 1e-6) or math.comb(q, shared) > _MAX_TRIGRAM_COMBINATIONS:
+        return None
+    return list(itertools.combinations(sorted(trigrams), shared))
+
+
+def _tsquery(trigrams: tuple[str, ...]) -> str:
+    """("  y", " ya", "yab") as the tsquery "'  y' & ' ya' & 'yab'"."""
+
+    def lexeme(trigram: str) -> str:
+        return "'" + trigram.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    return " & ".join(lexeme(t) for t in trigrams)
+
+
+def _similar_surname(wanted: _Wanted) -> tuple[str, list]:
+    """The condition "the surname is trigram-similar to the one typed" (pg_trgm's `%`, at the connection's
+    threshold), written so that each branch is answered by an index of migration 0008 or 0017."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_trgm(%s), current_setting('pg_trgm.similarity_threshold')::float8", [wanted.last])
+        trigrams, threshold = cursor.fetchone()
+    trigram_sets = _shared_trigram_sets(trigrams, threshold)
+    if trigram_sets is None:
+        return f"{_SURNAME} %% %s", [wanted.last]
+    # The same people as `%`: short surnames by their own index, the others among those holding enough of the
+    # trigrams typed (exact, no recheck), then the similarity itself (`similarity() >= t` is what `%` computes;
+    # written out so that the planner cannot answer this branch from the whole trigram index instead).
+    sql = f"(cardinality(show_trgm({_SURNAME})) < {_SHORT_SURNAME_TRIGRAMS} AND {_SURNAME} %% %s)"
+    params: list = [wanted.last]
+    if trigram_sets:
+        # one index condition per set (a BitmapOr): at 2M people twice as fast as one tsquery "(a & b & c) | ..."
+        holds = " OR ".join([f"array_to_tsvector(show_trgm({_SURNAME})) @@ %s::tsquery"] * len(trigram_sets))
+        sql += f" OR (({holds}) AND similarity({_SURNAME}, %s)::float8 >= %s)"
+        params += [*(_tsquery(trigrams) for trigrams in trigram_sets), wanted.last, threshold]
+    return f"({sql})", params
+
+
 def _postgres_candidates(people: QuerySet[Person], wanted: _Wanted, limit: int) -> list[PersonMatch]:
-    # Each branch of the OR is answered by an index of migration 0008 (a BitmapOr), so the cost depends on
-    # how many people look alike, not on how many people there are.
+    # Each branch of the OR is answered by an index of migrations 0008 and 0017 (a BitmapOr), so the cost depends
+    # on how many people look alike, not on how many people there are.
+    surname_sql, surname_params = _similar_surname(wanted)
     where = [
-        "lower(casework_person.last_name) %% %s",
+        surname_sql,
         "(dmetaphone(casework_person.last_name) = dmetaphone(%s) AND lower(left(casework_person.first_name, 1)) = %s)",
     ]
-    params: list = [wanted.last, wanted.last, wanted.first[:1]]
+    params: list = [*surname_params, wanted.last, wanted.first[:1]]
     if wanted.email:
         where.append("(casework_person.email <> '' AND lower(casework_person.email) = %s)")
         params.append(wanted.email)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from casework import people, services
 from casework.models import Address, CaseParty, LegalBasis, PartyRole, Person
@@ -127,3 +128,66 @@ def test_a_posted_id_that_was_not_proposed_links_nobody(client, officer, ward, p
     assert response.status_code == 200
     assert "Choose the person this is, or record a new person" in response.content.decode()
     assert not CaseParty.objects.filter(case=case).exists()
+
+
+# --- the surname indexes at scale (migration 0017, docs/people-and-places.md "Figures") ----------------------
+
+YABE = ["  y", " ya", "abe", "be ", "yab"]  # pg_trgm's trigrams of "yabe"
+
+
+def test_a_short_surname_typed_asks_for_three_shared_trigrams_not_two():
+    """Similarity 0.3 with a surname of 5 or more trigrams needs 3 of the 5 (3 / (5 + 5 - 3) = 0.43, 2 / 8 =
+    0.25): the index is asked for the 10 sets of 3, not every surname starting "Ya"."""
+    sets = people._shared_trigram_sets(YABE, 0.3)
+    assert sets is not None and len(sets) == 10 and {len(s) for s in sets} == {3}
+    assert people._tsquery(("  y", " ya", "abe")) == "'  y' & ' ya' & 'abe'"
+
+
+def test_a_longer_surname_typed_keeps_the_plain_trigram_index():
+    eight = ["  k", " ko", "kow", "owa", "wal", "als", "lsk", "ski"]
+    assert people._shared_trigram_sets(eight, 0.3) is None  # 3 of 8 either way: nothing gained
+    assert people._shared_trigram_sets(eight + ["ki ", "x"], 0.3) is None  # 210 sets of 4: slower than the index
+
+
+def test_a_threshold_no_long_surname_can_reach_leaves_only_the_short_ones():
+    assert people._shared_trigram_sets(["  l", " li", "li "], 0.9) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold", ["0.3", "0.4", "0.2"])
+def test_the_surname_condition_finds_exactly_the_people_pg_trgm_calls_similar(officer, threshold):
+    """However the condition is split between the indexes, it selects the same people as `%` would."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    surnames = [
+        "Ya",
+        "Yab",
+        "Yabe",
+        "Yabbe",
+        "Yaber",
+        "Yabeson",
+        "Yamaguchi",
+        "Abe",
+        "Li",
+        "Lee",
+        "Wu",
+        "Liu",
+        "Sikder",
+    ]
+    surnames += ["Sikde", "Sik", "Si", "Ikde", "O'Brien", "Obrien", "De la Cruz", "Kowalska", "Kowalski", "Yabe-Smith"]
+    for surname in surnames:
+        services.create_person(by=officer, first_name="Maria", last_name=surname)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
+        for typed in ["yabe", "ya", "li", "sikde", "obrian", "kowalsky", "de la cruz", "yabesmith", "lu"]:
+            wanted = people._Wanted(
+                name=f"maria {typed}", first="maria", last=typed, date_of_birth=None, postcode="", phone="", email=""
+            )
+            sql, params = people._similar_surname(wanted)
+            cursor.execute(f"SELECT last_name FROM casework_person WHERE {sql} ORDER BY 1", params)
+            found = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT last_name FROM casework_person WHERE lower(last_name) %% %s ORDER BY 1", [typed])
+            assert found == [row[0] for row in cursor.fetchall()], typed
+            if typed == "yabe" and threshold == "0.3":
+                # "Ya" shares two of the five trigrams (2 / (5 + 3 - 2) = 0.33): the short-surname index finds her
+                assert "Ya" in found and "Yabbe" in found and "Yamaguchi" not in found
