@@ -180,9 +180,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="measure on the people an earlier run loaded")
+    parser.add_argument("--seed", type=int, default=19, help="with --reuse, another seed draws other names")
     args = parser.parse_args()
     _setup()
-    for key, value in run(args.people, args.queries, reuse=args.reuse).items():
+    for key, value in run(args.people, args.queries, seed=args.seed, reuse=args.reuse).items():
         print(f"{key}: {value}")
 
 
