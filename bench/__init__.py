@@ -4,6 +4,8 @@ See docs/performance.md for the figures, the targets and how to reproduce them.
 """
 
 import os
+import statistics
+import time
 
 
 def setup_django() -> None:
@@ -12,3 +14,15 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def p50_ms(fn, n: int = 30) -> float:
+    """Median wall time of `fn` in ms over `n` calls, after three to warm caches."""
+    for _ in range(3):
+        fn()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)

@@ -4,23 +4,9 @@ p50 of both paths for the bench manager, the rolling 12 months and a year earlie
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k python -m bench.dashboard_figures
 """
 
-import statistics
-import time
-
-
-def _p50(fn, n: int = 30) -> float:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
 
 def main() -> None:
-    from bench import setup_django
+    from bench import p50_ms, setup_django
 
     setup_django()
     from django.contrib.auth.models import User
@@ -55,7 +41,7 @@ def main() -> None:
 
     if live() != maintained():
         raise SystemExit("the figures differ from the live scan: run manage.py rebuild_dashboard_figures --check")
-    print(f"live scan p50 {_p50(live):.1f} ms, figures p50 {_p50(maintained):.1f} ms (equal answers)")
+    print(f"live scan p50 {p50_ms(live):.1f} ms, figures p50 {p50_ms(maintained):.1f} ms (equal answers)")
 
 
 if __name__ == "__main__":

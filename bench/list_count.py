@@ -4,23 +4,9 @@ against the maintained counts (casework/list_counts.py, issue 23), p50 of 30 aft
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k python -m bench.list_count
 """
 
-import statistics
-import time
-
-
-def _p50(fn, n: int = 30) -> float:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
 
 def main() -> None:
-    from bench import setup_django
+    from bench import p50_ms, setup_django
 
     setup_django()
     from django.contrib.auth import get_user_model
@@ -44,7 +30,7 @@ def main() -> None:
     exact = cases.count()
     if maintained() != exact or capped() != min(exact, 1001):
         raise SystemExit(f"counts differ: exact {exact}, maintained {maintained()}, capped {capped()}")
-    timings = f"capped count p50 {_p50(capped):.2f} ms, maintained p50 {_p50(maintained):.2f} ms"
+    timings = f"capped count p50 {p50_ms(capped):.2f} ms, maintained p50 {p50_ms(maintained):.2f} ms"
     print(f"{ward.name}, open statuses, {exact} cases: {timings}")
 
 

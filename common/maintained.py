@@ -5,40 +5,23 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 
 
-class RebuildOrCheckCommand(BaseCommand):
-    """Subclasses name what they keep (`what`, for messages) and give `differences()` and `rebuild()` (a report)."""
-
-    what = "figures"
-
-    def differences(self) -> list[str]:
-        raise NotImplementedError
-
-    def rebuild(self) -> str:
-        raise NotImplementedError
-
-    def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="compare with a fresh count; fail on a difference")
-
-    def handle(self, *args, check=False, **options):
-        if not check:
-            self.stdout.write(self.rebuild())
-            return
-        found = self.differences()
-        for line in found[:50]:
-            self.stdout.write(line)
-        if found:
-            raise CommandError(f"{len(found)} of the {self.what} differ from a fresh count; run without --check")
-        self.stdout.write(f"The {self.what} match a fresh count.")
-
-
 def command(*, what: str, help: str, differences: Callable[[], list[str]], rebuild: Callable[[], str]) -> type:
-    return type(
-        "Command",
-        (RebuildOrCheckCommand,),
-        {
-            "what": what,
-            "help": help,
-            "differences": lambda self: differences(),
-            "rebuild": lambda self: rebuild(),
-        },
-    )
+    """A management command: `rebuild()` recounts and reports; `--check` lists `differences()`, fails on any."""
+
+    class Command(BaseCommand):
+        def add_arguments(self, parser):
+            parser.add_argument("--check", action="store_true", help="compare with a fresh count; fail on a difference")
+
+        def handle(self, *args, check=False, **options):
+            if not check:
+                self.stdout.write(rebuild())
+                return
+            found = differences()
+            for line in found[:50]:
+                self.stdout.write(line)
+            if found:
+                raise CommandError(f"{len(found)} of the {what} differ from a fresh count; run without --check")
+            self.stdout.write(f"The {what} match a fresh count.")
+
+    Command.help = help
+    return Command
