@@ -17,39 +17,52 @@ from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.models import CaseUserObjectPermission, DoNotDisclose
+from common.compiled_sql import CompiledQuery
 from common.permissions import load_groups
 from notifications.models import Notification
 
 
+def _user_row(user_id):
+    """The user with select_related membership and agency and the annotations `get_user` reads."""
+    from accounts.two_factor import _required_for
+
+    User = get_user_model()
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        User._default_manager.filter(pk=user_id)
+        .select_related("membership__agency")
+        .annotate(
+            cw_has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            cw_two_factor_required=_required_for(OuterRef("pk")),
+            cw_user_perms=Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))),
+            cw_case_user_perms=Exists(CaseUserObjectPermission.objects.filter(user_id=OuterRef("pk"))),
+            cw_unread=Coalesce(Subquery(unread), 0),
+            cw_agency_listed=Exists(
+                DoNotDisclose.objects.filter(
+                    ended_at__isnull=True, withheld_from_agency_id=OuterRef("membership__agency_id")
+                )
+            ),
+        )
+        .order_by("pk")[:1]
+    )
+
+
+# Compiled once per thread (common.compiled_sql): the ORM's compilation of it was most of its cost.
+_USER_ROW = CompiledQuery(_user_row, lambda: [get_user_model()._meta.pk], [-2_147_480_001])
+
+
 class CaseworkModelBackend(ModelBackend):
     def get_user(self, user_id):
-        from accounts.two_factor import _required_for
+        from accounts.two_factor import _required_roles
 
-        User = get_user_model()
-        unread = (
-            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-            .order_by()
-            .values("user")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        row = (
-            User._default_manager.filter(pk=user_id)
-            .select_related("membership__agency")
-            .annotate(
-                cw_has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-                cw_two_factor_required=_required_for(OuterRef("pk")),
-                cw_user_perms=Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))),
-                cw_case_user_perms=Exists(CaseUserObjectPermission.objects.filter(user_id=OuterRef("pk"))),
-                cw_unread=Coalesce(Subquery(unread), 0),
-                cw_agency_listed=Exists(
-                    DoNotDisclose.objects.filter(
-                        ended_at__isnull=True, withheld_from_agency_id=OuterRef("membership__agency_id")
-                    )
-                ),
-            )
-            .first()
-        )
+        found = _USER_ROW.rows(user_id, key=tuple(_required_roles()))
+        row = found[0] if found else None
         if row is None or not self.user_can_authenticate(row):
             return None
         membership = getattr(row, "membership", None) if _has_membership(row) else None
@@ -63,6 +76,11 @@ class CaseworkModelBackend(ModelBackend):
         if not row.cw_user_perms and not row.is_superuser:
             row._user_perm_cache = set()
         return row
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        if from_name == "group" and obj is None and user_obj.is_active and not user_obj.is_anonymous:
+            load_groups(user_obj)  # the group ids casework.access needs come with them, in the same query
+        return super()._get_permissions(user_obj, obj, from_name)
 
     def _get_permissions(self, user_obj, obj, from_name):
         if from_name == "group" and obj is None and user_obj.is_active and not user_obj.is_anonymous:

@@ -11,11 +11,22 @@ one remembered value), so sign-out still deletes the session on the server and a
 a role or group change needs no session change (groups are read on every request). docs/security.md.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
+from django.core.exceptions import MultipleObjectsReturned
 from django.utils import timezone
+
+from common.compiled_sql import CompiledQuery
+
+# What Django's database store asks (`.get(session_key=..., expire_date__gt=now)`), compiled once per thread.
+_SESSION_ROW = CompiledQuery(
+    lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now).order_by()[:21],
+    lambda: [Session._meta.get_field("session_key"), Session._meta.get_field("expire_date")],
+    ["compiled-sql-placeholder", datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)],
+)
 
 
 def refresh_interval() -> float:
@@ -29,7 +40,15 @@ class SessionStore(DatabaseSessionStore):
     stored_expiry = None
 
     def _get_session_from_db(self):
-        row = super()._get_session_from_db()
+        if self.model is Session:
+            found = _SESSION_ROW.rows(self.session_key, timezone.now())
+            if len(found) > 1:  # session_key is the primary key: never
+                raise MultipleObjectsReturned
+            row = found[0] if found else None
+            if row is None:
+                self._session_key = None
+        else:
+            row = super()._get_session_from_db()
         self.stored_expiry = row.expire_date if row is not None else None
         return row
 

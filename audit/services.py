@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from common.compiled_sql import CompiledQuery
+
 from .context import access_reasons_var, ip_address_var, request_id_var
 from .models import AccessAction, AccessLog, ChainHead, Disclosure, DisclosureKind, HistorySeal
 from .seals import SEAL_FIELDS
@@ -69,14 +71,26 @@ def row_hash(row: Any, fields: tuple[str, ...], prev_hash: str) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+# The chain head, locked: the same statement on every read a page logs, compiled once per thread (common.compiled_sql).
+_LOCKED_HEAD = CompiledQuery(
+    lambda log: ChainHead.objects.select_for_update().filter(log=log).order_by(),
+    lambda: [ChainHead._meta.get_field("log")],
+    ["compiled-sql-placeholder"],
+)
+
+
 def _append(log: str, row: AccessLog | Disclosure) -> None:
     # No savepoint inside a caller's transaction (two statements a read, issue 23): a failed append fails the
     # caller's whole transaction, which is what an unlogged read or an unrecorded disclosure must do anyway.
     model, fields = CHAINS[log]
     with transaction.atomic(savepoint=False):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            log=log, defaults={"last_hash": GENESIS, "length": 0}
-        )
+        found = _LOCKED_HEAD.rows(log)
+        if found:
+            head = found[0]
+        else:  # the log's first row
+            head, _ = ChainHead.objects.select_for_update().get_or_create(
+                log=log, defaults={"last_hash": GENESIS, "length": 0}
+            )
         row.at = timezone.now()
         row.prev_hash = head.last_hash
         row.hash = row_hash(row, fields, head.last_hash)

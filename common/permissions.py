@@ -7,6 +7,26 @@ Part of the access path: `casework.access` re-exports these beside case visibili
 
 from django.core.exceptions import PermissionDenied
 
+from .compiled_sql import CompiledQuery
+
+
+def _group_rows(user_id):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user=user_id).values_list(
+        "id", "permissions__content_type__app_label", "permissions__codename"
+    )
+
+
+def _user_pk_field():
+    from django.contrib.auth import get_user_model
+
+    return [get_user_model()._meta.pk]
+
+
+# the same statement on every page: compiled once per thread (common.compiled_sql)
+_GROUP_ROWS = CompiledQuery(_group_rows, _user_pk_field, [-2_147_480_001])
+
 DEFAULT_REFUSAL = "You do not have permission to do this"
 
 
@@ -22,14 +42,9 @@ def load_groups(user) -> None:
     if not user.pk:
         user._case_group_ids, user._group_perm_cache = [], set()
         return
-    from django.contrib.auth.models import Group
-
     group_ids: dict[int, None] = {}
     perms = set()
-    rows = Group.objects.filter(user=user).values_list(
-        "id", "permissions__content_type__app_label", "permissions__codename"
-    )
-    for group_id, app_label, codename in rows:
+    for group_id, app_label, codename in _GROUP_ROWS.rows(user.pk):
         group_ids[group_id] = None
         if codename is not None:
             perms.add(f"{app_label}.{codename}")
