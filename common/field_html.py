@@ -15,6 +15,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
+from django.forms.widgets import ChoiceWidget
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -112,6 +113,10 @@ def _control(field: BoundField) -> str | None:
     extra = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         extra.setdefault("id", field.auto_id)
+    if write is _select and _plain_options(widget):
+        # Widget.get_context without ChoiceWidget's optgroups: the options are written straight from the choices
+        context = forms.Widget.get_context(widget, field.html_name, field.value(), extra)["widget"]
+        return _select(context, _options(widget.choices, context["value"]))
     return write(widget.get_context(field.html_name, field.value(), extra)["widget"])
 
 
@@ -127,20 +132,61 @@ def _input(context: dict) -> str:
     )
 
 
-def _select(context: dict) -> str:
-    """django/forms/widgets/select.html, its options as select_option.html writes them."""
+def _select(context: dict, options: str | None = None) -> str:
+    """django/forms/widgets/select.html, its options as select_option.html writes them (or as `_options` did)."""
     parts: list[str] = [format_html('<select name="{}"{}>', context["name"], _attrs(context["attrs"]))]
-    for group_name, options, _index in context["optgroups"]:
+    if options is not None:
+        return mark_safe(parts[0] + options + "\n</select>")
+    for group_name, options_, _index in context["optgroups"]:
         if group_name:
             parts.append(format_html('\n  <optgroup label="{}">', _text(group_name)))
         parts.extend(
             format_html('\n  <option value="{}"{}>{}</option>', str(o["value"]), _attrs(o["attrs"]), _text(o["label"]))
-            for o in options
+            for o in options_
         )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+def _plain_options(widget) -> bool:
+    """A single-choice Select whose options Django builds as ChoiceWidget does, with no attributes of their own."""
+    kind = type(widget)
+    return (
+        kind.get_context is forms.Select.get_context
+        and kind.optgroups is ChoiceWidget.optgroups
+        and kind.create_option is ChoiceWidget.create_option
+        and kind.checked_attribute == {"selected": True}
+        and not widget.option_inherits_attrs
+        and not widget.allow_multiple_selected
+    )
+
+
+def _options(choices: Iterable, value: list[str]) -> str:
+    """ChoiceWidget.optgroups and create_option written out as `_select` writes their result: the same options,
+    the first whose value is in `value` selected, without a dict per option (about 130 on the case list)."""
+    parts: list[str] = []
+    has_selected = False
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, list | tuple):
+            group_name, group = option_value, option_label
+        else:
+            group_name, group = None, [(option_value, option_label)]
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', _text(group_name)))
+        for subvalue, sublabel in group:
+            selected = not has_selected and str(subvalue) in value
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
+                f"{_text(sublabel)}</option>"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return "".join(parts)
 
 
 def _checkboxes(field: BoundField) -> str | None:
