@@ -494,6 +494,18 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["owner_agency", "status", "due_date"]),
             models.Index(fields=["owner", "status", "due_date"]),
+            # My work's two lists walk the open actions in due order and stop at their 25th visible one, instead of
+            # sorting every open action of the agency (a number that grows with the data; issue 23)
+            models.Index(
+                fields=["owner_agency", "due_date", "id"],
+                condition=Q(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+                name="action_open_agency_due",
+            ),
+            models.Index(
+                fields=["owner", "due_date", "id"],
+                condition=Q(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+                name="action_open_owner_due",
+            ),
         ]
 
     def __str__(self) -> str:

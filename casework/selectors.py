@@ -278,11 +278,15 @@ def my_work(*, user: User, today=None) -> MyWork:
         visible.filter(officer=user)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("ward", "address")  # the address for the repeat-location flags (people.my_work_repeats)
+        # only what the page shows and the repeats section reads (issue 23)
+        .only("reference", "title", "status", "ward__name", "address__postcode", "address__line1", "address__uprn")
         .order_by("-opened_at")[:MY_WORK_CASES]
     )
+    sources = extensions.action_source_relations()
     open_actions = (
         Action.objects.filter(case__in=visible, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
-        .select_related("case", "owner_agency", "owner", *extensions.action_source_relations())
+        .select_related("case", *sources)
+        .only("description", "due_date", "case__reference", *(f"{relation}__id" for relation in sources))
         .order_by("due_date", "id")
     )
     # Two queries, each walking to its own first 25: one query numbering both lists (ROW_NUMBER() OVER (PARTITION
@@ -297,7 +301,8 @@ def my_work(*, user: User, today=None) -> MyWork:
             CaseShare.objects.filter(
                 agency=agency, revoked_at__isnull=True, shared_at__gte=timezone.now() - timedelta(days=30)
             )
-            .select_related("case", "case__lead_agency", "shared_by")
+            .select_related("case", "case__lead_agency")
+            .only("shared_at", "case__reference", "case__lead_agency__name")
             .order_by("-shared_at")[:10]
         )
     extensions.label_action_sources(chain(my_actions, agency_actions))

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import chain
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     CharField,
@@ -659,6 +661,58 @@ def _ranked_dates(spec: _Kind, user: User, today: date, soon: date, limit_each: 
     )
 
 
+#: My work's UNION ALL compiled, by everything its SQL is built from (`_union_key`): building and compiling its
+#: parts cost about 50 ms of CPU a request (the query itself runs in about 1 ms at 10,000 cases); issue 23.
+_COMPILED_UNIONS: dict[tuple, tuple[str, tuple, Any]] = {}
+_COMPILED_UNIONS_KEPT = 512
+
+
+def _union_key(user: User, today: date, soon: date, limit_each: int, using: str) -> tuple | None:
+    """Every value the UNION's SQL is built from in Python: who the user is, what access.visible_cases /
+    through_case / case_or_owner and _scope_filters read of them (active, sees every case, group ids, user-level
+    case permissions, agency) and the dates. Which cases a group may see is read by the SQL itself, when it runs,
+    so it is never stale. None (not cached) for anyone not signed in."""
+    if not getattr(user, "is_authenticated", False) or not user.pk:
+        return None
+    agency = access.agency_of(user)
+    sees_all = access.sees_all_cases(user)
+    return (
+        using,
+        user.pk,
+        user.is_active,
+        sees_all,
+        tuple(access.group_ids_of(user)) if not sees_all else (),
+        access.holds_user_level_case_permissions(user) if not sees_all else False,
+        agency.pk if agency is not None else None,
+        today,
+        soon,
+        limit_each,
+    )
+
+
+def _ranked_dates_rows(user: User, today: date, soon: date, limit_each: int) -> list[tuple]:
+    """The rows of My work's UNION ALL (`_ranked_dates`, one part per kind); its SQL compiled once per key
+    (`_union_key`) per process, then only run, its values converted by Django's own compiler as before."""
+    using = router.db_for_read(CommunityProtectionWarning)
+    key = _union_key(user, today, soon, limit_each, using)
+    compiled = _COMPILED_UNIONS.get(key) if key is not None else None
+    if compiled is None:
+        parts = [_ranked_dates(spec, user, today, soon, limit_each) for spec in _KINDS]
+        union = parts[0].union(*parts[1:], all=True)
+        compiler = union.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        compiled = (sql, tuple(params), compiler)
+        if key is not None:
+            if len(_COMPILED_UNIONS) >= _COMPILED_UNIONS_KEPT:
+                _COMPILED_UNIONS.pop(next(iter(_COMPILED_UNIONS)), None)
+            _COMPILED_UNIONS[key] = compiled
+    sql, params, compiler = compiled
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
 def my_work_deadlines(*, user: User, today: date | None = None, shown: int | None = None) -> dict[str, list[Deadline]]:
     """For My work: the deadlines on the user's own records and cases, and the rest of their agency's, each list
     exactly as `deadlines(scope="mine_or_agency")` marks them, the first `shown` of each (all when None).
@@ -669,10 +723,8 @@ def my_work_deadlines(*, user: User, today: date | None = None, shown: int | Non
     soon = today + timedelta(days=limit("DUE_SOON_DAYS"))
     now = timezone.now()
     limit_each = 50
-    parts = [_ranked_dates(spec, user, today, soon, limit_each) for spec in _KINDS]
-    rows = sorted(
-        parts[0].union(*parts[1:], all=True), key=lambda row: ([s.code for s in _KINDS].index(row[0]), row[2])
-    )
+    order = {spec.code: position for position, spec in enumerate(_KINDS)}
+    rows = sorted(_ranked_dates_rows(user, today, soon, limit_each), key=lambda row: (order[row[0]], row[2]))
     codes = {spec.code: spec for spec in _KINDS}
     candidates: list[_Due] = []
     for code, record_id, _position, first, second, moment, mine_rank, agency_rank in rows:

@@ -254,3 +254,39 @@ def test_my_works_lists_come_from_one_query_then_only_the_records_shown(records,
         assert fields(first["mine"]) == fields(mine[:shown]) and fields(first["agency"]) == fields(agency[:shown])
         kinds = {d.url.split("/")[2] for d in chain(first["mine"], first["agency"])}
         assert len(ctx.captured_queries) == 1 + len(kinds), [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_my_works_union_is_compiled_once_per_user_and_access_then_only_run(records, officer, housing_user, manager):
+    """Issue 23: building and compiling My work's UNION ALL cost about 50 ms a request, so it is compiled once per
+    process for everything its SQL is built from (the user, their groups, user-level case permissions, agency,
+    whether they see every case, the dates), then only run. What is kept is what the ORM compiles for that user
+    now, and a user whose access changes gets a fresh compile (never the SQL of their old access)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from enforcement.config import limit
+
+    today = timezone.localdate()
+    soon = today + timedelta(days=limit("DUE_SOON_DAYS"))
+
+    def fresh(user):
+        parts = [selectors._ranked_dates(spec, user, today, soon, 50) for spec in selectors._KINDS]
+        sql, params = parts[0].union(*parts[1:], all=True).query.get_compiler(using="default").as_sql()
+        return sql, tuple(params)
+
+    def kept(user):
+        return selectors._COMPILED_UNIONS[selectors._union_key(user, today, soon, 50, "default")][:2]
+
+    keys = set()
+    for user in (officer, housing_user, manager):
+        selectors.my_work_deadlines(user=user, today=today)
+        assert kept(user) == fresh(user)
+        keys.add(selectors._union_key(user, today, soon, 50, "default"))
+    assert len(keys) == 3 and kept(officer) != kept(housing_user)
+
+    before = selectors._union_key(officer, today, soon, 50, "default")
+    officer.groups.add(Group.objects.create(name="a group the officer joins"))
+    again = get_user_model().objects.get(pk=officer.pk)  # the next request's user
+    selectors.my_work_deadlines(user=again, today=today)
+    assert selectors._union_key(again, today, soon, 50, "default") != before
+    assert kept(again) == fresh(again)
