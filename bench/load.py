@@ -4,9 +4,11 @@
 
 Signs users in by creating real sessions (no password round trip), writes a wrk Lua script that cycles
 through their requests (case list pages and filters, case detail, My work, and officers adding notes
-through the real form with a CSRF token), starts gunicorn on 127.0.0.1 only, runs wrk for a bounded time
-and number of requests, stops gunicorn, and reports requests/s, p50/p95/p99 and every error. Needs the
-`wrk` binary (Debian: `apt-get install wrk`).
+through the real form with a CSRF token), starts gunicorn on 127.0.0.1 only, warms every worker (each worker
+process serves every kind of request in the mix before measuring starts: a cold worker's first requests import
+code, compile URL patterns and templates and open its database connection, which made the first run's p99 3.8 s),
+runs wrk for a bounded time and number of requests, stops gunicorn, and reports requests/s, p50/p95/p99, every
+error and the machine's load average before and after. Needs the `wrk` binary (Debian: `apt-get install wrk`).
 """
 
 import argparse
@@ -19,15 +21,22 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
 _wsgi = None
 
 
+#: The response header naming the gunicorn worker process that answered (the warm-up counts them).
+WORKER_HEADER = "X-Bench-Worker"
+
+
 def application(environ, start_response):
-    """The project's WSGI app as gunicorn serves it for the load test (DEBUG off, like production)."""
+    """The project's WSGI app as gunicorn serves it for the load test (DEBUG off, like production); each response
+    names the worker process that answered, so the warm-up knows when every worker has served every kind of page."""
     global _wsgi
     if _wsgi is None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -36,7 +45,98 @@ def application(environ, start_response):
 
         _wsgi = get_wsgi_application()
         settings.DEBUG = False
-    return _wsgi(environ, start_response)
+    worker = (WORKER_HEADER, str(os.getpid()))
+
+    def start_naming_worker(status, headers, exc_info=None):
+        return start_response(status, [*headers, worker], exc_info)
+
+    return _wsgi(environ, start_naming_worker)
+
+
+def kind_of(request: dict) -> str:
+    """The kind of page a request of the mix asks for (the warm-up has every worker serve each kind)."""
+    from django.urls import resolve
+
+    path, _, query = request["path"].partition("?")
+    name = resolve(path).url_name or path
+    if request["method"] == "POST":
+        return f"{name} (POST)"
+    if name == "case_list":
+        for marker, kind in (("page=last", "last"), ("cursor=", "next"), ("status=", "filtered")):
+            if marker in query:
+                return f"case_list ({kind})"
+        return "case_list (first)"
+    return name
+
+
+def _worker_pids(master: int) -> set[int]:
+    """gunicorn's worker processes: the master's children (Linux /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
+def _send(base_url: str, request: dict) -> tuple[int, int | None]:
+    """One request of the mix as wrk sends it (no redirects followed); returns (status, worker pid)."""
+    headers = {"Cookie": request["cookie"], "Host": "127.0.0.1"}
+    data = None
+    if request.get("csrf"):
+        headers |= {"X-CSRFToken": request["csrf"], "Content-Type": "application/x-www-form-urlencoded"}
+        data = request["body"].encode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    call = urllib.request.Request(base_url + request["path"], data=data, headers=headers, method=request["method"])
+    try:
+        with opener.open(call, timeout=60) as response:
+            status, worker = response.status, response.headers.get(WORKER_HEADER)
+            response.read()
+    except urllib.error.HTTPError as answer:  # a 302 after a note, or an error the warm-up reports
+        status, worker = answer.code, answer.headers.get(WORKER_HEADER)
+    return status, int(worker) if worker else None
+
+
+def warm_workers(*, base_url: str, master: int, workers: int, mix: list[dict], timeout: float, stdout) -> dict:
+    """Send the mix's requests, kind by kind, until every worker process has served every kind of request (so no
+    measured request pays for a cold worker); fails if that takes longer than `timeout` seconds or any answer is
+    an error. Concurrency is twice the workers, so a busy worker leaves the next request to an idle one."""
+    by_kind: dict[str, list[dict]] = {}
+    for request in mix:
+        by_kind.setdefault(kind_of(request), []).append(request)
+    deadline = time.monotonic() + timeout
+    pids = _worker_pids(master)
+    while len(pids) < workers and time.monotonic() < deadline:
+        time.sleep(0.2)
+        pids = _worker_pids(master)
+    served: dict[str, set[int]] = {kind: set() for kind in by_kind}
+    sent = 0
+    rnd = random.Random(0)
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        while True:
+            cold = [kind for kind in by_kind if not pids <= served[kind]]
+            if not cold:
+                break
+            if time.monotonic() > deadline:
+                missing = {kind: sorted(pids - served[kind]) for kind in cold}
+                raise SystemExit(
+                    f"warm-up: after {timeout:.0f} s these kinds were not served by these workers: {missing}"
+                )
+            batch = [rnd.choice(by_kind[kind]) for kind in cold for _ in range(2 * workers)]
+            for request, (status, worker) in zip(batch, pool.map(lambda r: _send(base_url, r), batch), strict=True):
+                if status >= 400:
+                    raise SystemExit(f"warm-up: {request['method']} {request['path']} answered {status}")
+                if worker is not None:
+                    served[kind_of(request)].add(worker)
+            sent += len(batch)
+    stdout.write(f"warm-up: {len(pids)} workers each served all {len(by_kind)} kinds of request ({sent} requests)\n")
+    return {"workers": sorted(pids), "kinds": sorted(by_kind), "requests": sent}
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (os.getloadavg), rounded."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def _session_for(user) -> str:
@@ -213,6 +313,7 @@ def run_load(
     write_share: float,
     seed: int,
     stdout,
+    warm_timeout: float = 120,
 ) -> dict:
     from django.db import connection
 
@@ -222,7 +323,7 @@ def run_load(
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     mix = build_requests(partners=12, officers=12, write_share=write_share, seed=seed)
-    notes_before, reads_logged_before = Note.objects.count(), AccessLog.objects.count()
+    load_before = load_average()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     script = workdir / "mix.lua"
     # wrk's per-thread cap: the total is bounded by max_requests.
@@ -247,6 +348,17 @@ def run_load(
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz")
+        warm = warm_workers(
+            base_url=f"http://127.0.0.1:{port}",
+            master=gunicorn.pid,
+            workers=workers,
+            mix=mix,
+            timeout=warm_timeout,
+            stdout=stdout,
+        )
+        connection.close()
+        notes_before, reads_logged_before = Note.objects.count(), AccessLog.objects.count()
+        load_at_start = load_average()
         stdout.write(
             f"gunicorn pid {gunicorn.pid}, {workers} workers; wrk {threads} threads, {connections} "
             f"connections, {duration} s or {max_requests:,} requests\n"
@@ -268,6 +380,7 @@ def run_load(
             timeout=duration + 120,
             check=False,
         )
+        load_after = load_average()
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -303,6 +416,10 @@ def run_load(
         "notes_written": notes_written,
         "access_log_rows_written": AccessLog.objects.count() - reads_logged_before,
         "server_errors_logged": error_log.read_text().count("Traceback") if error_log.exists() else 0,
+        "warm_up": warm,
+        "load_average_before": load_before,
+        "load_average_at_start": load_at_start,
+        "load_average_after": load_after,
         "wrk_output": completed.stdout,
     }
     return report
@@ -318,6 +435,9 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--write-share", type=float, default=0.15, help="share of requests that add a note")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--warm-timeout", type=float, default=120, help="seconds for every worker to serve every kind of request"
+    )
     args = parser.parse_args(argv)
     from bench import setup_django
 
@@ -332,6 +452,7 @@ def main(argv=None) -> None:
         write_share=args.write_share,
         seed=args.seed,
         stdout=sys.stdout,
+        warm_timeout=args.warm_timeout,
     )
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"load-{report['database']}.json"

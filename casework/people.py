@@ -16,9 +16,8 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, FloatField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -514,16 +513,20 @@ def repeat_flags_for(
 
 def repeat_annotations() -> dict:
     """For each party: on how many cases opened in the window its person has its role (repeat_flags_for's count),
-    an annotation, so the case page reads it with its parties (casework.selectors.case_parties)."""
+    an annotation, so the case page reads it with its parties (casework.selectors.case_parties).
+
+    Written as the SQL the ORM's Subquery(... OuterRef ...) would write, for any query on the party table: building
+    and compiling it cost more CPU on every case page than running it (issue 23)."""
     _, _, since = repeat_window()
-    cases = (
-        CaseParty.objects.filter(person_id=OuterRef("person_id"), role=OuterRef("role"), case__opened_at__gte=since)
-        .order_by()
-        .values("person_id")
-        .annotate(n=Count("case_id", distinct=True))
-        .values("n")
+    party = f'"{CaseParty._meta.db_table}"'
+    cases = RawSQL(
+        f'SELECT COUNT(DISTINCT U0."case_id") FROM {party} U0 INNER JOIN "{Case._meta.db_table}" U1 '
+        f'ON U0."case_id" = U1."id" WHERE U1."opened_at" >= %s AND U0."person_id" = {party}."person_id" '
+        f'AND U0."role" = {party}."role"',
+        (Case._meta.get_field("opened_at").get_db_prep_value(since, connection),),
+        output_field=IntegerField(),
     )
-    return {"cw_repeat_cases": Coalesce(Subquery(cases, output_field=IntegerField()), 0)}
+    return {"cw_repeat_cases": cases}
 
 
 def repeat_flags_for_case(case: Case, parties: list[CaseParty]) -> list[RepeatFlag]:

@@ -1,5 +1,6 @@
 """Every read the casework screens need: permission-filtered through casework.access and already joined."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain
@@ -147,17 +148,26 @@ def case_parties(case_access: access.CaseAccess, **annotations) -> list[CasePart
     was merged into the person and whether any safeguarding referral names them, so the banner queries only where
     there is something to read (casework.vulnerability). A page may ask for more `annotations` (the summary's
     counts) before any section reads the parties; they are then loaded in the same query."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
     from .models import Person, SafeguardingReferral
 
     cached = getattr(case_access, "_parties", None)
     if cached is not None and all(name in cached[1] for name in annotations):
         return cached[0]
-    person = OuterRef("person_id")
+    # the EXISTS the ORM writes for Exists(...filter(merged_into=OuterRef("person_id"))), as SQL: cheaper to build
+    person = f'"{CaseParty._meta.db_table}"."person_id"'
+
+    def exists(model, column: str) -> RawSQL:
+        sql = f'EXISTS(SELECT 1 FROM "{model._meta.db_table}" U0 WHERE U0."{column}" = {person} LIMIT 1)'
+        return RawSQL(sql, (), output_field=BooleanField())
+
     parties = list(
         case_access.case.parties.select_related("person__vulnerability", "organisation")
         .annotate(
-            cw_has_duplicates=Exists(Person.objects.filter(merged_into=person)),
-            cw_has_referrals=Exists(SafeguardingReferral.objects.filter(person=person)),
+            cw_has_duplicates=exists(Person, "merged_into_id"),
+            cw_has_referrals=exists(SafeguardingReferral, "person_id"),
             **annotations,
         )
         .order_by("id")
@@ -173,23 +183,39 @@ def incidents_for(case: Case) -> QuerySet[Incident]:
 def with_summary(cases: QuerySet[Case]) -> QuerySet[Case]:
     """What the case summary reads of the case, added to the query that finds it (casework.access `also`): the
     incident and party counts, the latest risk assessment's level, score and date, the id of a closure awaiting
-    sign-off and the victim's schedule (one-to-one). Each was a query of its own."""
-    from django.db.models import Count, IntegerField, Subquery
-    from django.db.models.functions import Coalesce
+    sign-off and the victim's schedule (one-to-one). Each was a query of its own.
+
+    Written as the SQL the ORM's Subquery(... OuterRef("pk") ...) would write: building and compiling those seven
+    subqueries cost about 4 ms of CPU on every case page, these a few microseconds (issue 23). Only for a query on
+    the case table itself, as get_visible_case's is (the subqueries name its row as the table)."""
+    from django.db.models import IntegerField
+    from django.db.models.expressions import RawSQL
 
     from .models import CaseClosure, ClosureStatus
 
-    def count_of(model):
-        rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
-        return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+    case_id = f'"{Case._meta.db_table}"."id"'
 
-    latest = RiskAssessment.objects.filter(case=OuterRef("pk")).order_by("-assessed_at", "-id")
-    awaiting = CaseClosure.objects.filter(case=OuterRef("pk"), status=ClosureStatus.AWAITING_SIGN_OFF)
+    def of_case(model, select: str, *, where: str = "", params: tuple = (), order: str = "", output_field) -> RawSQL:
+        sql = f'SELECT {select} FROM "{model._meta.db_table}" U0 WHERE U0."case_id" = {case_id}{where}{order}'
+        return RawSQL(sql, params, output_field=output_field)
+
+    latest = ' ORDER BY U0."assessed_at" DESC, U0."id" DESC LIMIT 1'
+    risk_fields = {name: RiskAssessment._meta.get_field(name) for name in LATEST_RISK_FIELDS}
     return cases.select_related("schedule").annotate(
-        cw_incidents=count_of(Incident),
-        cw_parties=count_of(CaseParty),
-        **{f"cw_risk_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_RISK_FIELDS},
-        cw_pending_closure_id=Subquery(awaiting.order_by("-requested_at", "-id").values("id")[:1]),
+        cw_incidents=of_case(Incident, "COUNT(*)", output_field=IntegerField()),
+        cw_parties=of_case(CaseParty, "COUNT(*)", output_field=IntegerField()),
+        **{
+            f"cw_risk_{name}": of_case(RiskAssessment, f'U0."{name}"', order=latest, output_field=field)
+            for name, field in risk_fields.items()
+        },
+        cw_pending_closure_id=of_case(
+            CaseClosure,
+            'U0."id"',
+            where=' AND U0."status" = %s',
+            params=(ClosureStatus.AWAITING_SIGN_OFF.value,),
+            order=' ORDER BY U0."requested_at" DESC, U0."id" DESC LIMIT 1',
+            output_field=IntegerField(),
+        ),
     )
 
 
@@ -223,6 +249,18 @@ def risk_assessments_for(case: Case) -> QuerySet[RiskAssessment]:
 
 def actions_for(case: Case) -> QuerySet[Action]:
     return case.actions.select_related("owner_agency", "owner")
+
+
+def open_actions_shown(case: Case, *, limit: int = 5) -> list[Mapping[str, Any]]:
+    """The case summary's open actions, soonest due first: only what it shows (description, owner agency's name,
+    due date), as rows rather than models with their joined agency and owner."""
+    from django.db.models import F
+
+    return list(
+        case.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
+        .order_by("due_date", "id")
+        .values("description", "due_date", owner_agency_name=F("owner_agency__name"))[:limit]
+    )
 
 
 def notes_for(case: Case) -> QuerySet[Note]:

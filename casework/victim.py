@@ -9,8 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, Max, QuerySet
 from django.utils import timezone
 
 from . import access, extensions
@@ -310,29 +309,38 @@ class SecondReport:
 def second_report_annotations(case: Case) -> dict[str, Any]:
     """For each party of `case`: on how many other cases opened within the window before this one (any agency)
     its person was a victim or complainant, and the id of the latest record that they were told about the ASB
-    Case Review. Annotations, so the case page reads them with its parties (selectors.case_parties)."""
+    Case Review. Annotations, so the case page reads them with its parties (selectors.case_parties).
+
+    Written as the SQL the ORM's Subquery(... OuterRef ...) would write, for any query on the party table: building
+    and compiling those cost more CPU on every case page than running them (issue 23)."""
     from dateutil.relativedelta import relativedelta
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
 
     months = _second_report_months(case)
     since = case.opened_at - relativedelta(months=months)
-    other_reports = (
-        CaseParty.objects.filter(
-            person_id=OuterRef("person_id"),
-            role__in=VICTIM_ROLES,
-            case__opened_at__gte=since,
-            case__opened_at__lte=case.opened_at,
-        )
-        .exclude(case=case)
-        .order_by()
-        .values("person_id")
-        .annotate(n=Count("case_id", distinct=True))
-        .values("n")
+    opened_at = Case._meta.get_field("opened_at")
+    party = f'"{CaseParty._meta.db_table}"'
+    roles = ", ".join(["%s"] * len(VICTIM_ROLES))
+    other_reports = RawSQL(
+        f'SELECT COUNT(DISTINCT U0."case_id") FROM {party} U0 INNER JOIN "{Case._meta.db_table}" U1 '
+        f'ON U0."case_id" = U1."id" WHERE U1."opened_at" >= %s AND U1."opened_at" <= %s '
+        f'AND U0."person_id" = {party}."person_id" AND U0."role" IN ({roles}) AND NOT (U0."case_id" = %s)',
+        (
+            opened_at.get_db_prep_value(since, connection),
+            opened_at.get_db_prep_value(case.opened_at, connection),
+            *(str(role) for role in VICTIM_ROLES),
+            case.pk,
+        ),
+        output_field=IntegerField(),
     )
-    told = CaseReviewExplained.objects.filter(case=case, party=OuterRef("pk")).order_by("-told_on", "-id")
-    return {
-        "cw_other_reports": Coalesce(Subquery(other_reports, output_field=IntegerField()), 0),
-        "cw_told_id": Subquery(told.values("id")[:1]),
-    }
+    told = RawSQL(
+        f'SELECT U0."id" FROM "{CaseReviewExplained._meta.db_table}" U0 WHERE U0."case_id" = %s '
+        f'AND U0."party_id" = {party}."id" ORDER BY U0."told_on" DESC, U0."id" DESC LIMIT 1',
+        (case.pk,),
+        output_field=IntegerField(),
+    )
+    return {"cw_other_reports": other_reports, "cw_told_id": told}
 
 
 def _second_report_months(case: Case) -> int:
@@ -351,6 +359,8 @@ def second_reports(case: Case, parties: list[CaseParty] | None = None) -> list[S
         parties = list(victims_on(case).annotate(**second_report_annotations(case)))
     victims = sorted((p for p in parties if p.role in VICTIM_ROLES and p.person_id), key=lambda p: p.pk)
     reports = [p for p in victims if p.cw_other_reports]
+    if not reports:
+        return []
     told_ids = [p.cw_told_id for p in reports if p.cw_told_id]
     told = CaseReviewExplained.objects.in_bulk(told_ids) if told_ids else {}
     months = _second_report_months(case)

@@ -32,13 +32,14 @@ from .victim_forms import (
 from .views import _case_context, _form_page, _party_label, _read_page, log_case_read
 
 
-def summary_context(case_access: access.CaseAccess) -> dict:
-    """What the case summary shows of the victim's journey (casework.views.case_detail)."""
+def summary_context(case_access: access.CaseAccess, parties: list) -> dict:
+    """What the case summary shows of the victim's journey (casework.views.case_detail); `parties`: the case's
+    parties read with victim.second_report_annotations (selectors.case_parties)."""
     case = case_access.case
     return {
         "due": victim.due_on(case),
         "marac_referral_href": _marac_referral_href(case_access),
-        "second_reports": _second_reports(case_access),
+        "second_reports": _second_reports(case_access, parties),
         "pending_closure": closure.pending_closure(case),
         "latest_closure": closure.latest_closure(case) if case.status == CaseStatus.CLOSED else None,
         "may_sign_off": access.has_permission(case_access.user, closure.SIGN_OFF_PERMISSION),
@@ -54,10 +55,9 @@ def _closure_email_to(case_access: access.CaseAccess) -> str:
     return _party_label(case_access)(party) if party else ""
 
 
-def _second_reports(case_access: access.CaseAccess) -> list:
+def _second_reports(case_access: access.CaseAccess, parties: list) -> list:
     label = _party_label(case_access)
     case = case_access.case
-    parties = selectors.case_parties(case_access, **victim.second_report_annotations(case))
     return [(report, label(report.party)) for report in victim.second_reports(case, parties)]
 
 

@@ -92,3 +92,57 @@ def test_baselines_return_the_same_page_as_the_case_list(dataset, monkeypatch):
         # run_baselines stops the run if naive or lower bound disagree with ours; here we check it measured.
         assert {"ours", "naive", "lower_bound"} <= set(row)
         assert row["total"] >= row["rows_on_page"]
+
+
+def test_the_load_test_warms_every_kind_of_request_its_mix_sends():
+    """bench/load.py: the warm-up has every gunicorn worker serve each kind of request in the mix (issue 23:
+    "with every worker warmed first"); each request the mix builds has a kind, reads and writes apart."""
+    from django.urls import reverse
+
+    from bench import load
+
+    cases, detail = reverse("casework:case_list"), reverse("casework:case_detail", args=["ASB-2026-00001"])
+    mix = [
+        {"method": "GET", "path": path}
+        for path in (cases, f"{cases}?page=last", f"{cases}?cursor=abc", f"{cases}?status=open&ward=1", detail)
+    ] + [
+        {"method": "GET", "path": reverse("home")},
+        {"method": "POST", "path": reverse("casework:case_notes", args=["ASB-2026-00001"])},
+    ]
+    assert [load.kind_of(request) for request in mix] == [
+        "case_list (first)",
+        "case_list (last)",
+        "case_list (next)",
+        "case_list (filtered)",
+        "case_detail",
+        "home",
+        "case_notes (POST)",
+    ]
+
+
+def test_the_load_tests_app_names_the_worker_that_answered(dataset, settings):
+    """The warm-up counts workers by the header the load test's WSGI app adds to every response."""
+    import os
+
+    from bench import load
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    answered = {}
+
+    def start_response(status, headers, exc_info=None):
+        answered.update(status=status, headers=dict(headers))
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/healthz",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+    }
+    b"".join(load.application(environ, start_response))
+    assert answered["status"].startswith("200")
+    assert answered["headers"][load.WORKER_HEADER] == str(os.getpid())
+    assert 0 <= load.load_average()[0]
