@@ -4,6 +4,8 @@
 {{ day|govuk_date }} -> "3 December 2026"; {{ day|govuk_date:"short" }} -> "3 Dec 2026" in dense tables;
 {{ when|govuk_time }} -> "4:23pm". Empty values render as "".
 {% table_head "When" "Who" "Attempts" numeric="Attempts" %} -> the GOV.UK table head, its markup written once here.
+{% govuk_table "Caption" "When" "Who" %}<tr>…</tr>{% endgovuk_table %} -> the whole table: the scrolling region
+named by its caption, the caption, the head (table_head's arguments) and the body round the rows.
 {% govuk_fields form %} -> a GET form's fields as components/form_fields.html renders them, written in Python
 (common/field_html.py) for a form on a busy page (the case list's filter); POST forms keep form_fields.html.
 """
@@ -70,6 +72,28 @@ def table_head(*headings, numeric: str = "", hidden: str = ""):
         ),
     )
     return format_html('<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells)
+
+
+@register.simple_block_tag
+def govuk_table(
+    content, caption, *headings, numeric: str = "", hidden: str = "", caption_class: str = "", testid: str = ""
+):
+    """A GOV.UK table in the scrolling region a narrow screen needs (keyboard-focusable, named by the caption, which
+    screen readers only hear unless `caption_class` is given, e.g. "govuk-table__caption--m"); `content` is the
+    rendered rows. One place for the wrapper that every list screen repeated."""
+    return format_html(
+        '<div class="app-table-scroll" tabindex="0" role="region" aria-label="{}"><table class="govuk-table"{}>\n'
+        '  <caption class="govuk-table__caption {}">{}</caption>\n'
+        "  {}\n"
+        '  <tbody class="govuk-table__body">{}</tbody>\n'
+        "</table></div>",
+        caption,
+        format_html(' data-testid="{}"', testid) if testid else "",
+        caption_class or "govuk-visually-hidden",
+        caption,
+        table_head(*headings, numeric=numeric, hidden=hidden),
+        content,
+    )
 
 
 @register.filter

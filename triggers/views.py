@@ -271,12 +271,8 @@ def threshold(request, reference):
     application = _application(request, reference)
     links = list(selectors.linked_cases(application=application, user=request.user))
     _log(request, application, page="threshold", linked_cases=[link.case.reference for link in links])
-    can_change = access.has_permission(request.user, selectors.CHANGE_PERMISSION)
-    related = (
-        selectors.related_cases(application=application, user=request.user)
-        if can_change and application.is_open
-        else []
-    )
+    may_link = application.is_open and access.has_permission(request.user, selectors.CHANGE_PERMISSION)
+    related = selectors.related_cases(application=application, user=request.user) if may_link else []
     return render(
         request,
         "triggers/application_threshold.html",
@@ -287,6 +283,7 @@ def threshold(request, reference):
             check=selectors.threshold_check(application=application, user=request.user),
             links=links,
             related=related,
+            may_link=may_link,
             link_form=LinkCaseForm(),
             may_decide=ApplicationStatus.THRESHOLD_MET in TRANSITIONS[application.status],
         ),

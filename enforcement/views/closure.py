@@ -7,15 +7,12 @@ from casework import access
 from statutory.selectors import value as law
 
 from .. import forms, presenters, selectors, services
-from ..models import (
-    ClosureNotice,
-)
 from .court_orders import _on_order, _order_action
 from .shared import (
     _cancel_form,
     _case_for_new,
+    _changeable,
     _detail,
-    _need_change,
     _on_case,
     _on_record,
     _pdf,
@@ -98,10 +95,7 @@ def closure_pdf(request, pk):
     )
 
 
-def _closure_to_change(request, pk) -> ClosureNotice:
-    notice = selectors.get_closure_notice(user=request.user, pk=pk)
-    _need_change(request, notice, "change_closurenotice")
-    return notice
+_closure_to_change = _changeable(selectors.get_closure_notice, "change_closurenotice")
 
 
 closure_extend = _record_form(

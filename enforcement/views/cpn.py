@@ -11,13 +11,13 @@ from statutory.selectors import value as law
 
 from .. import forms, presenters, selectors, services
 from ..models import (
-    CommunityProtectionNotice,
     CPNStatus,
     WarningStatus,
 )
 from .fpn import _breach_fpn, _breach_prosecution
 from .shared import (
     _case_for_new,
+    _changeable,
     _detail,
     _need_case_change,
     _need_change,
@@ -214,10 +214,7 @@ def cpn_pdf(request, pk):
     )
 
 
-def _cpn_to_change(request, pk) -> CommunityProtectionNotice:
-    cpn = selectors.get_cpn(user=request.user, pk=pk)
-    _need_change(request, cpn, "change_communityprotectionnotice")
-    return cpn
+_cpn_to_change = _changeable(selectors.get_cpn, "change_communityprotectionnotice")
 
 
 cpn_appeal = _record_form(

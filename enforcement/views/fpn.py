@@ -11,15 +11,12 @@ from casework import access
 
 from .. import forms, presenters, selectors, services
 from ..config import limit
-from ..models import (
-    FixedPenaltyNotice,
-    FPNStatus,
-)
+from ..models import FPNStatus
 from .shared import (
     _cancel_form,
     _case_for_new,
+    _changeable,
     _detail,
-    _need_change,
     _need_perm,
     _now_to_the_minute,
     _on_record,
@@ -126,10 +123,7 @@ def fpn_pdf(request, pk):
     return _pdf(request, fpn, template="enforcement/print/fpn.html", filename=f"fixed-penalty-{fpn.notice_number}.pdf")
 
 
-def _fpn_to_change(request, pk) -> FixedPenaltyNotice:
-    fpn = selectors.get_fpn(user=request.user, pk=pk)
-    _need_change(request, fpn, "change_fixedpenaltynotice")
-    return fpn
+_fpn_to_change = _changeable(selectors.get_fpn, "change_fixedpenaltynotice")
 
 
 fpn_payment = _record_form(

@@ -144,6 +144,18 @@ def _need_change(request, record, codename: str) -> None:
         raise PermissionDenied("You can read this record but not change it")
 
 
+def _changeable(get: Callable, codename: str) -> Callable:
+    """The record a change page works on: found through its selector (which refuses what the user may not see),
+    then refused unless they may change it; one per kind, e.g. `_changeable(selectors.get_fpn, "change_...")`."""
+
+    def to_change(request, pk):
+        record = get(user=request.user, pk=pk)
+        _need_change(request, record, codename)
+        return record
+
+    return to_change
+
+
 def _need_case_change(request, case, codename: str) -> None:
     """For records that change with a case they reach through another record (a CPN breach, a court order)."""
     _need_perm(request, codename)

@@ -95,3 +95,23 @@ def test_table_head_expands_lists_leaves_out_empty_headings_and_hides_action_col
         '<th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Actions</span></th>'
         "</tr></thead>"
     )
+
+
+def test_govuk_table_writes_the_scrolling_region_caption_head_and_body_once():
+    rendered = Template(
+        '{% govuk_table caption "Who" "Why" caption_class="govuk-table__caption--m" testid="list" %}'
+        '{% for row in rows %}<tr class="govuk-table__row"><td>{{ row }}</td></tr>{% endfor %}{% endgovuk_table %}'
+    ).render(Context({"caption": "Tom & <Jerry>", "rows": ["<x>"]}))
+    assert rendered == (
+        '<div class="app-table-scroll" tabindex="0" role="region" aria-label="Tom &amp; &lt;Jerry&gt;">'
+        '<table class="govuk-table" data-testid="list">\n'
+        '  <caption class="govuk-table__caption govuk-table__caption--m">Tom &amp; &lt;Jerry&gt;</caption>\n'
+        '  <thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Why</th>'
+        "</tr></thead>\n"
+        '  <tbody class="govuk-table__body"><tr class="govuk-table__row"><td>&lt;x&gt;</td></tr></tbody>\n'
+        "</table></div>"
+    )
+    plain = Template('{% govuk_table "Rows" "A" %}{% endgovuk_table %}').render(Context())
+    assert '<caption class="govuk-table__caption govuk-visually-hidden">Rows</caption>' in plain
+    assert "data-testid" not in plain
