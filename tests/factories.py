@@ -118,6 +118,17 @@ def close_case_years_ago(case, *, by, years: float):
     return case
 
 
+def open_cases_at_one_address(*, by, ward) -> tuple[Case, Case]:
+    """Two cases opened at the same address written two ways (case and spacing differ): a repeat location."""
+
+    def at(title: str, line: str, postcode: str) -> Case:
+        return services.open_case(
+            by=by, title=title, category="noise", description="x", ward=ward, address_line1=line, postcode=postcode
+        )
+
+    return at("a", "1 Grove Court", "NW9 5XX"), at("b", "1 grove court", "nw95xx")
+
+
 # --- triggers ---
 
 

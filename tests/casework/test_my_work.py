@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from casework import people, selectors, services
 from casework.models import CaseOutcome, CaseStatus, PartyRole
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, open_cases_at_one_address
 
 pytestmark = pytest.mark.django_db
 
@@ -15,24 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_repeats_on_my_work_are_read_from_the_cases_the_page_read(officer, ward):
     """The repeats section takes the user's open cases and their addresses from the page (no second read of the
     cases), and flags exactly what reading them itself flags."""
-    a = services.open_case(
-        by=officer,
-        title="a",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="1 Grove Court",
-        postcode="NW9 5XX",
-    )
-    b = services.open_case(
-        by=officer,
-        title="b",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="1 grove court",
-        postcode="nw95xx",
-    )
+    a, b = open_cases_at_one_address(by=officer, ward=ward)
     CaseFactory(by=officer, ward=ward, officer=officer)  # no address
     type(b).objects.filter(pk=b.pk).update(officer=officer)
     type(a).objects.filter(pk=a.pk).update(officer=officer)

@@ -11,7 +11,7 @@ from audit.models import AccessLog
 from casework import people, services
 from casework.errors import NotAllowed
 from casework.models import Case, CaseParty, LegalBasis, PartyRole, Person, PersonMerge
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, open_cases_at_one_address
 
 
 def _party(case, by, first, last, role=PartyRole.VICTIM, anonymous=False, **details):
@@ -245,24 +245,7 @@ def test_repeat_victim_counts_cases_in_the_window_across_agencies(officer, polic
 
 @pytest.mark.django_db
 def test_repeat_perpetrator_and_location(officer, ward):
-    a = services.open_case(
-        by=officer,
-        title="a",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="1 Grove Court",
-        postcode="NW9 5XX",
-    )
-    b = services.open_case(
-        by=officer,
-        title="b",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="1 grove court",
-        postcode="nw95xx",
-    )
+    a, b = open_cases_at_one_address(by=officer, ward=ward)
     c = services.open_case(
         by=officer,
         title="c",
