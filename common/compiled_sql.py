@@ -16,6 +16,8 @@ from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators  # type: ignore[attr-defined]
 from django.utils.functional import cached_property
 
+from common.prepared import prepared_statements
+
 
 class _Plan:
     __slots__ = ("connection", "sql", "params", "slots", "compiler", "converters", "model", "init_list", "span")
@@ -92,7 +94,7 @@ class CompiledQuery:
         params = list(plan.params)
         for slot, field, value in zip(plan.slots, self.fields, values, strict=True):
             params[slot] = field.get_db_prep_value(value, connection, prepared=False)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, prepared_statements():
             cursor.execute(plan.sql, params)
             raw = cursor.fetchall()
         rows = plan.compiler.apply_converters(raw, plan.converters) if plan.converters else raw

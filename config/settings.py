@@ -142,6 +142,12 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "DB_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
+    # Statements every request repeats are prepared once per connection (common.prepared). Off with
+    # DB_PREPARED_STATEMENTS=0, e.g. behind a pooler in transaction mode, which does not keep a session's statements.
+    if os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
+        from common.prepared import PreparingConnection, PreparingCursor
+
+        DATABASES["default"]["OPTIONS"].update(connection_factory=PreparingConnection, cursor_factory=PreparingCursor)
 
 # What the figures in docs/performance.md were measured with; common.planner warns (system check
 # casework.W023, and a log line when a process first connects) when a connection differs.

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from casework.models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
 from common.permissions import has_permission, load_groups
+from common.prepared import prepared_statements
 
 
 class CaseNotFound(Http404):
@@ -191,7 +192,8 @@ def get_visible_case(user, reference: str, *, also: Callable[[QuerySet[Case]], Q
                 for codename in (VIEW, CHANGE, SENSITIVE)
             }
         )
-    case = cases.first()
+    with prepared_statements():  # one case by its unique reference: the same plan whoever asks
+        case = cases.first()
     if case is None:
         raise CaseNotFound(reference)
     return case
