@@ -216,3 +216,103 @@ def test_the_case_pages_are_the_same_either_way(request, client, world, monkeypa
     compiled = [_page(client, path) for path in paths]
     monkeypatch.setattr(lookup, "_compiles", lambda user, case_id=0: False)
     assert [_page(client, path) for path in paths] == compiled
+
+
+# The summary's other reads compiled once per shape (open actions, the cases at the case's place, the agency's
+# purposes): the rows the ORM query they replace gives.
+
+
+def test_the_open_actions_shown_are_the_orms(case, officer, council, barnet_homes):
+    from datetime import date, timedelta
+
+    from django.db.models import F
+
+    from casework.models import ActionStatus
+
+    today = date(2026, 12, 7)
+    actions = [
+        services.add_action(
+            case=case, by=officer, description=f"Visit <{n}>", owner_agency=agency, due_date=today + timedelta(days=d)
+        )
+        for n, (agency, d) in enumerate([(council, 3), (barnet_homes, 1), (council, 1), (council, -2)] * 2)
+    ]
+    services.set_action_status(action=actions[0], by=officer, status=ActionStatus.DONE)
+    services.set_action_status(
+        action=actions[2],
+        by=officer,
+        status=ActionStatus.CANCELLED,
+        not_done_reason="not_possible",
+        not_done_explanation="Moved away",
+    )
+    for limit in (5, 2, 10):
+        orm = list(
+            case.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
+            .order_by("due_date", "id")
+            .values("description", "due_date", owner_agency_name=F("owner_agency__name"))[:limit]
+        )
+        assert selectors.open_actions_shown(case, limit=limit) == orm
+    assert selectors.open_actions_shown(CaseFactory(by=officer)) == []
+
+
+def test_the_cases_at_a_place_are_the_orms(officer, ward):
+    from casework import people
+    from casework.models import Case
+    from tests.factories import open_cases_at_one_address
+
+    first, second = open_cases_at_one_address(by=officer, ward=ward)
+    third = services.open_case(
+        by=officer,
+        title="c",
+        category="noise",
+        description="x",
+        ward=ward,
+        address_line1="2 Elm Row",
+        postcode="N3 1LD",
+    )
+    _, _, since = people.repeat_window()
+    for cases in ([first], [first, third], [first, second, third]):
+        places = [(c.pk, c.address.postcode, c.address.line1, c.address.uprn) for c in cases]
+        postcodes = {people.normalise_postcode(p) for _, p, _, _ in places}
+        orm = list(
+            Case.objects.filter(address__postcode__in=postcodes, opened_at__gte=since).values_list(
+                "pk", "address__postcode", "address__line1", "address__uprn"
+            )
+        )
+        fields = [Case._meta.get_field("opened_at")] + [people.Address._meta.get_field("postcode")] * len(postcodes)
+        assert people._CASES_AT_PLACES.rows(len(postcodes), fields, [since, *postcodes]) == orm
+        assert people._CASES_AT_PLACES._plan("default", len(postcodes), tuple(fields)) is not None
+    assert [f.label for f in people.repeat_flags_for_case(first, [])] == [people.REPEAT_LOCATION]
+
+
+def test_the_purposes_in_force_are_the_orms(police, council, officer):
+    from datetime import date
+
+    from governance import selectors as governance
+    from governance import services as governance_services
+    from governance.models import AgencyPurpose, Regime
+
+    for purpose, regime, on in [
+        ("Investigating ASB", Regime.DPA_PART3, date(2025, 1, 1)),
+        ("Investigating ASB", Regime.UK_GDPR, date(2026, 6, 1)),
+        ("Licensing", Regime.UK_GDPR, date(2026, 1, 1)),
+        ("Later", Regime.DPA_PART3, date(2027, 1, 1)),
+    ]:
+        governance_services.set_agency_purpose(
+            agency=police, purpose=purpose, regime=regime, effective_from=on, by=officer
+        )
+    for agency, on in [
+        (police, date(2026, 7, 1)),
+        (police, date(2025, 6, 1)),
+        (police, date(2020, 1, 1)),
+        (council, date(2026, 7, 1)),
+    ]:
+        latest: dict = {}
+        for row in AgencyPurpose.objects.filter(agency_id=agency.pk, effective_from__lte=on).order_by(
+            "purpose", "-effective_from", "-pk"
+        ):
+            latest.setdefault(row.purpose, row)
+        found = governance.purposes_in_force(agency_id=agency.pk, on=on)
+        assert [(r.pk, r.purpose, r.regime, r.effective_from, r.agency_id) for r in found] == [
+            (r.pk, r.purpose, r.regime, r.effective_from, r.agency_id) for r in latest.values()
+        ]
+    assert governance._PURPOSES._plan("default", ()) is not None
