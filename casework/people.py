@@ -25,11 +25,12 @@ from audit.models import AccessAction
 from audit.objects import ObjectType
 from audit.services import log_access
 from common import history
+from common.compiled_sql import ShapedQuery
 from common.dates import add_months
 
 from . import access, safety
 from .errors import NotAllowed
-from .models import Case, CaseParty, CaseStatus, PartyRole, Person, PersonMerge
+from .models import Address, Case, CaseParty, CaseStatus, PartyRole, Person, PersonMerge
 from .places import normalise_postcode
 
 #: Said after a merge when both records had a safe contact (casework.safety.move_on_merge keeps the survivor's).
@@ -542,17 +543,25 @@ def repeat_flags_for_case(case: Case, parties: list[CaseParty]) -> list[RepeatFl
     return _assemble_flags([case.pk], best, places).get(case.pk, [])
 
 
+def _cases_at_places(count: int, since: datetime, *postcodes: str) -> QuerySet[Case]:
+    return Case.objects.filter(address__postcode__in=postcodes, opened_at__gte=since).values_list(
+        "pk", "address__postcode", "address__line1", "address__uprn"
+    )
+
+
+# the cases at a page's places: compiled once per thread and number of postcodes (common.compiled_sql, issue 23)
+_CASES_AT_PLACES = ShapedQuery(_cases_at_places)
+
+
 def _assemble_flags(case_ids, best: dict[tuple[int, str], int], places: list) -> dict[int, list[RepeatFlag]]:
     """The flags from each case's highest count per role (`best`) and the cases' addresses (`places`)."""
     months, minimum, since = repeat_window()
     flags: dict[int, list[RepeatFlag]] = defaultdict(list)
     at_places = []
     if places:
-        at_places = list(
-            Case.objects.filter(
-                address__postcode__in={normalise_postcode(p) for _, p, _, _ in places}, opened_at__gte=since
-            ).values_list("pk", "address__postcode", "address__line1", "address__uprn")
-        )
+        postcodes = list({normalise_postcode(p) for _, p, _, _ in places})
+        fields = [Case._meta.get_field("opened_at"), *[Address._meta.get_field("postcode")] * len(postcodes)]
+        at_places = _CASES_AT_PLACES.rows(len(postcodes), fields, [since, *postcodes])
     for case_id in case_ids:
         for role, label in REPEAT_ROLES.items():
             n = best.get((case_id, role), 0)

@@ -2,13 +2,15 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import chain
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from common.compiled_sql import ShapedQuery
 
 from . import access, extensions
 from .models import (
@@ -251,16 +253,24 @@ def actions_for(case: Case) -> QuerySet[Action]:
     return case.actions.select_related("owner_agency", "owner")
 
 
+def _open_actions(limit: int, case_id: int) -> QuerySet[Action, tuple[str, date, str]]:
+    return (
+        Action.objects.filter(case=case_id)
+        .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
+        .order_by("due_date", "id")
+        .values_list("description", "due_date", "owner_agency__name")[:limit]
+    )
+
+
+# compiled once per thread and limit (common.compiled_sql), run with the case's id: on every case summary (issue 23)
+_OPEN_ACTIONS = ShapedQuery(_open_actions)
+
+
 def open_actions_shown(case: Case, *, limit: int = 5) -> list[Mapping[str, Any]]:
     """The case summary's open actions, soonest due first: only what it shows (description, owner agency's name,
     due date), as rows rather than models with their joined agency and owner."""
-    from django.db.models import F
-
-    return list(
-        case.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
-        .order_by("due_date", "id")
-        .values("description", "due_date", owner_agency_name=F("owner_agency__name"))[:limit]
-    )
+    rows = _OPEN_ACTIONS.rows(limit, [Action._meta.get_field("case")], [case.pk])
+    return [{"description": d, "due_date": due, "owner_agency_name": agency} for d, due, agency in rows]
 
 
 def notes_for(case: Case) -> QuerySet[Note]:

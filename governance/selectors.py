@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from casework import signposting
 from casework.models import SignpostingDecision
+from common.compiled_sql import CompiledQuery
 from common.lookups import filter_given
 
 from .clock import COMPLAINT_ACKNOWLEDGE_DAYS
@@ -51,12 +52,24 @@ def agency_purposes() -> QuerySet[AgencyPurpose]:
     return AgencyPurpose.objects.select_related("agency").order_by("agency__name", "purpose", "-effective_from")
 
 
+def _purposes(agency_id: int, on: date) -> QuerySet[AgencyPurpose]:
+    return AgencyPurpose.objects.filter(agency_id=agency_id, effective_from__lte=on).order_by(
+        "purpose", "-effective_from", "-pk"
+    )
+
+
+# asked on every case page a user of an agency opens (casework.access_reasons): compiled once per thread (#23)
+_PURPOSES = CompiledQuery(
+    _purposes,
+    lambda: [AgencyPurpose._meta.get_field("agency"), AgencyPurpose._meta.get_field("effective_from")],
+    [-2_147_480_003, date(1900, 1, 1)],
+)
+
+
 def purposes_in_force(*, agency_id: int, on: date) -> list[AgencyPurpose]:
     """Each of the agency's purposes as recorded last on or before `on` (a later row re-states a purpose)."""
     latest: dict[str, AgencyPurpose] = {}
-    for row in AgencyPurpose.objects.filter(agency_id=agency_id, effective_from__lte=on).order_by(
-        "purpose", "-effective_from", "-pk"
-    ):
+    for row in _PURPOSES.rows(agency_id, on):
         latest.setdefault(row.purpose, row)
     return list(latest.values())
 

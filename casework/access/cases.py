@@ -7,7 +7,8 @@ hold `casework.view_all_cases` and read every case, never change one. Records th
 visible exactly when their case is.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from types import FunctionType
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.db.models.expressions import Combinable
 from django.http import Http404
 
 from casework.models import Agency, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Membership
+from common.compiled_sql import ShapedQuery
 from common.permissions import has_permission, load_groups
 from common.prepared import prepared_statements
 
@@ -27,6 +29,8 @@ class CaseNotFound(Http404):
         super().__init__("No case found")
         self.reference = reference
 
+
+_REFERENCE = Case._meta.get_field("reference")
 
 VIEW = "view_case"
 CHANGE = "change_case"
@@ -80,6 +84,12 @@ def holds_on_case(user, codename: str, case_id: OuterRef | str = "pk") -> Q | Co
     second EXISTS would prevent that, so the user-level branch is only added for users who hold any
     user-level case permission at all (rare: the services grant permissions to agency groups).
     """
+    group_ids = group_ids_of(user)
+    return _holds(codename, case_id, group_ids, user.pk if holds_user_level_case_permissions(user) else None)
+
+
+def _holds(codename: str, case_id: OuterRef | str, group_ids: Sequence[int], by_user: int | None) -> Q | Combinable:
+    """holds_on_case for these group ids and, when `by_user` is a user id, that user's own permissions."""
     from django.contrib.auth.models import Permission
     from django.db.models import Subquery
 
@@ -88,13 +98,13 @@ def holds_on_case(user, codename: str, case_id: OuterRef | str = "pk") -> Q | Co
         Permission.objects.filter(codename=codename, content_type__app_label="casework").order_by().values("pk")[:1]
     )
     visible: Q | Combinable = Exists(
-        CaseGroupObjectPermission.objects.filter(
-            content_object=outer, group_id__in=group_ids_of(user), permission=permission
-        )
+        CaseGroupObjectPermission.objects.filter(content_object=outer, group_id__in=group_ids, permission=permission)
     )
-    if holds_user_level_case_permissions(user):
-        by_user = CaseUserObjectPermission.objects.filter(content_object=outer, user_id=user.pk, permission=permission)
-        visible |= Exists(by_user)
+    if by_user is not None:
+        by_user_rows = CaseUserObjectPermission.objects.filter(
+            content_object=outer, user_id=by_user, permission=permission
+        )
+        visible |= Exists(by_user_rows)
     return visible
 
 
@@ -160,11 +170,15 @@ def _case_of(obj) -> Case:
 
 def can_view(user, obj) -> bool:
     case = _case_of(obj)
+    if _compiles(user, case.pk):
+        return _holds_case(user, VIEW, case.pk, sees_all=sees_all_cases(user))
     return visible_cases(user).filter(pk=case.pk).exists()
 
 
 def can_change(user, obj) -> bool:
     case = _case_of(obj)
+    if user is not None and may_change_cases(user) and _compiles(user, case.pk):
+        return _holds_case(user, CHANGE, case.pk)
     return changeable_cases(user).filter(pk=case.pk).exists()
 
 
@@ -173,14 +187,110 @@ def can_view_sensitive(user, obj) -> bool:
     case = _case_of(obj)
     if not getattr(user, "is_authenticated", False):
         return False
+    if _compiles(user, case.pk):
+        return _holds_case(user, SENSITIVE, case.pk)
     return _cases_with(user, SENSITIVE).filter(pk=case.pk).exists()
+
+
+# The case lookup and the "may the user ... this case?" checks run on every case page and every change: their SQL
+# is compiled once per thread and shape (common.compiled_sql.ShapedQuery), then run with the request's reference
+# or case id, group ids and user id, the same statement the ORM builds (issue 23; building and compiling the four
+# permission EXISTS was about half of a case page's CPU). A shape is everything Python-side the SQL depends on:
+# whether the user sees every case, holds user-level case permissions, how many groups, and `also`. Which cases a
+# group holds, and which permission a codename is, the SQL reads when it runs: nothing of the database is kept.
+# tests/casework/test_compiled_case_lookup.py checks it gives what the ORM gives, for every role.
+
+
+def _compiles(user, case_id=0) -> bool:
+    """Signed-in, active users asking about a saved case take the compiled path; everyone else the ORM's."""
+    return case_id is not None and bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def _ids_of(user) -> tuple[list[int], bool]:
+    """The user's group ids (each once, as the ORM's IN list has them) and whether they hold user-level ones."""
+    return list(dict.fromkeys(group_ids_of(user))), holds_user_level_case_permissions(user)
+
+
+def _split(ids: tuple, groups: int, user_level: bool) -> tuple[list[int], int | None]:
+    return list(ids[:groups]), (ids[groups] if user_level else None)
+
+
+def _lookup_fields(groups: int, user_level: bool, first) -> list:
+    return [
+        first,
+        *[CaseGroupObjectPermission._meta.get_field("group")] * groups,
+        *([CaseUserObjectPermission._meta.get_field("user")] if user_level else []),
+    ]
+
+
+def _held_query(shape: tuple, case_id: int, *ids: int) -> QuerySet[Case]:
+    codename, sees_all, user_level, groups = shape
+    if sees_all:
+        return Case.objects.filter(pk=case_id)
+    return Case.objects.filter(_holds(codename, "pk", *_split(ids, groups, user_level))).filter(pk=case_id)
+
+
+_HELD = ShapedQuery(_held_query, exists=True)
+
+
+def _holds_case(user, codename: str, case_id: int, *, sees_all: bool = False) -> bool:
+    """Whether `codename` is held on the case (any case, for `sees_all`): what _cases_with(...).exists() says."""
+    if sees_all:
+        return _HELD.rows((codename, True, False, 0), [Case._meta.pk], [case_id])
+    group_ids, user_level = _ids_of(user)
+    shape = (codename, False, user_level, len(group_ids))
+    values = [case_id, *group_ids, *([user.pk] if user_level else [])]
+    return _HELD.rows(shape, _lookup_fields(len(group_ids), user_level, Case._meta.pk), values)
+
+
+def _visible_case_query(shape: tuple, reference: str, *ids: int) -> QuerySet[Case]:
+    """What get_visible_case's ORM path runs (`.first()`), for a signed-in active user of this shape."""
+    sees_all, user_level, groups, also = shape
+    group_ids, by_user = _split(ids, groups, user_level)
+    cases = Case.objects.all() if sees_all else Case.objects.filter(_holds(VIEW, "pk", group_ids, by_user))
+    cases = cases.select_related("ward", "lead_agency", "officer", "address").filter(reference=reference)
+    if also is not None:
+        cases = also(cases)
+    cases = cases.annotate(
+        **{
+            f"cw_holds_{codename}": ExpressionWrapper(
+                _holds(codename, "pk", group_ids, by_user), output_field=BooleanField()
+            )
+            for codename in (VIEW, CHANGE, SENSITIVE)
+        }
+    )
+    return (cases if cases.ordered else cases.order_by("pk"))[:1]
+
+
+_CASE_LOOKUP = ShapedQuery(_visible_case_query)
+
+
+def _fixed(also) -> bool:
+    """`also` may be part of a shape when it is a plain function that captures nothing: the same SQL every call."""
+    return also is None or (isinstance(also, FunctionType) and also.__closure__ is None)
 
 
 def get_visible_case(user, reference: str, *, also: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None) -> Case:
     """The case if the user may see it; 404 otherwise, so outsiders cannot tell it exists.
 
     `also` adds what a page reads of the case (annotations, one-to-one relations) to the same query; it can only
-    add to what is read, never widen which case is found (the visibility filter is applied first)."""
+    add to what is read, never widen which case is found (the visibility filter is applied first). It must add the
+    same SQL on every call (no dates, no request values): the query is compiled once per shape."""
+    if _compiles(user) and _fixed(also):
+        sees_all = sees_all_cases(user)  # asked first, as the ORM path asks (the same queries in the same order)
+        group_ids, user_level = _ids_of(user)
+        shape = (sees_all, user_level, len(group_ids), also)
+        values = [reference, *group_ids, *([user.pk] if user_level else [])]
+        found = _CASE_LOOKUP.rows(shape, _lookup_fields(len(group_ids), user_level, _REFERENCE), values)
+        case = found[0] if found else None
+    else:
+        case = _orm_visible_case(user, reference, also)
+    if case is None:
+        raise CaseNotFound(reference)
+    return case
+
+
+def _orm_visible_case(user, reference: str, also) -> Case | None:
     cases = visible_cases(user).select_related("ward", "lead_agency", "officer", "address").filter(reference=reference)
     if also is not None:
         cases = also(cases)
@@ -193,10 +303,7 @@ def get_visible_case(user, reference: str, *, also: Callable[[QuerySet[Case]], Q
             }
         )
     with prepared_statements():  # one case by its unique reference: the same plan whoever asks
-        case = cases.first()
-    if case is None:
-        raise CaseNotFound(reference)
-    return case
+        return cases.first()
 
 
 class CaseAccess:

@@ -151,3 +151,38 @@ def test_the_layouts_links_are_reversed_once_and_the_same(client, officer):
         assert _hrefs()[1]["logout"].startswith("/casework/")
     finally:
         set_script_prefix("/")
+
+
+def test_a_shaped_query_swaps_every_place_a_value_appears(officer, manager):
+    from common.compiled_sql import ShapedQuery
+
+    pk = User._meta.pk
+    either = ShapedQuery(
+        lambda shape, a, b: User.objects.filter(pk=a) | User.objects.filter(pk=b) | User.objects.filter(pk=a)
+    )
+    assert sorted(u.pk for u in either.rows("or", [pk, pk], [officer.pk, manager.pk])) == sorted(
+        [officer.pk, manager.pk]
+    )
+    assert either._plan("default", "or", (pk, pk)).slots == [(0, 2), (1,)]
+    held = ShapedQuery(lambda shape, a: User.objects.filter(pk=a, is_active=shape), exists=True)
+    assert held.rows(True, [pk], [officer.pk]) is True and held.rows(False, [pk], [officer.pk]) is False
+    assert held._plan("default", True, (pk,)) is not None
+
+
+def test_a_shaped_query_whose_sql_a_value_changes_goes_through_the_orm(officer):
+    from common.compiled_sql import ShapedQuery
+
+    pk = User._meta.pk
+    # the two sets of stand-ins build different SQL: the value is not only a parameter
+    odd = ShapedQuery(
+        lambda shape, a: User.objects.filter(pk=a) if (a // 100_000) % 2 else User.objects.filter(pk=a, is_active=True)
+    )
+    assert [u.pk for u in odd.rows((), [pk], [officer.pk])] == [officer.pk]
+    assert odd._plan("default", (), (pk,)) is None
+    # no values at all, or an empty list: the ORM answers (without a query for the empty list)
+    empty = ShapedQuery(lambda shape, *ids: User.objects.filter(pk__in=ids))
+    assert empty.rows(0, [], []) == [] and empty._plan("default", 0, ()) is None
+    # a value that reaches no parameter
+    unused = ShapedQuery(lambda shape, a: User.objects.filter(pk=officer.pk))
+    assert [u.pk for u in unused.rows((), [pk], [-1])] == [officer.pk]
+    assert unused._plan("default", (), (pk,)) is None
