@@ -610,6 +610,15 @@ def referral_detail(request, referral_id):
     )
 
 
+def _referral_form_page(request, referral, form, heading: str, submit: str):
+    """The page of one step on a referral (screening, the information asked for, a closure proposal)."""
+    return render(
+        request,
+        "marac/referral_form_page.html",
+        {"referral": referral, "form": form, "heading": heading, "submit": submit},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def referral_screen(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
@@ -639,53 +648,27 @@ def referral_screen(request, referral_id):
             )
         if result:
             return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Screen the referral", "submit": "Save decision"},
-    )
+    return _referral_form_page(request, referral, form, "Screen the referral", "Save decision")
 
 
 @require_http_methods(["GET", "POST"])
 def referral_information(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = MoreInformationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.provide_more_information(
-                referral=referral, by=request.user, information=form.cleaned_data["information"]
-            ),
-            "Information added: the referral is back with the coordinator",
-        ):
-            return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Add the information requested", "submit": "Send"},
-    )
+    success = "Information added: the referral is back with the coordinator"
+    if form_saved(request, form, success, services.provide_more_information, referral=referral):
+        return redirect("marac:referral_detail", referral.pk)
+    return _referral_form_page(request, referral, form, "Add the information requested", "Send")
 
 
 @require_http_methods(["GET", "POST"])
 def referral_propose_closure(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = ClosureProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.propose_closure(
-                referral=referral, by=request.user, proposal=form.cleaned_data["proposal"]
-            ),
-            "Closure proposed: the case will be listed for closure at the next meeting",
-        ):
-            return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Propose closing the case", "submit": "Propose closure"},
-    )
+    success = "Closure proposed: the case will be listed for closure at the next meeting"
+    if form_saved(request, form, success, services.propose_closure, referral=referral):
+        return redirect("marac:referral_detail", referral.pk)
+    return _referral_form_page(request, referral, form, "Propose closing the case", "Propose closure")
 
 
 # --- research --------------------------------------------------------------------------------------
