@@ -239,6 +239,16 @@ def with_related_labels(records, *, exclude: tuple[str, ...] = ()):
     return records.select_related(*joins)
 
 
+def labelled_entries(sources) -> list[HistoryEntry]:
+    """The entries of several models' history, each source a (label, historical records) pair, each record read
+    with the user who made it (a timeline's or an audit tab's sources; readable() names their values)."""
+    return [
+        entry
+        for label, records in sources
+        for entry in entries(records.select_related("history_user"), model_label=label)
+    ]
+
+
 def readable(entries_: list[HistoryEntry]) -> list[HistoryEntry]:
     """Replace raw values in the changes with what a person reads: names for foreign keys, Yes/No, GOV.UK
     dates, JSON as labelled answers, files by name; machinery fields (hashes, MIME types) are dropped and

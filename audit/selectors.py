@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from .exports import case_access_filter
-from .history import HistoryEntry, entries, historical_models, relation_fields
+from .history import HistoryEntry, historical_models, labelled_entries, relation_fields
 from .models import AccessLog, Disclosure, VerificationRun
 from .objects import ObjectType
 
@@ -215,10 +215,7 @@ def _label(history_model) -> str:
 
 
 def _collect(sources) -> list[HistoryEntry]:
-    result: list[HistoryEntry] = []
-    for history_model, queryset in sources:
-        result.extend(entries(queryset.select_related("history_user"), model_label=_label(history_model)))
-    return result
+    return labelled_entries((_label(history_model), queryset) for history_model, queryset in sources)
 
 
 def case_history(subject: Subject) -> list[HistoryEntry]:

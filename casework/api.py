@@ -478,6 +478,16 @@ class CaseScopedMixin(PartnerApiMixin):
             context["case_access"] = self._case_access
         return context
 
+    def case_page(self, request, rows_for, page: str):
+        """A paged list of the case's records (`rows_for(case)`, in the view's keyset order), logged as a read of
+        the case's `page`."""
+        self._case_access = self.case_access()
+        case = self._case_access.case
+        rows = self.paginate_queryset(rows_for(case))
+        data = self.get_serializer(rows, many=True).data
+        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": page})
+        return self.get_paginated_response(data)
+
 
 @extend_schema(tags=["cases"])
 class CaseList(PartnerApiMixin, generics.ListAPIView):
@@ -570,12 +580,7 @@ class CaseIncidents(CaseScopedMixin, generics.GenericAPIView):
         responses={200: IncidentSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request, reference):
-        self._case_access = self.case_access()
-        case = self._case_access.case
-        incidents = self.paginate_queryset(selectors.incidents_for(case))
-        data = self.get_serializer(incidents, many=True).data
-        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "incidents"})
-        return self.get_paginated_response(data)
+        return self.case_page(request, selectors.incidents_for, "incidents")
 
     @extend_schema(
         operation_id="cases_incidents_create",
@@ -635,12 +640,7 @@ class CaseActions(CaseScopedMixin, generics.GenericAPIView):
         responses={200: ActionSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request, reference):
-        self._case_access = self.case_access()
-        case = self._case_access.case
-        actions = self.paginate_queryset(selectors.actions_for(case))
-        data = self.get_serializer(actions, many=True).data
-        log_api_read(request, object_type=ObjectType.CASE, case=case, details={"page": "actions"})
-        return self.get_paginated_response(data)
+        return self.case_page(request, selectors.actions_for, "actions")
 
 
 @extend_schema(tags=["actions"])

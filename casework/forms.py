@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from common.forms import datetime_field, due_today_or_later, radio_choice, today_or_earlier
+from common.forms import datetime_field, due_today_or_later, radio_choice, text_answer, today_or_earlier
 
 from . import costs, extensions, party_matches, risk, scanning
 from .models import (
@@ -345,12 +345,7 @@ class ActionStatusForm(GovUKForm):
 
 
 class NoteForm(GovUKForm):
-    text = forms.CharField(
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=10000,
-        error_messages={"required": "Enter the note"},
-    )
+    text = text_answer("Note", "Enter the note", rows=5, max_length=10000)
 
 
 # File types officers upload as evidence, identified by content, not by the name the user gave.
@@ -458,12 +453,12 @@ class AccessReasonForm(GovUKForm):
         label="Which of your agency's purposes is this for?",
         error_messages={"required": "Choose the purpose you are opening this case for"},
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_answer(
+        "Why are you opening this case?",
+        "Say why you are opening this case",
+        rows=3,
         max_length=500,
-        label="Why are you opening this case?",
         help_text="For example: enquiry into the incident of 2 December reported by the victim (crime reference)",
-        error_messages={"required": "Say why you are opening this case"},
     )
 
     def __init__(self, *args, purposes=(), **kwargs):
@@ -497,11 +492,8 @@ class PersonMergeForm(GovUKForm):
             "invalid_choice": "Choose the record to merge from the list",
         },
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        label="Why are they the same person?",
-        error_messages={"required": "Say why these records are the same person"},
+    reason = text_answer(
+        "Why are they the same person?", "Say why these records are the same person", rows=3, max_length=2000
     )
 
     def __init__(self, *args, matches=(), **kwargs):
@@ -510,12 +502,7 @@ class PersonMergeForm(GovUKForm):
 
 
 class PersonUnmergeForm(GovUKForm):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        label="Why is the merge being undone?",
-        error_messages={"required": "Say why the merge is being undone"},
-    )
+    reason = text_answer("Why is the merge being undone?", "Say why the merge is being undone", rows=3, max_length=2000)
 
 
 class VulnerabilityForm(GovUKForm):

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from common.forms import text_answer
+
 from .forms import GovUKForm
 from .models import Agency, Person
 
@@ -40,11 +42,8 @@ class DoNotDiscloseForm(GovUKForm):
     withheld_from_agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(), required=False, empty_label="No agency", label="Or an agency"
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        label="Why must their details not reach them?",
-        error_messages={"required": "Say why their details must not be disclosed"},
+    reason = text_answer(
+        "Why must their details not reach them?", "Say why their details must not be disclosed", rows=3, max_length=2000
     )
 
     def __init__(self, *args, people=None, agencies=None, **kwargs):
@@ -70,12 +69,7 @@ class EndDoNotDiscloseForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the entry to end", "invalid_choice": "Choose an entry from the list"},
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        label="Why may their details now be disclosed?",
-        error_messages={"required": "Say why the entry ends"},
-    )
+    reason = text_answer("Why may their details now be disclosed?", "Say why the entry ends", rows=3, max_length=2000)
 
     def __init__(self, *args, entries=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from common.forms import datetime_field, radio_choice, yes_no
+from common.forms import datetime_field, radio_choice, text_answer, yes_no
 
 from .forms import GovUKDateField, GovUKForm
 from .models import CaseOutcome, CaseReviewToldBy, ContactChannel, NotDoneReason, VictimConsent
@@ -50,12 +50,7 @@ class ContactForm(_PartyChoiceForm):
     party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
     contacted_at = datetime_field("When")
     channel = radio_choice("How", ContactChannel.choices, "Choose how they were contacted")
-    summary = forms.CharField(
-        label="What was said",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Summarise what was said"},
-    )
+    summary = text_answer("What was said", "Summarise what was said", rows=4)
 
     def clean_contacted_at(self):
         value = self.cleaned_data["contacted_at"]
@@ -65,11 +60,8 @@ class ContactForm(_PartyChoiceForm):
 
 
 class ProgressReviewForm(GovUKForm):
-    notes = forms.CharField(
-        label="What the review found and what happens next",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what the review found and what happens next"},
+    notes = text_answer(
+        "What the review found and what happens next", "Say what the review found and what happens next", rows=4
     )
 
 
@@ -80,12 +72,7 @@ class ActionNotDoneForm(GovUKForm):
         "Choose whether it was not possible or not undertaken",
         help_text="Not possible: it could not be done. Not undertaken: it could have been done but was not.",
     )
-    not_done_explanation = forms.CharField(
-        label="Explain",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Explain why the action was not done"},
-    )
+    not_done_explanation = text_answer("Explain", "Explain why the action was not done", rows=3)
 
 
 class CaseReviewExplainedForm(_PartyChoiceForm):
@@ -105,13 +92,12 @@ class ClosureForm(GovUKForm):
         choices=[("", "Choose an outcome"), *CaseOutcome.choices],
         error_messages={"required": "Choose the outcome"},
     )
-    reasons = forms.CharField(
-        label="Reasons for closing the case",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    reasons = text_answer(
+        "Reasons for closing the case",
+        "Give the reasons for closing the case",
+        rows=5,
         help_text="What was done, what the victim said, and why nothing more can or needs to be done. The victim "
         "is told the outcome in the closure letter.",
-        error_messages={"required": "Give the reasons for closing the case"},
     )
 
 
@@ -152,11 +138,10 @@ class SurveyForm(GovUKForm):
 
 class VictimUpdateForm(_PartyChoiceForm):
     party = forms.ChoiceField(label="Victim", error_messages={"required": "Choose the victim"})
-    message = forms.CharField(
-        label="Your update",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    message = text_answer(
+        "Your update",
+        "Write the update for the victim",
+        rows=6,
         help_text="Only what the victim agreed may be said. It goes by the channel in their contact plan, exactly as "
         "you write it: do not name the other people involved.",
-        error_messages={"required": "Write the update for the victim"},
     )

@@ -32,6 +32,17 @@ def radio_choice(label: str, choices, missing: str, **kwargs) -> forms.ChoiceFie
     )
 
 
+def text_answer(label: str, missing: str, *, rows: int, max_length: int = 5000, **kwargs) -> forms.CharField:
+    """An answer in words, in a text area of `rows` lines; left empty, the error says `missing`."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        error_messages={"required": missing},
+        **kwargs,
+    )
+
+
 def yes_no(label: str, missing: str, *, yes: str = "Yes", no: str = "No", **kwargs) -> forms.TypedChoiceField:
     """A yes/no question as radio buttons, cleaned to True or False; left unanswered, the error says `missing`."""
     return forms.TypedChoiceField(

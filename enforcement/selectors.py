@@ -914,7 +914,7 @@ class TimelineEvent:
 def case_timeline_events(case: Case) -> list[TimelineEvent]:
     """What happened to the case's enforcement records, newest first, from their history (one query each),
     each said as what happened ("CPN issued to Sam Smith", "Written warning: breach recorded")."""
-    from audit.history import entries, entry_title, readable
+    from audit.history import entry_title, labelled_entries, readable
 
     cpn_ids = list(case.cpns.values_list("id", flat=True))
     order_filter = (
@@ -935,12 +935,7 @@ def case_timeline_events(case: Case) -> list[TimelineEvent]:
         ("Closure hearing adjournment", ClosureHearingAdjournment.history.filter(case_id=case.pk)),
         ("Order variation or discharge", OrderVariation.history.filter(case_id=case.pk)),
     )
-    collected = [
-        entry
-        for label, records in sources
-        for entry in entries(records.select_related("history_user"), model_label=label)
-    ]
-    readable(collected)
+    collected = readable(labelled_entries(sources))
     subjects = _subjects(collected)
     events = []
     for entry in collected:

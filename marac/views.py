@@ -202,30 +202,36 @@ def panel_list(request, meeting_id):
     )
 
 
-def panel_list_pdf(request, meeting_id):
-    meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    entries = selectors.panel_list(meeting=meeting, user=request.user)
+def _meeting_pdf(request, meeting, template: str, object_type: str, case_ids: list, *, filename: str, **context):
+    """A meeting's paper (panel list, minutes) as a PDF stamped with who printed it, when and for which agency;
+    the print is logged with the cases it holds."""
     _log(
         request,
         action=AccessAction.PRINT,
-        object_type=ObjectType.MARAC_PANEL_LIST,
+        object_type=object_type,
         object_id=meeting.pk,
         label=str(meeting),
-        case_ids=[e.case_id for e in entries],
+        case_ids=case_ids,
         format="pdf",
     )
-    return pdf_response(
+    context.update(
+        meeting=meeting, printed_by=request.user, printed_at=timezone.now(), agency=access.agency_of(request.user)
+    )
+    return pdf_response(template, context, filename=filename, request=request)
+
+
+def panel_list_pdf(request, meeting_id):
+    meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    entries = selectors.panel_list(meeting=meeting, user=request.user)
+    return _meeting_pdf(
+        request,
+        meeting,
         "marac/panel_list_pdf.html",
-        {
-            "meeting": meeting,
-            "entries": entries,
-            "attendances": selectors.attendances_for(meeting),
-            "printed_by": request.user,
-            "printed_at": timezone.now(),
-            "agency": access.agency_of(request.user),
-        },
+        ObjectType.MARAC_PANEL_LIST,
+        [e.case_id for e in entries],
         filename=f"cs-marac-panel-list-{meeting.date:%Y-%m-%d}.pdf",
-        request=request,
+        entries=entries,
+        attendances=selectors.attendances_for(meeting),
     )
 
 
@@ -485,26 +491,14 @@ def minutes(request, meeting_id):
 def minutes_pdf(request, meeting_id):
     """The minutes as a PDF marked OFFICIAL-SENSITIVE, holding only the cases the printer's agency may see."""
     meeting, content = _readable_minutes(request, meeting_id)
-    _log(
+    return _meeting_pdf(
         request,
-        action=AccessAction.PRINT,
-        object_type=ObjectType.MARAC_MINUTES,
-        object_id=meeting.pk,
-        label=str(meeting),
-        case_ids=[r.case_id for r in content.reviews],
-        format="pdf",
-    )
-    return pdf_response(
+        meeting,
         "marac/minutes_pdf.html",
-        {
-            "meeting": meeting,
-            "minutes": content,
-            "printed_by": request.user,
-            "printed_at": timezone.now(),
-            "agency": access.agency_of(request.user),
-        },
+        ObjectType.MARAC_MINUTES,
+        [r.case_id for r in content.reviews],
         filename=f"cs-marac-minutes-{meeting.date.isoformat()}.pdf",
-        request=request,
+        minutes=content,
     )
 
 
@@ -610,6 +604,15 @@ def referral_detail(request, referral_id):
     )
 
 
+def _referral_form_page(request, referral, form, heading: str, submit: str):
+    """The page of one step on a referral (screening, the information asked for, a closure proposal)."""
+    return render(
+        request,
+        "marac/referral_form_page.html",
+        {"referral": referral, "form": form, "heading": heading, "submit": submit},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def referral_screen(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
@@ -639,53 +642,27 @@ def referral_screen(request, referral_id):
             )
         if result:
             return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Screen the referral", "submit": "Save decision"},
-    )
+    return _referral_form_page(request, referral, form, "Screen the referral", "Save decision")
 
 
 @require_http_methods(["GET", "POST"])
 def referral_information(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = MoreInformationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.provide_more_information(
-                referral=referral, by=request.user, information=form.cleaned_data["information"]
-            ),
-            "Information added: the referral is back with the coordinator",
-        ):
-            return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Add the information requested", "submit": "Send"},
-    )
+    success = "Information added: the referral is back with the coordinator"
+    if form_saved(request, form, success, services.provide_more_information, referral=referral):
+        return redirect("marac:referral_detail", referral.pk)
+    return _referral_form_page(request, referral, form, "Add the information requested", "Send")
 
 
 @require_http_methods(["GET", "POST"])
 def referral_propose_closure(request, referral_id):
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
     form = ClosureProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
-            request,
-            form,
-            lambda: services.propose_closure(
-                referral=referral, by=request.user, proposal=form.cleaned_data["proposal"]
-            ),
-            "Closure proposed: the case will be listed for closure at the next meeting",
-        ):
-            return redirect("marac:referral_detail", referral.pk)
-    return render(
-        request,
-        "marac/referral_form_page.html",
-        {"referral": referral, "form": form, "heading": "Propose closing the case", "submit": "Propose closure"},
-    )
+    success = "Closure proposed: the case will be listed for closure at the next meeting"
+    if form_saved(request, form, success, services.propose_closure, referral=referral):
+        return redirect("marac:referral_detail", referral.pk)
+    return _referral_form_page(request, referral, form, "Propose closing the case", "Propose closure")
 
 
 # --- research --------------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ days of a month a custom period only partly covers are counted live, with the sa
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -134,62 +135,54 @@ def _incident_values(incident: Incident) -> dict:
     return {name: getattr(incident, name) for name in INCIDENT_FIELDS}
 
 
-def _remember(instance, fields, update_fields) -> None:
+class _Kept(NamedTuple):
+    """What keeps one model's figures: the fields that can move a figure, their values on an instance, and the
+    move of one count from the values as stored to the new ones (None: no row)."""
+
+    fields: tuple[str, ...]
+    values: Callable[[Any], dict]
+    move: Callable[[dict | None, dict | None], None]
+
+
+_KEPT = {
+    Case: _Kept(CASE_FIELDS, _case_values, _move_case),
+    Incident: _Kept(INCIDENT_FIELDS, _incident_values, _move_incident),
+}
+
+
+def _pre_save(sender, instance, update_fields=None, **kwargs) -> None:
     """Before a save: whether it can change a figure, and if the row exists, its counted fields as stored."""
-    skip = not _touches(update_fields, fields)
+    skip = not _touches(update_fields, _KEPT[sender].fields)
     instance.__dict__["_figures_skip"] = skip
-    instance.__dict__["_figures_before"] = None if skip or instance.pk is None else _stored(type(instance), instance.pk)
+    instance.__dict__["_figures_before"] = None if skip or instance.pk is None else _stored(sender, instance.pk)
 
 
-def _case_pre_save(sender, instance: Case, update_fields=None, **kwargs) -> None:
-    _remember(instance, CASE_FIELDS, update_fields)
-
-
-def _case_post_save(sender, instance: Case, **kwargs) -> None:
+def _post_save(sender, instance, **kwargs) -> None:
     if getattr(instance, "_figures_skip", False):
         return
-    _move_case(getattr(instance, "_figures_before", None), _case_values(instance))
+    kept = _KEPT[sender]
+    kept.move(getattr(instance, "_figures_before", None), kept.values(instance))
 
 
-def _case_pre_delete(sender, instance: Case, **kwargs) -> None:
-    instance.__dict__["_figures_before"] = _stored(Case, instance.pk)
+def _pre_delete(sender, instance, **kwargs) -> None:
+    instance.__dict__["_figures_before"] = _stored(sender, instance.pk)
 
 
-def _case_post_delete(sender, instance: Case, **kwargs) -> None:
-    _move_case(getattr(instance, "_figures_before", None), None)
-
-
-def _incident_pre_save(sender, instance: Incident, update_fields=None, **kwargs) -> None:
-    _remember(instance, INCIDENT_FIELDS, update_fields)
-
-
-def _incident_post_save(sender, instance: Incident, **kwargs) -> None:
-    if getattr(instance, "_figures_skip", False):
-        return
-    _move_incident(getattr(instance, "_figures_before", None), _incident_values(instance))
-
-
-def _incident_pre_delete(sender, instance: Incident, **kwargs) -> None:
-    instance.__dict__["_figures_before"] = _stored(Incident, instance.pk)
-
-
-def _incident_post_delete(sender, instance: Incident, **kwargs) -> None:
-    _move_incident(getattr(instance, "_figures_before", None), None)
+def _post_delete(sender, instance, **kwargs) -> None:
+    _KEPT[sender].move(getattr(instance, "_figures_before", None), None)
 
 
 def connect() -> None:
     """Called from `ReportsConfig.ready()`."""
-    for signal, handler, model in (
-        (pre_save, _case_pre_save, Case),
-        (post_save, _case_post_save, Case),
-        (pre_delete, _case_pre_delete, Case),
-        (post_delete, _case_post_delete, Case),
-        (pre_save, _incident_pre_save, Incident),
-        (post_save, _incident_post_save, Incident),
-        (pre_delete, _incident_pre_delete, Incident),
-        (post_delete, _incident_post_delete, Incident),
-    ):
-        signal.connect(handler, sender=model, dispatch_uid=f"reports_figures_{handler.__name__}")
+    for model in _KEPT:
+        for signal, handler in (
+            (pre_save, _pre_save),
+            (post_save, _post_save),
+            (pre_delete, _pre_delete),
+            (post_delete, _post_delete),
+        ):
+            uid = f"reports_figures_{model._meta.model_name}{handler.__name__}"
+            signal.connect(handler, sender=model, dispatch_uid=uid)
 
 
 # Rebuilding and checking -----------------------------------------------------------------------------------------

@@ -204,20 +204,17 @@ def _make(
                 agency=agency,
                 information=f"{agency.short_name}: reports checked; visits and patrols made in the last six months.",
             )
-        services.add_recommendation(
-            application=application,
-            by=manager,
-            description="Seek witness statements door to door and serve a CPN written warning on the address.",
-            owner_agency=council,
-            due_date=meeting_on + timedelta(days=28),
-        )
-        services.add_recommendation(
-            application=application,
-            by=manager,
-            description="Add the road to Safer Neighbourhood Team patrols in the evenings.",
-            owner_agency=police,
-            due_date=meeting_on + timedelta(days=14),
-        )
+        for description, owner, days in (
+            ("Seek witness statements door to door and serve a CPN written warning on the address.", council, 28),
+            ("Add the road to Safer Neighbourhood Team patrols in the evenings.", police, 14),
+        ):
+            services.add_recommendation(
+                application=application,
+                by=manager,
+                description=description,
+                owner_agency=owner,
+                due_date=meeting_on + timedelta(days=days),
+            )
         services.record_review_held(
             application=application,
             by=manager,

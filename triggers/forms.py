@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import party_matches
 from casework.forms import GovUKDateField, GovUKForm
 from casework.models import ActionStatus, Agency, AgencyKind
-from common.forms import due_today_or_later, radio_choice, yes_no
+from common.forms import due_today_or_later, radio_choice, text_answer, yes_no
 
 from . import selectors
 from .models import (
@@ -324,12 +324,11 @@ class DecisionForm(GovUKForm):
         yes="Yes, the threshold is met",
         no="No, the threshold is not met",
     )
-    reason = forms.CharField(
-        label="Reason for the decision",
-        widget=_TextArea(4),
-        max_length=5000,
+    reason = text_answer(
+        "Reason for the decision",
+        "Enter the reason for the decision",
+        rows=4,
         help_text="The applicant will be told this. Say if you used discretion (persistence, harm, a poor response).",
-        error_messages={"required": "Enter the reason for the decision"},
     )
 
 
@@ -397,12 +396,12 @@ class ContributionForm(GovUKForm):
         empty_label="Choose a body",
         error_messages={"required": "Choose the body that provided the information"},
     )
-    information = forms.CharField(
-        label="Information provided",
-        widget=_TextArea(5),
+    information = text_answer(
+        "Information provided",
+        "Enter the information the body provided",
+        rows=5,
         max_length=10000,
         help_text="Reports received, action taken, what they know. Relevant and proportionate only.",
-        error_messages={"required": "Enter the information the body provided"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -411,22 +410,17 @@ class ContributionForm(GovUKForm):
 
 
 class PartnerContributionForm(GovUKForm):
-    information = forms.CharField(
-        label="Information your agency holds",
-        widget=_TextArea(8),
+    information = text_answer(
+        "Information your agency holds",
+        "Enter the information your agency holds",
+        rows=8,
         max_length=10000,
         help_text="Reports received, action taken, what you know. Relevant and proportionate only.",
-        error_messages={"required": "Enter the information your agency holds"},
     )
 
 
 class RecommendationForm(GovUKForm):
-    description = forms.CharField(
-        label="Recommendation",
-        widget=_TextArea(3),
-        max_length=5000,
-        error_messages={"required": "Describe the recommendation"},
-    )
+    description = text_answer("Recommendation", "Describe the recommendation", rows=3)
     owner_agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         label="Body responsible",
@@ -457,12 +451,7 @@ class ReviewHeldForm(GovUKForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the bodies that attended"},
     )
-    findings = forms.CharField(
-        label="What did the review find?",
-        widget=_TextArea(6),
-        max_length=10000,
-        error_messages={"required": "Enter what the review found"},
-    )
+    findings = text_answer("What did the review find?", "Enter what the review found", rows=6, max_length=10000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -478,13 +467,13 @@ class ReviewHeldForm(GovUKForm):
 class OutcomeForm(GovUKForm):
     """The officer's own words for the applicant. Never pre-filled: the review's findings are internal."""
 
-    body = forms.CharField(
-        label="What we found and what happens next",
-        widget=_TextArea(10),
+    body = text_answer(
+        "What we found and what happens next",
+        "Write what we found and what happens next",
+        rows=10,
         max_length=10000,
         help_text="Plain language, for the applicant. The letter adds the threshold decision, the review meeting's "
         "date, the agreed actions and how to ask for the handling to be looked at again.",
-        error_messages={"required": "Write what we found and what happens next"},
     )
 
 
@@ -506,12 +495,7 @@ class PostedOnForm(GovUKForm):
 
 
 class CloseForm(GovUKForm):
-    notes = forms.CharField(
-        label="Reason for closing",
-        widget=_TextArea(3),
-        max_length=5000,
-        error_messages={"required": "Enter the reason for closing the application"},
-    )
+    notes = text_answer("Reason for closing", "Enter the reason for closing the application", rows=3)
 
 
 class ContactPersonForm(GovUKForm):
@@ -536,12 +520,7 @@ class ContactPersonForm(GovUKForm):
 
 
 class WithdrawForm(GovUKForm):
-    reason = forms.CharField(
-        label="Why was the application withdrawn?",
-        widget=_TextArea(3),
-        max_length=5000,
-        error_messages={"required": "Enter why the application was withdrawn"},
-    )
+    reason = text_answer("Why was the application withdrawn?", "Enter why the application was withdrawn", rows=3)
 
 
 class EscalationForm(GovUKForm):
@@ -560,11 +539,10 @@ class EscalationForm(GovUKForm):
         max_length=200,
         error_messages={"required": "Enter the body that will review the handling"},
     )
-    grounds = forms.CharField(
-        label="Why is the applicant unhappy with the handling?",
-        widget=_TextArea(4),
-        max_length=5000,
-        error_messages={"required": "Enter why the applicant is unhappy with the handling"},
+    grounds = text_answer(
+        "Why is the applicant unhappy with the handling?",
+        "Enter why the applicant is unhappy with the handling",
+        rows=4,
     )
 
     def clean_requested_on(self):
@@ -578,12 +556,7 @@ class EscalationForm(GovUKForm):
 
 class EscalationResultForm(GovUKForm):
     result = radio_choice("Result", EscalationResult.choices, "Select the result")
-    notes = forms.CharField(
-        label="Reasons for the result",
-        widget=_TextArea(4),
-        max_length=5000,
-        error_messages={"required": "Enter the reasons for the result"},
-    )
+    notes = text_answer("Reasons for the result", "Enter the reasons for the result", rows=4)
     concluded_on = RealDateField(label="Date of the result", required_message="Enter the date of the result")
 
     def clean_concluded_on(self):

@@ -448,7 +448,7 @@ class TimelineEvent:
 
 def timeline(application: Application) -> list[TimelineEvent]:
     """Everything recorded on the application, newest first, from history (one query per record type)."""
-    from audit.history import entries, readable
+    from audit.history import labelled_entries, readable
 
     review_ids = list(CaseReview.history.filter(application_id=application.pk).values_list("id", flat=True).distinct())
     sources = (
@@ -461,12 +461,7 @@ def timeline(application: Application) -> list[TimelineEvent]:
         ("Escalation", Escalation.history.filter(application_id=application.pk)),
         ("Outcome letter", OutcomeLetter.history.filter(application_id=application.pk)),
     )
-    collected = [
-        entry
-        for label, records in sources
-        for entry in entries(records.select_related("history_user"), model_label=label)
-    ]
-    readable(collected)  # names, not ids: "Agency: Barnet Homes", "Attended: No → Yes"
+    collected = readable(labelled_entries(sources))  # names, not ids: "Agency: Barnet Homes", "Attended: No → Yes"
     # Each body's entry says which body it is ("Barnet Homes: attended"), one query for all of them.
     bodies = Agency.objects.in_bulk(
         {e.record.agency_id for e in collected if e.model_label == "Body's information" and e.record.agency_id}

@@ -261,3 +261,39 @@ def test_the_panel_list_page_makes_the_same_number_of_queries_for_3_or_12_cases(
     for name in ("index", "meeting_list", "referral_list", "actions", "research_list", "statistics"):
         with django_assert_max_num_queries(counts[0] + 5):
             assert client.get(reverse(f"marac:{name}")).status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_the_referrer_answers_the_coordinators_question_on_its_own_page(client, officer, coordinator, case, core):
+    referral = MaracReferralFactory(case=case, by=officer)
+    url = reverse("marac:referral_information", args=[referral.pk])
+    login(client, officer)
+    page = client.get(url).content.decode()
+    assert '<h1 class="govuk-heading-l">Add the information requested</h1>' in page and ">Send" in page
+    refused = client.post(url, {"information": "The victim moved in March."})  # nothing was asked yet
+    assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
+    services.request_more_information(referral=referral, by=coordinator, request="When did it start?")
+    assert "Enter the information the coordinator asked for" in client.post(url, {"information": ""}).content.decode()
+    response = client.post(url, {"information": "In March, after the victim moved in."}, follow=True)
+    assert response.redirect_chain == [(reverse("marac:referral_detail", args=[referral.pk]), 302)]
+    assert "Information added: the referral is back with the coordinator" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED and "after the victim moved in" in referral.information_provided
+
+
+@pytest.mark.django_db
+def test_closing_a_case_from_the_marac_is_proposed_on_its_own_page(client, officer, coordinator, case, core):
+    referral = MaracReferralFactory(case=case, by=officer)
+    url = reverse("marac:referral_propose_closure", args=[referral.pk])
+    login(client, officer)
+    page = client.get(url).content.decode()
+    assert '<h1 class="govuk-heading-l">Propose closing the case</h1>' in page and ">Propose closure" in page
+    refused = client.post(url, {"proposal": "Quiet for eight weeks"}).content.decode()  # not on the MARAC yet
+    assert "Only a case that is on the MARAC can be proposed for closure." in refused
+    services.accept_referral(referral=referral, by=coordinator)
+    assert "Enter why the case can close" in client.post(url, {"proposal": ""}).content.decode()
+    response = client.post(url, {"proposal": "Quiet for eight weeks"}, follow=True)
+    assert response.redirect_chain == [(reverse("marac:referral_detail", args=[referral.pk]), 302)]
+    assert "Closure proposed: the case will be listed for closure at the next meeting" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.closure_proposal == "Quiet for eight weeks" and referral.closure_proposed_by == officer
