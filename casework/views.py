@@ -145,12 +145,16 @@ def _filtered_cases(request):
 
 
 def _maintained_count(case_filter, user) -> int | None:
-    """A list filtered by ward and/or status only is counted from the maintained counts (`access.visible_count`),
-    exactly and at the same cost at any number of cases; None for any other list (the capped count answers)."""
-    if not case_filter.is_bound or not case_filter.form.is_valid():
+    """A list filtered by ward and/or status only, or not filtered at all, is counted from the maintained counts
+    (`access.visible_count`), exactly and at the same cost at any number of cases; None for any other list, and
+    for users the counts cannot answer exactly (the capped count answers)."""
+    if not case_filter.is_bound:  # no parameters at all: every case the user may see
+        return access.visible_count(user)
+    if not case_filter.form.is_valid():
         return None
+    # cursor, page and per_page are not filters (not form fields); sort orders, it does not narrow
     applied = {k for k, v in case_filter.form.cleaned_data.items() if v not in (None, "", [], ())} - {"sort"}
-    if not applied or not applied <= {"ward", "status"}:
+    if not applied <= {"ward", "status"}:
         return None
     ward = case_filter.form.cleaned_data.get("ward")
     return access.visible_count(

@@ -1,7 +1,9 @@
 """The case filter's drop-downs read columns, not instances (casework/filters.py): the same options as before."""
 
 import pytest
+from django.db import connection
 from django.forms.models import ModelChoiceIterator
+from django.test.utils import CaptureQueriesContext
 
 from casework import selectors
 from casework.filters import CaseFilter
@@ -60,3 +62,15 @@ def test_the_form_class_is_built_once_and_no_users_adjustments_reach_another(off
     assert "Priya Shah" in manager_officers and "Priya Shah" not in partner_officers
     assert partner_filter.form.fields["officer"] is not manager_filter.form.fields["officer"]
     assert manager_filter.form.fields["sort"].widget.attrs["class"] == "govuk-select"
+
+
+@pytest.mark.django_db
+def test_each_drop_down_is_one_plain_query(officer, housing_user, ward):
+    """No server-side cursor (`.iterator()` on PostgreSQL: DECLARE, FETCH, CLOSE) for a list of a few dozen rows."""
+    for user in (officer, housing_user):
+        form = CaseFilter(None, queryset=selectors.case_list(user=user), user=user).form
+        with CaptureQueriesContext(connection) as queries:
+            for name in ("ward", "lead_agency", "officer"):
+                assert sum(1 for _ in form.fields[name].choices) > 1  # list() would also count them
+        assert len(queries.captured_queries) == 3
+        assert [q["sql"] for q in queries.captured_queries if "CURSOR" in q["sql"] or "FETCH" in q["sql"]] == []

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
-from casework import access, list_counts, services
+from casework import access, list_counts, selectors, services, views
+from casework.filters import NEWEST_FIRST
 from casework.models import Case, CaseCategory, CaseListCount, CaseOutcome, CaseShare, CaseStatus, LegalBasis
 from common import keyset
 from tests.factories import WardFactory
@@ -149,3 +150,96 @@ def test_rebuild_repairs_the_counts_and_check_reports_a_difference(cases):
     call_command("rebuild_case_list_counts")
     call_command("rebuild_case_list_counts", "--check")
     assert list_counts.differences() == []
+
+
+def _no_capped_count(*args, **kwargs):
+    raise AssertionError("the unfiltered list should not probe every visible case")
+
+
+def _first_row_cursor(user) -> str:
+    return keyset.paginate(selectors.case_list(user=user), NEWEST_FIRST, 1).next_cursor
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["housing_user", "police_user", "officer"])
+def test_unfiltered_list_counts_from_the_maintained_counts(request, client, cases, who, monkeypatch):
+    """Every case the user may see is the counts' ward None, statuses (): the first page, a later page, the last
+    page, another page size or sort order (none of them filters) all show the exact number without the capped
+    count."""
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    expected = access.visible_cases(user).count()
+    assert expected > 0
+    monkeypatch.setattr(keyset, "count_up_to", _no_capped_count)
+    for query in (
+        {},
+        {"cursor": _first_row_cursor(user)},
+        {"page": "last"},
+        {"per_page": "50", "sort": "reference"},
+        # the form applied with nothing chosen
+        {key: "" for key in ("category", "ward", "lead_agency", "officer", "risk_level", "opened_after", "sort")}
+        | {"q": " ", "opened_before": "", "per_page": "25"},
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/cases/", query)
+        assert response.status_code == 200
+        assert response.context["case_count"] == expected, query
+        assert not response.context["more_than_count"]
+        assert f"{expected} case{'s' if expected != 1 else ''} found.".encode() in response.content
+        assert not [q for q in queries.captured_queries if 'COUNT(*) FROM (SELECT "casework_case"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_unfiltered_list_says_more_than_the_limit_from_the_maintained_counts(client, cases, housing_user, monkeypatch):
+    monkeypatch.setattr(views, "CASE_COUNT_LIMIT", 3)
+    monkeypatch.setattr(keyset, "count_up_to", _no_capped_count)
+    client.force_login(housing_user)
+    assert access.visible_cases(housing_user).count() > 3
+    response = client.get("/cases/")
+    assert response.context["case_count"] == 3
+    assert response.context["more_than_count"]
+    assert b"More than 3 cases found: add filters to narrow them down." in response.content
+
+
+def _spy_on_capped_count(monkeypatch) -> list:
+    calls: list = []
+    capped = keyset.count_up_to
+
+    def spy(queryset, limit):
+        calls.append(limit)
+        return capped(queryset, limit)
+
+    monkeypatch.setattr(keyset, "count_up_to", spy)
+    return calls
+
+
+@pytest.mark.django_db
+def test_unfiltered_list_keeps_the_capped_count_for_managers(client, cases, manager, monkeypatch):
+    calls = _spy_on_capped_count(monkeypatch)
+    client.force_login(manager)
+    for query in ({}, {"page": "last"}):
+        response = client.get("/cases/", query)
+        assert response.context["case_count"] == Case.objects.count()
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_unfiltered_list_keeps_the_capped_count_for_user_level_permissions(client, cases, housing_user, monkeypatch):
+    hidden = next(case for case in cases if not access.visible_cases(housing_user).filter(pk=case.pk).exists())
+    assign_perm(access.VIEW, housing_user, hidden)
+    housing_user = type(housing_user).objects.get(pk=housing_user.pk)  # no cached permissions
+    calls = _spy_on_capped_count(monkeypatch)
+    client.force_login(housing_user)
+    response = client.get("/cases/")
+    assert response.context["case_count"] == access.visible_cases(housing_user).count()
+    assert calls
+
+
+@pytest.mark.django_db
+def test_unfiltered_list_keeps_the_capped_count_across_two_groups(client, cases, housing_user, police, monkeypatch):
+    housing_user.groups.add(police.group)
+    calls = _spy_on_capped_count(monkeypatch)
+    client.force_login(housing_user)
+    response = client.get("/cases/")
+    assert response.context["case_count"] == access.visible_cases(housing_user).count()
+    assert calls
