@@ -391,10 +391,11 @@ def generic_guardian_tables():
 
 
 def ours(user, params: dict, offset: int):
-    """Exactly what the case list view does to get its rows and its (capped) count."""
+    """Exactly what the case list view does to get its rows and its count (maintained where it can answer, else
+    capped)."""
     from casework import selectors
     from casework.filters import CaseFilter
-    from casework.views import CASE_COUNT_LIMIT
+    from casework.views import CASE_COUNT_LIMIT, _maintained_count
     from common import keyset
 
     params = dict(params)
@@ -402,7 +403,10 @@ def ours(user, params: dict, offset: int):
     case_filter = CaseFilter(_querydict(params) or None, queryset=selectors.case_list(user=user), user=user)
     cases = case_filter.qs
     page = keyset.paginate(cases, case_filter.keyset_ordering(), PAGE_SIZE, cursor, last=last)
-    return [c.reference for c in page.rows], min(keyset.count_up_to(cases, CASE_COUNT_LIMIT), CASE_COUNT_LIMIT + 1)
+    count = _maintained_count(case_filter, user)
+    if count is None:
+        count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
+    return [c.reference for c in page.rows], min(count, CASE_COUNT_LIMIT + 1)
 
 
 def naive(user, params: dict, offset: int):
