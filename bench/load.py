@@ -34,9 +34,8 @@ _wsgi = None
 WORKER_HEADER = "X-Bench-Worker"
 
 
-def application(environ, start_response):
-    """The project's WSGI app as gunicorn serves it for the load test (DEBUG off, like production); each response
-    names the worker process that answered, so the warm-up knows when every worker has served every kind of page."""
+def _django_app():
+    """The project's WSGI app as gunicorn serves it for the load test (DEBUG off, like production), built once."""
     global _wsgi
     if _wsgi is None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -45,12 +44,27 @@ def application(environ, start_response):
 
         _wsgi = get_wsgi_application()
         settings.DEBUG = False
+    return _wsgi
+
+
+def application(environ, start_response):
+    """The project's app, built at a worker's first request; each response names the worker process that
+    answered, so the warm-up knows when every worker has served every kind of page."""
     worker = (WORKER_HEADER, str(os.getpid()))
 
     def start_naming_worker(status, headers, exc_info=None):
         return start_response(status, [*headers, worker], exc_info)
 
-    return _wsgi(environ, start_naming_worker)
+    return _django_app()(environ, start_naming_worker)
+
+
+def __getattr__(name: str):
+    """`bench.load:preloaded_application` (gunicorn --preload): the same app, built when gunicorn's master
+    imports it, before it forks the workers (as `config.wsgi:application` is with --preload)."""
+    if name == "preloaded_application":
+        _django_app()
+        return application
+    raise AttributeError(name)
 
 
 def kind_of(request: dict) -> str:
@@ -132,6 +146,51 @@ def warm_workers(*, base_url: str, master: int, workers: int, mix: list[dict], t
             sent += len(batch)
     stdout.write(f"warm-up: {len(pids)} workers each served all {len(by_kind)} kinds of request ({sent} requests)\n")
     return {"workers": sorted(pids), "kinds": sorted(by_kind), "requests": sent}
+
+
+#: The gunicorn workers' PostgreSQL connections say who they are (libpq reads PGAPPNAME), so the CPU they use
+#: is told apart from other clients of the same server.
+APP_NAME = "bench-load"
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """A process's user + system CPU seconds so far (Linux /proc), or None once it has exited."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pg_backends() -> set[int]:
+    """The server processes of the gunicorn workers' database connections (PostgreSQL on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
+        pids = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    return pids
+
+
+def cpu_snapshot(master: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of every gunicorn worker and of every PostgreSQL backend serving them."""
+    snapshot: dict[str, dict[int, float]] = {"app": {}, "database": {}}
+    for kind, pids in (("app", _worker_pids(master)), ("database", _pg_backends())):
+        for pid in pids:
+            seconds = _cpu_seconds(pid)
+            if seconds is not None:
+                snapshot[kind][pid] = seconds
+    return snapshot
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds each side used between two snapshots (a process started in between counts from zero; one
+    that ended in between, such as a worker recycled by --max-requests, is missed: a lower bound then)."""
+    return {
+        kind: round(sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items()), 2)
+        for kind in after
+    }
 
 
 def load_average() -> list[float]:
@@ -302,6 +361,44 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
 
 
+def gunicorn_command(
+    *,
+    port: int,
+    workers: int,
+    error_log: Path,
+    worker_class: str = "sync",
+    worker_threads: int = 1,
+    recycle_after: int = 0,
+    preload: bool = False,
+) -> list[str]:
+    """gunicorn on 127.0.0.1 as docs/operations.md runs it (its --timeout 60; the 30 s default killed cold
+    workers mid-import on a loaded machine), with the setup being compared: worker class and threads,
+    recycling after `recycle_after` requests (--max-requests, jitter a tenth), and --preload."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "bench.load:preloaded_application" if preload else "bench.load:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(worker_threads),
+        "--timeout",
+        "60",
+        "--error-logfile",
+        str(error_log),
+        "--log-level",
+        "warning",
+    ]
+    if recycle_after:
+        command += ["--max-requests", str(recycle_after), "--max-requests-jitter", str(recycle_after // 10)]
+    if preload:
+        command.append("--preload")
+    return command
+
+
 def run_load(
     *,
     duration: int,
@@ -310,6 +407,10 @@ def run_load(
     workers: int,
     port: int,
     max_requests: int,
+    worker_class: str = "sync",
+    worker_threads: int = 1,
+    recycle_after: int = 0,
+    preload: bool = False,
     write_share: float,
     seed: int,
     stdout,
@@ -328,21 +429,18 @@ def run_load(
     script = workdir / "mix.lua"
     # wrk's per-thread cap: the total is bounded by max_requests.
     write_script(mix, max_requests=max(1, max_requests // threads), seed=seed, path=script)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PGAPPNAME": APP_NAME}
     error_log = workdir / "gunicorn-errors.log"
     gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.load:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--error-logfile",
-            str(error_log),
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            port=port,
+            workers=workers,
+            error_log=error_log,
+            worker_class=worker_class,
+            worker_threads=worker_threads,
+            recycle_after=recycle_after,
+            preload=preload,
+        ),
         env=env,
         cwd=Path(__file__).resolve().parent.parent,
     )
@@ -359,8 +457,11 @@ def run_load(
         connection.close()
         notes_before, reads_logged_before = Note.objects.count(), AccessLog.objects.count()
         load_at_start = load_average()
+        cpu_before = cpu_snapshot(gunicorn.pid)
         stdout.write(
-            f"gunicorn pid {gunicorn.pid}, {workers} workers; wrk {threads} threads, {connections} "
+            f"gunicorn pid {gunicorn.pid}, {workers} {worker_class} workers x {worker_threads} threads"
+            f"{f', recycled after {recycle_after} requests' if recycle_after else ''}{', preloaded' if preload else ''}"
+            f"; wrk {threads} threads, {connections} "
             f"connections, {duration} s or {max_requests:,} requests\n"
         )
         completed = subprocess.run(
@@ -381,6 +482,7 @@ def run_load(
             check=False,
         )
         load_after = load_average()
+        cpu = cpu_used(cpu_before, cpu_snapshot(gunicorn.pid))
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -400,6 +502,10 @@ def run_load(
     report = {
         "database": connection.settings_dict["NAME"],
         "workers": workers,
+        "worker_class": worker_class,
+        "worker_threads": worker_threads,
+        "recycle_after": recycle_after,
+        "preload": preload,
         "threads": threads,
         "connections": connections,
         "requests": result["requests"],
@@ -410,6 +516,9 @@ def run_load(
         "p95_ms": round(result["p95_ms"], 1),
         "p99_ms": round(result["p99_ms"], 1),
         "max_ms": round(result["max_ms"], 1),
+        # CPU per request measured on the processes themselves, so less noisy than requests/s on a shared machine
+        "app_cpu_ms_per_request": round(cpu["app"] * 1000 / max(1, result["requests"]), 1),
+        "database_cpu_ms_per_request": round(cpu["database"] * 1000 / max(1, result["requests"]), 1),
         "errors": errors,
         "error_detail": {k: result[k] for k in result if k.endswith("_errors")},
         "write_share_planned": write_share,
@@ -431,7 +540,11 @@ def main(argv=None) -> None:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn --worker-class (sync, gthread)")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads (gthread)")
+    parser.add_argument("--recycle-after", type=int, default=0, help="gunicorn --max-requests (0: never)")
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--write-share", type=float, default=0.15, help="share of requests that add a note")
     parser.add_argument("--seed", type=int, default=1)
@@ -449,6 +562,10 @@ def main(argv=None) -> None:
         workers=args.workers,
         port=args.port,
         max_requests=args.max_requests,
+        worker_class=args.worker_class,
+        worker_threads=args.worker_threads,
+        recycle_after=args.recycle_after,
+        preload=args.preload,
         write_share=args.write_share,
         seed=args.seed,
         stdout=sys.stdout,

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, FloatField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessAction
@@ -610,8 +609,11 @@ def my_work_repeats(*, user, today: date, work=None) -> list:
         if case.address_id is not None
     ]
     flags = repeat_flags_for([case.pk for case in cases], places=places)
+    from .templatetags.my_work import link_to
+
+    case_page = link_to("casework:case_detail")  # one reverse() for the list, not one per row
     items = [
-        WorkItem(text=f"{case.reference}: {flag}", href=reverse("casework:case_detail", args=[case.reference]))
+        WorkItem(text=f"{case.reference}: {flag}", href=case_page(case.reference))
         for case in cases
         for flag in flags.get(case.pk, [])
     ]

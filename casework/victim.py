@@ -408,14 +408,15 @@ def due_schedules(*, cases: QuerySet[Case], today: date, horizon_days: int = 0) 
 
 def my_work_sections(*, user, today: date, work=None) -> list[extensions.WorkSection]:
     """My work: contacts with victims and reviews due within two days or overdue, on the user's own cases."""
-    from django.urls import reverse
+    from .templatetags.my_work import link_to
 
     mine = access.visible_cases(user).filter(officer=user)
+    victim_page = link_to("casework:case_victim")  # one reverse() for the list, not one per row
     contacts = extensions.WorkSection("Victim contacts due", empty="No victim contacts due.")
     reviews = extensions.WorkSection("Case reviews due", empty="No case reviews due.")
     now = timezone.now()
     for schedule in due_schedules(cases=mine, today=today, horizon_days=2)[:50]:
-        href = reverse("casework:case_victim", args=[schedule.case.reference])
+        href = victim_page(schedule.case.reference)
         label = f"{schedule.case.reference} (priority {schedule.priority})"
         if schedule.next_contact_due_at and timezone.localdate(schedule.next_contact_due_at) <= today + timedelta(2):
             contacts.items.append(

@@ -25,8 +25,9 @@ _PLACEHOLDER = "my-work-reference"
 _PATH_SAFE = "!$&'()*+,;=/~:@"
 
 
-def _link_to(url_name: str) -> Callable[[str], str]:
-    """The link to `url_name` for a case reference: one reverse() for the whole list, then the reference filled in."""
+def link_to(url_name: str) -> Callable[[str], str]:
+    """The link to `url_name` for a case reference: one reverse() for the whole list, then the reference filled in
+    (also the My work sections other modules build: casework.victim, casework.people)."""
     before, after = reverse(url_name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)
     return lambda reference: f"{before}{quote(str(reference), safe=_PATH_SAFE)}{after}"
 
@@ -40,7 +41,7 @@ def _tag(text: str, colour: str) -> SafeString:
 @register.simple_tag
 def my_work_case_rows(cases: Iterable) -> SafeString:
     """My open cases: reference (linked), title, status and ward."""
-    link = _link_to("casework:case_detail")
+    link = link_to("casework:case_detail")
     return format_html_join(
         "",
         '<li><a class="govuk-link" href="{}">{}</a> {} <span class="govuk-hint">({}, {})</span></li>',
@@ -54,7 +55,7 @@ def my_work_case_rows(cases: Iterable) -> SafeString:
 @register.simple_tag
 def my_work_share_rows(shares: Iterable) -> SafeString:
     """Recently shared with the user's agency: reference (linked), lead agency, the day it was shared."""
-    link = _link_to("casework:case_detail")
+    link = link_to("casework:case_detail")
     return format_html_join(
         "",
         '<li><a class="govuk-link" href="{}">{}</a> from {}, {}</li>',
@@ -74,7 +75,7 @@ def my_work_share_rows(shares: Iterable) -> SafeString:
 def my_work_action_rows(actions: Iterable) -> SafeString:
     """Actions: the case's reference (linked to its actions), where the action came from (a panel), the first
     twelve words, the due date and whether it is overdue."""
-    link = _link_to("casework:case_actions")
+    link = link_to("casework:case_actions")
     today = timezone.localdate()
     return format_html_join(
         "",

@@ -146,3 +146,61 @@ def test_the_load_tests_app_names_the_worker_that_answered(dataset, settings):
     assert answered["status"]  # whatever /healthz says of this test database, the worker is named
     assert answered["headers"][load.WORKER_HEADER] == str(os.getpid())
     assert 0 <= load.load_average()[0]
+
+
+def test_the_load_test_runs_gunicorn_as_operations_documents_with_the_setup_compared(tmp_path):
+    """bench/load.py's gunicorn: docs/operations.md's --timeout 60 always; worker class, threads, recycling and
+    preloading as asked (issue 23: comparing serving setups); --preload serves the app built in the master."""
+    from bench import load
+
+    plain = load.gunicorn_command(port=8765, workers=4, error_log=tmp_path / "e.log")
+    assert plain[1] == "bench.load:application"
+    assert " ".join(plain[2:]).startswith("--bind 127.0.0.1:8765 --workers 4 --worker-class sync --threads 1")
+    assert plain[plain.index("--timeout") + 1] == "60"
+    assert "--max-requests" not in plain and "--preload" not in plain
+
+    other = load.gunicorn_command(
+        port=8765,
+        workers=2,
+        error_log=tmp_path / "e.log",
+        worker_class="gthread",
+        worker_threads=4,
+        recycle_after=2000,
+        preload=True,
+    )
+    assert other[1] == "bench.load:preloaded_application"
+    assert other[other.index("--worker-class") + 1 : other.index("--worker-class") + 4] == [
+        "gthread",
+        "--threads",
+        "4",
+    ]
+    assert other[other.index("--max-requests") :] == [
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+        "--preload",
+    ]
+
+
+def test_the_load_test_counts_cpu_per_process_between_two_snapshots():
+    """CPU per request comes from the processes' own counters (less noisy than requests/s on a shared machine):
+    a process that started in between counts from zero, one that ended is left out."""
+    import os
+
+    from bench import load
+
+    assert load._cpu_seconds(os.getpid()) > 0
+    assert load._cpu_seconds(2**22 + 7) is None  # above Linux's pid_max: no such process
+    before = {"app": {1: 1.0, 2: 5.0}, "database": {10: 2.0}}
+    after = {"app": {1: 1.5, 3: 0.25}, "database": {10: 2.5, 11: 1.0}}
+    assert load.cpu_used(before, after) == {"app": 0.75, "database": 1.5}
+
+
+def test_the_preloaded_app_is_built_when_gunicorn_imports_it(monkeypatch):
+    from bench import load
+
+    built = []
+    monkeypatch.setattr(load, "_django_app", lambda: built.append(True))
+    assert load.preloaded_application is load.application
+    assert built == [True]

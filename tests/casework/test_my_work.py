@@ -92,3 +92,15 @@ def test_my_works_rows_written_in_python_are_the_markup_the_template_wrote(offic
     assert "&lt;script&gt;" in my_work.my_work_action_rows(actions) and "<script>" not in my_work.my_work_action_rows(
         actions
     )
+
+
+@pytest.mark.parametrize("url_name", ["casework:case_detail", "casework:case_victim", "casework:case_actions"])
+@pytest.mark.parametrize("reference", ["ASB-2026-00001", "ASB 2026 1", "a&b?c#d", "é-ü", "x:y@z~!$'()*+,;="])
+def test_my_works_links_are_the_ones_reverse_gives(url_name, reference):
+    """My work's sections reverse each link once per list and fill in the reference (victim contacts and reviews,
+    repeats, the case lists): the same address reverse() gives for that reference."""
+    from django.urls import reverse
+
+    from casework.templatetags.my_work import link_to
+
+    assert link_to(url_name)(reference) == reverse(url_name, args=[reference])
