@@ -118,15 +118,19 @@ def close_case_years_ago(case, *, by, years: float):
     return case
 
 
+def open_case_at(*, by, ward, line: str, postcode: str, title: str = "c") -> Case:
+    """A noise case opened through the service at an address."""
+    return services.open_case(
+        by=by, title=title, category="noise", description="x", ward=ward, address_line1=line, postcode=postcode
+    )
+
+
 def open_cases_at_one_address(*, by, ward) -> tuple[Case, Case]:
     """Two cases opened at the same address written two ways (case and spacing differ): a repeat location."""
-
-    def at(title: str, line: str, postcode: str) -> Case:
-        return services.open_case(
-            by=by, title=title, category="noise", description="x", ward=ward, address_line1=line, postcode=postcode
-        )
-
-    return at("a", "1 Grove Court", "NW9 5XX"), at("b", "1 grove court", "nw95xx")
+    return (
+        open_case_at(by=by, ward=ward, title="a", line="1 Grove Court", postcode="NW9 5XX"),
+        open_case_at(by=by, ward=ward, title="b", line="1 grove court", postcode="nw95xx"),
+    )
 
 
 # --- triggers ---

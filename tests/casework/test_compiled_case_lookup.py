@@ -257,18 +257,10 @@ def test_the_open_actions_shown_are_the_orms(case, officer, council, barnet_home
 def test_the_cases_at_a_place_are_the_orms(officer, ward):
     from casework import people
     from casework.models import Case
-    from tests.factories import open_cases_at_one_address
+    from tests.factories import open_case_at, open_cases_at_one_address
 
     first, second = open_cases_at_one_address(by=officer, ward=ward)
-    third = services.open_case(
-        by=officer,
-        title="c",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="2 Elm Row",
-        postcode="N3 1LD",
-    )
+    third = open_case_at(by=officer, ward=ward, line="2 Elm Row", postcode="N3 1LD")
     _, _, since = people.repeat_window()
     for cases in ([first], [first, third], [first, second, third]):
         places = [(c.pk, c.address.postcode, c.address.line1, c.address.uprn) for c in cases]

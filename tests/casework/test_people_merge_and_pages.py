@@ -11,7 +11,7 @@ from audit.models import AccessLog
 from casework import people, services
 from casework.errors import NotAllowed
 from casework.models import Case, CaseParty, LegalBasis, PartyRole, Person, PersonMerge
-from tests.factories import CaseFactory, open_cases_at_one_address
+from tests.factories import CaseFactory, open_case_at, open_cases_at_one_address
 
 
 def _party(case, by, first, last, role=PartyRole.VICTIM, anonymous=False, **details):
@@ -246,15 +246,7 @@ def test_repeat_victim_counts_cases_in_the_window_across_agencies(officer, polic
 @pytest.mark.django_db
 def test_repeat_perpetrator_and_location(officer, ward):
     a, b = open_cases_at_one_address(by=officer, ward=ward)
-    c = services.open_case(
-        by=officer,
-        title="c",
-        category="noise",
-        description="x",
-        ward=ward,
-        address_line1="9 Other Road",
-        postcode="NW9 5XX",
-    )
+    c = open_case_at(by=officer, ward=ward, line="9 Other Road", postcode="NW9 5XX")
     perp = _party(a, officer, "Kevin", "Loud", role=PartyRole.PERSON_CAUSING_HARM)
     _link(b, officer, perp, PartyRole.PERSON_CAUSING_HARM)
     flags = people.repeat_flags_for([a.pk, c.pk])
