@@ -368,7 +368,7 @@ def visibility(kind: str):
         return
     from unittest import mock
 
-    with mock.patch("casework.access._cases_with", legacy_cases_with):
+    with mock.patch("casework.access.cases._cases_with", legacy_cases_with):
         yield
 
 
