@@ -518,6 +518,11 @@ def repeat_annotations() -> dict:
     Written as the SQL the ORM's Subquery(... OuterRef ...) would write, for any query on the party table: building
     and compiling it cost more CPU on every case page than running it (issue 23)."""
     _, _, since = repeat_window()
+    return repeat_sql(since=since)
+
+
+def repeat_sql(*, since: datetime) -> dict:
+    """repeat_annotations for a window starting at `since` (the case page compiles it: selectors.summary_parties)."""
     party = f'"{CaseParty._meta.db_table}"'
     cases = RawSQL(
         f'SELECT COUNT(DISTINCT U0."case_id") FROM {party} U0 INNER JOIN "{Case._meta.db_table}" U1 '
@@ -566,9 +571,11 @@ def _assemble_flags(case_ids, best: dict[tuple[int, str], int], places: list) ->
             n = best.get((case_id, role), 0)
             if n >= minimum:
                 flags[case_id].append(RepeatFlag(label, n, months))
+    # each case at the places keyed once, not once per place asking (My work asks for up to 25 places)
+    at_keys = [(other, u, _place_key(p, line)) for other, p, line, u in at_places]
     for case_id, postcode, line1, uprn in places:
         key = _place_key(postcode, line1)
-        same = {other for other, p, line, u in at_places if (uprn and u == uprn) or _place_key(p, line) == key}
+        same = {other for other, u, other_key in at_keys if (uprn and u == uprn) or other_key == key}
         if len(same) >= minimum:
             flags[case_id].append(RepeatFlag(REPEAT_LOCATION, len(same), months))
     return dict(flags)

@@ -1,6 +1,6 @@
 """Every read the casework screens need: permission-filtered through casework.access and already joined."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
@@ -142,6 +142,26 @@ def parties_for(case: Case, case_access: access.CaseAccess) -> list[PartyView]:
     return [party_view(p, case_access) for p in parties]
 
 
+def _party_flags() -> dict[str, Any]:
+    """Whether anyone was merged into each party's person, and whether any safeguarding referral names them: the
+    EXISTS the ORM writes for Exists(...filter(merged_into=OuterRef("person_id"))), as SQL, cheaper to build."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from .models import Person, SafeguardingReferral
+
+    person = f'"{CaseParty._meta.db_table}"."person_id"'
+
+    def exists(model, column: str) -> RawSQL:
+        sql = f'EXISTS(SELECT 1 FROM "{model._meta.db_table}" U0 WHERE U0."{column}" = {person} LIMIT 1)'
+        return RawSQL(sql, (), output_field=BooleanField())
+
+    return {
+        "cw_has_duplicates": exists(Person, "merged_into_id"),
+        "cw_has_referrals": exists(SafeguardingReferral, "person_id"),
+    }
+
+
 def case_parties(case_access: access.CaseAccess, **annotations) -> list[CaseParty]:
     """Every party of the case, read once per request and shared by the sections of a case page (the
     vulnerability banner, the second-report and repeat flags, the timeline), oldest first.
@@ -150,31 +170,60 @@ def case_parties(case_access: access.CaseAccess, **annotations) -> list[CasePart
     was merged into the person and whether any safeguarding referral names them, so the banner queries only where
     there is something to read (casework.vulnerability). A page may ask for more `annotations` (the summary's
     counts) before any section reads the parties; they are then loaded in the same query."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
-    from .models import Person, SafeguardingReferral
-
     cached = getattr(case_access, "_parties", None)
     if cached is not None and all(name in cached[1] for name in annotations):
         return cached[0]
-    # the EXISTS the ORM writes for Exists(...filter(merged_into=OuterRef("person_id"))), as SQL: cheaper to build
-    person = f'"{CaseParty._meta.db_table}"."person_id"'
-
-    def exists(model, column: str) -> RawSQL:
-        sql = f'EXISTS(SELECT 1 FROM "{model._meta.db_table}" U0 WHERE U0."{column}" = {person} LIMIT 1)'
-        return RawSQL(sql, (), output_field=BooleanField())
-
     parties = list(
         case_access.case.parties.select_related("person__vulnerability", "organisation")
-        .annotate(
-            cw_has_duplicates=exists(Person, "merged_into_id"),
-            cw_has_referrals=exists(SafeguardingReferral, "person_id"),
-            **annotations,
-        )
+        .annotate(**_party_flags(), **annotations)
         .order_by("id")
     )
     case_access._parties = (parties, set(annotations))
+    return parties
+
+
+def _summary_parties(_shape, case_id: int, reports_since, opened_at, repeats_since) -> QuerySet[CaseParty]:
+    """The case summary's parties query (case_parties with the second-report and repeat counts), for these values."""
+    from . import people, victim
+
+    return (
+        CaseParty.objects.filter(case=case_id)
+        .select_related("person__vulnerability", "organisation")
+        .annotate(
+            **_party_flags(),
+            **victim.second_report_sql(case_id=case_id, since=reports_since, until=opened_at),
+            **people.repeat_sql(since=repeats_since),
+        )
+        .order_by("id")
+    )
+
+
+# compiled once per thread and connection (common.compiled_sql), run with the case's id and windows: building and
+# compiling the query's five annotations through the ORM was the largest cost of the case summary's view (issue 23).
+# Sent unprepared, as before: the windows' dates are in its subqueries, and its plan was not measured as a generic one
+_SUMMARY_PARTIES = ShapedQuery(_summary_parties, prepare=False)
+
+
+def summary_parties(case_access: access.CaseAccess) -> list[CaseParty]:
+    """case_parties(case_access, **victim.second_report_annotations(case), **people.repeat_annotations()): the
+    same statement and the same parties, each with its case as the related manager sets it, shared the same way."""
+    from . import people, victim
+
+    case = case_access.case
+    names = ("cw_other_reports", "cw_told_id", "cw_repeat_cases")
+    cached = getattr(case_access, "_parties", None)
+    if cached is not None and all(name in cached[1] for name in names):
+        return cached[0]
+    reports_since, opened_at = victim.second_report_window(case)
+    _, _, repeats_since = people.repeat_window()
+    opened = Case._meta.get_field("opened_at")
+    fields: list[Any] = [CaseParty._meta.get_field("case"), opened, opened, opened]
+    parties = _SUMMARY_PARTIES.rows(
+        ("summary",), fields, [case.pk, reports_since, opened_at, repeats_since], using=case._state.db or "default"
+    )
+    for party in parties:
+        party.case = case  # as case.parties does (the related manager's known object): no query for party.case
+    case_access._parties = (parties, set(names))
     return parties
 
 
@@ -317,41 +366,104 @@ MY_WORK_CASES = 25
 MY_WORK_ACTIONS = 25
 
 
-def my_work(*, user: User, today=None) -> MyWork:
-    """What is due and overdue for this user and their agency, and what was shared with them lately."""
-    today = today or timezone.localdate()
-    agency = access.agency_of(user)
-    visible = access.visible_cases(user)
-    my_cases = list(
-        visible.filter(officer=user)
+def _my_cases(visible: QuerySet[Case], officer_id: int) -> QuerySet[Case]:
+    return (
+        visible.filter(officer=officer_id)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("ward", "address")  # the address for the repeat-location flags (people.my_work_repeats)
         # only what the page shows and the repeats section reads (issue 23)
         .only("reference", "title", "status", "ward__name", "address__postcode", "address__line1", "address__uprn")
         .order_by("-opened_at")[:MY_WORK_CASES]
     )
-    sources = extensions.action_source_relations()
-    open_actions = (
+
+
+def _open_actions_of(visible: QuerySet[Case], sources: Sequence[str]) -> QuerySet[Action]:
+    return (
         Action.objects.filter(case__in=visible, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
         .select_related("case", *sources)
         .only("description", "due_date", "case__reference", *(f"{relation}__id" for relation in sources))
         .order_by("due_date", "id")
     )
-    # Two queries, each walking to its own first 25: one query numbering both lists (ROW_NUMBER() OVER (PARTITION
-    # BY whose)) was measured 30 ms slower for a council officer at 100,000 cases (docs/performance.md, fourth round)
-    my_actions = list(open_actions.filter(owner=user)[:MY_WORK_ACTIONS])
-    agency_actions = (
-        list(open_actions.filter(owner_agency=agency).exclude(owner=user)[:MY_WORK_ACTIONS]) if agency else []
+
+
+# My actions and the agency's: two queries, each walking to its own first 25. One query numbering both lists
+# (ROW_NUMBER() OVER (PARTITION BY whose)) was measured 30 ms slower for a council officer at 100,000 cases
+# (docs/performance.md, fourth round)
+def _my_actions(visible: QuerySet[Case], sources: Sequence[str], owner_id: int) -> QuerySet[Action]:
+    return _open_actions_of(visible, sources).filter(owner=owner_id)[:MY_WORK_ACTIONS]
+
+
+def _agency_actions(visible: QuerySet[Case], sources: Sequence[str], agency_id: int, user_id: int) -> QuerySet[Action]:
+    return _open_actions_of(visible, sources).filter(owner_agency=agency_id).exclude(owner=user_id)[:MY_WORK_ACTIONS]
+
+
+def _recently_shared(agency_id: int, since) -> QuerySet[CaseShare]:
+    return (
+        CaseShare.objects.filter(agency=agency_id, revoked_at__isnull=True, shared_at__gte=since)
+        .select_related("case", "case__lead_agency")
+        .only("shared_at", "case__reference", "case__lead_agency__name")
+        .order_by("-shared_at")[:10]
     )
+
+
+# My work's lists, compiled once per thread, connection and shape (common.compiled_sql; the visibility EXISTS and
+# the joins cost more CPU to build and compile than to run, issue 23), then run with the user's values. A shape is
+# the user's visibility shape (access.visibility_shape) and the action sources; the values are the user's group ids
+# (and id, when user-level) then the list's own. Not prepared: like the case list's page, their best plans depend
+# on how many cases the user's groups hold, so PostgreSQL plans them for the values, as before.
+def _my_cases_query(shape, *values) -> QuerySet[Case]:
+    *ids, officer_id = values
+    return _my_cases(access.shaped_visible_cases(shape[0], ids), officer_id)
+
+
+def _my_actions_query(shape, *values) -> QuerySet[Action]:
+    *ids, owner_id = values
+    return _my_actions(access.shaped_visible_cases(shape[0], ids), shape[1], owner_id)
+
+
+def _agency_actions_query(shape, *values) -> QuerySet[Action]:
+    *ids, agency_id, user_id = values
+    return _agency_actions(access.shaped_visible_cases(shape[0], ids), shape[1], agency_id, user_id)
+
+
+_MY_CASES = ShapedQuery(_my_cases_query, prepare=False)
+_MY_ACTIONS = ShapedQuery(_my_actions_query, prepare=False)
+_AGENCY_ACTIONS = ShapedQuery(_agency_actions_query, prepare=False)
+_RECENTLY_SHARED = ShapedQuery(lambda _shape, agency_id, since: _recently_shared(agency_id, since), prepare=False)
+
+
+def my_work(*, user: User, today=None) -> MyWork:
+    """What is due and overdue for this user and their agency, and what was shared with them lately."""
+    today = today or timezone.localdate()
+    agency = access.agency_of(user)
+    sources = tuple(extensions.action_source_relations())
+    compiled = access.visibility_shape(user)  # asked as visible_cases asks: the same queries, in the same order
+    if compiled is None:  # the ORM's path (a user the compiled path does not take)
+        visible = access.visible_cases(user)
+        my_cases = list(_my_cases(visible, user.pk))
+        my_actions = list(_my_actions(visible, sources, user.pk))
+        agency_actions = list(_agency_actions(visible, sources, agency.pk, user.pk)) if agency else []
+    else:
+        visibility, ids, fields = compiled
+        case, action = Case._meta, Action._meta
+        my_cases = _MY_CASES.rows((visibility, None), [*fields, case.get_field("officer")], [*ids, user.pk])
+        my_actions = _MY_ACTIONS.rows((visibility, sources), [*fields, action.get_field("owner")], [*ids, user.pk])
+        agency_actions = (
+            _AGENCY_ACTIONS.rows(
+                (visibility, sources),
+                [*fields, action.get_field("owner_agency"), action.get_field("owner")],
+                [*ids, agency.pk, user.pk],
+            )
+            if agency
+            else []
+        )
     shared = []
     if agency is not None:
-        shared = list(
-            CaseShare.objects.filter(
-                agency=agency, revoked_at__isnull=True, shared_at__gte=timezone.now() - timedelta(days=30)
-            )
-            .select_related("case", "case__lead_agency")
-            .only("shared_at", "case__reference", "case__lead_agency__name")
-            .order_by("-shared_at")[:10]
+        share = CaseShare._meta
+        shared = _RECENTLY_SHARED.rows(
+            (),
+            [share.get_field("agency"), share.get_field("shared_at")],
+            [agency.pk, timezone.now() - timedelta(days=30)],
         )
     extensions.label_action_sources(chain(my_actions, agency_actions))
     overdue = sum(1 for a in chain(my_actions, agency_actions) if a.due_date < today)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import IntegerField, Max, QuerySet
 from django.utils import timezone
 
+from common.compiled_sql import ShapedQuery
+
 from . import access, extensions
 from .errors import NotAllowed
 from .models import (
@@ -309,16 +311,27 @@ class SecondReport:
 def second_report_annotations(case: Case) -> dict[str, Any]:
     """For each party of `case`: on how many other cases opened within the window before this one (any agency)
     its person was a victim or complainant, and the id of the latest record that they were told about the ASB
-    Case Review. Annotations, so the case page reads them with its parties (selectors.case_parties).
+    Case Review. Annotations, so the case page reads them with its parties (selectors.case_parties)."""
+    since, until = second_report_window(case)
+    return second_report_sql(case_id=case.pk, since=since, until=until)
+
+
+def second_report_window(case: Case) -> tuple[datetime, datetime]:
+    """The window second_report_annotations counts other cases in: from `months` before the case opened to then."""
+    from dateutil.relativedelta import relativedelta
+
+    months = _second_report_months(case)
+    return case.opened_at - relativedelta(months=months), case.opened_at
+
+
+def second_report_sql(*, case_id: int, since: datetime, until: datetime) -> dict[str, Any]:
+    """second_report_annotations for these values (the case page compiles them once, selectors.summary_parties).
 
     Written as the SQL the ORM's Subquery(... OuterRef ...) would write, for any query on the party table: building
     and compiling those cost more CPU on every case page than running them (issue 23)."""
-    from dateutil.relativedelta import relativedelta
     from django.db import connection
     from django.db.models.expressions import RawSQL
 
-    months = _second_report_months(case)
-    since = case.opened_at - relativedelta(months=months)
     opened_at = Case._meta.get_field("opened_at")
     party = f'"{CaseParty._meta.db_table}"'
     roles = ", ".join(["%s"] * len(VICTIM_ROLES))
@@ -328,16 +341,16 @@ def second_report_annotations(case: Case) -> dict[str, Any]:
         f'AND U0."person_id" = {party}."person_id" AND U0."role" IN ({roles}) AND NOT (U0."case_id" = %s)',
         (
             opened_at.get_db_prep_value(since, connection),
-            opened_at.get_db_prep_value(case.opened_at, connection),
+            opened_at.get_db_prep_value(until, connection),
             *(str(role) for role in VICTIM_ROLES),
-            case.pk,
+            case_id,
         ),
         output_field=IntegerField(),
     )
     told = RawSQL(
         f'SELECT U0."id" FROM "{CaseReviewExplained._meta.db_table}" U0 WHERE U0."case_id" = %s '
         f'AND U0."party_id" = {party}."id" ORDER BY U0."told_on" DESC, U0."id" DESC LIMIT 1',
-        (case.pk,),
+        (case_id,),
         output_field=IntegerField(),
     )
     return {"cw_other_reports": other_reports, "cw_told_id": told}
@@ -393,10 +406,18 @@ def reviews_on(case: Case) -> QuerySet[ProgressReview]:
 
 def due_schedules(*, cases: QuerySet[Case], today: date, horizon_days: int = 0) -> QuerySet[CaseSchedule]:
     """Schedules of open cases among `cases` with a contact or review due by today + horizon_days."""
+    until = today + timedelta(days=horizon_days)
+    return _due_by(cases, until, _end_of(until))
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+
+
+def _due_by(cases: QuerySet[Case], until: date, end: datetime) -> QuerySet[CaseSchedule]:
+    """due_schedules for contacts due before `end` and reviews due by `until`."""
     from django.db.models import Q
 
-    until = today + timedelta(days=horizon_days)
-    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
     return (
         CaseSchedule.objects.filter(case__in=cases)
         .exclude(case__status=CaseStatus.CLOSED)
@@ -410,12 +431,11 @@ def my_work_sections(*, user, today: date, work=None) -> list[extensions.WorkSec
     """My work: contacts with victims and reviews due within two days or overdue, on the user's own cases."""
     from .templatetags.my_work import link_to
 
-    mine = access.visible_cases(user).filter(officer=user)
     victim_page = link_to("casework:case_victim")  # one reverse() for the list, not one per row
     contacts = extensions.WorkSection("Victim contacts due", empty="No victim contacts due.")
     reviews = extensions.WorkSection("Case reviews due", empty="No case reviews due.")
     now = timezone.now()
-    for schedule in due_schedules(cases=mine, today=today, horizon_days=2)[:50]:
+    for schedule in _my_due_schedules(user, today + timedelta(days=2)):
         href = victim_page(schedule.case.reference)
         label = f"{schedule.case.reference} (priority {schedule.priority})"
         if schedule.next_contact_due_at and timezone.localdate(schedule.next_contact_due_at) <= today + timedelta(2):
@@ -437,3 +457,29 @@ def my_work_sections(*, user, today: date, work=None) -> list[extensions.WorkSec
                 )
             )
     return [contacts, reviews]
+
+
+def _my_due_query(shape, *values) -> QuerySet[CaseSchedule]:
+    *ids, officer_id, until, end = values
+    return _due_by(access.shaped_visible_cases(shape, ids).filter(officer=officer_id), until, end)[:50]
+
+
+# My work's schedules due, compiled once per thread, connection and visibility shape (common.compiled_sql, issue
+# 23), then run with the user's values; not prepared, like My work's other lists (selectors.my_work)
+_MY_DUE = ShapedQuery(_my_due_query, prepare=False)
+
+
+def _my_due_schedules(user, until: date) -> list[CaseSchedule]:
+    """The first 50 schedules of the user's own cases (among those they may see) due by `until`."""
+    compiled = access.visibility_shape(user)  # asked as visible_cases asks: the same queries, in the same order
+    if compiled is None:
+        mine = access.visible_cases(user).filter(officer=user)
+        return list(_due_by(mine, until, _end_of(until))[:50])
+    shape, ids, fields = compiled
+    schedule = CaseSchedule._meta
+    return _MY_DUE.rows(
+        shape,
+        [*fields, Case._meta.get_field("officer"), schedule.get_field("next_review_due"),
+         schedule.get_field("next_contact_due_at")],
+        [*ids, user.pk, until, _end_of(until)],
+    )  # fmt: skip

@@ -289,16 +289,14 @@ def case_create(request):
 
 
 def case_detail(request, reference):
-    from . import people, victim
+    from . import people
     from .victim_views import summary_context  # the victim's journey (#20), kept in its own module
 
     # the case comes with its summary's counts, latest risk and schedule (selectors.with_summary), and its parties
     # with the second-report and repeat counts, in one query each, shared by every section (issue 23)
     case_access = _read_page(request, reference, "Summary", also=selectors.with_summary)
     case = case_access.case
-    parties = selectors.case_parties(
-        case_access, **victim.second_report_annotations(case), **people.repeat_annotations()
-    )
+    parties = selectors.summary_parties(case_access)
     context = _case_context(
         request,
         case_access,

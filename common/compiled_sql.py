@@ -14,6 +14,7 @@ every permission EXISTS of the case lookup, casework.access).
 
 import threading
 from collections.abc import Callable, Hashable, Sequence
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
@@ -26,12 +27,32 @@ from common.prepared import prepared_statements
 
 
 class _Plan:
-    __slots__ = ("connection", "sql", "params", "slots", "compiler", "converters", "model", "init_list", "span")
+    __slots__ = (
+        "connection",
+        "sql",
+        "params",
+        "slots",
+        "compiler",
+        "converters",
+        "model",
+        "init_list",
+        "span",
+        "prepare",
+    )
 
     def __init__(
-        self, connection, queryset: QuerySet | None, slots: list[tuple[int, ...]], sql: str, params: Sequence, compiler
+        self,
+        connection,
+        queryset: QuerySet | None,
+        slots: list[tuple[int, ...]],
+        sql: str,
+        params: Sequence,
+        compiler,
+        *,
+        prepare: bool = True,
     ):
         self.connection = connection
+        self.prepare = prepare
         self.sql = sql
         self.params = list(params)
         self.slots = slots  # where each value goes among the parameters
@@ -58,8 +79,9 @@ class _Plan:
             prepared = field.get_db_prep_value(value, connection, prepared=False)
             for position in positions:
                 params[position] = prepared
-        # each statement compiled here finds rows by a key (a session, a user, a case): one plan serves every value
-        with connection.cursor() as cursor, prepared_statements():
+        # a statement compiled here that finds rows by a key (a session, a user, a case) is prepared: one plan serves
+        # every value; one whose best plan depends on the values (prepare=False) is sent as the ORM sends it
+        with connection.cursor() as cursor, prepared_statements() if self.prepare else nullcontext():
             cursor.execute(self.sql, params)
             raw = cursor.fetchall()
         rows = self.compiler.apply_converters(raw, self.converters) if self.converters else raw
@@ -171,11 +193,14 @@ class ShapedQuery:
     model field each value is compared with. Compiled once per thread, connection and shape with two sets of
     stand-in values: the SQL must be the same text and the parameters must differ exactly where a stand-in is
     (each value appearing at least once, as often as it likes); anything else runs through the ORM, every time.
-    `exists=True` runs `build(...).exists()` (the answer is whether a row came back)."""
+    `exists=True` runs `build(...).exists()` (the answer is whether a row came back). `prepare=False` for a query
+    whose best plan depends on its values (how many cases a user's groups hold): sent as a plain statement, as the
+    ORM sends it, so PostgreSQL plans it for the values every time (common.prepared)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, exists: bool = False):
+    def __init__(self, build: Callable[..., QuerySet], *, exists: bool = False, prepare: bool = True):
         self.build = build
         self.exists = exists
+        self.prepare = prepare
         self._local = threading.local()
 
     def _compile(self, queryset: QuerySet, using: str):
@@ -218,7 +243,7 @@ class ShapedQuery:
             claimed.update(found)
         if any(params[i] != other_params[i] for i in range(len(params)) if i not in claimed):
             return None
-        return _Plan(connection, None if self.exists else queryset, slots, sql, params, compiler)
+        return _Plan(connection, None if self.exists else queryset, slots, sql, params, compiler, prepare=self.prepare)
 
     def rows(self, shape: Hashable, fields: Sequence[Field], values: Sequence, *, using: str = "default"):
         """What `list(build(shape, *values))` gives (with `exists`, what `build(shape, *values).exists()` does)."""

@@ -20,7 +20,7 @@ def information_requests_section(*, user, today, work=None):
 
     from . import selectors
 
-    requests = [c for c in selectors.contribution_requests(user=user) if not c.information]
+    requests = [c for c in selectors.contribution_request_list(user=user) if not c.information]
     if not requests:
         return []
     items = [

@@ -33,6 +33,8 @@ from .cases import (
     holds_user_level_case_permissions,
     may_change_cases,
     sees_all_cases,
+    shaped_visible_cases,
+    visibility_shape,
     visible_cases,
     visible_count,
 )
@@ -69,7 +71,9 @@ __all__ = [
     "require",
     "sees_all_cases",
     "sensitive_cases",
+    "shaped_visible_cases",
     "through_case",
+    "visibility_shape",
     "visible_cases",
     "visible_count",
     "visible_people",

@@ -146,6 +146,28 @@ def visible_cases(user) -> QuerySet[Case]:
     return _cases_with(user, VIEW)
 
 
+def visibility_shape(user) -> tuple[tuple, list[int], list] | None:
+    """For a query on the cases a user may see compiled once per shape (common.compiled_sql.ShapedQuery): the shape
+    (sees every case, holds user-level permissions, how many groups), the values (group ids, then the user's id when
+    user-level) and the fields they are compared with. Asked in visible_cases' order (the same queries, if any);
+    None for a user the ORM's path answers (anonymous, inactive)."""
+    if not _compiles(user):
+        return None
+    if sees_all_cases(user):
+        return (True, False, 0), [], []
+    group_ids, user_level = _ids_of(user)
+    values = [*group_ids, *([user.pk] if user_level else [])]
+    return (False, user_level, len(group_ids)), values, _lookup_fields(len(group_ids), user_level, None)[1:]
+
+
+def shaped_visible_cases(shape: tuple, ids: Sequence[int]) -> QuerySet[Case]:
+    """visible_cases(user) for a visibility_shape and its values: the same queryset, built from them."""
+    sees_all, user_level, groups = shape
+    if sees_all:
+        return Case.objects.all()
+    return Case.objects.filter(_holds(VIEW, "pk", *_split(tuple(ids), groups, user_level)))
+
+
 def may_change_cases(user) -> bool:
     """Read-only roles (managers, auditors) never change a case, even one their agency leads."""
     return bool(

@@ -84,3 +84,19 @@ def test_invited_agencies_are_told_and_the_contact_hears_back(police_user, housi
     services.submit_contribution(contribution=contribution, by=police_user, information="Two arrests.")
     heard = Notification.objects.get(user=manager, event=Event.TRIGGER_INFORMATION_GIVEN)
     assert arranged.reference in heard.message and "Two arrests" not in heard.message
+
+
+def test_my_works_compiled_requests_are_the_querysets(arranged, police_user, housing_user, manager):
+    """My work reads the requests through a query compiled once (selectors.contribution_request_list, issue 23)."""
+
+    def fields(rows):
+        return [
+            (c.pk, c.agency_id, c.information, c.review.pk, c.review.application.reference, c.agency.name) for c in rows
+        ]
+
+    for user in (police_user, housing_user, manager):
+        assert fields(selectors.contribution_request_list(user=user)) == fields(
+            selectors.contribution_requests(user=user)
+        )
+    assert len(selectors.contribution_request_list(user=police_user)) == 1
+    assert selectors.contribution_request_list(user=housing_user) == []
