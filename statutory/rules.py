@@ -328,6 +328,19 @@ RULES: tuple[Rule, ...] = (
         tests=("tests/statutory/test_cbo_citation.py",),
     ),
     Rule(
+        "cbo.takes_effect_on_the_day_made",
+        True,
+        "condition",
+        f"s25(1)-(2) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
+        "A CBO takes effect on the day it is made, unless the offender is subject to another CBO that day, when it "
+        "may take effect the day that order ends.",
+        enforced_in=("enforcement.services.record_cbo",),
+        tests=(
+            V + "test_a_cbo_takes_effect_on_the_day_it_is_made",
+            V + "test_a_cbo_may_take_effect_when_the_offenders_previous_cbo_ends",
+        ),
+    ),
+    Rule(
         "cbo.adult_min_years",
         2,
         "years (or indefinite)",
@@ -573,6 +586,14 @@ CORRECTIONS: tuple[Correction, ...] = (
         "1 December 2024: next by 31 March 2026); a variation starts a new period; none due once the subject will "
         "be 18 at the period's end",
         V + "test_the_first_review_is_due_by_the_last_day_of_the_12_months_beginning_with_the_order",
+    ),
+    Correction(
+        "cbo.takes_effect_on_the_day_made",
+        's25(1)-(2): a CBO "takes effect on the day it is made", or, if the offender is subject to another CBO, '
+        "on the day that one ceases to have effect",
+        "any start date on or after the day the order was made was accepted",
+        "a start date other than the day it is made is refused unless the offender's CBO in force that day ends then",
+        V + "test_a_cbo_takes_effect_on_the_day_it_is_made",
     ),
     Correction(
         "cpn.appeal_days",

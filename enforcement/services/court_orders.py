@@ -130,6 +130,27 @@ def _court_order(model, *, by: User, youth: bool, **fields):
     return model(**fields, is_youth=youth, next_review_on=review, recorded_by=by)
 
 
+def _check_cbo_takes_effect(*, subject: Person, made_on: date, starts_on: date) -> None:
+    """s25(1)-(2) (s343 of the Sentencing Code): a CBO takes effect on the day it is made, unless the offender is
+    subject to another CBO that day, when it may take effect on the day that one ceases to have effect (its last
+    day, or the day after it)."""
+    if starts_on == made_on:
+        return
+    previous_ends = CriminalBehaviourOrder.objects.filter(
+        subject=subject,
+        status__in=(CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED),
+        starts_on__lte=made_on,
+        ends_on__gte=made_on,
+    ).values_list("ends_on", flat=True)
+    if any(starts_on in (end, end + timedelta(days=1)) for end in previous_ends):
+        return
+    raise NotAllowed(
+        f"A CBO takes effect on the day it is made ({_fmt(made_on)}), unless {subject} is subject to another CBO "
+        "that day, when it may take effect the day that order ends (s25(1)-(2) of the 2014 Act; s343 of the "
+        "Sentencing Code)."
+    )
+
+
 @transaction.atomic
 def record_cbo(
     *,
@@ -159,6 +180,7 @@ def record_cbo(
     convicted_on = convicted_on or made_on
     if convicted_on > made_on:
         raise NotAllowed("The conviction cannot be after the order was made: a CBO is made on conviction.")
+    _check_cbo_takes_effect(subject=subject, made_on=made_on, starts_on=starts_on)
     youth = _youth(subject_date_of_birth, made_on)
     _check_cbo_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     order = _court_order(

@@ -145,3 +145,40 @@ def test_a_variation_starts_a_new_12_month_review_period(case, officer):
     )
     order.refresh_from_db()
     assert order.next_review_on == date(2025, 9, 9)
+
+
+# --- s25(1)-(2) (s343 of the Sentencing Code): a CBO takes effect on the day it is made ----------------------
+
+
+def _adult_cbo(case, officer, subject, *, made_on, starts_on, ends_on=None):
+    return services.record_cbo(
+        case=case,
+        by=officer,
+        subject=subject,
+        subject_date_of_birth=subject.date_of_birth,
+        court="Hendon Magistrates' Court",
+        conviction_offence="Criminal damage",
+        application_heard_on=made_on,
+        made_on=made_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        prohibitions="Not to enter Watling Avenue",
+    )
+
+
+def test_a_cbo_takes_effect_on_the_day_it_is_made(case, officer):
+    subject = make_notice_recipient(case=case, by=officer, first_name="Dean", date_of_birth=date(1990, 1, 1))
+    with pytest.raises(NotAllowed, match="takes effect on the day it is made"):
+        _adult_cbo(case, officer, subject, made_on=date(2024, 4, 1), starts_on=date(2024, 5, 1))
+    assert _adult_cbo(case, officer, subject, made_on=date(2024, 4, 1), starts_on=date(2024, 4, 1)).pk
+
+
+def test_a_cbo_may_take_effect_when_the_offenders_previous_cbo_ends(case, officer):
+    subject = make_notice_recipient(case=case, by=officer, first_name="Dean", date_of_birth=date(1990, 1, 1))
+    _adult_cbo(
+        case, officer, subject, made_on=date(2023, 1, 10), starts_on=date(2023, 1, 10), ends_on=date(2025, 6, 30)
+    )
+    later = _adult_cbo(case, officer, subject, made_on=date(2024, 4, 1), starts_on=date(2025, 7, 1))
+    assert later.starts_on == date(2025, 7, 1)
+    with pytest.raises(NotAllowed, match="s25"):
+        _adult_cbo(case, officer, subject, made_on=date(2024, 4, 1), starts_on=date(2025, 7, 2))
