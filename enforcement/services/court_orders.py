@@ -142,7 +142,7 @@ def _check_cbo_takes_effect(*, subject: Person, made_on: date, starts_on: date) 
         starts_on__lte=made_on,
         ends_on__gte=made_on,
     ).values_list("ends_on", flat=True)
-    if any(starts_on in (end, end + timedelta(days=1)) for end in previous_ends):
+    if any(end is not None and starts_on in (end, end + timedelta(days=1)) for end in previous_ends):
         return
     raise NotAllowed(
         f"A CBO takes effect on the day it is made ({_fmt(made_on)}), unless {subject} is subject to another CBO "
