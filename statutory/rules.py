@@ -114,11 +114,15 @@ RULES: tuple[Rule, ...] = (
         500,
         "pounds",
         f"s52(6) and s68(6) of the {ACT_2014}, as amended by the {CPA_2026}",
-        "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500.",
+        "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500; a breach committed "
+        "before commencement is fined at the amounts in effect on the day of the breach.",
         effective_from=None,
         commencement_key="cpa2026-fpn-cap",
         enforced_in=("enforcement.services.offence_code_problems", "enforcement.services.issue_fpn"),
-        tests=(C + "test_the_500_pound_cap_applies_from_its_commencement_date",),
+        tests=(
+            C + "test_the_500_pound_cap_applies_from_its_commencement_date",
+            V + "test_a_breach_before_the_500_pound_cap_commenced_is_fined_at_the_amounts_then_in_force",
+        ),
     ),
     Rule(
         "fpn.early_payment_days_under",
@@ -594,6 +598,16 @@ CORRECTIONS: tuple[Correction, ...] = (
         "any start date on or after the day the order was made was accepted",
         "a start date other than the day it is made is refused unless the offender's CBO in force that day ends then",
         V + "test_a_cbo_takes_effect_on_the_day_it_is_made",
+    ),
+    Correction(
+        "fpn.cpn_pspo_max_amount",
+        "the £500 cap (Crime and Policing Act 2026, amending s52(6) and s68(6)) read with Article 7 ECHR: no heavier "
+        "penalty than the one applicable when the offence was committed",
+        "the amounts came from the offence code in effect on the day of issue, so a breach committed before the "
+        "£500 cap commenced but fined after it would be charged £500",
+        "for CPN and PSPO breaches, when the issue-day amount exceeds the cap in force on the day of the breach, the "
+        "amounts in effect on the day of the breach are used (£100); if none fit that cap the notice is refused",
+        V + "test_a_breach_before_the_500_pound_cap_commenced_is_fined_at_the_amounts_then_in_force",
     ),
     Correction(
         "cpn.appeal_days",

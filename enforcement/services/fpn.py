@@ -214,6 +214,18 @@ def issue_fpn(
         raise NotAllowed(f"There is no offence code {offence_code} in effect on {_fmt(issued_on)}.")
     if _is_breach_code(offence.code):
         cap = law_rule("fpn.cpn_pspo_max_amount", on=issued_on)  # the cap in force on the day of issue
+        committed_on = _local_date(offence_at)
+        if offence.full_amount > Decimal(law("fpn.cpn_pspo_max_amount", on=committed_on)):
+            # never a heavier penalty than the one applicable when the breach was committed (Article 7 ECHR):
+            # a breach before a higher cap commenced is fined at the amounts in effect on the day of the breach
+            offence = offence_in_effect(offence_code, committed_on) or offence
+            then = law_rule("fpn.cpn_pspo_max_amount", on=committed_on)
+            if offence.full_amount > Decimal(then.value):
+                raise NotAllowed(
+                    f"The breach was committed on {_fmt(committed_on)}, when a fixed penalty for it could be at most "
+                    f"£{Decimal(then.value):,.0f} ({then.citation}); {offence.code} has no amounts in effect then "
+                    "within that cap: an administrator must correct the offence code."
+                )
         if offence.full_amount > Decimal(cap.value):
             raise NotAllowed(
                 f"A fixed penalty for breaching a CPN or a PSPO issued on {_fmt(issued_on)} can be at most "

@@ -4,7 +4,7 @@ Each test failed before its fix (docs/rules.md, "Corrections"): the day was coun
 or the statutory period was stretched past its limit.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -182,3 +182,38 @@ def test_a_cbo_may_take_effect_when_the_offenders_previous_cbo_ends(case, office
     assert later.starts_on == date(2025, 7, 1)
     with pytest.raises(NotAllowed, match="s25"):
         _adult_cbo(case, officer, subject, made_on=date(2024, 4, 1), starts_on=date(2025, 7, 2))
+
+
+# --- The £500 cap (Crime and Policing Act 2026): never for a breach committed before it commenced -----------
+
+
+def _commence_500_cap_on(day: date, admin_user) -> None:
+    from statutory.models import Commencement
+    from statutory.services import set_commencement
+
+    commencement = Commencement.objects.get(key="cpa2026-fpn-cap")
+    set_commencement(commencement=commencement, commences_on=day, regulations="SI 2026/999", by=admin_user)
+    old = OffenceCode.objects.get(code="CST08")
+    old.effective_to = day - timedelta(days=1)
+    services.save_offence_code(offence=old, by=admin_user)
+    new = OffenceCode(
+        code="CST08",
+        statute=old.statute,
+        description=old.description,
+        full_amount=Decimal("500.00"),
+        early_payment_amount=Decimal("350.00"),
+        early_payment_days=13,
+        payment_days=28,
+        effective_from=day,
+    )
+    services.save_offence_code(offence=new, by=admin_user)
+
+
+def test_a_breach_before_the_500_pound_cap_commenced_is_fined_at_the_amounts_then_in_force(officer, admin_user):
+    """A heavier penalty than the one applicable when the offence was committed is never imposed (Article 7
+    ECHR): a breach on 31 October fined on 2 November, after the £500 cap commenced on 1 November, is £100."""
+    _commence_500_cap_on(date(2026, 11, 1), admin_user)
+    before = make_fpn(by=officer, offence_code="CST08", issued_at=at(2026, 11, 2, 12), offence_at=at(2026, 10, 31, 22))
+    assert (before.full_amount, before.early_payment_amount) == (Decimal("100.00"), Decimal("70.00"))
+    after = make_fpn(by=officer, offence_code="CST08", issued_at=at(2026, 11, 2, 12), offence_at=at(2026, 11, 1, 9))
+    assert after.full_amount == Decimal("500.00")
