@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .rules import COMMENCEMENTS, RULES, Rule
+from .rules import COMMENCEMENTS, CORRECTIONS, RULES, Rule
 
 DOC_PATH = Path(settings.BASE_DIR) / "docs" / "rules.md"
 
@@ -57,6 +57,20 @@ def render() -> str:
     lines += ["", "## Provisions awaiting commencement", "", "| Key | Provision | Where |", "| --- | --- | --- |"]
     for key, (title, provision) in COMMENCEMENTS.items():
         lines.append(f"| `{key}` | {_cell(title)} | {_cell(provision)} |")
+    lines += [
+        "",
+        "## Corrections",
+        "",
+        "Rules found wrong when checked against the Act's wording (rules review, December 2026), each with the "
+        "test that failed before the fix.",
+        "",
+        "| Key | Statute | Before | After | Test |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for fix in CORRECTIONS:
+        lines.append(
+            f"| `{fix.key}` | {_cell(fix.statute)} | {_cell(fix.before)} | {_cell(fix.after)} | `{fix.test}` |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -56,6 +56,7 @@ COMMENCEMENTS = {
 T = "tests/enforcement/test_statutory_defects.py::"
 R = "tests/enforcement/test_rules.py::"
 C = "tests/statutory/test_commencement.py::"
+V = "tests/enforcement/test_rules_review.py::"
 
 RULES: tuple[Rule, ...] = (
     # --- Community Protection Notices ---------------------------------------------------------------------
@@ -92,7 +93,7 @@ RULES: tuple[Rule, ...] = (
         "cpn.appeal_days",
         21,
         "days beginning with the day of issue",
-        f"s46(2) of the {ACT_2014}",
+        f"s46(1) of the {ACT_2014}",
         "An appeal against a CPN is made to the magistrates' court within 21 days beginning with the day it "
         "was issued (issued 3 November: the last day is 23 November). A written warning cannot be appealed.",
         enforced_in=("enforcement.services.issue_cpn", "enforcement.services.lodge_appeal"),
@@ -103,7 +104,7 @@ RULES: tuple[Rule, ...] = (
         "fpn.cpn_pspo_max_amount",
         100,
         "pounds",
-        f"s52(7) and s68 of the {ACT_2014}",
+        f"s52(6) and s68(6) of the {ACT_2014}",
         "A fixed penalty for breaching a CPN or a PSPO can be at most £100.",
         enforced_in=("enforcement.services.offence_code_problems", "enforcement.services.issue_fpn"),
         tests=(T + "test_an_amount_above_the_100_pound_cap_is_refused_for_cpn_and_pspo_breaches",),
@@ -112,32 +113,46 @@ RULES: tuple[Rule, ...] = (
         "fpn.cpn_pspo_max_amount",
         500,
         "pounds",
-        f"s52(7) and s68 of the {ACT_2014}, as amended by the {CPA_2026}",
-        "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500.",
+        f"s52(6) and s68(6) of the {ACT_2014}, as amended by the {CPA_2026}",
+        "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500; a breach committed "
+        "before commencement is fined at the amounts in effect on the day of the breach.",
         effective_from=None,
         commencement_key="cpa2026-fpn-cap",
         enforced_in=("enforcement.services.offence_code_problems", "enforcement.services.issue_fpn"),
-        tests=(C + "test_the_500_pound_cap_applies_from_its_commencement_date",),
+        tests=(
+            C + "test_the_500_pound_cap_applies_from_its_commencement_date",
+            V + "test_a_breach_before_the_500_pound_cap_commenced_is_fined_at_the_amounts_then_in_force",
+        ),
     ),
     Rule(
         "fpn.early_payment_days_under",
         14,
         "days (the period must be shorter)",
-        f"s52(8) and s68 of the {ACT_2014}",
+        f"s52(7) and s68(7) of the {ACT_2014}",
         "The lower amount may be offered only for payment within a period of less than 14 days, so a 14-day "
-        "discount period is refused.",
-        enforced_in=("enforcement.services.offence_code_problems",),
-        tests=(T + "test_an_early_payment_period_of_14_days_is_refused_for_cpn_and_pspo_breaches",),
+        "discount period is refused, and the last day of the discount is never moved past the 13th day.",
+        enforced_in=("enforcement.services.offence_code_problems", "enforcement.services.fpn_payment_dates"),
+        tests=(
+            T + "test_an_early_payment_period_of_14_days_is_refused_for_cpn_and_pspo_breaches",
+            V + "test_the_discount_date_is_never_moved_past_the_13th_day_for_cpn_and_pspo_breaches",
+        ),
     ),
     Rule(
         "fpn.no_proceedings_days",
         14,
         "days",
-        f"s52(5) and s68(4) of the {ACT_2014}",
-        "No proceedings for the offence within 14 days of the fixed penalty notice, so the payment period is at "
-        "least 14 days.",
-        enforced_in=("enforcement.services.offence_code_problems", "enforcement.services.list_fpn_for_prosecution"),
-        tests=(R + "test_unpaid_notice_cannot_be_listed_for_prosecution_early",),
+        f"s52(4)(a) and s68(4)(a) of the {ACT_2014}",
+        "No proceedings for the offence before the end of the 14 days following the date of the notice (issued "
+        "3 June: proceedings from 18 June), so the payment period is at least 14 days.",
+        enforced_in=(
+            "enforcement.services.offence_code_problems",
+            "enforcement.services.fpn_payment_dates",
+            "enforcement.services.list_fpn_for_prosecution",
+        ),
+        tests=(
+            R + "test_unpaid_notice_cannot_be_listed_for_prosecution_early",
+            V + "test_proceedings_may_start_only_after_the_14_days_following_the_notice",
+        ),
     ),
     # --- Public Spaces Protection Orders ------------------------------------------------------------------
     Rule(
@@ -162,7 +177,7 @@ RULES: tuple[Rule, ...] = (
         "pspo.extension_max_years",
         3,
         "years",
-        f"s60(2) of the {ACT_2014}",
+        f"s60(3)(a) of the {ACT_2014}",
         "Each extension of a PSPO is for at most 3 years more.",
         enforced_in=("enforcement.services.extend_pspo",),
         tests=(R + "test_pspo_extension_is_at_most_3_years_and_recorded",),
@@ -317,6 +332,19 @@ RULES: tuple[Rule, ...] = (
         tests=("tests/statutory/test_cbo_citation.py",),
     ),
     Rule(
+        "cbo.takes_effect_on_the_day_made",
+        True,
+        "condition",
+        f"s25(1)-(2) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
+        "A CBO takes effect on the day it is made, unless the offender is subject to another CBO that day, when it "
+        "may take effect the day that order ends.",
+        enforced_in=("enforcement.services.record_cbo",),
+        tests=(
+            V + "test_a_cbo_takes_effect_on_the_day_it_is_made",
+            V + "test_a_cbo_may_take_effect_when_the_offenders_previous_cbo_ends",
+        ),
+    ),
+    Rule(
         "cbo.adult_min_years",
         2,
         "years (or indefinite)",
@@ -329,7 +357,7 @@ RULES: tuple[Rule, ...] = (
         "cbo.youth_min_years",
         1,
         "years",
-        f"s25(5) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
+        f"s25(4) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
         "A CBO on someone under 18 lasts at least 1 year.",
         enforced_in=("enforcement.services.record_cbo", "enforcement.services.vary_order"),
         tests=(R + "test_under_18_cbo_lasts_1_to_3_years_with_annual_review",),
@@ -338,7 +366,7 @@ RULES: tuple[Rule, ...] = (
         "cbo.youth_max_years",
         3,
         "years",
-        f"s25(5) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
+        f"s25(4) of the {ACT_2014}; s343 of the {SENTENCING_CODE}",
         "A CBO on someone under 18 lasts at most 3 years.",
         enforced_in=("enforcement.services.record_cbo", "enforcement.services.vary_order"),
         tests=(R + "test_under_18_cbo_lasts_1_to_3_years_with_annual_review",),
@@ -347,10 +375,22 @@ RULES: tuple[Rule, ...] = (
         "order.youth_review_months",
         12,
         "months",
-        f"s28 of the {ACT_2014} (CBOs; applied to injunctions and Respect Orders on under-18s as local practice)",
-        "An order on someone under 18 is reviewed every 12 months.",
-        enforced_in=("enforcement.services.record_cbo", "enforcement.services.record_review"),
-        tests=(R + "test_under_18_cbo_lasts_1_to_3_years_with_annual_review",),
+        f"s28(1)-(2) of the {ACT_2014} (CBOs; applied to injunctions and Respect Orders on under-18s as local "
+        "practice)",
+        "An order on someone under 18 is reviewed before the end of each review period of 12 months beginning "
+        "with the day it took effect (made 1 April 2024: by 31 March 2025), the next period beginning the day "
+        "after; a variation starts a new period; no review is due if they will be 18 by the period's end.",
+        enforced_in=(
+            "enforcement.services.record_cbo",
+            "enforcement.services.record_review",
+            "enforcement.services.vary_order",
+        ),
+        tests=(
+            R + "test_under_18_cbo_lasts_1_to_3_years_with_annual_review",
+            V + "test_the_first_review_is_due_by_the_last_day_of_the_12_months_beginning_with_the_order",
+            V + "test_after_a_review_the_next_is_due_by_the_end_of_the_next_review_period",
+            V + "test_no_review_is_due_when_the_subject_is_18_by_the_end_of_the_review_period",
+        ),
     ),
     Rule(
         "adult_age",
@@ -501,5 +541,103 @@ RULES: tuple[Rule, ...] = (
         commencement_key="cpa2026-pcc-case-review",
         enforced_in=("triggers.services.request_escalation",),
         tests=("tests/triggers/test_pcc_review.py::test_the_applicant_asks_the_pcc_to_review_only_from_commencement",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A rule found wrong in a review and corrected: what changed, by which words of the statute, before and after."""
+
+    key: str
+    statute: str
+    before: str
+    after: str
+    test: str
+
+
+# The rules review of December 2026 (every rule above checked against the Act's wording at its boundary day).
+CORRECTIONS: tuple[Correction, ...] = (
+    Correction(
+        "fpn.no_proceedings_days",
+        's52(4)(a) and s68(4)(a): no proceedings "before the end of the period of 14 days following the date of '
+        'the notice"',
+        "the 14th day after issue was stored and printed as the first day of proceedings (issued 3 June: "
+        '"no proceedings before 17 June"), and listing for prosecution on that day was allowed when the '
+        "payment period had ended",
+        "the first day is the 15th day after issue (issued 3 June: from 18 June); the service also counts it from "
+        "the day of issue, so notices recorded earlier with the old date are refused on the 14th day too",
+        V + "test_proceedings_may_start_only_after_the_14_days_following_the_notice",
+    ),
+    Correction(
+        "fpn.early_payment_days_under",
+        's52(7) and s68(7): the lower amount if paid "within a specified period (of less than 14 days)"',
+        "for CPN and PSPO breaches (CST08, CST09) a 13th day falling at a weekend or on a bank holiday was moved "
+        "to the next working day, offering the discount for 14 days or more (issued Monday 2 December 2024: "
+        "until 16 December)",
+        "the discount's last day is never moved past the 13th day (until 15 December); other codes and the "
+        "full payment date still move to the next working day",
+        V + "test_the_discount_date_is_never_moved_past_the_13th_day_for_cpn_and_pspo_breaches",
+    ),
+    Correction(
+        "order.youth_review_months",
+        's28(1)-(2) (CBOs; s348 of the Sentencing Code): a review before the end of each "period of 12 months '
+        'beginning with" the day the order takes effect, or is varied, the next beginning the day after; only if '
+        "the subject will be under 18 at the end of the period",
+        "first review due on the anniversary (made 1 April 2024: 1 April 2025), the next 12 months after the day "
+        "of each review, unchanged by a variation, and due even when the subject would be 18 by then",
+        "due by the last day of the period (31 March 2025); the periods run on from the order (a review on "
+        "1 December 2024: next by 31 March 2026); a variation starts a new period; none due once the subject will "
+        "be 18 at the period's end",
+        V + "test_the_first_review_is_due_by_the_last_day_of_the_12_months_beginning_with_the_order",
+    ),
+    Correction(
+        "cbo.takes_effect_on_the_day_made",
+        's25(1)-(2): a CBO "takes effect on the day it is made", or, if the offender is subject to another CBO, '
+        "on the day that one ceases to have effect",
+        "any start date on or after the day the order was made was accepted",
+        "a start date other than the day it is made is refused unless the offender's CBO in force that day ends then",
+        V + "test_a_cbo_takes_effect_on_the_day_it_is_made",
+    ),
+    Correction(
+        "fpn.cpn_pspo_max_amount",
+        "the £500 cap (Crime and Policing Act 2026, amending s52(6) and s68(6)) read with Article 7 ECHR: no heavier "
+        "penalty than the one applicable when the offence was committed",
+        "the amounts came from the offence code in effect on the day of issue, so a breach committed before the "
+        "£500 cap commenced but fined after it would be charged £500",
+        "for CPN and PSPO breaches, when the issue-day amount exceeds the cap in force on the day of the breach, the "
+        "amounts in effect on the day of the breach are used (£100); if none fit that cap the notice is refused",
+        V + "test_a_breach_before_the_500_pound_cap_commenced_is_fined_at_the_amounts_then_in_force",
+    ),
+    Correction(
+        "cpn.appeal_days",
+        "s46(1) holds the 21-day appeal window; s46(2) lists the grounds of appeal",
+        "cited as s46(2)",
+        "cited as s46(1) in the rule and in the refusal",
+        T + "test_a_cpn_appeal_window_is_21_days_beginning_with_the_day_of_issue",
+    ),
+    Correction(
+        "fpn.cpn_pspo_max_amount",
+        "s52(6) and s68(6) set the £100 cap (the subsections the Crime and Policing Act 2026 amends to £500); "
+        "s52(7) and s68(7) the lower amount",
+        "cited as s52(7) and s68; the discount rule as s52(8) and s68; no proceedings as s52(5) and s68(4)",
+        "cap s52(6) and s68(6); discount s52(7) and s68(7); no proceedings s52(4)(a) and s68(4)(a), in the rules and "
+        "in every refusal (read from the rule, not typed in the message)",
+        T + "test_an_amount_above_the_100_pound_cap_is_refused_for_cpn_and_pspo_breaches",
+    ),
+    Correction(
+        "pspo.extension_max_years",
+        's60(3)(a): an extension "may not be for a period of more than 3 years" (s60(2) is the power to extend '
+        "before expiry)",
+        "cited as s60(2)",
+        "cited as s60(3)(a)",
+        R + "test_pspo_extension_is_at_most_3_years_and_recorded",
+    ),
+    Correction(
+        "cbo.youth_min_years",
+        "s25(4): an order made before the offender is 18 is for 1 to 3 years; s25(5) is the adult rule",
+        "the under-18 limits cited as s25(5)",
+        "cited as s25(4) (cbo.youth_min_years, cbo.youth_max_years and the refusal)",
+        R + "test_under_18_cbo_lasts_1_to_3_years_with_annual_review",
     ),
 )

@@ -1,7 +1,7 @@
 """Criminal Behaviour Orders, civil injunctions and Respect Orders; variation and discharge of orders."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.contrib.auth.models import User
@@ -52,10 +52,36 @@ def _order_dates(*, made_on: date, starts_on: date, ends_on: date | None, applic
     _not_future(made_on, "date the order was made")
 
 
-def _first_review(starts_on: date, ends_on: date | None) -> date | None:
-    """An under-18's order is reviewed a year in, unless it has ended by then."""
-    review = periods.add_months(starts_on, law("order.youth_review_months", on=starts_on))
-    return None if ends_on is not None and review > ends_on else review
+def _review_period_end(begins_on: date) -> date:
+    """The last day of a review period: 12 months beginning with `begins_on` (1 April 2024 to 31 March 2025)."""
+    return periods.last_day_of_period(begins_on, months=law("order.youth_review_months", on=begins_on))
+
+
+def _review_due(period_end: date, *, date_of_birth: date, ends_on: date | None) -> date | None:
+    """s28(1) (s348 of the Sentencing Code): a review is due by the end of a review period only if the subject will
+    still be under 18 at its end and the order runs until its end or beyond."""
+    if ends_on is not None and ends_on < period_end:
+        return None
+    if periods.age_on(date_of_birth, period_end) >= law("adult_age", on=period_end):
+        return None
+    return period_end
+
+
+def _first_review(starts_on: date, ends_on: date | None, date_of_birth: date) -> date | None:
+    """An under-18's order is reviewed within the 12 months beginning with the day it takes effect (s28(2)(a))."""
+    return _review_due(_review_period_end(starts_on), date_of_birth=date_of_birth, ends_on=ends_on)
+
+
+def _review_after(order, reviewed_on: date) -> date | None:
+    """The next review due after one held on `reviewed_on`: the review periods run one after another from the
+    day the order took effect (or was last varied), not from the day of the review (s28(2)(b))."""
+    due = order.next_review_on or _review_period_end(order.starts_on)
+    while due < reviewed_on:  # a late review counts for the period it was held in
+        due = _review_period_end(due + timedelta(days=1))
+    period_begins = periods.add_months(due + timedelta(days=1), -law("order.youth_review_months", on=due))
+    if reviewed_on >= period_begins:  # this period's review is done: the next one is due by the end of the next
+        due = _review_period_end(due + timedelta(days=1))
+    return _review_due(due, date_of_birth=order.subject_date_of_birth, ends_on=order.ends_on)
 
 
 def _youth(date_of_birth: date, made_on: date) -> bool:
@@ -63,7 +89,7 @@ def _youth(date_of_birth: date, made_on: date) -> bool:
 
 
 def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> None:
-    """s25(5): an adult's CBO lasts at least 2 years or is indefinite; an under-18's 1 to 3 years. Checked when
+    """s25(4)-(5): an adult's CBO lasts at least 2 years or is indefinite; an under-18's 1 to 3 years. Checked when
     the order is made and again when the court varies its end."""
     if youth:
         minimum, maximum = law("cbo.youth_min_years", on=starts_on), law("cbo.youth_max_years", on=starts_on)
@@ -71,9 +97,9 @@ def _check_cbo_length(*, youth: bool, starts_on: date, ends_on: date | None) -> 
         longest = periods.last_day_of_period(starts_on, years=maximum)
         if ends_on is None or not shortest <= ends_on <= longest:
             raise NotAllowed(
-                f"A CBO on someone under 18 must last between {minimum} and "
-                f"{maximum} years (s25(5)): from {_fmt(starts_on)}, end it between "
-                f"{_fmt(shortest)} and {_fmt(longest)}."
+                f"A CBO on someone under 18 must last between {minimum} and {maximum} years (s25(4) of the 2014 "
+                f"Act; s343 of the Sentencing Code): from {_fmt(starts_on)}, end it between {_fmt(shortest)} and "
+                f"{_fmt(longest)}."
             )
     elif ends_on is not None:
         minimum = law("cbo.adult_min_years", on=starts_on)
@@ -100,8 +126,29 @@ def _check_injunction_length(*, youth: bool, starts_on: date, ends_on: date | No
 def _court_order(model, *, by: User, youth: bool, **fields):
     """A CBO or injunction as made (unsaved): its text tidied, and an under-18's first review date set."""
     fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
-    review = _first_review(fields["starts_on"], fields["ends_on"]) if youth else None
+    review = _first_review(fields["starts_on"], fields["ends_on"], fields["subject_date_of_birth"]) if youth else None
     return model(**fields, is_youth=youth, next_review_on=review, recorded_by=by)
+
+
+def _check_cbo_takes_effect(*, subject: Person, made_on: date, starts_on: date) -> None:
+    """s25(1)-(2) (s343 of the Sentencing Code): a CBO takes effect on the day it is made, unless the offender is
+    subject to another CBO that day, when it may take effect on the day that one ceases to have effect (its last
+    day, or the day after it)."""
+    if starts_on == made_on:
+        return
+    previous_ends = CriminalBehaviourOrder.objects.filter(
+        subject=subject,
+        status__in=(CourtOrderStatus.IN_FORCE, CourtOrderStatus.VARIED),
+        starts_on__lte=made_on,
+        ends_on__gte=made_on,
+    ).values_list("ends_on", flat=True)
+    if any(end is not None and starts_on in (end, end + timedelta(days=1)) for end in previous_ends):
+        return
+    raise NotAllowed(
+        f"A CBO takes effect on the day it is made ({_fmt(made_on)}), unless {subject} is subject to another CBO "
+        "that day, when it may take effect the day that order ends (s25(1)-(2) of the 2014 Act; s343 of the "
+        "Sentencing Code)."
+    )
 
 
 @transaction.atomic
@@ -133,6 +180,7 @@ def record_cbo(
     convicted_on = convicted_on or made_on
     if convicted_on > made_on:
         raise NotAllowed("The conviction cannot be after the order was made: a CBO is made on conviction.")
+    _check_cbo_takes_effect(subject=subject, made_on=made_on, starts_on=starts_on)
     youth = _youth(subject_date_of_birth, made_on)
     _check_cbo_length(youth=youth, starts_on=starts_on, ends_on=ends_on)
     order = _court_order(
@@ -349,9 +397,9 @@ def record_review(*, order: CriminalBehaviourOrder | CivilInjunction | RespectOr
     if not order.is_youth:
         raise NotAllowed("Only orders on under-18s have statutory reviews.")
     _not_future(reviewed_on, "date of the review")
-    order.next_review_on = periods.add_months(reviewed_on, law("order.youth_review_months", on=reviewed_on))
-    if order.ends_on and order.next_review_on > order.ends_on:
-        order.next_review_on = None
+    if reviewed_on < order.starts_on:
+        raise NotAllowed(f"The order took effect on {_fmt(order.starts_on)}: it cannot be reviewed before then.")
+    order.next_review_on = _review_after(order, reviewed_on)
     save_with_history(order, by, f"Reviewed on {_fmt(reviewed_on)}")
     return order
 
@@ -437,7 +485,7 @@ def vary_order(
 ) -> OrderVariation:
     """The court varies an order in force: a new last day and/or new terms (closure order: s82-s83; CBO: s27;
     injunction: s8). The length rules of the order's kind still hold: a closure order never runs beyond 6
-    months from its start (s82(4)); a CBO or injunction keeps its adult or under-18 limits (s25(5), s1(6))."""
+    months from its start (s82(4)); a CBO or injunction keeps its adult or under-18 limits (s25(4)-(5), s1(6))."""
     order = _order_for_change(order, by)
     closure = isinstance(order, ClosureOrder)
     to = ClosureOrderStatus.IN_FORCE if closure else CourtOrderStatus.VARIED
@@ -487,8 +535,9 @@ def vary_order(
     else:
         order.prohibitions = new_prohibitions or order.prohibitions
         order.requirements = new_requirements or order.requirements
-        if order.next_review_on and order.ends_on and order.next_review_on > order.ends_on:
-            order.next_review_on = None
+        if order.is_youth:
+            # s28(2): a variation starts a new review period of 12 months beginning with the day it is made
+            order.next_review_on = _first_review(decided_on, order.ends_on, order.subject_date_of_birth)
     order.status = to
     save_with_history(order, by, f"Varied by the court on {_fmt(decided_on)}")
     return variation

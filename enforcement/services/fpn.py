@@ -74,7 +74,7 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
         and offence.early_payment_days > offence.payment_days
     ):
         problems.append("The early payment period cannot be longer than the payment period.")
-    if offence.code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE")):
+    if _is_breach_code(offence.code):
         problems.extend(_breach_penalty_problems(offence))
     if offence.effective_from and offence.effective_to and offence.effective_to < offence.effective_from:
         problems.append("The last day in effect cannot be before the first.")
@@ -94,7 +94,7 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
 
 
 def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
-    """s52(7)-(8) and s68: the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
+    """s52(6)-(7) and s68(6)-(7): the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
     problems = []
     on = offence.effective_from or timezone.localdate()  # the cap in force on the row's date of effect
     cap_rule = law_rule("fpn.cpn_pspo_max_amount", on=on)
@@ -104,11 +104,12 @@ def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
             f"A fixed penalty for breaching a CPN or a PSPO can be at most £{cap:,.0f} on {_fmt(on)} "
             f"({cap_rule.citation}); {offence.code} is set at £{offence.full_amount:,.2f}."
         )
-    under = law("fpn.early_payment_days_under", on=on)
+    under_rule = law_rule("fpn.early_payment_days_under", on=on)
+    under = under_rule.value
     if offence.early_payment_days is not None and offence.early_payment_days >= under:
         problems.append(
-            f"The lower amount can only be offered for payment within a period of less than {under} days (s52(8) "
-            f"and s68 of the 2014 Act): set the early payment period to {under - 1} days or fewer."
+            f"The lower amount can only be offered for payment within a period of less than {under} days "
+            f"({under_rule.citation}): set the early payment period to {under - 1} days or fewer."
         )
     return problems
 
@@ -124,11 +125,24 @@ def save_offence_code(*, offence: OffenceCode, by: User) -> OffenceCode:
     return offence
 
 
-def _payment_date(issued_on: date, days: int) -> date:
+def _payment_date(issued_on: date, days: int, *, latest: date | None = None) -> date:
+    """The day `days` after the day of issue, moved to the next working day (local practice) but never past
+    `latest`, the last day the statute allows the period to run to."""
     day = issued_on + timedelta(days=days)
     if limit("FPN_PAYMENT_DATES_ROLL_TO_WORKING_DAY"):
-        day = periods.roll_to_working_day(day)
+        rolled = periods.roll_to_working_day(day)
+        day = rolled if latest is None or rolled <= latest else day
     return day
+
+
+def _is_breach_code(code: str) -> bool:
+    return code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE"))
+
+
+def proceedings_may_start_on(issued_on: date) -> date:
+    """s52(4)(a) and s68(4)(a): no proceedings before the end of the period of 14 days *following* the date of the
+    notice, so the first day they may be taken is the 15th day after it (issued 3 June: from 18 June)."""
+    return issued_on + timedelta(days=law("fpn.no_proceedings_days", on=issued_on) + 1)
 
 
 @dataclass(frozen=True)
@@ -139,10 +153,16 @@ class PaymentDates:
 
 
 def fpn_payment_dates(offence: OffenceCode, issued_on: date) -> PaymentDates:
-    """The discount and payment dates for a notice issued on `issued_on`, and when proceedings may begin."""
-    early = _payment_date(issued_on, offence.early_payment_days)
+    """The discount and payment dates for a notice issued on `issued_on`, and the first day proceedings may begin.
+
+    For CPN and PSPO breaches the lower amount may only be offered for a period of less than 14 days (s52(7),
+    s68(7)): moving its last day to the next working day never takes it past the 13th day."""
+    latest_early = None
+    if _is_breach_code(offence.code):
+        latest_early = issued_on + timedelta(days=law("fpn.early_payment_days_under", on=issued_on) - 1)
+    early = _payment_date(issued_on, offence.early_payment_days, latest=latest_early)
     due = _payment_date(issued_on, offence.payment_days)
-    return PaymentDates(early, due, issued_on + timedelta(days=law("fpn.no_proceedings_days", on=issued_on)))
+    return PaymentDates(early, due, proceedings_may_start_on(issued_on))
 
 
 def _next_notice_number(year: int) -> str:
@@ -192,8 +212,20 @@ def issue_fpn(
     offence = offence_in_effect(offence_code, issued_on)
     if offence is None:
         raise NotAllowed(f"There is no offence code {offence_code} in effect on {_fmt(issued_on)}.")
-    if offence.code in (limit("CPN_BREACH_OFFENCE_CODE"), limit("PSPO_BREACH_OFFENCE_CODE")):
+    if _is_breach_code(offence.code):
         cap = law_rule("fpn.cpn_pspo_max_amount", on=issued_on)  # the cap in force on the day of issue
+        committed_on = _local_date(offence_at)
+        if offence.full_amount > Decimal(law("fpn.cpn_pspo_max_amount", on=committed_on)):
+            # never a heavier penalty than the one applicable when the breach was committed (Article 7 ECHR):
+            # a breach before a higher cap commenced is fined at the amounts in effect on the day of the breach
+            offence = offence_in_effect(offence_code, committed_on) or offence
+            then = law_rule("fpn.cpn_pspo_max_amount", on=committed_on)
+            if offence.full_amount > Decimal(then.value):
+                raise NotAllowed(
+                    f"The breach was committed on {_fmt(committed_on)}, when a fixed penalty for it could be at most "
+                    f"£{Decimal(then.value):,.0f} ({then.citation}); {offence.code} has no amounts in effect then "
+                    "within that cap: an administrator must correct the offence code."
+                )
         if offence.full_amount > Decimal(cap.value):
             raise NotAllowed(
                 f"A fixed penalty for breaching a CPN or a PSPO issued on {_fmt(issued_on)} can be at most "
@@ -380,11 +412,14 @@ def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by: User, on: date | No
     on = on or timezone.localdate()
     fpn = _fpn_for_change(fpn, by)
     _move(fpn, FPN_TRANSITIONS, FPNStatus.PROSECUTION, "notice")
-    days = law("fpn.no_proceedings_days", on=_local_date(fpn.issued_at))
-    if on < fpn.no_proceedings_before:
+    issued_on = _local_date(fpn.issued_at)
+    days = law("fpn.no_proceedings_days", on=issued_on)
+    # counted from the day of issue too: notices recorded before December 2026 hold the 14th day here
+    first_day = max(fpn.no_proceedings_before, proceedings_may_start_on(issued_on))
+    if on < first_day:
         raise NotAllowed(
-            f"No proceedings may start within {days} days of a fixed penalty notice (s52(5) and s68(4) of the "
-            f"2014 Act): not before {_fmt(fpn.no_proceedings_before)}."
+            f"No proceedings may start within {days} days following the date of a fixed penalty notice (s52(4)(a) "
+            f"and s68(4)(a) of the 2014 Act): not before {_fmt(first_day)}."
         )
     if on <= fpn.payment_due:
         raise NotAllowed(f"The recipient has until {_fmt(fpn.payment_due)} to pay; list it for prosecution after that.")

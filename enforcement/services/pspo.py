@@ -117,7 +117,8 @@ def _pspo_for_change(pspo: PublicSpacesProtectionOrder, by: User) -> PublicSpace
 def extend_pspo(
     *, pspo: PublicSpacesProtectionOrder, by: User, decided_on: date, new_expires_on: date, reason: str
 ) -> PSPOExtension:
-    """Extend a PSPO before it expires, by at most 3 years at a time (s60(2)-(4)); each extension recorded."""
+    """Extend a PSPO before it expires (s60(2)), by at most 3 years at a time (s60(3)(a)), as often as needed
+    (s60(4)); each extension recorded."""
     pspo = _pspo_for_change(pspo, by)
     _required_text(reason_for_the_extension=reason)
     latest = pspo_latest_extension(pspo.expires_on)
@@ -138,7 +139,7 @@ def extend_pspo(
         new_end=new_expires_on,
         latest=latest,
         too_late=f"The order expired on {_fmt(pspo.expires_on)}: it can only be extended before it expires.",
-        too_long=f"An extension can be for at most {law('pspo.extension_max_years', on=decided_on)} years (s60(2) "
+        too_long=f"An extension can be for at most {law('pspo.extension_max_years', on=decided_on)} years (s60(3)(a) "
         "of the 2014 "
         f"Act): this order can be extended to {_fmt(latest)} at the latest.",
         reason="PSPO extended",

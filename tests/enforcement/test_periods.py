@@ -76,7 +76,7 @@ def test_fpn_payment_dates_roll_past_christmas_and_boxing_day():
     dates = services.fpn_payment_dates(offence, date(2024, 12, 11))
     assert dates.early_payment_until == date(2024, 12, 27)  # 25th and 26th are bank holidays
     assert dates.payment_due == date(2025, 1, 8)
-    assert dates.no_proceedings_before == date(2024, 12, 25)  # statutory days are calendar days
+    assert dates.no_proceedings_before == date(2024, 12, 26)  # calendar days: the 14 following end on the 25th
 
 
 @pytest.mark.django_db

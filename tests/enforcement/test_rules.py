@@ -224,7 +224,7 @@ def test_fpn_amounts_and_dates_come_from_the_offence_code_in_effect(officer):
     assert (fpn.full_amount, fpn.early_payment_amount) == (Decimal("100.00"), Decimal("70.00"))
     assert fpn.early_payment_until == date(2024, 6, 17)
     assert fpn.payment_due == date(2024, 7, 1)
-    assert fpn.no_proceedings_before == date(2024, 6, 17)
+    assert fpn.no_proceedings_before == date(2024, 6, 18)  # the 14 days following 3 June end on 17 June
     assert fpn.case is None and fpn.owner_agency.short_name == "lbb"
 
 
@@ -543,7 +543,7 @@ def test_under_18_cbo_lasts_1_to_3_years_with_annual_review(case, officer, ends_
     if allowed:
         order = _cbo(case, officer, born=born, made_on=date(2024, 4, 1), ends_on=ends_on)
         assert order.is_youth
-        assert order.next_review_on == (date(2025, 4, 1) if ends_on >= date(2025, 4, 1) else None)
+        assert order.next_review_on == (date(2025, 3, 31) if ends_on >= date(2025, 3, 31) else None)
     else:
         with pytest.raises(NotAllowed, match="between 1 and 3 years"):
             _cbo(case, officer, born=born, made_on=date(2024, 4, 1), ends_on=ends_on)

@@ -40,7 +40,7 @@ def test_an_administrator_sets_a_commencement_date_on_its_screen_with_history_an
     client.force_login(admin_user)
     url = reverse("admin:statutory_commencement_change", args=[row.pk])
     page = client.get(url).content.decode()
-    assert "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500." in page
+    assert "From commencement, a fixed penalty for breaching a CPN or a PSPO can be at most £500" in page
     response = client.post(url, {"commences_on": "2027-04-01", "regulations": ""})
     assert response.status_code == 200 and "Name the commencement regulations" in response.content.decode()
     response = client.post(url, {"commences_on": "2027-04-01", "regulations": "SI 2027/321"})

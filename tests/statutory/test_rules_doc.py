@@ -65,3 +65,13 @@ def test_the_config_modules_hold_local_choices_only():
 
     statutory_words = ("MIN_AGE", "APPEAL", "MAX_", "_MIN_", "ISSUING", "MAKING", "HEARING", "ADULT_AGE", "CAP")
     assert not [name for name in DEFAULTS if any(word in name for word in statutory_words)]
+
+
+def test_every_correction_names_a_rule_and_a_real_test():
+    from statutory.rules import CORRECTIONS
+
+    keys = {rule.key for rule in RULES}
+    for fix in CORRECTIONS:
+        assert fix.key in keys and fix.statute and fix.before and fix.after, fix.key
+        path, _, function = fix.test.partition("::")
+        assert f"def {function}(" in (ROOT / path).read_text(encoding="utf-8"), fix.test
