@@ -10,7 +10,7 @@ from django.conf import settings
 
 DEFAULTS: dict[str, object] = {
     # The offence codes (OffenceCode table) a CPN breach and a PSPO breach are ticketed under on Barnet's pad;
-    # the 2014 Act's cap and discount rules (s52(6)-(7), s68(6)-(7)) apply to these two codes.
+    # the 2014 Act's cap and discount rules (s52(7)-(8), s68) apply to these two codes.
     "CPN_BREACH_OFFENCE_CODE": "CST08",
     "PSPO_BREACH_OFFENCE_CODE": "CST09",
     # Notice numbers generated when the officer has no pad number.

@@ -44,7 +44,7 @@ CODES = [
 ]
 
 
-# s52(7) and s68(7) of the 2014 Act: for CPN and PSPO breaches the discount period must be less than 14 days, so
+# s52(8) and s68 of the 2014 Act: for CPN and PSPO breaches the discount period must be less than 14 days, so
 # Barnet's "30% off within 14 days" is held as 13 days for those two codes.
 EARLY_DAYS_BY_CODE = {"CST08": 13, "CST09": 13}
 

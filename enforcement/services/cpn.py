@@ -252,12 +252,12 @@ def _cpn_for_change(cpn: CommunityProtectionNotice, by: User) -> CommunityProtec
 
 @transaction.atomic
 def lodge_appeal(*, notice, by: User, lodged_on: date, grounds: str) -> CommunityProtectionNotice:
-    """Record an appeal to the magistrates' court against a CPN (s46(1): the window begins with the day of
+    """Record an appeal to the magistrates' court against a CPN (s46(2): the window begins with the day of
     issue); a written warning cannot be appealed."""
     if isinstance(notice, CommunityProtectionWarning):
         raise NotAllowed(
             "A written warning cannot be appealed: only a Community Protection Notice can, within "
-            f"{law('cpn.appeal_days', on=timezone.localdate())} days beginning with the day of issue (s46(1) of the "
+            f"{law('cpn.appeal_days', on=timezone.localdate())} days beginning with the day of issue (s46(2) of the "
             "2014 Act)."
         )
     if not isinstance(notice, CommunityProtectionNotice):
@@ -270,7 +270,7 @@ def lodge_appeal(*, notice, by: User, lodged_on: date, grounds: str) -> Communit
         raise NotAllowed(
             f"An appeal against a CPN must be made within {law('cpn.appeal_days', on=cpn.issued_on)} days beginning "
             "with the day "
-            f"it was issued, by {_fmt(cpn.appeal_deadline)} (s46(1) of the 2014 Act); this one was lodged on "
+            f"it was issued, by {_fmt(cpn.appeal_deadline)} (s46(2) of the 2014 Act); this one was lodged on "
             f"{_fmt(lodged_on)}."
         )
     if cpn.appeal_lodged_on:

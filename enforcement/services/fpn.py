@@ -94,7 +94,7 @@ def offence_code_problems(offence: OffenceCode) -> list[str]:
 
 
 def _breach_penalty_problems(offence: OffenceCode) -> list[str]:
-    """s52(6)-(7) and s68(6)-(7): the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
+    """s52(7)-(8) and s68: the cap and the discount period for fixed penalties for CPN and PSPO breaches."""
     problems = []
     on = offence.effective_from or timezone.localdate()  # the cap in force on the row's date of effect
     cap_rule = law_rule("fpn.cpn_pspo_max_amount", on=on)
@@ -140,7 +140,7 @@ def _is_breach_code(code: str) -> bool:
 
 
 def proceedings_may_start_on(issued_on: date) -> date:
-    """s52(4)(a) and s68(4)(a): no proceedings before the end of the period of 14 days *following* the date of the
+    """s52(5)(a) and s68(4): no proceedings before the end of the period of 14 days *following* the date of the
     notice, so the first day they may be taken is the 15th day after it (issued 3 June: from 18 June)."""
     return issued_on + timedelta(days=law("fpn.no_proceedings_days", on=issued_on) + 1)
 
@@ -155,8 +155,8 @@ class PaymentDates:
 def fpn_payment_dates(offence: OffenceCode, issued_on: date) -> PaymentDates:
     """The discount and payment dates for a notice issued on `issued_on`, and the first day proceedings may begin.
 
-    For CPN and PSPO breaches the lower amount may only be offered for a period of less than 14 days (s52(7),
-    s68(7)): moving its last day to the next working day never takes it past the 13th day."""
+    For CPN and PSPO breaches the lower amount may only be offered for a period of less than 14 days (s52(8),
+    s68): moving its last day to the next working day never takes it past the 13th day."""
     latest_early = None
     if _is_breach_code(offence.code):
         latest_early = issued_on + timedelta(days=law("fpn.early_payment_days_under", on=issued_on) - 1)
@@ -418,8 +418,8 @@ def list_fpn_for_prosecution(*, fpn: FixedPenaltyNotice, by: User, on: date | No
     first_day = max(fpn.no_proceedings_before, proceedings_may_start_on(issued_on))
     if on < first_day:
         raise NotAllowed(
-            f"No proceedings may start within {days} days following the date of a fixed penalty notice (s52(4)(a) "
-            f"and s68(4)(a) of the 2014 Act): not before {_fmt(first_day)}."
+            f"No proceedings may start within {days} days following the date of a fixed penalty notice (s52(5)(a) "
+            f"and s68(4) of the 2014 Act): not before {_fmt(first_day)}."
         )
     if on <= fpn.payment_due:
         raise NotAllowed(f"The recipient has until {_fmt(fpn.payment_due)} to pay; list it for prosecution after that.")

@@ -40,7 +40,7 @@ def test_seeded_offence_codes_match_seed_003(db):
     assert {"CST07b", "CST13", "CST14", "CST17"} <= set(codes) and len(codes) == 18
     cst08 = OffenceCode.objects.get(code="CST08")
     assert "Section 48" in cst08.statute and cst08.full_amount == Decimal("100.00")
-    assert cst08.early_payment_amount == Decimal("70.00") and cst08.early_payment_days == 13  # s52(7): under 14
+    assert cst08.early_payment_amount == Decimal("70.00") and cst08.early_payment_days == 13  # s52(8): under 14
     assert cst08.history.get().history_change_reason == "Seeded from seed 003, Table 2"
 
 

@@ -23,7 +23,7 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=LONDON)
 
 
-# --- s52(4)(a) and s68(4)(a): no proceedings before the end of the 14 days *following* the date of the notice ---
+# --- s52(5)(a) and s68(4): no proceedings before the end of the 14 days *following* the date of the notice ---
 
 
 def test_proceedings_may_start_only_after_the_14_days_following_the_notice(officer, admin_user):
@@ -53,13 +53,13 @@ def test_a_notice_recorded_with_the_old_date_is_still_not_prosecuted_on_the_14th
         services.list_fpn_for_prosecution(fpn=fpn, by=officer, on=date(2024, 6, 17))
 
 
-# --- s52(7) and s68(7): the lower amount only for payment within a period of less than 14 days ---------------
+# --- s52(8) and s68: the lower amount only for payment within a period of less than 14 days ---------------
 
 
 @pytest.mark.parametrize("code", ["CST08", "CST09"])
 def test_the_discount_date_is_never_moved_past_the_13th_day_for_cpn_and_pspo_breaches(officer, code):
     """Issued Monday 2 December 2024: the 13th day is Sunday 15 December. Moving it to the next working day
-    (Monday 16 December) would offer the discount for 14 days, which s52(7) and s68(7) forbid."""
+    (Monday 16 December) would offer the discount for 14 days, which s52(8) and s68 forbid."""
     fpn = make_fpn(by=officer, offence_code=code, issued_at=at(2024, 12, 2, 10))
     assert fpn.early_payment_until == date(2024, 12, 15)
     with pytest.raises(NotAllowed):

@@ -49,7 +49,7 @@ def test_a_cpn_waits_for_the_time_to_comply_even_after_a_recorded_breach(client,
     assert CommunityProtectionNotice.objects.get().warning == warning
 
 
-# 2. s46(1) -------------------------------------------------------------------------------------------------
+# 2. s46(2) -------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("lodged", "allowed"), [(date(2025, 11, 23), True), (date(2025, 11, 24), False)])
@@ -65,11 +65,11 @@ def test_a_cpn_appeal_window_is_21_days_beginning_with_the_day_of_issue(client, 
         assert response.status_code == 302 and cpn.status == CPNStatus.APPEALED
     else:
         body = response.content.decode()
-        assert response.status_code == 200 and "23 November 2025" in body and "s46(1)" in body
+        assert response.status_code == 200 and "23 November 2025" in body and "s46(2)" in body
         assert cpn.status == CPNStatus.IN_FORCE
 
 
-# 3 and 4. s52(6), s52(7), s68 ------------------------------------------------------------------------------
+# 3 and 4. s52(7), s52(8), s68 ------------------------------------------------------------------------------
 
 
 def _offence_post(offence: OffenceCode, **changes) -> dict:
@@ -95,7 +95,7 @@ def test_an_early_payment_period_of_14_days_is_refused_for_cpn_and_pspo_breaches
     url = reverse("admin:enforcement_offencecode_change", args=[offence.pk])
     response = client.post(url, _offence_post(offence, early_payment_days="14"))
     assert response.status_code == 200
-    assert "less than 14 days" in response.content.decode() and "s52(7)" in response.content.decode()
+    assert "less than 14 days" in response.content.decode() and "s52(8)" in response.content.decode()
     assert client.post(url, _offence_post(offence, early_payment_days="13")).status_code == 302
     offence.refresh_from_db()
     assert offence.early_payment_days == 13
@@ -108,7 +108,7 @@ def test_an_amount_above_the_100_pound_cap_is_refused_for_cpn_and_pspo_breaches(
     url = reverse("admin:enforcement_offencecode_change", args=[offence.pk])
     response = client.post(url, _offence_post(offence, full_amount="150.00"))
     body = response.content.decode()
-    assert response.status_code == 200 and "£100" in body and "s52(6)" in body
+    assert response.status_code == 200 and "£100" in body and "s52(7)" in body
     offence.refresh_from_db()
     assert offence.full_amount == 100
 
