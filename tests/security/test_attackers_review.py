@@ -1,0 +1,68 @@
+"""Findings of the attacker's review (secreview7), one test (or a few) each; each failed before its fix."""
+
+from django.urls import reverse
+
+from casework import access
+from tests.conftest import login
+from tests.factories import UserFactory
+from tests.security.conftest import body_of
+
+
+def test_a_superuser_without_an_agency_sees_no_case_and_no_role_screen(client, shared_case):
+    """Django's superuser flag answers every has_perm with yes: it must not be a way round case access (a superuser
+    signs in to the admin site, like an Administrator, and sees cases only as their agency does)."""
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    assert not access.sees_all_cases(boss)
+    assert not access.visible_cases(boss).exists()
+    assert not access.has_permission(boss, "casework.view_all_cases")
+    login(client, boss)
+    assert client.get(reverse("casework:case_detail", args=[shared_case.reference])).status_code == 404
+    for url in (
+        reverse("casework:case_list"),
+        reverse("casework:case_export"),
+        "/api/v1/cases/",
+        f"/api/v1/cases/{shared_case.reference}/",
+    ):
+        response = client.get(url)
+        assert shared_case.reference.encode() not in body_of(response), url
+    for url in ("/audit/", "/governance/", "/reports/", "/reports/dashboard.csv", "/notifications/deliveries/"):
+        assert client.get(url).status_code == 403, url
+    # the admin site is still theirs
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_delivery_log_never_shows_a_member_of_the_publics_address_or_message(
+    client, case, officer, police, django_capture_on_commit_callbacks
+):
+    """Administrators of every agency read the delivery log; a victim's update, the closure letter (with its one-use
+    survey link) and a Case Review outcome letter are case data, and the victim's address their identity: the log
+    shows that a message to a member of the public was sent, never to whom or what it said."""
+    from casework import roles, victim
+    from casework.models import ContactChannel, PartyRole
+    from notifications.models import Delivery, Event
+    from tests.factories import make_member
+
+    party = case.parties.get(role=PartyRole.VICTIM)
+    party.person.email = "maria.hidden@example.org"
+    party.person.save()
+    victim.set_contact_plan(case=case, party=party, by=officer, every_days=7, channel=ContactChannel.EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        victim.send_update(case=case, party=party, by=officer, message="The visit to Flat 4 is booked for Friday.")
+    [delivery] = Delivery.objects.filter(event=Event.VICTIM_UPDATE)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status="failed", last_error="550 <maria.hidden@example.org>: mailbox unavailable"
+    )
+    met_admin = make_member(police, roles.ADMINISTRATOR, "met-admin")
+    login(client, met_admin)
+    log = client.get(reverse("notifications:delivery_log")).content.decode()
+    detail = client.get(reverse("notifications:delivery_detail", args=[delivery.pk])).content.decode()
+    searched = client.get(reverse("notifications:delivery_log"), {"q": "maria.hidden"}).content.decode()
+    for page in (log, detail, searched):
+        assert "maria.hidden@example.org" not in page and "Flat 4" not in page
+    assert "member of the public" in log and "member of the public" in detail
+    assert "mailbox unavailable" in detail  # what went wrong is still there to act on
+    assert "No messages match." in searched
+    # sending it again still works, and the message is unchanged
+    assert client.post(reverse("notifications:delivery_retry", args=[delivery.pk])).status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.recipient == "maria.hidden@example.org" and "Flat 4" in delivery.body
