@@ -66,3 +66,33 @@ def test_the_delivery_log_never_shows_a_member_of_the_publics_address_or_message
     assert client.post(reverse("notifications:delivery_retry", args=[delivery.pk])).status_code == 302
     delivery.refresh_from_db()
     assert delivery.recipient == "maria.hidden@example.org" and "Flat 4" in delivery.body
+
+
+def test_a_do_not_disclose_entry_never_names_a_person_the_user_cannot_see(client, case, officer, police):
+    """A victim named on two agencies' cases shares one do-not-disclose list (it follows the person, by design); the
+    safety page of one case named the person the victim hides from on the other agency's case, whom its lead cannot
+    find anywhere (docs/permissions.md: nobody is shown a person they could not already find)."""
+    from casework import roles, safety, services
+    from casework.models import PartyRole
+    from tests.factories import CaseFactory, make_member
+
+    police_officer = make_member(police, roles.ENFORCEMENT_OFFICER, "met-officer")
+    ours = case.parties.get(role=PartyRole.VICTIM)
+    theirs_case = CaseFactory(by=police_officer, title="Harassment at the flats")
+    theirs = services.add_party(case=theirs_case, by=police_officer, role=PartyRole.VICTIM, person=ours.person)
+    hunter = services.create_person(by=police_officer, first_name="Gideon", last_name="Farrowmere")
+    services.add_party(case=theirs_case, by=police_officer, role=PartyRole.PERSON_CAUSING_HARM, person=hunter)
+    safety.add_do_not_disclose(party=theirs, by=police_officer, withheld_from_person=hunter, reason="Fled him")
+    loud = case.parties.get(role=PartyRole.PERSON_CAUSING_HARM).person
+    safety.add_do_not_disclose(party=ours, by=officer, withheld_from_person=loud, reason="Our own entry")
+    login(client, officer)
+    page = client.get(reverse("casework:party_safety", args=[case.reference, ours.pk])).content.decode()
+    ending = client.get(reverse("casework:do_not_disclose_end", args=[case.reference, ours.pk])).content.decode()
+    for shown in (page, ending):
+        assert "Farrowmere" not in shown and "Gideon" not in shown
+        assert "Kevin Loud" in shown and "someone on a case you cannot see" in shown
+    # the police lead, who can see both people on its case, still sees both names
+    login(client, police_officer)
+    page = client.get(reverse("casework:party_safety", args=[theirs_case.reference, theirs.pk])).content.decode()
+    assert "Gideon Farrowmere" in page and "someone on a case you cannot see" in page  # Kevin Loud is the council's
+    assert "Kevin Loud" not in page
