@@ -96,3 +96,17 @@ def test_a_do_not_disclose_entry_never_names_a_person_the_user_cannot_see(client
     page = client.get(reverse("casework:party_safety", args=[theirs_case.reference, theirs.pk])).content.decode()
     assert "Gideon Farrowmere" in page and "someone on a case you cannot see" in page  # Kevin Loud is the council's
     assert "Kevin Loud" not in page
+
+
+def test_a_superuser_or_staff_account_outside_the_administrator_role_must_set_up_two_factor(client, settings, db):
+    """Two-factor was required by role group only: a superuser made with `createsuperuser` (or a staff account
+    given admin rights one by one) signed in to the admin site with a password alone."""
+    settings.SECURITY = {**settings.SECURITY, "TWO_FACTOR_RELAXED": False}
+    for account in (UserFactory(is_superuser=True, is_staff=True), UserFactory(is_staff=True)):
+        login(client, account)
+        for url in ("/admin/", "/cases/"):
+            response = client.get(url)
+            assert response.status_code == 302, (account, url)
+            assert response["Location"].startswith("/accounts/two-factor/set-up/"), (account, url)
+    login(client, UserFactory())  # an account with no role and no admin login may still choose
+    assert client.get("/cases/").status_code == 200
