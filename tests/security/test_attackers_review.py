@@ -110,3 +110,26 @@ def test_a_superuser_or_staff_account_outside_the_administrator_role_must_set_up
             assert response["Location"].startswith("/accounts/two-factor/set-up/"), (account, url)
     login(client, UserFactory())  # an account with no role and no admin login may still choose
     assert client.get("/cases/").status_code == 200
+
+
+def test_a_prepared_export_is_not_downloaded_after_a_case_in_it_is_unshared(
+    client, shared_case, officer, housing_user, barnet_homes, run_jobs, django_capture_on_commit_callbacks
+):
+    """A background export is kept for days; a partner whose share was revoked in the meantime downloaded the
+    case's row all the same (every other way to the case was already a 404)."""
+    from casework import exports, services
+    from casework.models import CaseShare, ExportStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(user=housing_user, query="")
+    run_jobs()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY and export.rows == 1
+    login(client, housing_user)
+    assert client.get(f"/cases/exports/{export.public_id}/").status_code == 200  # while it is shared
+    share = CaseShare.objects.get(case=shared_case, agency=barnet_homes, revoked_at__isnull=True)
+    services.revoke_share(share=share, by=officer, reason="Tenancy matter closed")
+    download = client.get(f"/cases/exports/{export.public_id}/")
+    assert download.status_code == 404
+    assert shared_case.reference.encode() not in body_of(download)
+    assert "unshared with your agency" in client.get("/cases/exports/").content.decode()  # the list says why it went
