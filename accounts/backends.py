@@ -59,9 +59,9 @@ _USER_ROW = CompiledQuery(_user_row, lambda: [get_user_model()._meta.pk], [-2_14
 
 class CaseworkModelBackend(ModelBackend):
     def get_user(self, user_id):
-        from accounts.two_factor import _required_roles
+        from accounts.two_factor import _required_key
 
-        found = _USER_ROW.rows(user_id, key=tuple(_required_roles()))
+        found = _USER_ROW.rows(user_id, key=_required_key())
         row = found[0] if found else None
         if row is None or not self.user_can_authenticate(row):
             return None

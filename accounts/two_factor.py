@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,16 +55,27 @@ def _required_roles() -> list[str]:
     return list(_config("TWO_FACTOR_REQUIRED_ROLES", []))
 
 
+def _required_key() -> tuple:
+    """What the SQL of `_required_for` depends on, for the compiled user row (accounts.backends)."""
+    return (bool(_config("TWO_FACTOR_RELAXED", False)), *_required_roles())
+
+
 def _required_for(user_ref):
-    """An Exists() that is true when the user's role requires two-factor: by default or by a policy row.
+    """An Exists() that is true when the user's role requires two-factor: by default or by a policy row, and
+    always for an account that signs in to the admin site (staff or superuser, whatever its groups).
 
     A policy row can add a role but never lift a default one (the default is the floor).
     """
     by_policy = Exists(RoleSecurityPolicy.objects.filter(group__user=user_ref, require_two_factor=True))
+    if _config("TWO_FACTOR_RELAXED", False):
+        return by_policy
+    admin_login = Exists(
+        get_user_model()._default_manager.filter(pk=user_ref).filter(Q(is_staff=True) | Q(is_superuser=True))
+    )
     roles = _required_roles()
     if not roles:
-        return by_policy
-    return by_policy | Exists(Group.objects.filter(user=user_ref, name__in=roles))
+        return by_policy | admin_login
+    return by_policy | admin_login | Exists(Group.objects.filter(user=user_ref, name__in=roles))
 
 
 def role_requires_two_factor(user) -> bool:

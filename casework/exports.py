@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from common.history import attribute
 
 from . import access, extensions, selectors
 from .errors import NotAllowed
-from .models import Case, CaseExport, ExportStatus
+from .models import Case, CaseExport, CaseShare, ExportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -194,15 +194,31 @@ def expire_old(*, now=None) -> int:
 # --- reads ---
 
 
+#: Why a prepared export can no longer be downloaded (the exports page says it beside the export).
+UNSHARED_SINCE = "A case was unshared with your agency after you asked for this export: export again."
+
+
+def _with_unshared(exports: QuerySet[CaseExport], user) -> QuerySet[CaseExport]:
+    """`cw_unshared`: a share with the user's agency was revoked since the export was asked for. The file may hold
+    that case's row, which the user may no longer see: it is not handed out (which rows it holds is not kept)."""
+    agency = access.agency_of(user)
+    revoked = CaseShare.objects.filter(
+        agency_id=agency.pk if agency else None, revoked_at__gte=OuterRef("requested_at")
+    )
+    return exports.annotate(cw_unshared=Exists(revoked))
+
+
 def my_exports(*, user) -> QuerySet[CaseExport]:
-    return CaseExport.objects.filter(requested_by=user)[:20]
+    return _with_unshared(CaseExport.objects.filter(requested_by=user), user)[:20]
 
 
 def export_for_download(*, user, public_id) -> CaseExport | None:
-    """Only the requester may download, only while it is ready (anyone else: None, which views make a 404)."""
-    return CaseExport.objects.filter(
+    """Only the requester may download, only while it is ready and nothing was unshared with their agency since it
+    was asked for (anyone else: None, which views make a 404)."""
+    exports = CaseExport.objects.filter(
         requested_by=user, public_id=public_id, status=ExportStatus.READY, expires_at__gt=timezone.now()
-    ).first()
+    )
+    return _with_unshared(exports, user).filter(cw_unshared=False).first()
 
 
 def log_download(*, user, export: CaseExport, path: str) -> None:

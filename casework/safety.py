@@ -43,6 +43,23 @@ def open_entries(person: Person) -> QuerySet[DoNotDisclose]:
     )
 
 
+#: How the list names a person the user cannot find on any case they may see (docs/permissions.md, People).
+UNSEEN_PERSON = "someone on a case you cannot see"
+
+
+def entries_shown_to(person: Person, *, user) -> list[DoNotDisclose]:
+    """The person's open entries as `user` is shown them (`shown_withheld_from`): the list follows the person to every
+    case naming them, but a person it withholds from is named only to a user who may see that person (an entry made
+    on another agency's case names someone only that agency can find)."""
+    entries = list(open_entries(person))
+    named = {entry.withheld_from_person_id for entry in entries if entry.withheld_from_person_id}
+    seen = set(access.visible_people(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    for entry in entries:
+        hidden = entry.withheld_from_person_id is not None and entry.withheld_from_person_id not in seen
+        entry.shown_withheld_from = UNSEEN_PERSON if hidden else str(entry.withheld_from)
+    return entries
+
+
 def people_to_choose(party: CaseParty) -> QuerySet[Person]:
     """Other people on the same case (such as the person causing harm): who a victim is protected from."""
     return Person.objects.filter(case_roles__case_id=party.case_id).exclude(pk=party.person_id).distinct()

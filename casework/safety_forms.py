@@ -73,4 +73,4 @@ class EndDoNotDiscloseForm(GovUKForm):
 
     def __init__(self, *args, entries=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entry"].choices = [(str(e.pk), f"{e.withheld_from} ({e.reason[:80]})") for e in entries]
+        self.fields["entry"].choices = [(str(e.pk), f"{e.shown_withheld_from} ({e.reason[:80]})") for e in entries]

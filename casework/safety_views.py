@@ -40,7 +40,7 @@ def party_safety(request, reference, party_id):
         "Parties",
         party=party,
         contact=contact,
-        entries=list(safety.open_entries(party.person)),
+        entries=safety.entries_shown_to(party.person, user=request.user),
         form=form,
     )
     return render(request, "casework/party_safety.html", context)
@@ -61,7 +61,7 @@ def do_not_disclose_add(request, reference, party_id):
 @require_http_methods(["GET", "POST"])
 def do_not_disclose_end(request, reference, party_id):
     case_access, party = _lead_and_party(request, reference, party_id)
-    form = EndDoNotDiscloseForm(request.POST or None, entries=safety.open_entries(party.person))
+    form = EndDoNotDiscloseForm(request.POST or None, entries=safety.entries_shown_to(party.person, user=request.user))
 
     def end(*, by, entry: str, reason: str):
         return safety.end_do_not_disclose(party=party, entry_id=int(entry), by=by, reason=reason)

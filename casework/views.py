@@ -251,7 +251,11 @@ def case_exports(request):
             "Your export is being prepared. We will tell you when it is ready to download.",
         )
         return redirect("casework:case_exports")
-    return render(request, "casework/case_exports.html", {"exports": exports.my_exports(user=request.user)})
+    return render(
+        request,
+        "casework/case_exports.html",
+        {"exports": exports.my_exports(user=request.user), "unshared_since": exports.UNSHARED_SINCE},
+    )
 
 
 def case_export_download(request, public_id):

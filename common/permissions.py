@@ -53,9 +53,33 @@ def load_groups(user) -> None:
         user._group_perm_cache = perms
 
 
+def _granted_permissions(user) -> set[str]:
+    """What the user's groups and direct grants give them, whatever Django's superuser flag says; cached for the
+    request. Asked for superusers only (everyone else's permissions come from ModelBackend, which has them)."""
+    if not hasattr(user, "_granted_perm_cache"):
+        from django.contrib.auth.models import Permission
+        from django.db.models import Q
+
+        rows = (
+            Permission.objects.filter(Q(group__user=user.pk) | Q(user=user.pk))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        user._granted_perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+    return user._granted_perm_cache
+
+
 def has_permission(user, perm: str) -> bool:
-    """Whether the user holds `perm` ("app_label.codename"). Anonymous and inactive users hold none."""
-    return bool(user is not None and user.has_perm(perm))
+    """Whether the user holds `perm` ("app_label.codename"). Anonymous and inactive users hold none.
+
+    A superuser holds what their role groups and direct grants give, like anyone else: Django's superuser flag
+    (every has_perm answered yes) opens the admin site, never a way round case access (docs/security.md).
+    """
+    if user is None:
+        return False
+    if getattr(user, "is_superuser", False):
+        return bool(user.is_active) and perm in _granted_permissions(user)
+    return bool(user.has_perm(perm))
 
 
 def require(user, perm: str, message: str = DEFAULT_REFUSAL, *, error: type[Exception] = PermissionDenied) -> None:

@@ -42,6 +42,13 @@ class Event(models.TextChoices):
     DIGEST = "digest", "Daily digest"
 
 
+#: Messages to a member of the public (a victim, a Case Review applicant): their address and the message are case data
+#: and, for an anonymous victim, their identity. The delivery log, which every agency's administrators read, says
+#: that such a message was sent and what became of it, never to whom or what it said (docs/security.md).
+MEMBER_OF_PUBLIC_EVENTS = frozenset({Event.VICTIM_UPDATE, Event.TRIGGER_OUTCOME_LETTER})
+WITHHELD_RECIPIENT = "A member of the public"
+
+
 class EmailFrequency(models.TextChoices):
     IMMEDIATELY = "immediately", "As each thing happens"
     DAILY = "daily", "Once a day, in a digest"
@@ -151,7 +158,23 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} to {self.recipient}: {self.get_status_display()}"
+        return f"{self.get_channel_display()} to {self.shown_recipient}: {self.get_status_display()}"
+
+    @property
+    def to_member_of_public(self) -> bool:
+        return self.event in MEMBER_OF_PUBLIC_EVENTS
+
+    @property
+    def shown_recipient(self) -> str:
+        """Who the delivery log says the message went to: a member of the public is never named."""
+        return WITHHELD_RECIPIENT if self.to_member_of_public else self.recipient
+
+    @property
+    def shown_error(self) -> str:
+        """The last error as the log shows it: a relay's answer often repeats a member of the public's address."""
+        if self.to_member_of_public and self.recipient:
+            return self.last_error.replace(self.recipient, "[recipient withheld]")
+        return self.last_error
 
 
 class ScheduledRun(models.Model):

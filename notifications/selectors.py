@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from casework import access
 from common.lookups import filter_given
 
-from .models import Delivery, Notification
+from .models import MEMBER_OF_PUBLIC_EVENTS, Delivery, Notification
 
 
 def unread_count(*, user: User) -> int:
@@ -37,6 +37,6 @@ def with_links(notifications, *, user: User) -> list[Notification]:
 def delivery_log(*, status: str = "", channel: str = "", event: str = "", q: str = "") -> QuerySet[Delivery]:
     deliveries = Delivery.objects.select_related("user", "agency").order_by("-created_at", "-id")
     deliveries = filter_given(deliveries, status=status, channel=channel, event=event)
-    if q:
-        deliveries = deliveries.filter(recipient__icontains=q.strip())
+    if q:  # a member of the public's address is never searchable (models.MEMBER_OF_PUBLIC_EVENTS)
+        deliveries = deliveries.filter(recipient__icontains=q.strip()).exclude(event__in=MEMBER_OF_PUBLIC_EVENTS)
     return deliveries

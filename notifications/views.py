@@ -89,7 +89,7 @@ def delivery_detail(request, delivery_id: int):
         action=AccessAction.VIEW,
         object_type=ObjectType.DELIVERY,
         object_id=delivery.pk,
-        object_label=f"Delivery {delivery.pk} to {delivery.recipient}",
+        object_label=f"Delivery {delivery.pk} to {delivery.shown_recipient}",
         path=request.path,
     )
     return render(request, "notifications/delivery_detail.html", {"delivery": delivery})
