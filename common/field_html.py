@@ -9,6 +9,7 @@ checkbox groups. Any other field, and every field of a form with a crispy `helpe
 crispy-forms-gds.
 """
 
+import html
 from collections.abc import Iterable
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -19,6 +20,8 @@ from django.forms.widgets import ChoiceWidget
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from common.html_text import escape_text
 
 #: crispy-forms-gds's CSS class for a widget, by its class name (CrispyGDSFieldNode), with the project's own.
 _CLASS_CONVERTERS = {
@@ -181,7 +184,7 @@ def _options(choices: Iterable, value: list[str]) -> str:
             selected = not has_selected and str(subvalue) in value
             has_selected |= selected
             parts.append(
-                f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
+                f'\n  <option value="{escape_text(str(subvalue))}"{" selected" if selected else ""}>'
                 f"{_text(sublabel)}</option>"
             )
         if group_name:
@@ -266,7 +269,9 @@ def _attrs(attrs: dict) -> SafeString:
 
 
 def _text(value) -> str:
-    """A value as `{{ value }}` prints it."""
+    """A value as `{{ value }}` prints it (a plain string is its own localized form)."""
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(localize(value))
 
 

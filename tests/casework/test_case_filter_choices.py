@@ -74,3 +74,49 @@ def test_each_drop_down_is_one_plain_query(officer, housing_user, ward):
                 assert sum(1 for _ in form.fields[name].choices) > 1  # list() would also count them
         assert len(queries.captured_queries) == 3
         assert [q["sql"] for q in queries.captured_queries if "CURSOR" in q["sql"] or "FETCH" in q["sql"]] == []
+
+
+def _orm_rows(field) -> list[tuple]:
+    return list(field.queryset.values_list("pk", *field.label_columns))
+
+
+@pytest.mark.django_db
+def test_the_compiled_drop_downs_run_the_orms_statements_and_give_its_rows(
+    officer, housing_user, police_user, manager, auditor, ward
+):
+    """Each drop-down's statement is compiled once per thread (`choice_source`): the same SQL and parameters the
+    ORM sends for the field's queryset, the same rows, for every kind of user and after the cache is warm."""
+    from casework.filters import NameChoiceField
+
+    WardFactory(name="Hale & <Mill>")
+    AgencyFactory(name="Zeta 'Trust'", short_name="zeta")
+    for _ in range(2):  # the second time from the compiled plans
+        for user in (officer, housing_user, police_user, manager, auditor):
+            form = CaseFilter(None, queryset=selectors.case_list(user=user), user=user).form
+            for name in ("ward", "lead_agency", "officer"):
+                field = form.fields[name]
+                assert isinstance(field, NameChoiceField) and field.choice_source is not None
+                with CaptureQueriesContext(connection) as compiled:
+                    rows = field.choice_rows("pk")
+                with CaptureQueriesContext(connection) as orm:
+                    expected = _orm_rows(field)
+                assert rows == expected and rows
+                assert [q["sql"] for q in compiled.captured_queries] == [q["sql"] for q in orm.captured_queries]
+    partner = CaseFilter(None, queryset=selectors.case_list(user=housing_user), user=housing_user).form
+    assert partner.fields["officer"].choice_source == ("agency officers", (housing_user.membership.agency_id,))
+
+
+@pytest.mark.django_db
+def test_a_drop_down_whose_queryset_is_replaced_reads_the_new_queryset(officer, ward):
+    from casework.models import Ward
+
+    WardFactory(name="Hale")
+    form = CaseFilter(None, queryset=selectors.case_list(user=officer), user=officer).form
+    field = form.fields["ward"]
+    field.queryset = Ward.objects.filter(name="Hale")
+    assert field.choice_source is None
+    assert [text for _, text in field.choices] == ["Any ward", "Hale"]
+    # another form's copy of the field still has its source
+    assert CaseFilter(None, queryset=selectors.case_list(user=officer), user=officer).form.fields[
+        "ward"
+    ].choice_source == ("wards", ())
