@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from common import keyset
 from common.compiled_sql import ShapedQuery
 
 from . import access, extensions
@@ -32,6 +33,61 @@ ANONYMOUS_LABEL = "Anonymous {role}"
 def case_list(*, user: User) -> QuerySet[Case]:
     """Cases the user may see, joined for the list page (constant queries whatever the page size)."""
     return access.visible_cases(user).select_related("ward", "lead_agency", "officer")
+
+
+# The case list's page, compiled once per thread, connection and shape (common.compiled_sql; building and compiling
+# the visibility EXISTS, the filters and the keyset condition cost more CPU than PostgreSQL took to run them, issue
+# 23), for the lists the maintained counts also answer: no filter, or status and/or ward only, in any sort order. A
+# shape is the user's visibility shape, how many statuses, whether a ward, the ordering, the direction, whether a
+# cursor and the page's row limit; the values are the user's group ids (and id, when user-level), the statuses, the
+# ward's id, then the cursor's keys. The same statement as case_list(...) filtered by CaseFilter and paged by
+# keyset.paginate (tests/casework/test_compiled_case_list.py). Not prepared: its best plan depends on how many
+# cases the user's groups hold.
+def _case_page_query(shape, *values) -> QuerySet[Case]:
+    visibility, statuses, has_ward, ordering, reverse, cursor, limit = shape
+    ids = values[: len(values) - statuses - has_ward - (len(ordering) if cursor else 0)]
+    rest = values[len(ids) :]
+    cases = access.shaped_visible_cases(visibility, ids).select_related("ward", "lead_agency", "officer")
+    if statuses:  # as django-filter's MultipleChoiceFilter filters: one OR'd equality a status, in the order given
+        either = Q()
+        for status in rest[:statuses]:
+            either |= Q(status=status)
+        cases = cases.filter(either)
+    if has_ward:
+        cases = cases.filter(ward=rest[statuses])
+    cases = cases.order_by(*(keyset.reversed_ordering(ordering) if reverse else ordering))
+    if cursor:
+        cases = cases.filter(keyset.beyond(ordering, list(rest[statuses + has_ward :]), reverse))
+    return cases[:limit]
+
+
+_CASE_PAGE = ShapedQuery(_case_page_query, prepare=False)
+
+
+def compiled_case_page(
+    visibility, statuses: Sequence[str], ward_id: int | None, ordering: tuple[str, ...], size: int, cursor, last: bool
+) -> keyset.KeysetPage:
+    """keyset.paginate(case_list(...) filtered by these statuses (in django-filter's order) and ward, ordering, size,
+    cursor, last=last) for a user of this `access.visibility_shape`; raises keyset.InvalidCursor as it does."""
+    shape, ids, fields = visibility
+    case = Case._meta
+    statuses = list(statuses)
+    ward = [ward_id] if ward_id is not None else []
+
+    def fetch(values: list | None, reverse: bool, limit: int) -> list:
+        keys = values or []
+        return _CASE_PAGE.rows(
+            (shape, len(statuses), bool(ward), ordering, reverse, values is not None, limit),
+            [
+                *fields,
+                *[case.get_field("status")] * len(statuses),
+                *[case.get_field("ward")] * len(ward),
+                *[keyset.field_at(Case, name.lstrip("-")) for name in ordering] * bool(keys),
+            ],
+            [*ids, *statuses, *ward, *keys],
+        )
+
+    return keyset.page_of(Case, ordering, size, cursor, last=last, fetch=fetch)
 
 
 def search_cases(queryset: QuerySet[Case], *, user: User, text: str) -> QuerySet[Case]:

@@ -144,6 +144,23 @@ def _filtered_cases(request):
     return case_filter, case_filter.qs
 
 
+def _status_and_ward(case_filter) -> tuple[list[str], int | None] | None:
+    """The statuses (in the order django-filter's filter ORs them) and ward id of a list filtered by nothing else
+    (sort orders, it does not narrow), which selectors.compiled_case_page pages; None for any other list."""
+    if not case_filter.is_bound:
+        return [], None
+    if not case_filter.form.is_valid():
+        return None
+    data = case_filter.form.cleaned_data
+    if not {k for k, v in data.items() if v not in (None, "", [], ())} <= {"ward", "status", "sort"}:
+        return None
+    statuses = data.get("status") or []
+    if statuses and case_filter.filters["status"].is_noop(None, statuses):
+        return None
+    ward = data.get("ward")
+    return list(set(statuses)), ward.pk if ward else None
+
+
 def _maintained_count(case_filter, user) -> int | None:
     """A list filtered by ward and/or status only, or not filtered at all, is counted from the maintained counts
     (`access.visible_count`), exactly and at the same cost at any number of cases; None for any other list, and
@@ -164,7 +181,18 @@ def _maintained_count(case_filter, user) -> int | None:
 
 def case_list(request):
     """Keyset pages and a count capped at CASE_COUNT_LIMIT: constant cost however many cases are visible."""
-    case_filter, cases = _filtered_cases(request)
+    user = request.user
+    visibility = access.visibility_shape(user)  # asked as selectors.case_list asks: the same queries, in order
+    case_filter = CaseFilter(
+        request.GET or None, queryset=None if visibility else selectors.case_list(user=user), user=user
+    )
+    by_status_and_ward = _status_and_ward(case_filter) if visibility else None
+    if by_status_and_ward is None:  # the ORM's path: any other filter, or a user the compiled path does not take
+        if visibility:
+            case_filter.queryset = selectors.case_list(user=user)
+        paginate = partial(keyset.paginate, case_filter.qs)
+    else:
+        paginate = partial(selectors.compiled_case_page, visibility, *by_status_and_ward)
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
     except ValueError:
@@ -173,14 +201,16 @@ def case_list(request):
     ordering = case_filter.keyset_ordering()
     cursor, last = request.GET.get("cursor") or None, request.GET.get("page") == "last"
     try:
-        page = keyset.paginate(cases, ordering, per_page, cursor, last=last)
+        page = paginate(ordering, per_page, cursor, last=last)
     except keyset.InvalidCursor:
         messages.error(request, "That page link was not valid, so the first page of cases is shown.")
         cursor, last = None, False
-        page = keyset.paginate(cases, ordering, per_page)
-    count = _maintained_count(case_filter, request.user)
+        page = paginate(ordering, per_page, None, last=False)
+    count = _maintained_count(case_filter, user)
     if count is None:
-        count = keyset.count_up_to(cases, CASE_COUNT_LIMIT)
+        if visibility and by_status_and_ward is not None:
+            case_filter.queryset = selectors.case_list(user=user)
+        count = keyset.count_up_to(case_filter.qs, CASE_COUNT_LIMIT)
     log_access(
         user=request.user,
         agency=access.agency_name(request.user),

@@ -10,6 +10,7 @@ meanwhile never shift a page. The last key of every ordering must be unique (the
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
@@ -23,7 +24,7 @@ class InvalidCursor(ValueError):
     """A cursor that was not made by `encode` for this ordering (edited, truncated or from another list)."""
 
 
-def _field(model: type[Model], path: str):
+def field_at(model: type[Model], path: str):
     """The model field at the end of a `ward__name` style path."""
     *relations, name = path.split("__")
     for relation in relations:
@@ -58,7 +59,7 @@ def decode(value: str, model: type[Model], ordering: tuple[str, ...]) -> tuple[l
         for name, raw in zip(ordering, keys, strict=True):
             if raw is None:
                 raise InvalidCursor(value)
-            parsed = _field(model, name.lstrip("-")).to_python(raw)
+            parsed = field_at(model, name.lstrip("-")).to_python(raw)
             if isinstance(parsed, datetime) and timezone.is_naive(parsed):
                 raise InvalidCursor(value)
             values.append(parsed)
@@ -94,7 +95,7 @@ def beyond(ordering: tuple[str, ...], values: list, reverse: bool) -> Q:
     return leading_bound & condition
 
 
-def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
+def reversed_ordering(ordering: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ordering)
 
 
@@ -116,12 +117,30 @@ def paginate(
 
     Raises InvalidCursor for a cursor this ordering did not make.
     """
-    values, reverse = decode(cursor, queryset.model, ordering) if cursor else (None, False)
+
+    def fetch(values: list | None, reverse: bool, limit: int) -> list:
+        ordered = queryset.order_by(*(reversed_ordering(ordering) if reverse else ordering))
+        if values is not None:
+            ordered = ordered.filter(beyond(ordering, values, reverse))
+        return list(ordered[:limit])
+
+    return page_of(queryset.model, ordering, size, cursor, last=last, fetch=fetch)
+
+
+def page_of(
+    model: type[Model],
+    ordering: tuple[str, ...],
+    size: int,
+    cursor: str | None = None,
+    *,
+    last: bool = False,
+    fetch: Callable[[list | None, bool, int], list],
+) -> KeysetPage:
+    """`paginate`, reading the rows with `fetch(cursor values or None, reverse, limit)`: the first `limit` rows
+    in `ordering` (reversed when `reverse`) strictly after the cursor row (casework's compiled case list page)."""
+    values, reverse = decode(cursor, model, ordering) if cursor else (None, False)
     reverse = reverse or (last and values is None)
-    queryset = queryset.order_by(*(_reversed(ordering) if reverse else ordering))
-    if values is not None:
-        queryset = queryset.filter(beyond(ordering, values, reverse))
-    rows = list(queryset[: size + 1])
+    rows = fetch(values, reverse, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     if reverse:
