@@ -207,9 +207,17 @@ class CriminalBehaviourOrderSerializer(_CourtOrderSerializer):
 
 
 class CivilInjunctionSerializer(_CourtOrderSerializer):
+    power_of_arrest_ground_label = _label("power_of_arrest_ground")
+
     class Meta:
         model = CivilInjunction
-        fields = [*COURT_ORDER_FIELDS, "power_of_arrest", "power_of_arrest_terms"]
+        fields = [
+            *COURT_ORDER_FIELDS,
+            "power_of_arrest",
+            "power_of_arrest_terms",
+            "power_of_arrest_ground",
+            "power_of_arrest_ground_label",
+        ]
         read_only_fields = fields
 
 
@@ -227,7 +235,10 @@ class CaseNoticesSerializer(serializers.Serializer):
     closure_notices = ClosureNoticeSerializer(many=True, read_only=True)
     criminal_behaviour_orders = CriminalBehaviourOrderSerializer(many=True, read_only=True)
     civil_injunctions = CivilInjunctionSerializer(
-        many=True, read_only=True, help_text="With any power of arrest and the terms it attaches to."
+        many=True,
+        read_only=True,
+        help_text="With any power of arrest, the terms it attaches to and the s4(1) ground the court found (blank "
+        "when none is attached, or on an older record where it was not recorded).",
     )
     respect_orders = RespectOrderSerializer(
         many=True,

@@ -17,7 +17,7 @@ from casework import services as casework_services
 from casework.models import Case, CaseCategory, CaseStatus, PartyRole
 
 from . import periods, services
-from .models import OffenceCode, PublicSpacesProtectionOrder
+from .models import OffenceCode, PowerOfArrestGround, PublicSpacesProtectionOrder
 from .reference import seed_offence_codes
 
 PSPO_TITLE = "Barnet borough-wide Public Spaces Protection Order"
@@ -349,5 +349,6 @@ def _court_orders(cases, officer, today: date) -> int:
         requirements="Attend the youth offending service's ASB programme.",
         power_of_arrest=True,
         power_of_arrest_terms="The prohibition on entering the communal areas.",
+        power_of_arrest_ground=PowerOfArrestGround.RISK_OF_HARM,
     )
     return 2

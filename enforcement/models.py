@@ -603,6 +603,13 @@ class RespondentRiskAssessmentMixin(models.Model):
         abstract = True
 
 
+class PowerOfArrestGround(models.TextChoices):
+    """s4(1) of the 2014 Act: the court may attach a power of arrest only if it thinks one of these holds."""
+
+    VIOLENCE = "violence", "Violence or threatened violence against others (s4(1)(a))"
+    RISK_OF_HARM = "risk_of_harm", "Significant risk of harm to others from the respondent (s4(1)(b))"
+
+
 class CivilInjunction(RespondentRiskAssessmentMixin, CourtOrderBase):
     """A civil injunction (s1), county court for adults and youth court for under-18s.
 
@@ -613,10 +620,23 @@ class CivilInjunction(RespondentRiskAssessmentMixin, CourtOrderBase):
     applicant_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     power_of_arrest = models.BooleanField(default=False)
     power_of_arrest_terms = models.TextField(blank=True)
+    power_of_arrest_ground = models.CharField(
+        max_length=20,
+        choices=PowerOfArrestGround.choices,
+        blank=True,
+        help_text="The s4(1) ground the court found for attaching the power of arrest; blank when none is attached "
+        "(and on injunctions recorded before the ground was asked for: shown as not recorded).",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-made_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(power_of_arrest=True) | Q(power_of_arrest_ground=""),
+                name="injunction_arrest_ground_only_with_power_of_arrest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Injunction on {self.subject}"

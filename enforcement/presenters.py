@@ -238,6 +238,8 @@ def court_order_rows(o, *, kind: str) -> list[tuple[str, str]]:
     else:
         rows.insert(2, ("Applicant", str(o.applicant_agency)))
         rows.append(("Power of arrest", o.power_of_arrest_terms if o.power_of_arrest else "None attached"))
+        if kind == "injunction" and o.power_of_arrest:
+            rows.append(("Ground for the power of arrest", o.get_power_of_arrest_ground_display() or "Not recorded"))
         assessed = f"{d(o.risk_assessed_on)}: {o.risk_assessment}" if o.risk_assessed_on else "None recorded"
         rows.append(("Risk assessment of the respondent", assessed))
     if kind == "respect_order":

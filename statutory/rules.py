@@ -57,6 +57,7 @@ T = "tests/enforcement/test_statutory_defects.py::"
 R = "tests/enforcement/test_rules.py::"
 C = "tests/statutory/test_commencement.py::"
 V = "tests/enforcement/test_rules_review.py::"
+P = "tests/enforcement/test_power_of_arrest.py::"
 
 RULES: tuple[Rule, ...] = (
     # --- Community Protection Notices ---------------------------------------------------------------------
@@ -419,6 +420,21 @@ RULES: tuple[Rule, ...] = (
         "An injunction against someone under 18 lasts at most 12 months.",
         enforced_in=("enforcement.services.record_injunction", "enforcement.services.vary_order"),
         tests=(R + "test_under_18_injunction_lasts_at_most_12_months",),
+    ),
+    Rule(
+        "injunction.power_of_arrest_ground",
+        True,
+        "condition",
+        f"s4(1) of the {ACT_2014}",
+        "A power of arrest may be attached to an injunction's prohibition or requirement only if the court thinks "
+        "the behaviour consists of or includes the use or threatened use of violence against other persons, or "
+        "there is a significant risk of harm to other persons from the respondent: the ground the court found is "
+        "recorded with the power of arrest (injunctions recorded before it was asked for show it as not recorded).",
+        enforced_in=("enforcement.services.record_injunction",),
+        tests=(
+            P + "test_a_power_of_arrest_needs_the_s4_1_ground_the_court_found",
+            P + "test_the_form_asks_for_the_ground_and_the_order_page_shows_it",
+        ),
     ),
     Rule(
         "injunction.adults_by_respect_order",

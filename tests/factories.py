@@ -427,6 +427,8 @@ def make_injunction(*, case, by, subject=None, made_on=None, ends_on=None, **kwa
 
     subject = subject or make_notice_recipient(case=case, by=by, first_name="Lee")
     made_on = made_on or timezone.localdate()
+    if kwargs.get("power_of_arrest"):
+        kwargs.setdefault("power_of_arrest_ground", "violence")  # s4(1)(a)
     return enforcement_services.record_injunction(
         case=case,
         by=by,

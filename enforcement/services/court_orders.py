@@ -23,6 +23,7 @@ from ..models import (
     OrderBreach,
     OrderDecision,
     OrderVariation,
+    PowerOfArrestGround,
     RespectOrder,
 )
 from .closure import _closure_too_long, closure_order_total_latest_end
@@ -209,13 +210,16 @@ def record_cbo(
 @dataclass(frozen=True)
 class _CivilOrderTerms:
     """What a civil injunction and a Respect Order both hold: the court, what the order forbids or requires,
-    and any power of arrest with the terms it attaches to (s1 and s4 of the 2014 Act)."""
+    and any power of arrest with the terms it attaches to (s1 and s4 of the 2014 Act). An injunction also holds
+    the s4(1) ground the court found for the power of arrest; `power_of_arrest_ground` is None for a kind of
+    order that does not record one (a Respect Order)."""
 
     court: str
     prohibitions: str
     requirements: str
     power_of_arrest: bool
     power_of_arrest_terms: str
+    power_of_arrest_ground: str | None = None
 
     def check(self, *, what: str) -> None:
         _required_text(court=self.court)
@@ -223,6 +227,16 @@ class _CivilOrderTerms:
             raise NotAllowed(f"Enter the {what}'s prohibitions or requirements.")
         if self.power_of_arrest:
             _required_text(terms_the_power_of_arrest_attaches_to=self.power_of_arrest_terms)
+            if (
+                self.power_of_arrest_ground is not None
+                and self.power_of_arrest_ground not in PowerOfArrestGround.values
+            ):
+                raise NotAllowed(
+                    "A power of arrest may be attached only if the court thinks the behaviour consists of or "
+                    "includes the use or threatened use of violence against other persons, or there is a "
+                    "significant risk of harm to other persons from the respondent (s4(1) of the 2014 Act): "
+                    "record the ground the court found."
+                )
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -231,7 +245,12 @@ class _CivilOrderTerms:
             "requirements": self.requirements,
             "power_of_arrest": self.power_of_arrest,
             "power_of_arrest_terms": self.power_of_arrest_terms if self.power_of_arrest else "",
-        }
+        } | self._ground()
+
+    def _ground(self) -> dict[str, str]:
+        if self.power_of_arrest_ground is None:
+            return {}
+        return {"power_of_arrest_ground": self.power_of_arrest_ground if self.power_of_arrest else ""}
 
 
 def _risk_assessment_fields(assessed_on: date | None, assessment: str) -> dict[str, Any]:
@@ -257,6 +276,7 @@ class CivilOrderDetails(TypedDict):
     requirements: NotRequired[str]
     power_of_arrest: NotRequired[bool]
     power_of_arrest_terms: NotRequired[str]
+    power_of_arrest_ground: NotRequired[str]
     next_hearing_on: NotRequired[date | None]
     risk_assessed_on: NotRequired[date | None]
     risk_assessment: NotRequired[str]
@@ -278,6 +298,7 @@ def _record_civil_order(model, details: CivilOrderDetails, *, by: User, who):
         order["requirements"],
         order["power_of_arrest"],
         order["power_of_arrest_terms"],
+        order["power_of_arrest_ground"] if model is CivilInjunction else None,
     )
     terms.check(what=what)
     _order_dates(made_on=made_on, starts_on=starts_on, ends_on=ends_on, application_heard_on=heard_on)
@@ -315,6 +336,7 @@ _CIVIL_ORDER_DEFAULTS: dict[str, Any] = {
     "requirements": "",
     "power_of_arrest": False,
     "power_of_arrest_terms": "",
+    "power_of_arrest_ground": "",
     "next_hearing_on": None,
     "risk_assessed_on": None,
     "risk_assessment": "",

@@ -176,6 +176,8 @@ def test_the_police_read_an_injunctions_power_of_arrest_and_a_closure_order(worl
     (injunction,) = body["civil_injunctions"]
     assert injunction["power_of_arrest"] is True
     assert injunction["power_of_arrest_terms"] == "The prohibition on entering Watling Avenue."
+    assert injunction["power_of_arrest_ground"] == "violence"
+    assert injunction["power_of_arrest_ground_label"] == "Violence or threatened violence against others (s4(1)(a))"
     assert injunction["prohibitions"] == "Not to play amplified music" and injunction["status"] == "in_force"
     (cbo,) = body["criminal_behaviour_orders"]
     assert cbo["conviction_offence"] == "Criminal damage" and cbo["subject_name"]

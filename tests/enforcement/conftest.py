@@ -87,6 +87,7 @@ def records(case, officer) -> Records:
         prohibitions="Not to play amplified music",
         power_of_arrest=True,
         power_of_arrest_terms="Threats of violence",
+        power_of_arrest_ground="violence",
     )
     pspo = make_pspo(by=officer)
     pspo_breach = services.record_pspo_breach(

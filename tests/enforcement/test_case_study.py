@@ -288,6 +288,7 @@ def test_cbo_and_injunction_forms(client, case, officer):
                 "court": "Barnet Youth Court",
                 "power_of_arrest": "on",
                 "power_of_arrest_terms": "Entering the estate",
+                "power_of_arrest_ground": "risk_of_harm",
             },
         )
     )

@@ -572,7 +572,11 @@ def test_under_18_injunction_lasts_at_most_12_months(case, officer):
     with pytest.raises(NotAllowed, match="at most 12 months"):
         services.record_injunction(ends_on=date(2025, 4, 1), **common)
     injunction = services.record_injunction(
-        ends_on=date(2025, 3, 31), power_of_arrest=True, power_of_arrest_terms="Violence", **common
+        ends_on=date(2025, 3, 31),
+        power_of_arrest=True,
+        power_of_arrest_terms="Violence",
+        power_of_arrest_ground="violence",
+        **common,
     )
     assert injunction.is_youth and injunction.power_of_arrest
 
