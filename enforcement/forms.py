@@ -609,7 +609,11 @@ class CBOForm(CourtOrderForm):
 
 class InjunctionForm(CourtOrderForm):
     power_of_arrest = forms.BooleanField(required=False, label="A power of arrest is attached")
-    power_of_arrest_terms = text_field("Terms the power of arrest attaches to (optional)", required=False)
+    power_of_arrest_terms = text_field(
+        "Terms the power of arrest attaches to",
+        required=False,
+        help_text="Required when a power of arrest is attached: the prohibitions or requirements it attaches to",
+    )
     power_of_arrest_ground = forms.ChoiceField(
         label="Ground the court found for attaching the power of arrest",
         choices=PowerOfArrestGround.choices,
@@ -629,6 +633,10 @@ class InjunctionForm(CourtOrderForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("power_of_arrest") and not (data.get("power_of_arrest_terms") or "").strip():
+            self.add_error(
+                "power_of_arrest_terms", "Enter the prohibitions or requirements the power of arrest attaches to"
+            )
         if "power_of_arrest_ground" not in self.fields:
             return data
         if not data.get("power_of_arrest"):

@@ -122,3 +122,15 @@ def test_respect_orders_do_not_ask_for_the_s4_ground():
     """Nothing in the code or research-2026.md carries s4(1) over to Respect Orders (breach is an offence)."""
     assert "power_of_arrest_ground" in forms.InjunctionForm.base_fields
     assert "power_of_arrest_ground" not in forms.RespectOrderForm.base_fields
+
+
+def test_the_form_asks_for_the_terms_a_power_of_arrest_attaches_to(client, case, officer):
+    person = make_notice_recipient(case=case, by=officer, first_name="Dean", date_of_birth=date(1990, 6, 1))
+    party = case.parties.get(person=person)
+    client.force_login(officer)
+    url = reverse("enforcement:injunction_create", args=[case.reference])
+    post = _injunction_post(party, timezone.localdate(), power_of_arrest="on", power_of_arrest_ground="violence")
+    response = client.post(url, post)
+    assert response.status_code == 200
+    assert "Enter the prohibitions or requirements the power of arrest attaches to" in response.content.decode()
+    assert not CivilInjunction.objects.exists()
