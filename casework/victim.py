@@ -362,12 +362,24 @@ def _second_report_months(case: Case) -> int:
     return rule("case_review.explain_at_second_report_months", on=timezone.localdate(case.opened_at)).value
 
 
+def _explaining_applies(case: Case) -> bool:
+    """Whether the guidance that asks for the explanation was in force when this (second) report was made: the rule
+    table gives a date before the guidance its earliest version, so its start date is checked here."""
+    from statutory.selectors import rule, starts_on
+
+    opened_on = timezone.localdate(case.opened_at)
+    start = starts_on(rule("case_review.explain_at_second_report_months", on=opened_on))
+    return start is not None and start <= opened_on
+
+
 def second_reports(case: Case, parties: list[CaseParty] | None = None) -> list[SecondReport]:
     """Victims reporting for the second time in six months (statutory guidance, July 2025: tell them about the
     ASB Case Review). Earlier cases opened within the window before this one count, whoever leads them.
 
     `parties`: the case's parties read with second_report_annotations (the case page); otherwise they are read
     here. One more query only where a victim was told."""
+    if not _explaining_applies(case):
+        return []
     if parties is None:
         parties = list(victims_on(case).annotate(**second_report_annotations(case)))
     victims = sorted((p for p in parties if p.role in VICTIM_ROLES and p.person_id), key=lambda p: p.pk)

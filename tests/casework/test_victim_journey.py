@@ -317,6 +317,29 @@ def test_a_victims_second_report_in_six_months_prompts_the_case_review_explanati
 
 
 @pytest.mark.django_db
+def test_a_second_report_made_before_the_guidance_took_effect_does_not_prompt(client, ward, officer):
+    """The July 2025 guidance (published and in force 17 September 2025) asks for the explanation: a second report
+    made the day before it is not prompted, one made on that day is."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import CaseFactory
+
+    london = ZoneInfo("Europe/London")
+    maria = services.create_person(by=officer, first_name="Maria", last_name="Early")
+    first = CaseFactory(by=officer, ward=ward, opened_at=datetime(2025, 8, 1, 10, tzinfo=london))
+    services.add_party(case=first, by=officer, role=PartyRole.VICTIM, person=maria)
+    before = _second_case(officer, ward, maria, opened_at=datetime(2025, 9, 16, 23, 30, tzinfo=london))
+    on_the_day = _second_case(officer, ward, maria, opened_at=datetime(2025, 9, 17, 0, 30, tzinfo=london))
+    assert victim.second_reports(before) == []
+    (report,) = victim.second_reports(on_the_day)
+    assert report.other_reports == 2
+    client.force_login(officer)
+    assert "Second report in 6 months" not in client.get(f"/cases/{before.reference}/").content.decode()
+    assert "Second report in 6 months" in client.get(f"/cases/{on_the_day.reference}/").content.decode()
+
+
+@pytest.mark.django_db
 def test_a_report_more_than_six_months_after_the_last_does_not_prompt(case, ward, officer):
     maria = _victim(case).person
     later = _second_case(officer, ward, maria, opened_at=case.opened_at + timedelta(days=200))
