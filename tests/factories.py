@@ -397,8 +397,9 @@ def make_closure_order(*, case, by, notice=None, starts_on=None, ends_on=None, *
     )
 
 
-def make_cbo(*, case, by, subject=None, made_on=None, ends_on=None, **kwargs):
-    """An adult's Criminal Behaviour Order made through the service (two years long by default)."""
+def make_cbo(*, case, by, subject=None, made_on=None, ends_on=None, indefinite=False, **kwargs):
+    """A Criminal Behaviour Order made through the service: two years long unless `ends_on`, or `indefinite`
+    (an adult's order may have no end)."""
     from datetime import timedelta
 
     from enforcement import services as enforcement_services
@@ -415,7 +416,7 @@ def make_cbo(*, case, by, subject=None, made_on=None, ends_on=None, **kwargs):
         application_heard_on=kwargs.pop("application_heard_on", made_on),
         made_on=made_on,
         starts_on=kwargs.pop("starts_on", made_on),
-        ends_on=ends_on or made_on + timedelta(days=730),
+        ends_on=None if indefinite else ends_on or made_on + timedelta(days=730),
         prohibitions=kwargs.pop("prohibitions", "Not to enter Watling Avenue"),
         **kwargs,
     )

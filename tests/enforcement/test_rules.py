@@ -27,6 +27,7 @@ from enforcement.models import (
 from tests.factories import (
     AgencyFactory,
     CaseFactory,
+    make_cbo,
     make_closure_notice,
     make_cpn,
     make_fpn,
@@ -504,18 +505,8 @@ def test_closure_order_decision_must_come_from_a_hearing_within_the_window(case,
 
 def _cbo(case, officer, *, born, made_on, ends_on):
     subject = make_notice_recipient(case=case, by=officer, first_name="Dean", date_of_birth=born)
-    return services.record_cbo(
-        case=case,
-        by=officer,
-        subject=subject,
-        subject_date_of_birth=born,
-        court="Hendon Magistrates' Court",
-        conviction_offence="Criminal damage",
-        application_heard_on=made_on,
-        made_on=made_on,
-        starts_on=made_on,
-        ends_on=ends_on,
-        prohibitions="Not to enter Watling Avenue",
+    return make_cbo(
+        case=case, by=officer, subject=subject, made_on=made_on, ends_on=ends_on, indefinite=ends_on is None
     )
 
 

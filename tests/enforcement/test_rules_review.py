@@ -13,7 +13,7 @@ import pytest
 from casework.errors import NotAllowed
 from enforcement import services
 from enforcement.models import FPNStatus, OffenceCode
-from tests.factories import make_fpn, make_notice_recipient
+from tests.factories import make_cbo, make_fpn, make_notice_recipient
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -82,19 +82,7 @@ def test_a_discount_date_on_a_working_day_is_the_13th_day(officer):
 
 def _youth_cbo(case, officer, *, born, starts_on=date(2024, 4, 1), ends_on=date(2027, 3, 31)):
     subject = make_notice_recipient(case=case, by=officer, first_name="Dean", date_of_birth=born)
-    return services.record_cbo(
-        case=case,
-        by=officer,
-        subject=subject,
-        subject_date_of_birth=born,
-        court="Hendon Magistrates' Court",
-        conviction_offence="Criminal damage",
-        application_heard_on=starts_on,
-        made_on=starts_on,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        prohibitions="Not to enter Watling Avenue",
-    )
+    return make_cbo(case=case, by=officer, subject=subject, made_on=starts_on, ends_on=ends_on)
 
 
 def test_the_first_review_is_due_by_the_last_day_of_the_12_months_beginning_with_the_order(case, officer):
@@ -151,18 +139,14 @@ def test_a_variation_starts_a_new_12_month_review_period(case, officer):
 
 
 def _adult_cbo(case, officer, subject, *, made_on, starts_on, ends_on=None):
-    return services.record_cbo(
+    return make_cbo(
         case=case,
         by=officer,
         subject=subject,
-        subject_date_of_birth=subject.date_of_birth,
-        court="Hendon Magistrates' Court",
-        conviction_offence="Criminal damage",
-        application_heard_on=made_on,
         made_on=made_on,
         starts_on=starts_on,
         ends_on=ends_on,
-        prohibitions="Not to enter Watling Avenue",
+        indefinite=ends_on is None,
     )
 
 
