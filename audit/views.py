@@ -7,7 +7,6 @@ tabs for access, disclosures and changes, filtered by date range and action.
 
 import csv
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -19,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.csv_output import Echo, csv_safe
-from common.permissions import require
+from common.permissions import permission_required
 
 from . import selectors
 from . import verification as verification_service
@@ -54,15 +53,8 @@ FINDERS = {
 }
 
 
-def auditor_required(view):
-    """403 for every signed-in user without the auditor permission (partners, officers, managers alike)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require(request.user, VIEW_PERMISSION, "Only auditors can see the audit screens")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+#: 403 for every signed-in user without the auditor permission (partners, officers, managers alike).
+auditor_required = permission_required(VIEW_PERMISSION, "Only auditors can see the audit screens")
 
 
 def _agency_name(user) -> str:

@@ -1,7 +1,6 @@
 """The performance dashboard: on screen, as CSV per table, and as a PDF board pack. All reads are logged."""
 
 import csv
-from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,22 +10,14 @@ from audit.objects import ObjectType
 from audit.services import log_access
 from casework.access import agency_of
 from casework.pdf import pdf_response
-from common.permissions import has_permission, require
+from common.permissions import has_permission, permission_required
 
 from . import selectors
 from .costs import costs_section
 from .forms import PeriodForm
 
-
-def _dashboard_reader(view):
-    """The dashboard's readers, asked through the access path (common.permissions, as every screen asks)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require(request.user, "reports.view_dashboard")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+#: The dashboard's readers, asked through the access path (common.permissions, as every screen asks).
+_dashboard_reader = permission_required("reports.view_dashboard")
 
 
 def _period_form(request) -> PeriodForm:
