@@ -37,7 +37,7 @@ from .forms import (
     ShareForm,
     TransitionForm,
 )
-from .models import Action, Agency, CaseShare, CaseStatus
+from .models import Action, Agency, CaseShare, CaseStatus, Ward
 
 PAGE_SIZES = (25, 50, 100)
 #: The case list counts this many matching cases at most, then says "more than".
@@ -144,20 +144,28 @@ def _filtered_cases(request):
     return case_filter, case_filter.qs
 
 
-def _status_and_ward(case_filter) -> tuple[list[str], int | None] | None:
-    """The statuses (in the order django-filter's filter ORs them) and ward id of a list filtered by nothing else
-    (sort orders, it does not narrow), which selectors.compiled_case_page pages; None for any other list."""
+def _narrowed_by_status_and_ward(case_filter) -> tuple[list[str], Ward | None] | None:
+    """The statuses and ward (or None) of a list filtered by nothing else (sort orders, it does not narrow; cursor,
+    page and per_page are not form fields); ([], None) with no parameters at all; None for any other list."""
     if not case_filter.is_bound:
         return [], None
     if not case_filter.form.is_valid():
         return None
     data = case_filter.form.cleaned_data
-    if not {k for k, v in data.items() if v not in (None, "", [], ())} <= {"ward", "status", "sort"}:
+    if not {k for k, v in data.items() if v not in (None, "", [], ())} - {"sort"} <= {"ward", "status"}:
         return None
-    statuses = data.get("status") or []
+    return data.get("status") or [], data.get("ward")
+
+
+def _status_and_ward(case_filter) -> tuple[list[str], int | None] | None:
+    """The statuses (in the order django-filter's filter ORs them) and ward id that selectors.compiled_case_page
+    pages; None for any other list, and for a status choice django-filter drops (every status)."""
+    narrowed = _narrowed_by_status_and_ward(case_filter)
+    if narrowed is None:
+        return None
+    statuses, ward = narrowed
     if statuses and case_filter.filters["status"].is_noop(None, statuses):
         return None
-    ward = data.get("ward")
     return list(set(statuses)), ward.pk if ward else None
 
 
@@ -165,18 +173,11 @@ def _maintained_count(case_filter, user) -> int | None:
     """A list filtered by ward and/or status only, or not filtered at all, is counted from the maintained counts
     (`access.visible_count`), exactly and at the same cost at any number of cases; None for any other list, and
     for users the counts cannot answer exactly (the capped count answers)."""
-    if not case_filter.is_bound:  # no parameters at all: every case the user may see
-        return access.visible_count(user)
-    if not case_filter.form.is_valid():
+    narrowed = _narrowed_by_status_and_ward(case_filter)
+    if narrowed is None:
         return None
-    # cursor, page and per_page are not filters (not form fields); sort orders, it does not narrow
-    applied = {k for k, v in case_filter.form.cleaned_data.items() if v not in (None, "", [], ())} - {"sort"}
-    if not applied <= {"ward", "status"}:
-        return None
-    ward = case_filter.form.cleaned_data.get("ward")
-    return access.visible_count(
-        user, ward_id=ward.pk if ward else None, statuses=case_filter.form.cleaned_data.get("status") or ()
-    )
+    statuses, ward = narrowed
+    return access.visible_count(user, ward_id=ward.pk if ward else None, statuses=statuses)
 
 
 def case_list(request):
